@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Developer entry point. `./ccp test` runs every test; `./ccp run` starts what exists.
+# See README.md. Needs Java 17+ and Maven; PostgreSQL and Redis are started (or installed
+# with the system package manager) when missing, because the tests use them for real.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+MVN=(mvn -B -ntp)
+
+log() { printf '\033[1m[ccp]\033[0m %s\n' "$*" >&2; }
+die() { printf '\033[1;31m[ccp] %s\033[0m\n' "$*" >&2; exit 1; }
+
+reachable() { # host port
+  (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null
+}
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo -n "$@"; else return 1; fi
+}
+
+wait_for() { # name port
+  for _ in $(seq 1 60); do reachable 127.0.0.1 "$2" && return 0; sleep 0.5; done
+  return 1
+}
+
+apt_install() {
+  command -v apt-get >/dev/null || return 1
+  log "installing $* with apt-get"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" >/dev/null 2>&1 \
+    || { as_root apt-get update -q >/dev/null 2>&1 && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" >/dev/null 2>&1; }
+}
+
+ensure_postgres() {
+  reachable 127.0.0.1 5432 && return 0
+  if ! command -v pg_ctlcluster >/dev/null && ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
+    apt_install postgresql || die "PostgreSQL is not installed and could not be installed (need root or sudo, and apt-get)"
+  fi
+  log "starting PostgreSQL"
+  if command -v pg_ctlcluster >/dev/null && [ -d /etc/postgresql ]; then
+    for v in $(ls /etc/postgresql); do as_root pg_ctlcluster --skip-systemctl-redirect "$v" main start || true; done
+  fi
+  wait_for postgres 5432 || die "PostgreSQL does not answer on 127.0.0.1:5432"
+  # Tests connect as 'postgres' with trust auth on 127.0.0.1 (the machine's default).
+}
+
+ensure_redis() {
+  reachable 127.0.0.1 6379 && return 0
+  command -v redis-server >/dev/null || apt_install redis-server || die "Redis is not installed and could not be installed (need root or sudo, and apt-get)"
+  log "starting Redis"
+  mkdir -p /tmp/ccp-redis
+  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no --dir /tmp/ccp-redis \
+    --logfile /tmp/ccp-redis/redis.log || die "redis-server failed to start"
+  wait_for redis 6379 || die "Redis does not answer on 127.0.0.1:6379"
+}
+
+ensure_tools() {
+  command -v java >/dev/null || die "Java 17+ is required"
+  command -v mvn >/dev/null || apt_install maven || die "Maven is required"
+}
+
+case "${1:-}" in
+  test)
+    shift
+    ensure_tools
+    ensure_postgres
+    ensure_redis
+    log "PostgreSQL 127.0.0.1:5432 and Redis 127.0.0.1:6379 are up; running all tests"
+    exec "${MVN[@]}" verify "$@"
+    ;;
+  run)
+    shift
+    ensure_tools
+    "${MVN[@]}" -q install -DskipTests
+    die "the server arrives with issue #10; today ./ccp run only builds the modules (see README.md)"
+    ;;
+  bench)
+    shift
+    ensure_tools
+    "${MVN[@]}" -q install -DskipTests
+    exec java -jar ccp-bench/target/benchmarks.jar "$@"
+    ;;
+  *)
+    echo "usage: ./ccp test [maven args] | ./ccp run | ./ccp bench [JMH args]" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,2 @@
+/** The CCP device SDK; starts empty so the reactor builds. */
+package io.commucat.ccp.client;

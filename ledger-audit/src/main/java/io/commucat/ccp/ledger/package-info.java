@@ -1,0 +1,2 @@
+/** Tamper-evident audit ledger (issue #11); starts empty so the reactor builds. */
+package io.commucat.ccp.ledger;
