@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-MVN=(mvn -B -ntp)
+# The Maven wrapper pins Maven 3.9.11 (downloaded once into ~/.m2/wrapper).
+MVN=(./mvnw -B -ntp)
 
 log() { printf '\033[1m[ccp]\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[1;31m[ccp] %s\033[0m\n' "$*" >&2; exit 1; }
@@ -55,7 +56,7 @@ ensure_redis() {
 
 ensure_tools() {
   command -v java >/dev/null || die "Java 17+ is required"
-  command -v mvn >/dev/null || apt_install maven || die "Maven is required"
+  command -v curl >/dev/null || command -v wget >/dev/null || apt_install curl || die "curl or wget is needed to fetch Maven"
 }
 
 case "${1:-}" in
