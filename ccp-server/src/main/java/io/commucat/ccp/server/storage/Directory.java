@@ -1,0 +1,48 @@
+package io.commucat.ccp.server.storage;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Users, devices, device key events and issued certificates (architecture.md, "Storage
+ * ports"). Blocking: callers run it off the event loops. Thread-safe.
+ */
+public interface Directory {
+
+    Optional<User> findUser(String userId) throws StorageException;
+
+    Optional<User> findUserByHandle(String handle) throws StorageException;
+
+    /**
+     * Creates a user.
+     *
+     * @throws StorageException {@link StorageException.Kind#CONFLICT} when the id or the handle
+     *     is taken
+     */
+    User createUser(User user) throws StorageException;
+
+    /** Sets the profile hints; {@code null} leaves a field as it is. */
+    void updateProfile(String userId, String displayName, String avatarUrl) throws StorageException;
+
+    Optional<Device> findDevice(String deviceId) throws StorageException;
+
+    int countActiveDevices(String userId) throws StorageException;
+
+    /**
+     * Registers a new device and its {@code register} key event in one transaction.
+     *
+     * @param maxActiveDevices refuse when the user already has this many active devices (0 = no
+     *     limit); checked atomically with the insert, so racing registrations cannot pass it
+     * @throws StorageException {@link StorageException.Kind#CONFLICT} when the device id exists,
+     *     {@link StorageException.Kind#LIMIT_REACHED} when the limit is reached
+     */
+    void registerDevice(Device device, DeviceKeyEvent event, int maxActiveDevices) throws StorageException;
+
+    /** Records when a device was last connected. */
+    void touchDevice(String deviceId, Instant lastSeen) throws StorageException;
+
+    /** A fresh, never reused certificate serial. */
+    long nextCertificateSerial() throws StorageException;
+
+    void recordCertificate(IssuedCertificate certificate) throws StorageException;
+}

@@ -1,0 +1,30 @@
+package io.commucat.ccp.server.storage;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Presence snapshots and device → node routes, both expiring unless refreshed (Redis in
+ * production, in-process for one node). Blocking, thread-safe.
+ */
+public interface Presence {
+
+    /** Stores the snapshot, expiring after {@code ttl}. */
+    void publish(PresenceSnapshot snapshot, Duration ttl) throws StorageException;
+
+    Optional<PresenceSnapshot> find(String deviceId) throws StorageException;
+
+    /** Points the device at {@code nodeId}, expiring after {@code ttl}. */
+    void setRoute(String deviceId, String nodeId, Duration ttl) throws StorageException;
+
+    Optional<String> route(String deviceId) throws StorageException;
+
+    /**
+     * Removes the device's presence and route if they still name {@code nodeId}: a node that
+     * lost a device to another node must not erase the newer entry.
+     */
+    void clear(String deviceId, String nodeId) throws StorageException;
+
+    /** Whether the backend answers (for {@code /readyz}). */
+    boolean ping();
+}

@@ -1,0 +1,24 @@
+package io.commucat.ccp.server.storage;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/** Session records with their expiry. Blocking, thread-safe. */
+public interface Sessions {
+
+    void create(SessionRecord session) throws StorageException;
+
+    /** The session with this token hash, if it exists and has not expired at {@code now}. */
+    Optional<SessionRecord> find(String tokenHash, Instant now) throws StorageException;
+
+    /** Moves the expiry; false when the session is gone. */
+    boolean refresh(String tokenHash, Instant expiresAt) throws StorageException;
+
+    void delete(String tokenHash) throws StorageException;
+
+    /** Deletes every session of a device; returns how many. */
+    int deleteForDevice(String deviceId) throws StorageException;
+
+    /** Deletes sessions expired at {@code now}; returns how many. */
+    int purgeExpired(Instant now) throws StorageException;
+}
