@@ -1,0 +1,65 @@
+package io.commucat.ccp.crypto.noise;
+
+import io.commucat.ccp.proto.CodecException;
+import io.commucat.ccp.proto.Frame;
+import io.commucat.ccp.proto.FrameCodec;
+import io.commucat.ccp.proto.FrameLimits;
+import io.commucat.ccp.proto.FrameSink;
+import io.commucat.ccp.proto.StreamingFrameDecoder;
+import java.nio.ByteBuffer;
+
+/**
+ * CCP-1 frames over an established Noise transport (spec §4.1): a frame is encoded and sealed
+ * into as many records as it needs; received wire bytes, in any chunking, are decrypted and
+ * decoded into frames. Server and SDK both talk through this one type.
+ *
+ * <p>Fails closed: a {@link NoiseException} (the transport) or a {@link CodecException} (the
+ * decrypted stream) ends the stream for good.
+ *
+ * <p>Not thread-safe: one owner at a time (the connection's event loop).
+ */
+public final class SecureFrameStream {
+
+    private final NoiseTransport transport;
+    private final StreamingFrameDecoder decoder;
+
+    public SecureFrameStream(NoiseTransport transport) {
+        this(transport, FrameLimits.DEFAULT);
+    }
+
+    public SecureFrameStream(NoiseTransport transport, FrameLimits limits) {
+        this.transport = transport;
+        this.decoder = new StreamingFrameDecoder(limits);
+    }
+
+    /** The wire bytes of {@code frame}: its encoding, sealed into records of at most 65519 plaintext bytes. */
+    public byte[] seal(Frame frame) throws NoiseException {
+        return transport.seal(FrameCodec.encode(frame));
+    }
+
+    /**
+     * Consumes wire bytes {@code wire[off, off + len)} and hands every frame they complete to
+     * {@code sink}, in order. Every complete frame is delivered: the sink's return value is
+     * ignored (to stop, the owner stops feeding bytes).
+     */
+    public void open(byte[] wire, int off, int len, FrameSink sink) throws NoiseException, CodecException {
+        transport.open(wire, off, len, plaintext -> decoder.decode(ByteBuffer.wrap(plaintext), frame -> {
+            sink.accept(frame);
+            return true;
+        }));
+    }
+
+    /** The stream has ended: a partial frame inside the plaintext is an unexpected end. */
+    public void endOfStream() throws CodecException {
+        decoder.endOfStream();
+    }
+
+    /** Erases the keys. */
+    public void close() {
+        transport.close();
+    }
+
+    public NoiseTransport.State state() {
+        return transport.state();
+    }
+}
