@@ -1,0 +1,176 @@
+package io.commucat.ccp.server.storage.jdbc;
+
+import io.commucat.ccp.server.storage.Device;
+import io.commucat.ccp.server.storage.DeviceKeyEvent;
+import io.commucat.ccp.server.storage.DeviceStatus;
+import io.commucat.ccp.server.storage.Directory;
+import io.commucat.ccp.server.storage.IssuedCertificate;
+import io.commucat.ccp.server.storage.StorageException;
+import io.commucat.ccp.server.storage.User;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * {@link Directory} on PostgreSQL or H2. Thread-safe; every method blocks for its round trips
+ * to the database, so callers run it off the event loops.
+ *
+ * <p>Certificate serials are unsigned 64-bit values carried in a {@code long}; the table keeps
+ * their unsigned decimal value in {@code NUMERIC(20)}.
+ */
+public final class JdbcDirectory implements Directory {
+
+    private static final String USER_COLUMNS = "id, handle, display_name, avatar_url, created_at";
+    private static final String DEVICE_COLUMNS = "id, user_id, public_key, status, created_at, name, last_seen";
+    private static final String ACTIVE = DeviceStatus.ACTIVE.label();
+
+    private final Jdbc jdbc;
+
+    JdbcDirectory(Jdbc jdbc) {
+        this.jdbc = Objects.requireNonNull(jdbc, "jdbc");
+    }
+
+    @Override
+    public Optional<User> findUser(String userId) throws StorageException {
+        return jdbc.call("find user", c -> Jdbc.queryOne(c,
+                "SELECT " + USER_COLUMNS + " FROM users WHERE id = ?", JdbcDirectory::user, userId));
+    }
+
+    @Override
+    public Optional<User> findUserByHandle(String handle) throws StorageException {
+        return jdbc.call("find user by handle", c -> Jdbc.queryOne(c,
+                "SELECT " + USER_COLUMNS + " FROM users WHERE handle = ?", JdbcDirectory::user, handle));
+    }
+
+    @Override
+    public User createUser(User user) throws StorageException {
+        jdbc.call("create user", c -> Jdbc.update(c,
+                "INSERT INTO users (" + USER_COLUMNS + ") VALUES (?, ?, ?, ?, ?)",
+                user.id(), user.handle(), user.displayName(), user.avatarUrl(), user.createdAt()));
+        return new User(user.id(), user.handle(), user.displayName(), user.avatarUrl(),
+                Jdbc.stored(user.createdAt()));
+    }
+
+    @Override
+    public void updateProfile(String userId, String displayName, String avatarUrl) throws StorageException {
+        if (displayName == null && avatarUrl == null) {
+            return;
+        }
+        jdbc.call("update profile", c -> Jdbc.update(c,
+                "UPDATE users SET display_name = COALESCE(?, display_name), avatar_url = COALESCE(?, avatar_url)"
+                        + " WHERE id = ?",
+                displayName, avatarUrl, userId));
+    }
+
+    @Override
+    public Optional<Device> findDevice(String deviceId) throws StorageException {
+        return jdbc.call("find device", c -> Jdbc.queryOne(c,
+                "SELECT " + DEVICE_COLUMNS + " FROM devices WHERE id = ?", JdbcDirectory::device, deviceId));
+    }
+
+    @Override
+    public int countActiveDevices(String userId) throws StorageException {
+        return jdbc.call("count active devices", c -> countActive(c, userId));
+    }
+
+    /**
+     * Locks the user's row ({@code SELECT ... FOR UPDATE}) before counting, so concurrent
+     * registrations for one user run one after the other and each sees the others' devices;
+     * registrations for different users do not wait for each other.
+     *
+     * @throws StorageException also {@link StorageException.Kind#CONFLICT} when the user does
+     *     not exist (an integrity rule, like the foreign key behind it)
+     */
+    @Override
+    public void registerDevice(Device device, DeviceKeyEvent event, int maxActiveDevices) throws StorageException {
+        if (maxActiveDevices < 0) {
+            throw new IllegalArgumentException("maxActiveDevices must be >= 0: " + maxActiveDevices);
+        }
+        jdbc.inTransaction("register device", c -> {
+            boolean userExists = Jdbc.queryOne(c, "SELECT id FROM users WHERE id = ? FOR UPDATE",
+                    row -> true, device.userId()).isPresent();
+            if (!userExists) {
+                throw new StorageException(StorageException.Kind.CONFLICT, "register device: no such user");
+            }
+            if (maxActiveDevices > 0 && device.active() && countActive(c, device.userId()) >= maxActiveDevices) {
+                throw new StorageException(StorageException.Kind.LIMIT_REACHED,
+                        "register device: the user has " + maxActiveDevices + " active devices");
+            }
+            Jdbc.update(c, "INSERT INTO devices (" + DEVICE_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    device.id(), device.userId(), device.publicKey(), device.status().label(), device.createdAt(),
+                    device.name(), device.lastSeen());
+            Jdbc.update(c, "INSERT INTO device_key_events (id, device_id, kind, public_key, occurred_at)"
+                    + " VALUES (?, ?, ?, ?, ?)",
+                    event.id(), event.deviceId(), event.kind(), event.publicKey(), event.at());
+            return null;
+        });
+    }
+
+    @Override
+    public void touchDevice(String deviceId, Instant lastSeen) throws StorageException {
+        jdbc.call("touch device", c -> Jdbc.update(c,
+                "UPDATE devices SET last_seen = ? WHERE id = ?", lastSeen, deviceId));
+    }
+
+    /** From a sequence: never handed out twice, even by racing nodes or rolled-back work. */
+    @Override
+    public long nextCertificateSerial() throws StorageException {
+        return jdbc.call("next certificate serial", c -> Jdbc.queryOne(c,
+                "SELECT nextval('certificate_serial_seq')", row -> row.getLong(1))
+                .orElseThrow(() -> new SQLException("the sequence returned no row")));
+    }
+
+    @Override
+    public void recordCertificate(IssuedCertificate certificate) throws StorageException {
+        jdbc.call("record certificate", c -> Jdbc.update(c,
+                "INSERT INTO certificates (serial, device_id, user_id, public_key, issued_at, expires_at)"
+                        + " VALUES (?, ?, ?, ?, ?, ?)",
+                unsigned(certificate.serial()), certificate.deviceId(), certificate.userId(),
+                certificate.publicKey(), certificate.issuedAt(), certificate.expiresAt()));
+    }
+
+    /**
+     * The certificate recorded with this serial (not yet part of the {@link Directory} port;
+     * revocation will need it).
+     */
+    public Optional<IssuedCertificate> findCertificate(long serial) throws StorageException {
+        return jdbc.call("find certificate", c -> Jdbc.queryOne(c,
+                "SELECT serial, device_id, user_id, public_key, issued_at, expires_at FROM certificates"
+                        + " WHERE serial = ?",
+                row -> new IssuedCertificate(signedBits(row.getBigDecimal("serial")), row.getString("device_id"),
+                        row.getString("user_id"), row.getString("public_key"), Jdbc.instant(row, "issued_at"),
+                        Jdbc.instant(row, "expires_at")),
+                unsigned(serial)));
+    }
+
+    private static int countActive(Connection c, String userId) throws SQLException {
+        return Jdbc.queryOne(c, "SELECT COUNT(*) FROM devices WHERE user_id = ? AND status = ?",
+                row -> row.getInt(1), userId, ACTIVE).orElse(0);
+    }
+
+    private static User user(ResultSet row) throws SQLException {
+        return new User(row.getString("id"), row.getString("handle"), row.getString("display_name"),
+                row.getString("avatar_url"), Jdbc.instant(row, "created_at"));
+    }
+
+    private static Device device(ResultSet row) throws SQLException {
+        return new Device(row.getString("id"), row.getString("user_id"), row.getString("public_key"),
+                DeviceStatus.fromLabel(row.getString("status")), Jdbc.instant(row, "created_at"),
+                row.getString("name"), Jdbc.instant(row, "last_seen"));
+    }
+
+    /** The unsigned value of a serial's 64 bits. */
+    static BigDecimal unsigned(long serial) {
+        return new BigDecimal(new BigInteger(Long.toUnsignedString(serial)));
+    }
+
+    /** Back to the 64-bit pattern a {@code long} carries. */
+    static long signedBits(BigDecimal stored) {
+        return stored.toBigIntegerExact().longValue();
+    }
+}

@@ -1,0 +1,187 @@
+package io.commucat.ccp.server.storage.redis;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.commucat.ccp.server.storage.Presence;
+import io.commucat.ccp.server.storage.PresenceSnapshot;
+import io.commucat.ccp.server.storage.StorageException;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.params.SetParams;
+
+/**
+ * {@link Presence} in Redis, shared by every node. Thread-safe (Jedis pools its connections);
+ * every method blocks for one round trip.
+ *
+ * <p>Keys, all under the configured prefix: {@code <prefix>presence:{<device>}} holds the
+ * snapshot as JSON, {@code <prefix>route:{<device>}} the node id; both carry their own TTL. The
+ * braces make both keys of a device hash to one Redis Cluster slot, which the atomic
+ * {@link #clear} script needs.
+ */
+public final class RedisPresence implements Presence, AutoCloseable {
+
+    /** Default prefix of every key this adapter writes. */
+    public static final String DEFAULT_PREFIX = "ccp:";
+
+    private static final int TIMEOUT_MS = 2_000;
+
+    /**
+     * Compare-and-delete: drops each key only while it still names the node (ARGV[1]), in one
+     * atomic step, so a node that lost the device cannot erase the newer node's entries.
+     */
+    private static final String CLEAR_SCRIPT = """
+            local removed = 0
+            local snapshot = redis.call('GET', KEYS[1])
+            if snapshot then
+              local ok, decoded = pcall(cjson.decode, snapshot)
+              if ok and type(decoded) == 'table' and decoded['nodeId'] == ARGV[1] then
+                removed = removed + redis.call('DEL', KEYS[1])
+              end
+            end
+            if redis.call('GET', KEYS[2]) == ARGV[1] then
+              removed = removed + redis.call('DEL', KEYS[2])
+            end
+            return removed
+            """;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final UnifiedJedis redis;
+    private final String prefix;
+    private final boolean ownsClient;
+
+    /** Uses {@code redis} without owning it: {@link #close} leaves it open. */
+    public RedisPresence(UnifiedJedis redis, String keyPrefix) {
+        this(redis, keyPrefix, false);
+    }
+
+    private RedisPresence(UnifiedJedis redis, String keyPrefix, boolean ownsClient) {
+        this.redis = Objects.requireNonNull(redis, "redis");
+        this.prefix = Objects.requireNonNull(keyPrefix, "keyPrefix");
+        this.ownsClient = ownsClient;
+    }
+
+    /**
+     * Connects a pool to {@code redisUrl} ({@code redis://[user:password@]host:port[/db]}, or
+     * {@code rediss://} for TLS); {@link #close} closes it. Does not contact the server.
+     */
+    public static RedisPresence connect(String redisUrl, String keyPrefix) {
+        return new RedisPresence(new JedisPooled(URI.create(redisUrl), TIMEOUT_MS), keyPrefix, true);
+    }
+
+    @Override
+    public void publish(PresenceSnapshot snapshot, Duration ttl) throws StorageException {
+        Objects.requireNonNull(snapshot.deviceId(), "deviceId");
+        String json = encode(snapshot);
+        run("publish presence", () -> redis.set(presenceKey(snapshot.deviceId()), json, expiry(ttl)));
+    }
+
+    @Override
+    public Optional<PresenceSnapshot> find(String deviceId) throws StorageException {
+        String json = run("find presence", () -> redis.get(presenceKey(deviceId)));
+        return json == null ? Optional.empty() : Optional.of(decode(json));
+    }
+
+    @Override
+    public void setRoute(String deviceId, String nodeId, Duration ttl) throws StorageException {
+        Objects.requireNonNull(nodeId, "nodeId");
+        run("set route", () -> redis.set(routeKey(deviceId), nodeId, expiry(ttl)));
+    }
+
+    @Override
+    public Optional<String> route(String deviceId) throws StorageException {
+        return Optional.ofNullable(run("find route", () -> redis.get(routeKey(deviceId))));
+    }
+
+    @Override
+    public void clear(String deviceId, String nodeId) throws StorageException {
+        Objects.requireNonNull(nodeId, "nodeId");
+        run("clear presence", () -> redis.eval(CLEAR_SCRIPT,
+                List.of(presenceKey(deviceId), routeKey(deviceId)), List.of(nodeId)));
+    }
+
+    @Override
+    public boolean ping() {
+        try {
+            return "PONG".equalsIgnoreCase(redis.ping());
+        } catch (JedisException e) {
+            return false;
+        }
+    }
+
+    /** Closes the pool when {@link #connect} made it. */
+    @Override
+    public void close() {
+        if (ownsClient) {
+            redis.close();
+        }
+    }
+
+    String presenceKey(String deviceId) {
+        return prefix + "presence:{" + deviceId + "}";
+    }
+
+    String routeKey(String deviceId) {
+        return prefix + "route:{" + deviceId + "}";
+    }
+
+    private static SetParams expiry(Duration ttl) {
+        long millis = ttl.toMillis();
+        if (millis <= 0) {
+            throw new IllegalArgumentException("ttl must be at least one millisecond: " + ttl);
+        }
+        return SetParams.setParams().px(millis);
+    }
+
+    private static String encode(PresenceSnapshot snapshot) {
+        ObjectNode node = JSON.createObjectNode()
+                .put("deviceId", snapshot.deviceId())
+                .put("userId", snapshot.userId())
+                .put("state", snapshot.state())
+                .put("nodeId", snapshot.nodeId())
+                .put("updatedAt", snapshot.updatedAt() == null ? null : snapshot.updatedAt().toString());
+        return node.toString();
+    }
+
+    private static PresenceSnapshot decode(String json) throws StorageException {
+        try {
+            JsonNode node = JSON.readTree(json);
+            if (!node.isObject()) {
+                throw new StorageException(StorageException.Kind.CORRUPT, "presence snapshot is not a JSON object");
+            }
+            String updatedAt = text(node, "updatedAt");
+            return new PresenceSnapshot(text(node, "deviceId"), text(node, "userId"), text(node, "state"),
+                    text(node, "nodeId"), updatedAt == null ? null : Instant.parse(updatedAt));
+        } catch (JsonProcessingException | DateTimeParseException e) {
+            throw new StorageException(StorageException.Kind.CORRUPT, "presence snapshot is not valid JSON", e);
+        }
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() ? null : value.asText();
+    }
+
+    @FunctionalInterface
+    private interface Command<T> {
+        T run();
+    }
+
+    private static <T> T run(String what, Command<T> command) throws StorageException {
+        try {
+            return command.run();
+        } catch (JedisException e) {
+            throw new StorageException(StorageException.Kind.UNAVAILABLE, what + ": Redis failed", e);
+        }
+    }
+}

@@ -1,0 +1,175 @@
+package io.commucat.ccp.server.storage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link Presence} must do. Implementations' tests provide a presence with no
+ * entries for each test, and say how time passes for it.
+ */
+public interface PresenceContract {
+
+    Duration LONG_TTL = Duration.ofMinutes(5);
+
+    Presence presence();
+
+    /** A TTL short enough to wait out in a test. */
+    Duration shortTtl();
+
+    /**
+     * Lets {@code ttl} pass for the backend (moving a clock, or polling a real server for a
+     * while) and fails unless {@code gone} then holds.
+     */
+    void awaitExpiry(Duration ttl, Callable<Boolean> gone) throws Exception;
+
+    static String deviceId() {
+        return "device-" + UUID.randomUUID();
+    }
+
+    static PresenceSnapshot snapshot(String deviceId, String nodeId) {
+        return new PresenceSnapshot(deviceId, "user-1", "online", nodeId, Instant.parse("2026-03-01T10:15:30.123Z"));
+    }
+
+    @Test
+    default void publishedSnapshotIsFound() throws Exception {
+        PresenceSnapshot snapshot = snapshot(deviceId(), "node-a");
+
+        presence().publish(snapshot, LONG_TTL);
+
+        assertEquals(Optional.of(snapshot), presence().find(snapshot.deviceId()));
+    }
+
+    @Test
+    default void snapshotWithoutTimestampIsFound() throws Exception {
+        PresenceSnapshot snapshot = new PresenceSnapshot(deviceId(), "user-1", "away", "node-a", null);
+
+        presence().publish(snapshot, LONG_TTL);
+
+        assertEquals(Optional.of(snapshot), presence().find(snapshot.deviceId()));
+    }
+
+    @Test
+    default void unknownDeviceHasNoSnapshot() throws Exception {
+        assertEquals(Optional.empty(), presence().find(deviceId()));
+    }
+
+    @Test
+    default void publishReplacesTheSnapshot() throws Exception {
+        String device = deviceId();
+        presence().publish(snapshot(device, "node-a"), LONG_TTL);
+        PresenceSnapshot busy = new PresenceSnapshot(device, "user-1", "busy", "node-b", Instant.EPOCH);
+
+        presence().publish(busy, LONG_TTL);
+
+        assertEquals(Optional.of(busy), presence().find(device));
+    }
+
+    @Test
+    default void snapshotExpiresAfterItsTtl() throws Exception {
+        String device = deviceId();
+        presence().publish(snapshot(device, "node-a"), shortTtl());
+        assertTrue(presence().find(device).isPresent());
+
+        awaitExpiry(shortTtl(), () -> presence().find(device).isEmpty());
+    }
+
+    @Test
+    default void routeIsFound() throws Exception {
+        String device = deviceId();
+
+        presence().setRoute(device, "node-a", LONG_TTL);
+
+        assertEquals(Optional.of("node-a"), presence().route(device));
+    }
+
+    @Test
+    default void unknownDeviceHasNoRoute() throws Exception {
+        assertEquals(Optional.empty(), presence().route(deviceId()));
+    }
+
+    @Test
+    default void setRouteReplacesTheRoute() throws Exception {
+        String device = deviceId();
+        presence().setRoute(device, "node-a", LONG_TTL);
+
+        presence().setRoute(device, "node-b", LONG_TTL);
+
+        assertEquals(Optional.of("node-b"), presence().route(device));
+    }
+
+    @Test
+    default void routeExpiresAfterItsTtl() throws Exception {
+        String device = deviceId();
+        presence().setRoute(device, "node-a", shortTtl());
+        assertTrue(presence().route(device).isPresent());
+
+        awaitExpiry(shortTtl(), () -> presence().route(device).isEmpty());
+    }
+
+    @Test
+    default void snapshotAndRouteExpireIndependently() throws Exception {
+        String device = deviceId();
+        presence().publish(snapshot(device, "node-a"), LONG_TTL);
+        presence().setRoute(device, "node-a", shortTtl());
+
+        awaitExpiry(shortTtl(), () -> presence().route(device).isEmpty());
+
+        assertTrue(presence().find(device).isPresent());
+    }
+
+    @Test
+    default void clearRemovesTheNodesOwnEntries() throws Exception {
+        String device = deviceId();
+        presence().publish(snapshot(device, "node-a"), LONG_TTL);
+        presence().setRoute(device, "node-a", LONG_TTL);
+
+        presence().clear(device, "node-a");
+
+        assertEquals(Optional.empty(), presence().find(device));
+        assertEquals(Optional.empty(), presence().route(device));
+    }
+
+    @Test
+    default void clearKeepsAnotherNodesNewerEntries() throws Exception {
+        String device = deviceId();
+        presence().publish(snapshot(device, "node-a"), LONG_TTL);
+        presence().setRoute(device, "node-a", LONG_TTL);
+        // The device reconnected to node-b before node-a noticed it had gone.
+        presence().publish(snapshot(device, "node-b"), LONG_TTL);
+        presence().setRoute(device, "node-b", LONG_TTL);
+
+        presence().clear(device, "node-a");
+
+        assertEquals(Optional.of(snapshot(device, "node-b")), presence().find(device));
+        assertEquals(Optional.of("node-b"), presence().route(device));
+    }
+
+    @Test
+    default void clearComparesSnapshotAndRouteSeparately() throws Exception {
+        String device = deviceId();
+        presence().publish(snapshot(device, "node-b"), LONG_TTL);
+        presence().setRoute(device, "node-a", LONG_TTL);
+
+        presence().clear(device, "node-a");
+
+        assertEquals(Optional.of(snapshot(device, "node-b")), presence().find(device));
+        assertEquals(Optional.empty(), presence().route(device));
+    }
+
+    @Test
+    default void clearOfUnknownDeviceIsHarmless() throws Exception {
+        presence().clear(deviceId(), "node-a");
+    }
+
+    @Test
+    default void pingAnswers() {
+        assertTrue(presence().ping());
+    }
+}

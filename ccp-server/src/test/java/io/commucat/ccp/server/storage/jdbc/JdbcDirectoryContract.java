@@ -1,0 +1,67 @@
+package io.commucat.ccp.server.storage.jdbc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.commucat.ccp.server.storage.Device;
+import io.commucat.ccp.server.storage.DirectoryContract;
+import io.commucat.ccp.server.storage.IssuedCertificate;
+import io.commucat.ccp.server.storage.StorageException;
+import io.commucat.ccp.server.storage.User;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The {@link DirectoryContract} plus what only the SQL directory offers or promises. */
+interface JdbcDirectoryContract extends DirectoryContract {
+
+    @Override
+    JdbcDirectory directory();
+
+    @Test
+    default void certificateSerialsRoundTripAsUnsigned64Bit() throws Exception {
+        for (long serial : new long[] {0L, 1L, Long.MAX_VALUE, Long.MIN_VALUE, -2L, -1L}) {
+            IssuedCertificate certificate = new IssuedCertificate(serial, DirectoryContract.id("device"),
+                    DirectoryContract.id("user"), KEY, T0, T0.plusSeconds(60));
+            directory().recordCertificate(certificate);
+
+            assertEquals(Optional.of(certificate), directory().findCertificate(serial), Long.toUnsignedString(serial));
+        }
+    }
+
+    @Test
+    default void unknownCertificateIsNotFound() throws Exception {
+        assertEquals(Optional.empty(), directory().findCertificate(-1L));
+    }
+
+    @Test
+    default void recordingTheSameSerialTwiceIsConflict() throws Exception {
+        IssuedCertificate certificate = new IssuedCertificate(directory().nextCertificateSerial(), "device-1", "user-1",
+                KEY, T0, T0);
+        directory().recordCertificate(certificate);
+
+        StorageException e = assertThrows(StorageException.class, () -> directory().recordCertificate(certificate));
+        assertEquals(StorageException.Kind.CONFLICT, e.kind());
+    }
+
+    @Test
+    default void instantsAreTruncatedToMicroseconds() throws Exception {
+        Instant precise = Instant.parse("2026-03-01T10:15:30.123456789Z");
+        User user = new User(DirectoryContract.id("user"), "precise-" + DirectoryContract.id("h"), null, null, precise);
+
+        User created = directory().createUser(user);
+
+        Instant truncated = precise.truncatedTo(ChronoUnit.MICROS);
+        assertEquals(truncated, created.createdAt());
+        assertEquals(truncated, directory().findUser(user.id()).orElseThrow().createdAt());
+    }
+
+    @Test
+    default void registrationForUnknownUserIsConflict() throws Exception {
+        Device device = DirectoryContract.device(DirectoryContract.id("missing-user"));
+
+        StorageException e = assertThrows(StorageException.class, () -> register(device, 0));
+        assertEquals(StorageException.Kind.CONFLICT, e.kind());
+    }
+}
