@@ -155,6 +155,11 @@ public class PrimitivesBenchmark {
         return new CompressedEdwardsY(pointR).decompress();
     }
 
+    @Benchmark
+    public CompressedEdwardsY edwardsCompress() {
+        return decodedA.compress();
+    }
+
     /** {@code c·A + s·B}, variable time: the heart of a proof verification. */
     @Benchmark
     public EdwardsPoint edwardsDoubleScalarMultiply() {

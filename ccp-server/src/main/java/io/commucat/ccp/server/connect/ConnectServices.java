@@ -1,0 +1,40 @@
+package io.commucat.ccp.server.connect;
+
+import io.commucat.ccp.server.handshake.DeviceResolver;
+import io.commucat.ccp.server.handshake.HandshakePolicy;
+import io.commucat.ccp.server.handshake.NoiseKeyRing;
+import io.commucat.ccp.server.handshake.SessionTokens;
+import io.commucat.ccp.server.storage.Presence;
+import io.commucat.ccp.server.storage.Sessions;
+import java.time.Clock;
+import java.util.concurrent.Executor;
+
+/**
+ * What every {@link ConnectSession} of a node shares. The storage ports are blocking and are
+ * only ever called on {@code storageExecutor}, never on an event loop.
+ *
+ * @param caPublicKey the device CA's public key, announced in Auth and Ack
+ */
+public record ConnectServices(
+        HandshakePolicy policy,
+        NoiseKeyRing noiseKeys,
+        DeviceResolver resolver,
+        Sessions sessions,
+        Presence presence,
+        SessionTokens tokens,
+        byte[] caPublicKey,
+        SessionRegistry registry,
+        HandshakeListener listener,
+        Executor storageExecutor,
+        Clock clock,
+        String nodeId) {
+
+    public ConnectServices {
+        caPublicKey = caPublicKey.clone();
+    }
+
+    @Override
+    public byte[] caPublicKey() {
+        return caPublicKey.clone();
+    }
+}

@@ -1,0 +1,620 @@
+package io.commucat.ccp.server.connect;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.commucat.ccp.crypto.Hex;
+import io.commucat.ccp.crypto.cert.DeviceCertificate;
+import io.commucat.ccp.crypto.noise.NoiseException;
+import io.commucat.ccp.crypto.noise.NoiseHandshake;
+import io.commucat.ccp.crypto.noise.NoisePattern;
+import io.commucat.ccp.crypto.noise.SecureFrameStream;
+import io.commucat.ccp.crypto.proof.HandshakeVerifier;
+import io.commucat.ccp.crypto.proof.ProofContext;
+import io.commucat.ccp.crypto.proof.ProofException;
+import io.commucat.ccp.proto.CodecException;
+import io.commucat.ccp.proto.ControlJson;
+import io.commucat.ccp.proto.Frame;
+import io.commucat.ccp.proto.FrameCodec;
+import io.commucat.ccp.proto.FrameLimits;
+import io.commucat.ccp.proto.FrameType;
+import io.commucat.ccp.proto.ProtocolVersions;
+import io.commucat.ccp.proto.StreamingFrameDecoder;
+import io.commucat.ccp.server.handshake.ActiveNoiseKey;
+import io.commucat.ccp.server.handshake.HandshakeException;
+import io.commucat.ccp.server.handshake.HelloRequest;
+import io.commucat.ccp.server.handshake.Resolution;
+import io.commucat.ccp.server.handshake.SessionTokens;
+import io.commucat.ccp.server.storage.PresenceSnapshot;
+import io.commucat.ccp.server.storage.SessionRecord;
+import io.commucat.ccp.server.storage.StorageException;
+import io.commucat.ccp.server.storage.User;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One {@code /connect} stream, whatever its transport: Hello → Auth → Auth → Ack (ccp-1.md §3),
+ * then the encrypted established session (§4). Transport adapters feed it upstream bytes and
+ * give it a {@link Downstream}; it never sees Netty.
+ *
+ * <p>Threading: every method runs on the stream's event loop ({@code loop}), one at a time.
+ * Blocking storage work goes to {@link ConnectServices#storageExecutor()} and its result comes
+ * back to the loop; bytes that arrive meanwhile are held (bounded) and processed in order.
+ * Noise and proof work runs on the loop: it is CPU only and keeps a session's work in order.
+ */
+public final class ConnectSession {
+
+    /** Where the session is in its life. */
+    public enum State {
+        AWAIT_HELLO("hello"),
+        RESOLVING("hello"),
+        AWAIT_CLIENT_AUTH("await_client"),
+        ESTABLISHING("await_client"),
+        ESTABLISHED("established"),
+        CLOSED("closed");
+
+        private final String stage;
+
+        State(String stage) {
+            this.stage = stage;
+        }
+
+        /** The stage name of ccp-1.md §4.5. */
+        public String stage() {
+            return stage;
+        }
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectSession.class);
+
+    /** Bootstrap frames are small; a peer gets no 16 MiB buffer before it proved anything. */
+    static final FrameLimits BOOTSTRAP_LIMITS = new FrameLimits(64 * 1024, 64 * 1024, 64 * 1024);
+    /** Bytes held while storage work is in flight; an honest device sends nothing then. */
+    static final int MAX_HELD_BYTES = 256 * 1024;
+
+    private final ConnectServices services;
+    private final Downstream downstream;
+    private final ScheduledExecutorService loop;
+    private final String remoteAddress;
+
+    private State state = State.AWAIT_HELLO;
+    private final StreamingFrameDecoder bootstrapDecoder = new StreamingFrameDecoder(BOOTSTRAP_LIMITS);
+    private final ByteArrayOutputStream held = new ByteArrayOutputStream();
+    private boolean upstreamEnded;
+    private long nextSequence = 1;
+
+    private HelloRequest hello;
+    private long helloChannel;
+    private NoiseHandshake noise;
+    private ActiveNoiseKey noiseKey;
+    private Resolution resolution;
+    private String token;
+    private SecureFrameStream secure;
+    private ScheduledFuture<?> keepalive;
+    private String presenceState = "online";
+
+    public ConnectSession(ConnectServices services, Downstream downstream, ScheduledExecutorService loop,
+            String remoteAddress) {
+        this.services = services;
+        this.downstream = downstream;
+        this.loop = loop;
+        this.remoteAddress = remoteAddress;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    /** The device id once the Hello was read. */
+    public Optional<String> deviceId() {
+        return Optional.ofNullable(hello).map(HelloRequest::deviceId);
+    }
+
+    // ---- upstream events (on the loop) ----
+
+    /** Upstream bytes, in order, in any chunking. */
+    public void onBytes(byte[] data, int off, int len) {
+        switch (state) {
+            case AWAIT_HELLO, AWAIT_CLIENT_AUTH -> bootstrapBytes(ByteBuffer.wrap(data, off, len));
+            case RESOLVING, ESTABLISHING -> hold(data, off, len);
+            case ESTABLISHED -> establishedBytes(data, off, len);
+            case CLOSED -> {
+                // Late bytes after the end are dropped.
+            }
+        }
+    }
+
+    /** The device finished its request body. */
+    public void onUpstreamEnd() {
+        upstreamEnded = true;
+        switch (state) {
+            case AWAIT_HELLO, AWAIT_CLIENT_AUTH -> failBootstrap("client-closed", null, false);
+            case ESTABLISHED -> {
+                try {
+                    secure.endOfStream();
+                } catch (CodecException e) {
+                    LOG.debug("device {} ended inside a frame", hello.deviceId());
+                }
+                close();
+            }
+            default -> {
+                // RESOLVING / ESTABLISHING: handled when the storage work comes back.
+            }
+        }
+    }
+
+    /** The transport is gone (reset, connection lost, liveness timeout). */
+    public void onTransportClosed() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        if (state != State.ESTABLISHED) {
+            report("client-closed", null);
+        }
+        finish();
+    }
+
+    /** A newer session of the same device took over (called on this session's loop). */
+    void replaced() {
+        if (state == State.ESTABLISHED) {
+            sendEncrypted(errorFrame(0, "session_replaced", "a newer session of this device connected", null));
+        }
+        close();
+    }
+
+    /** The server is shutting down: tell the device and end the stream. */
+    public void shutdown() {
+        if (state == State.ESTABLISHED) {
+            sendEncrypted(errorFrame(0, "shutdown", "server is shutting down", null));
+        }
+        close();
+    }
+
+    // ---- bootstrap ----
+
+    private void bootstrapBytes(ByteBuffer bytes) {
+        try {
+            bootstrapDecoder.decode(bytes, this::bootstrapFrame);
+        } catch (CodecException e) {
+            failBootstrap("decode", null, true);
+            return;
+        }
+        if (state == State.RESOLVING || state == State.ESTABLISHING) {
+            // The frame that started storage work may have arrived with more bytes: keep them.
+            hold(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining());
+        }
+    }
+
+    private boolean bootstrapFrame(Frame frame) {
+        try {
+            if (state == State.AWAIT_HELLO) {
+                if (frame.type() != FrameType.HELLO) {
+                    throw HandshakeException.invalid("expected Hello");
+                }
+                onHello(frame);
+            } else {
+                if (frame.type() != FrameType.AUTH) {
+                    throw HandshakeException.invalid("expected Auth");
+                }
+                onClientAuth(frame);
+            }
+        } catch (HandshakeException e) {
+            failBootstrap("handshake", e, false);
+        }
+        return state == State.AWAIT_HELLO || state == State.AWAIT_CLIENT_AUTH;
+    }
+
+    /** §3.2 steps 1–5 on the loop, then 6–9 off it. */
+    private void onHello(Frame frame) throws HandshakeException {
+        helloChannel = frame.channelId();
+        hello = HelloRequest.parse(frame.control().json());
+        ProofContext context = new ProofContext(services.policy().domain(), hello.deviceId(), hello.devicePublic(),
+                hello.clientStatic());
+        try {
+            HandshakeVerifier.verify(context, hello.proof());
+        } catch (ProofException e) {
+            throw HandshakeException.invalid("invalid device proof");
+        }
+        readNoiseMessage1();
+        state = State.RESOLVING;
+        Instant now = services.clock().instant();
+        CompletableFuture.supplyAsync(() -> {
+            try {
+                return services.resolver().resolve(hello, now);
+            } catch (HandshakeException e) {
+                throw new CompletionException(e);
+            }
+        }, services.storageExecutor()).whenCompleteAsync(this::resolved, loop);
+    }
+
+    /** Step 5: the newest active key that reads message 1. */
+    private void readNoiseMessage1() throws HandshakeException {
+        byte[] prologue = services.policy().prologue();
+        for (ActiveNoiseKey key : services.noiseKeys().active(services.clock().instant())) {
+            NoiseHandshake candidate = NoiseHandshake.responder(hello.pattern(), key.keyPair(), prologue);
+            try {
+                candidate.readMessage(hello.handshake());
+            } catch (NoiseException e) {
+                continue;
+            }
+            if (hello.pattern() == NoisePattern.IK) {
+                requireBoundStatic(candidate);
+            }
+            noise = candidate;
+            noiseKey = key;
+            return;
+        }
+        throw HandshakeException.invalid("invalid noise handshake");
+    }
+
+    /** Deviation (§3.4): the Noise-authenticated static must be the {@code client_static} the proof binds. */
+    private void requireBoundStatic(NoiseHandshake handshake) throws HandshakeException {
+        byte[] remote = handshake.remoteStatic().orElseThrow(() -> HandshakeException.invalid("noise static missing"));
+        if (!MessageDigest.isEqual(remote, hello.clientStatic())) {
+            throw HandshakeException.invalid("client_static does not match the noise static key");
+        }
+    }
+
+    private void resolved(Resolution result, Throwable error) {
+        if (state != State.RESOLVING) {
+            return; // closed meanwhile
+        }
+        if (error != null) {
+            Throwable cause = error instanceof CompletionException ? error.getCause() : error;
+            HandshakeException failure = cause instanceof HandshakeException h ? h
+                    : new HandshakeException(HandshakeException.Kind.UNAVAILABLE, "storage failure", cause);
+            failBootstrap("handshake", failure, false);
+            return;
+        }
+        resolution = result;
+        token = services.tokens().newToken();
+        try {
+            sendServerAuth();
+        } catch (NoiseException e) {
+            failBootstrap("handshake", HandshakeException.invalid("invalid noise handshake"), false);
+            return;
+        }
+        state = State.AWAIT_CLIENT_AUTH;
+        releaseHeld();
+    }
+
+    /** Step 10 and §3.3. */
+    private void sendServerAuth() throws NoiseException {
+        User user = resolution.user();
+        ObjectNode payload = ControlJson.object();
+        payload.put("session", token);
+        payload.put("domain", services.policy().domain());
+        payload.put("protocol_version", hello.protocolVersion());
+        payload.put("user_id", user.id());
+        payload.set("user", userSnapshot(user));
+        byte[] message2 = noise.writeMessage(ControlJson.write(payload));
+
+        ObjectNode auth = ControlJson.object();
+        auth.put("session", token);
+        auth.put("device_id", hello.deviceId());
+        auth.put("handshake", Hex.encode(message2));
+        auth.put("server_static", Hex.encode(noiseKey.keyPair().publicKey()));
+        auth.put("protocol_version", hello.protocolVersion());
+        ArrayNode versions = auth.putArray("supported_versions");
+        ProtocolVersions.SUPPORTED.forEach(versions::add);
+        auth.put("device_ca_public", Hex.encode(services.caPublicKey()));
+        auth.set("user", userSnapshot(user));
+        auth.set("certificate", resolution.certificate().toJson());
+        sendPlain(Frame.control(FrameType.AUTH, helloChannel, nextSequence(), auth));
+    }
+
+    /** §3.4: XK message 3 or IK key confirmation, the static binding, then storage work. */
+    private void onClientAuth(Frame frame) throws HandshakeException {
+        String hex = frame.control().text("handshake");
+        if (hex == null) {
+            throw HandshakeException.invalid("handshake is required");
+        }
+        byte[] message;
+        try {
+            message = Hex.decode(hex);
+        } catch (IllegalArgumentException e) {
+            throw HandshakeException.invalid("handshake must be hex");
+        }
+        try {
+            if (noise.state() == NoiseHandshake.State.READ) {
+                noise.readMessage(message);
+                requireBoundStatic(noise);
+                secure = new SecureFrameStream(noise.split());
+            } else {
+                var transport = noise.split();
+                transport.decrypt(message);
+                secure = new SecureFrameStream(transport);
+            }
+        } catch (NoiseException e) {
+            throw HandshakeException.invalid("invalid noise handshake");
+        }
+        state = State.ESTABLISHING;
+        Instant now = services.clock().instant();
+        CompletableFuture.runAsync(() -> recordEstablished(now), services.storageExecutor())
+                .whenCompleteAsync((ok, error) -> established(error), loop);
+    }
+
+    /** Off the loop: session record, presence, route, last seen (§3.4 "Then the session is Established"). */
+    private void recordEstablished(Instant now) {
+        try {
+            services.sessions().create(new SessionRecord(SessionTokens.hash(token), hello.deviceId(),
+                    resolution.user().id(), now, now.plus(services.policy().connectionKeepalive()), services.nodeId()));
+            publishPresence(now);
+        } catch (StorageException e) {
+            throw new CompletionException(e);
+        }
+    }
+
+    private void publishPresence(Instant now) throws StorageException {
+        services.presence().publish(new PresenceSnapshot(hello.deviceId(), resolution.user().id(), presenceState,
+                services.nodeId(), now), services.policy().presenceTtl());
+        services.presence().setRoute(hello.deviceId(), services.nodeId(), services.policy().presenceTtl());
+    }
+
+    private void established(Throwable error) {
+        if (state != State.ESTABLISHING) {
+            return;
+        }
+        if (error != null) {
+            failBootstrap("handshake", new HandshakeException(HandshakeException.Kind.UNAVAILABLE, "storage failure",
+                    error), false);
+            return;
+        }
+        sendPlain(Frame.control(FrameType.ACK, helloChannel, nextSequence(), ack()));
+        state = State.ESTABLISHED;
+        ConnectSession previous = services.registry().register(hello.deviceId(), this);
+        if (previous != null && previous != this) {
+            previous.loop.execute(previous::replaced);
+        }
+        services.listener().established(snapshot());
+        long interval = services.policy().keepaliveInterval().toMillis();
+        keepalive = loop.scheduleAtFixedRate(this::refresh, interval, interval, TimeUnit.MILLISECONDS);
+        byte[] pending = takeHeld();
+        if (pending.length > 0) {
+            establishedBytes(pending, 0, pending.length);
+        }
+        if (upstreamEnded && state == State.ESTABLISHED) {
+            close();
+        }
+    }
+
+    /** The Ack of §3.4 with every key it lists. */
+    private ObjectNode ack() {
+        User user = resolution.user();
+        ObjectNode ack = ControlJson.object();
+        ack.put("handshake", "ok");
+        ack.put("session", token);
+        ack.put("user_id", user.id());
+        ack.set("user", userSnapshot(user));
+        ack.put("pairing_required", resolution.pairingRequired());
+        ack.put("device_ca_public", Hex.encode(services.caPublicKey()));
+        ack.put("noise_public", Hex.encode(noiseKey.keyPair().publicKey()));
+        ack.put("keepalive_interval", services.policy().keepaliveInterval().toSeconds());
+        ack.put("noise_key_version", noiseKey.version());
+        ack.put("noise_rotates_at", noiseKey.rotatesAt().toString());
+        ack.put("noise_expires_at", noiseKey.expiresAt().toString());
+        ArrayNode keys = ack.putArray("noise_keys");
+        for (ActiveNoiseKey key : services.noiseKeys().catalog(services.clock().instant())) {
+            ObjectNode k = keys.addObject();
+            k.put("version", key.version());
+            k.put("public", Hex.encode(key.keyPair().publicKey()));
+            k.put("valid_after", key.validAfter().toString());
+            k.put("rotates_at", key.rotatesAt().toString());
+            k.put("expires_at", key.expiresAt().toString());
+        }
+        DeviceCertificate certificate = resolution.certificate();
+        ObjectNode summary = ack.putObject("certificate");
+        summary.put("serial", new java.math.BigInteger(certificate.fields().serialText()));
+        summary.put("issued_at", certificate.fields().issuedAt());
+        summary.put("expires_at", certificate.fields().expiresAt());
+        ack.set("device_certificate", certificate.toJson());
+        return ack;
+    }
+
+    private static ObjectNode userSnapshot(User user) {
+        ObjectNode u = ControlJson.object();
+        u.put("id", user.id());
+        u.put("user_id", user.id());
+        u.put("handle", user.handle());
+        u.put("display_name", user.displayName());
+        u.put("avatar_url", user.avatarUrl());
+        return u;
+    }
+
+    // ---- established (§4) ----
+
+    private void establishedBytes(byte[] data, int off, int len) {
+        try {
+            secure.open(data, off, len, this::establishedFrame);
+        } catch (CodecException e) {
+            sendEncrypted(errorFrame(0, "decode", null, null));
+            close();
+        } catch (NoiseException e) {
+            // §4.1: a decryption failure ends the session; nothing can be said to this peer.
+            close();
+        }
+    }
+
+    private boolean establishedFrame(Frame frame) {
+        if (state != State.ESTABLISHED) {
+            return false;
+        }
+        switch (frame.type()) {
+            case PRESENCE -> onPresence(frame);
+            case ACK, ERROR -> {
+                // Delivery acknowledgements are for queued envelopes; none are queued yet.
+            }
+            case HELLO, AUTH -> sendEncrypted(errorFrame(frame.channelId(), "unexpected_frame",
+                    "the session is already established", frame.sequence()));
+            default -> sendEncrypted(errorFrame(frame.channelId(), "unknown_channel",
+                    "channel " + frame.channelId() + " is not open", frame.sequence()));
+        }
+        return true;
+    }
+
+    /** §4.3: a state change republishes the snapshot; no Ack. */
+    private void onPresence(Frame frame) {
+        String requested = frame.control().text("state");
+        presenceState = requested == null || requested.isBlank() || requested.length() > 64 ? "online" : requested;
+        Instant now = services.clock().instant();
+        services.storageExecutor().execute(() -> {
+            try {
+                publishPresence(now);
+            } catch (StorageException e) {
+                LOG.warn("presence publish failed for {}: {}", hello.deviceId(), e.kind());
+            }
+        });
+    }
+
+    /** §4.3: while connected, session and presence are refreshed every keepalive interval. */
+    private void refresh() {
+        if (state != State.ESTABLISHED) {
+            return;
+        }
+        Instant now = services.clock().instant();
+        String tokenHash = SessionTokens.hash(token);
+        services.storageExecutor().execute(() -> {
+            try {
+                services.sessions().refresh(tokenHash, now.plus(services.policy().connectionKeepalive()));
+                publishPresence(now);
+            } catch (StorageException e) {
+                LOG.warn("session refresh failed for {}: {}", hello.deviceId(), e.kind());
+            }
+        });
+    }
+
+    // ---- output and endings ----
+
+    private long nextSequence() {
+        return nextSequence++;
+    }
+
+    private void sendPlain(Frame frame) {
+        downstream.write(frame, FrameCodec.encode(frame));
+    }
+
+    private void sendEncrypted(Frame frame) {
+        try {
+            downstream.write(frame, secure.seal(frame));
+        } catch (NoiseException e) {
+            close();
+        }
+    }
+
+    private Frame errorFrame(long channel, String error, String detail, Long ack) {
+        ObjectNode body = ControlJson.object();
+        body.put("error", error);
+        if (detail != null) {
+            body.put("detail", detail);
+        }
+        if (ack != null) {
+            body.put("ack", ack);
+        }
+        return Frame.control(FrameType.ERROR, channel, nextSequence(), body);
+    }
+
+    /** §4.5: Error on channel 0, then the end of the stream. */
+    private void failBootstrap(String reason, HandshakeException failure, boolean decode) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        ObjectNode body = ControlJson.object();
+        if (decode) {
+            body.put("error", "decode");
+        } else if (failure != null) {
+            body.put("error", "handshake");
+            body.put("detail", failure.detail());
+            if (failure.kind() == HandshakeException.Kind.PAIRING_REQUIRED) {
+                body.put("title", "PairingRequired");
+                body.put("pairing_required", true);
+            }
+        }
+        if (failure != null || decode) {
+            sendPlain(Frame.control(FrameType.ERROR, 0, nextSequence(), body));
+        }
+        report(reason, failure);
+        close();
+    }
+
+    private void report(String reason, HandshakeException failure) {
+        services.listener().failed(snapshot(), reason, failure);
+    }
+
+    private HandshakeReport snapshot() {
+        return new HandshakeReport(remoteAddress, state.stage(), hello == null ? null : hello.deviceId(),
+                resolution == null ? null : resolution.user().id(), resolution != null && resolution.deviceKnown(),
+                noiseKey == null ? 0 : noiseKey.version(), hello == null ? 0 : hello.protocolVersion(),
+                hello == null ? null : hello.pattern().name());
+    }
+
+    /** Ends the stream: the downstream is closed and everything the session holds is released. */
+    public void close() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        finish();
+        downstream.close();
+    }
+
+    private void finish() {
+        boolean wasEstablished = state == State.ESTABLISHED;
+        state = State.CLOSED;
+        if (keepalive != null) {
+            keepalive.cancel(false);
+        }
+        if (secure != null) {
+            secure.close();
+        }
+        held.reset();
+        if (wasEstablished) {
+            String deviceId = hello.deviceId();
+            services.registry().unregister(deviceId, this);
+            services.storageExecutor().execute(() -> {
+                try {
+                    services.presence().clear(deviceId, services.nodeId());
+                } catch (StorageException e) {
+                    LOG.warn("presence clear failed for {}: {}", deviceId, e.kind());
+                }
+            });
+        }
+    }
+
+    private void hold(byte[] data, int off, int len) {
+        if (held.size() + len > MAX_HELD_BYTES) {
+            failBootstrap("read", HandshakeException.invalid("too much data before the handshake completed"), false);
+            return;
+        }
+        held.write(data, off, len);
+    }
+
+    private byte[] takeHeld() {
+        byte[] bytes = held.toByteArray();
+        held.reset();
+        return bytes;
+    }
+
+    private void releaseHeld() {
+        byte[] pending = takeHeld();
+        if (pending.length > 0) {
+            onBytes(pending, 0, pending.length);
+        }
+        if (upstreamEnded && (state == State.AWAIT_HELLO || state == State.AWAIT_CLIENT_AUTH)) {
+            failBootstrap("client-closed", null, false);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ConnectSession[" + state + ", device=" + (hello == null ? "?" : hello.deviceId()) + ", remote="
+                + remoteAddress + "]";
+    }
+}

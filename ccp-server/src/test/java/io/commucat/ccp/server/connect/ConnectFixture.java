@@ -1,0 +1,169 @@
+package io.commucat.ccp.server.connect;
+
+import io.commucat.ccp.crypto.cert.DeviceCertificateAuthority;
+import io.commucat.ccp.crypto.keys.DeviceCaKeyPair;
+import io.commucat.ccp.server.handshake.DeviceResolver;
+import io.commucat.ccp.server.handshake.HandshakeException;
+import io.commucat.ccp.server.handshake.HandshakePolicy;
+import io.commucat.ccp.server.handshake.SessionTokens;
+import io.commucat.ccp.server.secrets.NoiseKeyCatalog;
+import io.commucat.ccp.server.secrets.SecretSealer;
+import io.commucat.ccp.server.storage.Directory;
+import io.commucat.ccp.server.storage.Presence;
+import io.commucat.ccp.server.storage.Sessions;
+import io.commucat.ccp.server.storage.embedded.EmbeddedPresence;
+import io.commucat.ccp.server.storage.jdbc.JdbcSettings;
+import io.commucat.ccp.server.storage.jdbc.JdbcStore;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One node's session services on the embedded store (H2 file + in-process presence), with a
+ * single-threaded "event loop" and a storage pool, for driving {@link ConnectSession} without a
+ * socket. Every storage call is recorded with its thread.
+ */
+final class ConnectFixture implements AutoCloseable {
+
+    static final String DOMAIN = "chat.example.com";
+    static final String NODE = "node-test";
+    static final String LOOP_THREAD = "test-loop";
+
+    final SecureRandom random = new SecureRandom();
+    final JdbcStore store;
+    final Directory directory;
+    final Sessions sessions;
+    final Presence presence;
+    final NoiseKeyCatalog noiseKeys;
+    final DeviceCaKeyPair caKey;
+    final SessionRegistry registry = new SessionRegistry();
+    final ThreadRecorder storageThreads = new ThreadRecorder();
+    final List<String> failures = new CopyOnWriteArrayList<>();
+    final List<HandshakeReport> established = new CopyOnWriteArrayList<>();
+    final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, LOOP_THREAD));
+    final ExecutorService storagePool = Executors.newFixedThreadPool(2, r -> new Thread(r, "test-storage"));
+    final ConnectServices services;
+
+    ConnectFixture(Path dir, PolicyChange change) throws Exception {
+        store = JdbcStore.open(JdbcSettings.h2File(dir.resolve("db")));
+        directory = storageThreads.wrap(Directory.class, store.directory());
+        sessions = storageThreads.wrap(Sessions.class, store.sessions());
+        presence = storageThreads.wrap(Presence.class, new EmbeddedPresence());
+        byte[] seed = new byte[32];
+        random.nextBytes(seed);
+        noiseKeys = NoiseKeyCatalog.open(store.secrets(), new SecretSealer(null, random), Duration.ofDays(30),
+                Duration.ofDays(7), 4, seed, Clock.systemUTC(), random);
+        caKey = DeviceCaKeyPair.generate(random);
+        HandshakePolicy policy = change.apply(new HandshakePolicy(DOMAIN,
+                "commucat".getBytes(StandardCharsets.US_ASCII), true, false, 5, Duration.ofSeconds(60),
+                Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofDays(30)));
+        DeviceResolver resolver = new DeviceResolver(directory, new DeviceCertificateAuthority(caKey), policy, random);
+        HandshakeListener listener = new HandshakeListener() {
+            @Override
+            public void failed(HandshakeReport report, String reason, HandshakeException failure) {
+                failures.add(reason + (failure == null ? "" : ":" + failure.detail()));
+            }
+
+            @Override
+            public void established(HandshakeReport report) {
+                established.add(report);
+            }
+        };
+        services = new ConnectServices(policy, noiseKeys, resolver, sessions, presence, new SessionTokens(random),
+                caKey.publicKey(), registry, listener, storagePool, Clock.systemUTC(), NODE);
+    }
+
+    /** Changes the default policy for one test. */
+    @FunctionalInterface
+    interface PolicyChange {
+        HandshakePolicy apply(HandshakePolicy defaults);
+
+        PolicyChange NONE = p -> p;
+    }
+
+    static HandshakePolicy with(HandshakePolicy p, boolean autoApprove, boolean existingUsers, int maxDevices) {
+        return new HandshakePolicy(p.domain(), p.prologue(), autoApprove, existingUsers, maxDevices,
+                p.connectionKeepalive(), p.keepaliveInterval(), p.presenceTtl(), p.certificateValidity());
+    }
+
+    static HandshakePolicy withKeepaliveInterval(HandshakePolicy p, Duration interval) {
+        return new HandshakePolicy(p.domain(), p.prologue(), p.autoApproveDevices(), p.autoApproveExistingUsers(),
+                p.maxAutoDevicesPerUser(), p.connectionKeepalive(), interval, p.presenceTtl(), p.certificateValidity());
+    }
+
+    byte[] serverNoisePublic() {
+        return noiseKeys.active(Clock.systemUTC().instant()).get(0).keyPair().publicKey();
+    }
+
+    /** A new stream to the node. */
+    Stream open() throws Exception {
+        RecordingDownstream down = new RecordingDownstream();
+        ConnectSession session = loop.submit(() -> new ConnectSession(services, down, loop, "192.0.2.7:50000")).get();
+        return new Stream(this, session, down);
+    }
+
+    @Override
+    public void close() throws Exception {
+        loop.shutdownNow();
+        storagePool.shutdown();
+        storagePool.awaitTermination(5, TimeUnit.SECONDS);
+        store.close();
+    }
+
+    /** A session plus what it wrote, driven on the fixture's loop like a transport adapter would. */
+    static final class Stream {
+        final ConnectFixture fixture;
+        final ConnectSession session;
+        final RecordingDownstream down;
+
+        Stream(ConnectFixture fixture, ConnectSession session, RecordingDownstream down) {
+            this.fixture = fixture;
+            this.session = session;
+            this.down = down;
+        }
+
+        void send(byte[] bytes) throws Exception {
+            fixture.loop.submit(() -> session.onBytes(bytes, 0, bytes.length)).get();
+        }
+
+        void sendInChunks(byte[] bytes, int chunk) throws Exception {
+            for (int i = 0; i < bytes.length; i += chunk) {
+                int off = i;
+                int len = Math.min(chunk, bytes.length - i);
+                fixture.loop.submit(() -> session.onBytes(bytes, off, len)).get();
+            }
+        }
+
+        void endUpstream() throws Exception {
+            fixture.loop.submit(session::onUpstreamEnd).get();
+        }
+
+        void transportClosed() throws Exception {
+            fixture.loop.submit(session::onTransportClosed).get();
+        }
+
+        ConnectSession.State state() throws Exception {
+            return fixture.loop.submit(session::state).get();
+        }
+
+        /** Waits until the session wrote at least {@code writes} times or closed. */
+        void awaitWrites(int writes) throws Exception {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (down.writes() < writes && !down.isClosed()) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("no answer from the session; state " + state());
+                }
+                Thread.sleep(5);
+            }
+            fixture.loop.submit(() -> { }).get();
+        }
+    }
+}
