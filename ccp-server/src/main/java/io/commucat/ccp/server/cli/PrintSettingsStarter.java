@@ -1,0 +1,41 @@
+package io.commucat.ccp.server.cli;
+
+import io.commucat.ccp.server.config.ServerConfig;
+import io.commucat.ccp.server.datadir.DataDirectory;
+import java.io.PrintWriter;
+
+/**
+ * The placeholder {@link ServerStarter}: prints the effective settings, the data directory and
+ * how the server will be reached, then "stops" at once. Replaced by the network server.
+ */
+public final class PrintSettingsStarter implements ServerStarter {
+
+    private final PrintWriter out;
+
+    public PrintSettingsStarter(PrintWriter out) {
+        this.out = out;
+    }
+
+    @Override
+    public RunningServer start(ServerConfig config, DataDirectory dataDirectory) {
+        SettingsReport.lines(config, dataDirectory).forEach(out::println);
+        out.println(AccessHint.curl(config, dataDirectory, config.server().bind().port()));
+        out.println("(no network server is plugged in yet: settings printed, exiting)");
+        out.flush();
+        int port = config.server().bind().port();
+        return new RunningServer() {
+            @Override
+            public int port() {
+                return port;
+            }
+
+            @Override
+            public void awaitTermination() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+}

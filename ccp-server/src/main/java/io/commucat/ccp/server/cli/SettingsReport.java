@@ -1,0 +1,87 @@
+package io.commucat.ccp.server.cli;
+
+import io.commucat.ccp.server.config.Redaction;
+import io.commucat.ccp.server.config.ServerConfig;
+import io.commucat.ccp.server.config.ServerConfig.RateLimit;
+import io.commucat.ccp.server.datadir.DataDirectory;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/** The effective settings as {@code key = value} lines, secrets redacted. */
+final class SettingsReport {
+
+    private final List<String> lines = new ArrayList<>();
+
+    private SettingsReport() {
+    }
+
+    static List<String> lines(ServerConfig c, DataDirectory d) {
+        SettingsReport r = new SettingsReport();
+        ServerConfig.Server s = c.server();
+        r.add("server.bind", s.bind());
+        r.add("server.tls_cert", s.tlsCert().map(Path::toString).orElse("(development: " + d.tls().certificateChain() + ")"));
+        r.add("server.tls_key", s.tlsKey().map(Path::toString).orElse("(development: " + d.tls().privateKey() + ")"));
+        r.add("server.domain", s.domain());
+        r.add("server.auto_approve_devices", s.autoApproveDevices());
+        r.add("server.max_auto_devices_per_user", s.maxAutoDevicesPerUser());
+        r.add("server.auto_approve_existing_users", s.autoApproveExistingUsers());
+        r.add("server.keepalive", seconds(s.keepalive()) + " (keepalive interval " + seconds(s.keepaliveInterval()) + ")");
+        r.add("server.node_id", s.nodeId());
+        r.add("server.data_dir", s.dataDir());
+        r.add("storage.postgres_dsn", c.storage().postgresDsn().map(Redaction::url)
+                .orElse("(embedded: " + d.embeddedDatabase() + ")"));
+        r.add("storage.redis_url", c.storage().redisUrl().map(Redaction::url)
+                .orElse("(in-process presence)"));
+        r.add("crypto.prologue", '"' + c.crypto().prologue() + '"');
+        r.add("crypto.secrets_key", c.crypto().secretsKey().map(k -> "(set)").orElse("(not set)"));
+        r.add("ledger.mode", c.ledger().mode().name().toLowerCase(Locale.ROOT));
+        r.add("ledger.target", c.ledger().target().map(Path::toString).orElse("(none)"));
+        r.add("limits.presence_ttl", seconds(c.limits().presenceTtl()));
+        r.add("limits.relay_ttl", seconds(c.limits().relayTtl()));
+        r.add("limits.pairing_ttl", seconds(c.limits().pairingTtl()));
+        r.add("pairing.max_live_codes", c.pairing().maxLiveCodes());
+        r.add("pairing.allow_server_generated_keys", c.pairing().allowServerGeneratedKeys());
+        r.rate("http", c.rateLimits().http());
+        r.rate("connect", c.rateLimits().connect());
+        r.rate("pairing", c.rateLimits().pairing());
+        r.add("security.rotation.noise_interval_hours", c.rotation().noiseInterval().toHours());
+        r.add("security.rotation.noise_grace_hours", c.rotation().noiseGrace().toHours());
+        r.add("security.rotation.noise_max_versions", c.rotation().noiseMaxVersions());
+        r.add("rotation.device.enabled", c.deviceRotation().enabled());
+        r.add("rotation.device.min_interval", seconds(c.deviceRotation().minInterval()));
+        r.add("rotation.device.proof_ttl", seconds(c.deviceRotation().proofTtl()));
+        r.add("rotation.device.notify_channel", c.deviceRotation().notifyChannel());
+        ServerConfig.HttpLimits h = c.http();
+        r.add("security.http.max_concurrent_streams", h.maxConcurrentStreams());
+        r.add("security.http.max_header_list_size", h.maxHeaderListSize());
+        r.add("security.http.max_frame_size", h.maxFrameSize());
+        r.add("security.http.initial_window_size", h.initialWindowSize());
+        r.add("security.http.max_rst_frames", h.maxRstFrames());
+        r.add("security.http.rst_window", seconds(h.rstWindow()));
+        r.add("security.http.max_request_body", h.maxRequestBody());
+        r.add("security.http.tls_handshake_timeout", seconds(h.tlsHandshakeTimeout()));
+        r.add("admin.token", c.admin().token().map(t -> "(set)").orElse("(not set)"));
+        r.lines.add(d.firstStart() ? "data directory: created " + d.created().size() + " file(s) in " + d.root()
+                : "data directory: reused " + d.root());
+        return List.copyOf(r.lines);
+    }
+
+    private void rate(String name, RateLimit limit) {
+        String p = "security.rate_limit." + name;
+        add(p + "_burst", limit.burst());
+        add(p + "_window_ms", limit.window().toMillis());
+        add(p + "_penalty_ms", limit.penalty().toMillis());
+    }
+
+    private void add(String key, Object value) {
+        lines.add(key + " = " + (value instanceof Optional<?> o ? o.map(Object::toString).orElse("(none)") : value));
+    }
+
+    private static String seconds(Duration d) {
+        return d.toSeconds() + "s";
+    }
+}

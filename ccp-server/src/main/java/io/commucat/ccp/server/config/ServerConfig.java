@@ -1,0 +1,182 @@
+package io.commucat.ccp.server.config;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The server's effective configuration: file, then environment, then command line, over the
+ * defaults (see {@code docs/configuration.md}). Immutable; built by {@link ConfigLoader}.
+ * Sections mirror the TOML tables so a key is easy to find from its record.
+ */
+public record ServerConfig(
+        Server server,
+        Storage storage,
+        Crypto crypto,
+        Ledger ledger,
+        Limits limits,
+        Pairing pairing,
+        RateLimits rateLimits,
+        Rotation rotation,
+        DeviceRotation deviceRotation,
+        HttpLimits http,
+        Admin admin) {
+
+    public ServerConfig {
+        Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(storage, "storage");
+        Objects.requireNonNull(crypto, "crypto");
+        Objects.requireNonNull(ledger, "ledger");
+        Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(pairing, "pairing");
+        Objects.requireNonNull(rateLimits, "rateLimits");
+        Objects.requireNonNull(rotation, "rotation");
+        Objects.requireNonNull(deviceRotation, "deviceRotation");
+        Objects.requireNonNull(http, "http");
+        Objects.requireNonNull(admin, "admin");
+    }
+
+    /** Shorthand for {@link Server#keepaliveInterval()}. */
+    public Duration keepaliveInterval() {
+        return server.keepaliveInterval();
+    }
+
+    /**
+     * {@code [server]}.
+     *
+     * @param keepalive {@code connection_keepalive}: session lifetime after creation or refresh
+     * @param nodeId    this node's id on the cluster bus; random per start unless configured
+     * @param dataDir   absolute data directory (embedded database, keys, dev certificates, ledger)
+     */
+    public record Server(
+            BindAddress bind,
+            Optional<Path> tlsCert,
+            Optional<Path> tlsKey,
+            String domain,
+            boolean autoApproveDevices,
+            int maxAutoDevicesPerUser,
+            boolean autoApproveExistingUsers,
+            Duration keepalive,
+            String nodeId,
+            Path dataDir) {
+
+        /**
+         * How often the server refreshes a connection's session and presence and pings it:
+         * {@code max(5, max(1, keepalive / 2))} seconds (ccp-1.md §4.3), announced in Ack.
+         */
+        public Duration keepaliveInterval() {
+            long half = keepalive.toSeconds() / 2;
+            return Duration.ofSeconds(Math.max(5, Math.max(1, half)));
+        }
+
+        /** {@code true} when both {@code tls_cert} and {@code tls_key} are configured. */
+        public boolean hasConfiguredTls() {
+            return tlsCert.isPresent() && tlsKey.isPresent();
+        }
+    }
+
+    /**
+     * {@code [storage]}. No DSN: the embedded SQL database in the data directory; no Redis
+     * URL: in-process presence and bus (a single node).
+     */
+    public record Storage(Optional<String> postgresDsn, Optional<String> redisUrl) {
+
+        public boolean embeddedSql() {
+            return postgresDsn.isEmpty();
+        }
+
+        public boolean inProcessPresence() {
+            return redisUrl.isEmpty();
+        }
+
+        @Override
+        public String toString() {
+            return "Storage[postgresDsn=" + postgresDsn.map(Redaction::url) + ", redisUrl=" + redisUrl.map(Redaction::url) + "]";
+        }
+    }
+
+    /**
+     * {@code [crypto]}.
+     *
+     * @param prologue   Noise prologue text (ccp-1.md §3.7)
+     * @param secretsKey key that encrypts Noise and device-CA secrets at rest in PostgreSQL
+     */
+    public record Crypto(String prologue, Optional<SecretBytes> secretsKey) {
+
+        public byte[] prologueBytes() {
+            return prologue.getBytes(StandardCharsets.UTF_8);
+        }
+    }
+
+    /**
+     * {@code [ledger]}.
+     *
+     * @param target the JSON Lines file; present exactly when {@code mode} is {@code FILE}
+     */
+    public record Ledger(LedgerMode mode, Optional<Path> target) {
+    }
+
+    /** {@code [limits]}: lifetimes of presence records, queued relay messages and pairing codes. */
+    public record Limits(Duration presenceTtl, Duration relayTtl, Duration pairingTtl) {
+    }
+
+    /**
+     * {@code [pairing]} (ours).
+     *
+     * @param maxLiveCodes             live (unexpired, unused) pairing codes one user may hold
+     * @param allowServerGeneratedKeys whether a claim without {@code device_public} gets a
+     *                                 server-made key pair (the original's behaviour)
+     */
+    public record Pairing(int maxLiveCodes, boolean allowServerGeneratedKeys) {
+    }
+
+    /** {@code [security.rate_limit]}: per client address. */
+    public record RateLimits(RateLimit http, RateLimit connect, RateLimit pairing) {
+    }
+
+    /** One limiter: {@code burst} requests per {@code window}, then blocked for {@code penalty}. */
+    public record RateLimit(int burst, Duration window, Duration penalty) {
+    }
+
+    /** {@code [security.rotation]}: automatic rotation of the server's Noise static key. */
+    public record Rotation(Duration noiseInterval, Duration noiseGrace, int noiseMaxVersions) {
+    }
+
+    /** {@code [rotation.device]}: device key rotation through {@code POST /api/device/csr}. */
+    public record DeviceRotation(boolean enabled, Duration minInterval, Duration proofTtl, long notifyChannel) {
+    }
+
+    /**
+     * {@code [security.http]} (ours): limits against HTTP/2 and HTTP/1.1 abuse.
+     *
+     * @param maxConcurrentStreams SETTINGS_MAX_CONCURRENT_STREAMS per connection
+     * @param maxHeaderListSize    SETTINGS_MAX_HEADER_LIST_SIZE, bytes
+     * @param maxFrameSize         SETTINGS_MAX_FRAME_SIZE, bytes
+     * @param initialWindowSize    SETTINGS_INITIAL_WINDOW_SIZE, bytes
+     * @param maxRstFrames         RST_STREAM frames a client may cause per {@code rstWindow}
+     *                             before the connection is closed ("rapid reset")
+     * @param maxRequestBody       larger REST bodies are answered 413
+     * @param tlsHandshakeTimeout  a TLS handshake not finished in time closes the connection
+     */
+    public record HttpLimits(
+            int maxConcurrentStreams,
+            int maxHeaderListSize,
+            int maxFrameSize,
+            int initialWindowSize,
+            int maxRstFrames,
+            Duration rstWindow,
+            int maxRequestBody,
+            Duration tlsHandshakeTimeout) {
+    }
+
+    /** {@code [admin]}: bearer token for admin endpoints; empty means "generate at first start". */
+    public record Admin(Optional<String> token) {
+
+        @Override
+        public String toString() {
+            return "Admin[token=" + token.map(t -> "<redacted>") + "]";
+        }
+    }
+}
