@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Developer entry point. `./ccp test` runs every test; `./ccp run` starts what exists.
+# Developer entry point. `./ccp test` runs every test; `./ccp run` starts the server.
 # See README.md. Needs Java 17+ and Maven; PostgreSQL and Redis are started (or installed
 # with the system package manager) when missing, because the tests use them for real.
 set -euo pipefail
@@ -72,7 +72,8 @@ case "${1:-}" in
     shift
     ensure_tools
     "${MVN[@]}" -q install -DskipTests
-    die "the server arrives with issue #10; today ./ccp run only builds the modules (see README.md)"
+    # Embedded default: H2 file + in-process presence in ./ccp-data, https://localhost:8443.
+    exec java -jar ccp-server/target/ccp-server.jar serve "$@"
     ;;
   bench)
     shift
@@ -81,7 +82,7 @@ case "${1:-}" in
     exec java -jar ccp-bench/target/benchmarks.jar "$@"
     ;;
   *)
-    echo "usage: ./ccp test [maven args] | ./ccp run | ./ccp bench [JMH args]" >&2
+    echo "usage: ./ccp test [maven args] | ./ccp run [serve options] | ./ccp bench [JMH args]" >&2
     exit 2
     ;;
 esac

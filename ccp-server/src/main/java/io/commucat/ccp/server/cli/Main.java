@@ -24,12 +24,9 @@ public final class Main {
         System.exit(run(args, new CliContext(System.getenv(), out, err, defaultStarter(out))));
     }
 
-    /**
-     * The server {@code ccp serve} starts. Swap this one line for the Netty server's starter
-     * once it exists; until then the settings are printed and the command exits.
-     */
+    /** The server {@code ccp serve} starts: a full node (storage, secrets, session core, listener). */
     static ServerStarter defaultStarter(PrintWriter out) {
-        return new PrintSettingsStarter(out);
+        return new NodeStarter(out);
     }
 
     /** Runs the command line in-process and returns the exit status (for tests and embedding). */

@@ -5,9 +5,8 @@ import io.commucat.ccp.server.datadir.DataDirectory;
 
 /**
  * The seam between the command line and the network server: {@code ccp serve} loads the
- * configuration, prepares the data directory and hands both over here. The default,
- * {@link PrintSettingsStarter}, only prints the effective settings; the Netty server plugs in
- * by implementing this and being returned from {@link Main#defaultStarter}.
+ * configuration, prepares the data directory and hands both over here. The default is
+ * {@link NodeStarter}; tests plug in their own.
  */
 @FunctionalInterface
 public interface ServerStarter {

@@ -35,6 +35,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -227,13 +228,22 @@ public final class ConnectSession {
         readNoiseMessage1();
         state = State.RESOLVING;
         Instant now = services.clock().instant();
-        CompletableFuture.supplyAsync(() -> {
-            try {
-                return services.resolver().resolve(hello, now);
-            } catch (HandshakeException e) {
-                throw new CompletionException(e);
-            }
-        }, services.storageExecutor()).whenCompleteAsync(this::resolved, loop);
+        try {
+            CompletableFuture.supplyAsync(() -> {
+                try {
+                    return services.resolver().resolve(hello, now);
+                } catch (HandshakeException e) {
+                    throw new CompletionException(e);
+                }
+            }, services.storageExecutor()).whenCompleteAsync(this::resolved, loop);
+        } catch (RejectedExecutionException e) {
+            throw busy();
+        }
+    }
+
+    /** The storage executor's queue is full: refuse now rather than queue without bound. */
+    private static HandshakeException busy() {
+        return new HandshakeException(HandshakeException.Kind.UNAVAILABLE, "server busy, retry later");
     }
 
     /** Step 5: the newest active key that reads message 1. */
@@ -339,8 +349,12 @@ public final class ConnectSession {
         }
         state = State.ESTABLISHING;
         Instant now = services.clock().instant();
-        CompletableFuture.runAsync(() -> recordEstablished(now), services.storageExecutor())
-                .whenCompleteAsync((ok, error) -> established(error), loop);
+        try {
+            CompletableFuture.runAsync(() -> recordEstablished(now), services.storageExecutor())
+                    .whenCompleteAsync((ok, error) -> established(error), loop);
+        } catch (RejectedExecutionException e) {
+            throw busy();
+        }
     }
 
     /** Off the loop: session record, presence, route, last seen (§3.4 "Then the session is Established"). */
@@ -466,7 +480,7 @@ public final class ConnectSession {
         String requested = frame.control().text("state");
         presenceState = requested == null || requested.isBlank() || requested.length() > 64 ? "online" : requested;
         Instant now = services.clock().instant();
-        services.storageExecutor().execute(() -> {
+        offLoop(() -> {
             try {
                 publishPresence(now);
             } catch (StorageException e) {
@@ -482,7 +496,7 @@ public final class ConnectSession {
         }
         Instant now = services.clock().instant();
         String tokenHash = SessionTokens.hash(token);
-        services.storageExecutor().execute(() -> {
+        offLoop(() -> {
             try {
                 services.sessions().refresh(tokenHash, now.plus(services.policy().connectionKeepalive()));
                 publishPresence(now);
@@ -578,13 +592,22 @@ public final class ConnectSession {
         if (wasEstablished) {
             String deviceId = hello.deviceId();
             services.registry().unregister(deviceId, this);
-            services.storageExecutor().execute(() -> {
+            offLoop(() -> {
                 try {
                     services.presence().clear(deviceId, services.nodeId());
                 } catch (StorageException e) {
                     LOG.warn("presence clear failed for {}: {}", deviceId, e.kind());
                 }
             });
+        }
+    }
+
+    /** Best-effort storage work (refreshes); when the executor is saturated the next round retries. */
+    private void offLoop(Runnable work) {
+        try {
+            services.storageExecutor().execute(work);
+        } catch (RejectedExecutionException e) {
+            LOG.warn("storage executor saturated; skipped a refresh for {}", deviceId().orElse("?"));
         }
     }
 

@@ -5,8 +5,8 @@ import io.commucat.ccp.server.datadir.DataDirectory;
 import java.io.PrintWriter;
 
 /**
- * The placeholder {@link ServerStarter}: prints the effective settings, the data directory and
- * how the server will be reached, then "stops" at once. Replaced by the network server.
+ * A {@link ServerStarter} for command-line tests: prints the effective settings, the data
+ * directory and how the server would be reached, then "stops" at once.
  */
 public final class PrintSettingsStarter implements ServerStarter {
 
@@ -20,7 +20,6 @@ public final class PrintSettingsStarter implements ServerStarter {
     public RunningServer start(ServerConfig config, DataDirectory dataDirectory) {
         SettingsReport.lines(config, dataDirectory).forEach(out::println);
         out.println(AccessHint.curl(config, dataDirectory, config.server().bind().port()));
-        out.println("(no network server is plugged in yet: settings printed, exiting)");
         out.flush();
         int port = config.server().bind().port();
         return new RunningServer() {

@@ -1,0 +1,353 @@
+package io.commucat.ccp.server.http;
+
+import io.commucat.ccp.server.config.BindAddress;
+import io.commucat.ccp.server.config.ServerConfig;
+import io.commucat.ccp.server.config.ServerConfig.HttpLimits;
+import io.commucat.ccp.server.http.rest.BearerToken;
+import io.commucat.ccp.server.http.rest.HealthEndpoint;
+import io.commucat.ccp.server.http.rest.MetricsEndpoint;
+import io.commucat.ccp.server.http.rest.ReadinessEndpoint;
+import io.commucat.ccp.server.http.rest.Router;
+import io.commucat.ccp.server.http.rest.ServerInfoEndpoint;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The CCP listener: TLS 1.3, HTTP/2 and HTTP/1.1 on one port, {@code /connect} and the REST
+ * surface. Built with {@link #builder()}, then {@link #start()}; {@link #shutdown()} drains.
+ *
+ * <p>Threading: {@code start} and {@code shutdown} may be called from any thread (not from an
+ * event loop: they wait). Executors handed in are used, never shut down.
+ */
+public final class CcpServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CcpServer.class);
+
+    private final Builder config;
+    private final SslContext sslContext;
+    private final ChannelGroup connections = new DefaultChannelGroup("ccp-connections", GlobalEventExecutor.INSTANCE);
+    private final Set<ConnectBridge> openConnects = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private final ExecutorService ownedExecutor;
+    private final Executor blockingExecutor;
+    private final HttpMetrics metrics;
+    private EventLoopGroup loops;
+    private Channel serverChannel;
+    private long startedNanos;
+
+    private CcpServer(Builder builder) {
+        this.config = builder;
+        this.sslContext = Objects.requireNonNull(builder.sslContext, "sslContext");
+        Objects.requireNonNull(builder.bind, "bind");
+        Objects.requireNonNull(builder.limits, "httpLimits");
+        Objects.requireNonNull(builder.connectHandler, "connectHandler");
+        Objects.requireNonNull(builder.registry, "meterRegistry");
+        if (builder.blockingExecutor == null) {
+            ownedExecutor = newBlockingPool();
+            blockingExecutor = ownedExecutor;
+        } else {
+            ownedExecutor = null;
+            blockingExecutor = builder.blockingExecutor;
+        }
+        this.metrics = new HttpMetrics(builder.registry, connections);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Binds and returns once the port listens. */
+    public CcpServer start() throws InterruptedException {
+        startedNanos = System.nanoTime();
+        ServerContext context = new ServerContext(router(), config.connectHandler, metrics, config.limits,
+                config.keepaliveInterval, config.drainTimeout, config.maxPendingDownstream, openConnects);
+        loops = EventLoops.newGroup(config.eventLoopThreads);
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(loops)
+                .channel(EventLoops.serverChannelClass())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new CcpChannelInitializer(sslContext, context, connections));
+        // HTTP/1.1 has no PING: TCP keepalive finds dead peers there (ccp-1.md §4.3).
+        EventLoops.tcpKeepalive(bootstrap, (int) Math.max(1, config.keepaliveInterval.toSeconds()));
+        try {
+            serverChannel = bootstrap.bind(config.bind.toSocketAddress()).sync().channel();
+        } catch (RuntimeException | InterruptedException e) {
+            loops.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            shutdownOwnedExecutor();
+            throw e;
+        }
+        LOG.info("listening on {} (TLS 1.3 via {}, ALPN h2/http/1.1, {} transport, PING every {} ms)",
+                serverChannel.localAddress(), sslProvider(), EventLoops.transportName(), config.keepaliveInterval.toMillis());
+        return this;
+    }
+
+    private Router router() {
+        Router.Builder routes = Router.builder()
+                .get("/healthz", new HealthEndpoint(
+                        () -> TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startedNanos), config.version))
+                .get("/readyz", new ReadinessEndpoint(config.readiness, blockingExecutor, config.readinessTimeout))
+                .get("/api/server-info", new ServerInfoEndpoint(config.serverInfo, blockingExecutor))
+                .get("/metrics", new MetricsEndpoint(config.registry::scrape, config.adminToken.map(BearerToken::new),
+                        blockingExecutor));
+        config.extraRoutes.accept(routes);
+        return routes.build();
+    }
+
+    /** The address actually bound (port 0 resolved). */
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    public int port() {
+        return localAddress().getPort();
+    }
+
+    /** The TLS implementation in use: {@code OPENSSL} (BoringSSL via netty-tcnative) or {@code JDK}. */
+    public SslProvider sslProvider() {
+        return ServerTls.providerOf(sslContext);
+    }
+
+    /** {@code epoll} or {@code nio}. */
+    public String transport() {
+        return EventLoops.transportName();
+    }
+
+    /**
+     * Graceful stop: stop accepting, end every {@code /connect} stream through its
+     * {@link ConnectStream#shutdown()}, GOAWAY on HTTP/2 (open streams may finish) and close
+     * idle HTTP/1.1 connections (busy ones after their response), wait up to the drain timeout,
+     * then close what is left and stop the event loops. Idempotent; blocks until done.
+     */
+    public void shutdown() {
+        if (!stopping.compareAndSet(false, true)) {
+            awaitTermination();
+            return;
+        }
+        try {
+            if (serverChannel != null) {
+                serverChannel.close().syncUninterruptibly();
+            }
+            LOG.info("shutting down: {} /connect streams, {} connections", openConnects.size(), connections.size());
+            for (ConnectBridge bridge : openConnects) {
+                bridge.eventLoop().execute(bridge::shutdown);
+            }
+            for (Channel connection : connections) {
+                Draining.drain(connection);
+            }
+            if (!connections.newCloseFuture().awaitUninterruptibly(config.drainTimeout.toMillis())) {
+                LOG.warn("{} connections still open after the {} ms drain, closing them", connections.size(),
+                        config.drainTimeout.toMillis());
+            }
+            if (loops != null) {
+                // Closes whatever is still registered, then stops the threads.
+                loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+            }
+            shutdownOwnedExecutor();
+        } finally {
+            terminated.countDown();
+        }
+    }
+
+    /** Blocks until {@link #shutdown()} has finished. */
+    public void awaitTermination() {
+        try {
+            terminated.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        shutdown();
+    }
+
+    private void shutdownOwnedExecutor() {
+        if (ownedExecutor != null) {
+            ownedExecutor.shutdown();
+        }
+    }
+
+    /** Bounded: a burst of readiness or scrape calls queues instead of spawning threads. */
+    private static ExecutorService newBlockingPool() {
+        AtomicInteger next = new AtomicInteger(1);
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(1024), task -> {
+            Thread thread = new Thread(task, "ccp-http-blocking-" + next.getAndIncrement());
+            thread.setDaemon(true);
+            return thread;
+        });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
+
+    /**
+     * Settings for a {@link CcpServer}. Required: {@link #bind}, {@link #httpLimits},
+     * {@link #sslContext}, {@link #connectHandler}, {@link #meterRegistry};
+     * {@link #config(ServerConfig)} sets the first two and the keepalive and admin token.
+     */
+    public static final class Builder {
+        private BindAddress bind;
+        private HttpLimits limits;
+        private SslContext sslContext;
+        private ConnectHandler connectHandler;
+        private PrometheusMeterRegistry registry;
+        private Duration keepaliveInterval = Duration.ofSeconds(30);
+        private Duration drainTimeout = Duration.ofSeconds(10);
+        private Duration readinessTimeout = Duration.ofSeconds(5);
+        private Optional<String> adminToken = Optional.empty();
+        private Supplier<?> serverInfo = () -> Map.of();
+        private Map<String, BooleanSupplier> readiness = new LinkedHashMap<>();
+        private Executor blockingExecutor;
+        private String version = defaultVersion();
+        private int eventLoopThreads;
+        private int maxPendingDownstream = 1024 * 1024;
+        private Consumer<Router.Builder> extraRoutes = routes -> { };
+
+        private Builder() {
+        }
+
+        /** Bind address, HTTP limits, keepalive interval (PING period) and admin token from the configuration. */
+        public Builder config(ServerConfig config) {
+            bind = config.server().bind();
+            limits = config.http();
+            keepaliveInterval = config.keepaliveInterval();
+            adminToken = config.admin().token();
+            return this;
+        }
+
+        public Builder bind(BindAddress bind) {
+            this.bind = bind;
+            return this;
+        }
+
+        public Builder httpLimits(HttpLimits limits) {
+            this.limits = limits;
+            return this;
+        }
+
+        /** Use {@link ServerTls#forServer} to get TLS 1.3 only with the right ALPN. */
+        public Builder sslContext(SslContext sslContext) {
+            this.sslContext = sslContext;
+            return this;
+        }
+
+        public Builder connectHandler(ConnectHandler connectHandler) {
+            this.connectHandler = connectHandler;
+            return this;
+        }
+
+        /** Meters are registered here and {@code /metrics} scrapes it. */
+        public Builder meterRegistry(PrometheusMeterRegistry registry) {
+            this.registry = registry;
+            return this;
+        }
+
+        /** HTTP/2 PING period on connections carrying {@code /connect} (ccp-1.md §4.3); tests use ~200 ms. */
+        public Builder keepaliveInterval(Duration interval) {
+            if (interval.isZero() || interval.isNegative()) {
+                throw new IllegalArgumentException("keepalive interval must be positive");
+            }
+            this.keepaliveInterval = interval;
+            return this;
+        }
+
+        /** How long {@link CcpServer#shutdown()} waits for connections to finish; default 10 s. */
+        public Builder drainTimeout(Duration drainTimeout) {
+            this.drainTimeout = drainTimeout;
+            return this;
+        }
+
+        /** Admin token that {@code /metrics} requires; empty: {@code /metrics} is open. */
+        public Builder adminToken(Optional<String> adminToken) {
+            this.adminToken = adminToken;
+            return this;
+        }
+
+        /** The {@code /api/server-info} object (Jackson-serialisable); may block, runs on the blocking executor. */
+        public Builder serverInfo(Supplier<?> serverInfo) {
+            this.serverInfo = serverInfo;
+            return this;
+        }
+
+        /** One readiness check; {@code /readyz} runs them on the blocking executor. */
+        public Builder readinessCheck(String dependency, BooleanSupplier check) {
+            readiness.put(dependency, check);
+            return this;
+        }
+
+        /** A check slower than this counts as down; default 5 s. */
+        public Builder readinessTimeout(Duration timeout) {
+            this.readinessTimeout = timeout;
+            return this;
+        }
+
+        /** Where readiness checks, server-info and scrapes run; not owned. Default: a small pool the server owns. */
+        public Builder blockingExecutor(Executor executor) {
+            this.blockingExecutor = executor;
+            return this;
+        }
+
+        public Builder version(String version) {
+            this.version = version;
+            return this;
+        }
+
+        /** Event loop threads; 0 (default) lets Netty choose (2 × cores). */
+        public Builder eventLoopThreads(int threads) {
+            this.eventLoopThreads = threads;
+            return this;
+        }
+
+        /** Unread response bytes a {@code /connect} reader may leave before it is cut off; default 1 MiB. */
+        public Builder maxPendingDownstream(int bytes) {
+            this.maxPendingDownstream = bytes;
+            return this;
+        }
+
+        /** More REST routes (pairing, devices, ...) added by other parts of the server. */
+        public Builder routes(Consumer<Router.Builder> routes) {
+            this.extraRoutes = routes;
+            return this;
+        }
+
+        public CcpServer build() {
+            return new CcpServer(this);
+        }
+
+        private static String defaultVersion() {
+            String version = CcpServer.class.getPackage().getImplementationVersion();
+            return version == null ? "dev" : version;
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package io.commucat.ccp.server.http;
+
+import io.commucat.ccp.server.connect.ConnectServices;
+import io.commucat.ccp.server.connect.ConnectSession;
+import io.commucat.ccp.server.connect.Downstream;
+import io.netty.channel.EventLoop;
+
+/**
+ * Opens the session behind a binary {@code /connect} stream: the factory seam between the
+ * Netty transport and the transport-neutral session core.
+ *
+ * <p>Threading: {@link #open} is called on {@code loop}, the event loop that will make every
+ * later call on the returned stream and on {@code downstream}.
+ */
+@FunctionalInterface
+public interface ConnectHandler {
+
+    /**
+     * @param downstream    where the stream writes; the adapter sends what it gets at once
+     * @param loop          the stream's event loop (also a {@code ScheduledExecutorService})
+     * @param remoteAddress the peer's {@code ip:port}, for logs and reports
+     */
+    ConnectStream open(Downstream downstream, EventLoop loop, String remoteAddress);
+
+    /** The production handler: one {@link ConnectSession} per stream. */
+    static ConnectHandler sessions(ConnectServices services) {
+        return (downstream, loop, remote) -> new SessionStream(new ConnectSession(services, downstream, loop, remote));
+    }
+
+    /** {@link ConnectSession} seen through {@link ConnectStream}. */
+    record SessionStream(ConnectSession session) implements ConnectStream {
+
+        @Override
+        public void onBytes(byte[] data, int off, int len) {
+            session.onBytes(data, off, len);
+        }
+
+        @Override
+        public void onUpstreamEnd() {
+            session.onUpstreamEnd();
+        }
+
+        @Override
+        public void onTransportClosed() {
+            session.onTransportClosed();
+        }
+
+        @Override
+        public void shutdown() {
+            session.shutdown();
+        }
+    }
+}

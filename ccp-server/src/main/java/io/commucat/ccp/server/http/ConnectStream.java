@@ -1,0 +1,25 @@
+package io.commucat.ccp.server.http;
+
+/**
+ * One {@code /connect} session as the transport sees it: the upstream half of the seam whose
+ * downstream half is {@link io.commucat.ccp.server.connect.Downstream}.
+ *
+ * <p>Threading: every method is called on the stream's event loop, one call at a time. After
+ * {@link #onUpstreamEnd()} no more bytes come; after {@link #onTransportClosed()} or after the
+ * stream called {@code Downstream.close()}, the transport calls nothing more except
+ * {@link #onTransportClosed()} once if the transport dies before the stream closed itself.
+ */
+public interface ConnectStream {
+
+    /** Upstream bytes, in order, in any chunking. The array is not kept by the caller. */
+    void onBytes(byte[] data, int off, int len);
+
+    /** The request body ended (HTTP/2 END_STREAM, HTTP/1.1 last chunk). */
+    void onUpstreamEnd();
+
+    /** The transport is gone: stream reset, connection lost, liveness timeout, slow reader cut off. */
+    void onTransportClosed();
+
+    /** The server is shutting down: send a final error and end the downstream. */
+    void shutdown();
+}

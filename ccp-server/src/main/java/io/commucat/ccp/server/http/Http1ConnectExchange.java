@@ -1,0 +1,92 @@
+package io.commucat.ccp.server.http;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.util.function.Consumer;
+
+/**
+ * A binary {@code /connect} over HTTP/1.1: the chunked request body goes upstream while the
+ * chunked response streams downstream. Owned by {@link Http1Dispatcher}, which it asks for the
+ * next body chunk ({@code pull}); event loop only.
+ */
+final class Http1ConnectExchange implements ConnectTransport {
+
+    private final ChannelHandlerContext ctx;
+    private final ServerContext context;
+    private final String route;
+    private final Runnable pull;
+    private final Consumer<Boolean> onEnded;
+    private ConnectBridge bridge;
+
+    /** @param onEnded told, once the last chunk is written, whether the request body had ended */
+    Http1ConnectExchange(ChannelHandlerContext ctx, ServerContext context, String route, Runnable pull,
+            Consumer<Boolean> onEnded) {
+        this.ctx = ctx;
+        this.context = context;
+        this.route = route;
+        this.pull = pull;
+        this.onEnded = onEnded;
+    }
+
+    void start() {
+        context.metrics().request(route, 200);
+        ctx.writeAndFlush(ResponseHeads.h1Connect(ConnectMode.BINARY));
+        bridge = new ConnectBridge(this, context);
+        bridge.start();
+    }
+
+    void onContent(HttpContent content) {
+        bridge.onUpstream(content.content());
+        if (content instanceof LastHttpContent) {
+            bridge.onUpstreamEnd();
+        }
+    }
+
+    void onWritable() {
+        bridge.onWritable();
+    }
+
+    void onInactive() {
+        bridge.onTransportClosed();
+    }
+
+    @Override
+    public EventLoop eventLoop() {
+        return ctx.channel().eventLoop();
+    }
+
+    @Override
+    public String remoteAddress() {
+        return String.valueOf(ctx.channel().remoteAddress());
+    }
+
+    @Override
+    public ChannelFuture send(ByteBuf bytes) {
+        return ctx.writeAndFlush(new DefaultHttpContent(bytes));
+    }
+
+    @Override
+    public void end(boolean upstreamEnded) {
+        ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(f -> onEnded.accept(upstreamEnded));
+    }
+
+    @Override
+    public void abort() {
+        ctx.close();
+    }
+
+    @Override
+    public boolean isWritable() {
+        return ctx.channel().isWritable();
+    }
+
+    @Override
+    public void requestUpstream() {
+        pull.run();
+    }
+}

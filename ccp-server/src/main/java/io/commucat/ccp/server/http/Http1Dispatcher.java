@@ -1,0 +1,229 @@
+package io.commucat.ccp.server.http;
+
+import io.commucat.ccp.server.http.rest.Problem;
+import io.commucat.ccp.server.http.rest.RestEndpoint;
+import io.commucat.ccp.server.http.rest.RestResponse;
+import io.commucat.ccp.server.http.rest.Router;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayDeque;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves an HTTP/1.1 connection one request at a time, pulling one decoded message at a time
+ * ({@link #pull()}): the next request is taken only when the previous response is out, a REST
+ * body chunk by chunk up to the limit, a {@code /connect} body as fast as its
+ * {@link ConnectBridge} pulls. The channel runs with autoRead off and a socket read is issued
+ * only when no decoded message is waiting, so the inbox never holds more than one read's worth.
+ * (Netty's {@code FlowControlHandler} would do this, but 4.2.18's lost the request that arrived
+ * in the same read as the end of the TLS handshake.) Event loop only.
+ */
+final class Http1Dispatcher extends ChannelInboundHandlerAdapter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Http1Dispatcher.class);
+
+    private final ServerContext context;
+    private ChannelHandlerContext ctx;
+    private boolean busy;
+    private boolean draining;
+    private RequestHead head;
+    private RequestPlan plan;
+    private BodyBuffer body;
+    private Http1ConnectExchange connect;
+    private final ArrayDeque<Object> inbox = new ArrayDeque<>();
+    private boolean wanted;
+    private boolean delivering;
+
+    Http1Dispatcher(ServerContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        ctx.channel().config().setAutoRead(false);
+        Draining.register(ctx.channel(), this::drain);
+        pull();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        inbox.add(msg);
+        deliver();
+    }
+
+    /** Asks for the next message: from the inbox if one is waiting, else from the socket. */
+    void pull() {
+        wanted = true;
+        deliver();
+        if (wanted && inbox.isEmpty()) {
+            ctx.read();
+        }
+    }
+
+    private void deliver() {
+        if (delivering) {
+            return; // pull() from inside handle(): the loop below continues
+        }
+        delivering = true;
+        try {
+            while (wanted && !inbox.isEmpty()) {
+                wanted = false;
+                handle(inbox.poll());
+            }
+        } finally {
+            delivering = false;
+        }
+    }
+
+    private void handle(Object msg) {
+        try {
+            if (msg instanceof HttpRequest request) {
+                onRequest(request);
+            }
+            if (msg instanceof HttpContent content) {
+                onContent(content);
+            }
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void onRequest(HttpRequest request) {
+        if (busy) {
+            // Cannot happen while we read one message at a time; never serve two at once.
+            ctx.close();
+            return;
+        }
+        busy = true;
+        if (request.decoderResult().isFailure()) {
+            write(Router.UNMATCHED, Problem.of(400, "malformed HTTP request"), true);
+            return;
+        }
+        head = RequestHead.of(request, String.valueOf(ctx.channel().remoteAddress()));
+        plan = RequestPlan.of(context, head);
+        if (plan instanceof RequestPlan.Connect) {
+            connect = new Http1ConnectExchange(ctx, context, plan.route(), this::pull, this::connectEnded);
+            connect.start();
+            return;
+        }
+        if (plan instanceof RequestPlan.Respond r && r.response().status() == 413) {
+            // The body is not read, so the connection cannot be reused.
+            write(plan.route(), r.response(), true);
+            return;
+        }
+        if (HttpUtil.is100ContinueExpected(request)) {
+            ctx.writeAndFlush(ResponseHeads.h1Continue());
+        }
+        body = new BodyBuffer(context.limits().maxRequestBody());
+        if (!(request instanceof HttpContent)) {
+            pull();
+        }
+    }
+
+    private void onContent(HttpContent content) {
+        if (connect != null) {
+            connect.onContent(content);
+            return;
+        }
+        if (body == null) {
+            return;
+        }
+        if (!body.append(content.content())) {
+            body = null;
+            write(plan.route(), Problem.payloadTooLarge(context.limits().maxRequestBody()), true);
+        } else if (content instanceof LastHttpContent) {
+            byte[] bytes = body.toByteArray();
+            body = null;
+            dispatch(bytes);
+        } else {
+            pull();
+        }
+    }
+
+    private void dispatch(byte[] bytes) {
+        if (plan instanceof RequestPlan.Respond r) {
+            write(plan.route(), r.response(), false);
+            return;
+        }
+        String route = plan.route();
+        RestEndpoint.invoke(((RequestPlan.Call) plan).endpoint(), head.toRequest(bytes)).thenAccept(response -> {
+            if (ctx.executor().inEventLoop()) {
+                write(route, response, false);
+            } else {
+                ctx.executor().execute(() -> write(route, response, false));
+            }
+        });
+    }
+
+    private void write(String route, RestResponse response, boolean close) {
+        context.metrics().request(route, response.status());
+        boolean closeAfter = close || draining;
+        ctx.writeAndFlush(ResponseHeads.h1(response, closeAfter)).addListener(f -> {
+            if (closeAfter || !f.isSuccess()) {
+                ctx.close();
+            } else {
+                next();
+            }
+        });
+    }
+
+    /** Called once the /connect response's last chunk is out. */
+    private void connectEnded(boolean upstreamEnded) {
+        if (!upstreamEnded) {
+            // The rest of the request body would be read as the next request: the connection is done.
+            ctx.close();
+        } else {
+            next();
+        }
+    }
+
+    private void next() {
+        busy = false;
+        head = null;
+        plan = null;
+        connect = null;
+        if (draining) {
+            ctx.close();
+        } else {
+            pull();
+        }
+    }
+
+    private void drain() {
+        draining = true;
+        if (!busy) {
+            ctx.close();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (connect != null && ctx.channel().isWritable()) {
+            connect.onWritable();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        inbox.forEach(ReferenceCountUtil::release);
+        inbox.clear();
+        if (connect != null) {
+            connect.onInactive();
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("HTTP/1.1 connection {} failed", ctx.channel(), cause);
+        ctx.close();
+    }
+}

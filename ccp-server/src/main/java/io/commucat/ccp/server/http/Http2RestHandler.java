@@ -1,0 +1,106 @@
+package io.commucat.ccp.server.http;
+
+import io.commucat.ccp.server.http.rest.Problem;
+import io.commucat.ccp.server.http.rest.RestEndpoint;
+import io.commucat.ccp.server.http.rest.RestResponse;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.Http2DataFrame;
+import io.netty.handler.codec.http2.Http2HeadersFrame;
+import io.netty.util.ReferenceCountUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One REST request on an HTTP/2 stream: collects the body up to the limit (413 beyond), calls
+ * the endpoint and writes its response. Body bytes that arrive after an early answer are
+ * dropped; their flow-control credit still goes back. Event loop only; the endpoint's future
+ * may complete elsewhere, the write hops back here.
+ */
+final class Http2RestHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Http2RestHandler.class);
+
+    private final ServerContext context;
+    private final RequestHead head;
+    private final RequestPlan plan;
+    private final boolean endAtHeaders;
+    private final BodyBuffer body;
+    private boolean answered;
+
+    Http2RestHandler(ServerContext context, RequestHead head, RequestPlan plan, boolean endAtHeaders) {
+        this.context = context;
+        this.head = head;
+        this.plan = plan;
+        this.endAtHeaders = endAtHeaders;
+        this.body = new BodyBuffer(context.limits().maxRequestBody());
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        if (plan instanceof RequestPlan.Respond r) {
+            respond(ctx, r.response());
+        } else if (endAtHeaders) {
+            call(ctx);
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        try {
+            if (answered) {
+                return;
+            }
+            if (msg instanceof Http2DataFrame data) {
+                if (!body.append(data.content())) {
+                    respond(ctx, Problem.payloadTooLarge(context.limits().maxRequestBody()));
+                } else if (data.isEndStream()) {
+                    call(ctx);
+                }
+            } else if (msg instanceof Http2HeadersFrame trailers && trailers.isEndStream()) {
+                call(ctx);
+            }
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("REST stream {} failed", ctx.channel(), cause);
+        ctx.close();
+    }
+
+    private void call(ChannelHandlerContext ctx) {
+        answered = true;
+        RestEndpoint endpoint = ((RequestPlan.Call) plan).endpoint();
+        RestEndpoint.invoke(endpoint, head.toRequest(body.toByteArray())).thenAccept(response -> {
+            if (ctx.executor().inEventLoop()) {
+                write(ctx, response);
+            } else {
+                ctx.executor().execute(() -> write(ctx, response));
+            }
+        });
+    }
+
+    private void respond(ChannelHandlerContext ctx, RestResponse response) {
+        answered = true;
+        write(ctx, response);
+    }
+
+    private void write(ChannelHandlerContext ctx, RestResponse response) {
+        context.metrics().request(plan.route(), response.status());
+        if (!ctx.channel().isActive()) {
+            return;
+        }
+        boolean empty = response.body().length == 0;
+        ctx.write(new DefaultHttp2HeadersFrame(ResponseHeads.h2(response), empty));
+        if (!empty) {
+            ctx.write(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(response.body()), true));
+        }
+        ctx.flush();
+    }
+}

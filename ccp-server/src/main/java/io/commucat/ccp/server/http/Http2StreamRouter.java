@@ -1,0 +1,36 @@
+package io.commucat.ccp.server.http;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http2.Http2HeadersFrame;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * First handler of every HTTP/2 stream: reads the request HEADERS, plans the exchange and
+ * replaces itself with the handler that serves it ({@link Http2ConnectHandler} or
+ * {@link Http2RestHandler}). Event loop only; one instance per stream.
+ */
+final class Http2StreamRouter extends ChannelInboundHandlerAdapter {
+
+    private final ServerContext context;
+
+    Http2StreamRouter(ServerContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof Http2HeadersFrame headers)) {
+            // Nothing but HEADERS can open a stream; the codec already rejects the rest.
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        RequestHead head = RequestHead.of(headers.headers(), String.valueOf(ctx.channel().parent().remoteAddress()));
+        RequestPlan plan = RequestPlan.of(context, head);
+        if (plan instanceof RequestPlan.Connect) {
+            ctx.pipeline().replace(this, "connect", new Http2ConnectHandler(context, plan.route(), headers.isEndStream()));
+        } else {
+            ctx.pipeline().replace(this, "rest", new Http2RestHandler(context, head, plan, headers.isEndStream()));
+        }
+    }
+}

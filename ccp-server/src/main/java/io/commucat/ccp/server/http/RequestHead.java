@@ -1,0 +1,71 @@
+package io.commucat.ccp.server.http;
+
+import io.commucat.ccp.server.http.rest.RestRequest;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http2.Http2Headers;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalLong;
+
+/** A request's method, target and headers, read from either protocol's head. Immutable. */
+record RequestHead(String method, String path, Map<String, List<String>> query,
+        Map<String, List<String>> headers, String remoteAddress) {
+
+    static RequestHead of(Http2Headers h2, String remoteAddress) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        h2.forEach(e -> {
+            String name = e.getKey().toString();
+            if (!name.startsWith(":")) {
+                add(headers, name, e.getValue().toString());
+            }
+        });
+        String method = h2.method() == null ? "" : h2.method().toString();
+        String target = h2.path() == null ? "/" : h2.path().toString();
+        return of(method, target, headers, remoteAddress);
+    }
+
+    static RequestHead of(HttpRequest request, String remoteAddress) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        request.headers().forEach(e -> add(headers, e.getKey(), e.getValue()));
+        return of(request.method().name(), request.uri(), headers, remoteAddress);
+    }
+
+    private static RequestHead of(String method, String target, Map<String, List<String>> headers, String remote) {
+        QueryStringDecoder decoder = new QueryStringDecoder(target);
+        // rawPath: routing must not see percent-decoded slashes.
+        return new RequestHead(method.toUpperCase(Locale.ROOT), decoder.rawPath(), decoder.parameters(), headers, remote);
+    }
+
+    private static void add(Map<String, List<String>> headers, String name, String value) {
+        headers.computeIfAbsent(name.toLowerCase(Locale.ROOT), n -> new ArrayList<>()).add(value);
+    }
+
+    List<String> header(String name) {
+        return headers.getOrDefault(name, List.of());
+    }
+
+    /** The declared {@code content-length}, empty when absent or malformed. */
+    OptionalLong contentLength() {
+        List<String> values = header("content-length");
+        if (values.isEmpty()) {
+            return OptionalLong.empty();
+        }
+        try {
+            return OptionalLong.of(Long.parseLong(values.get(0).trim()));
+        } catch (NumberFormatException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    ConnectMode connectMode() {
+        return ConnectModeSelector.select(query, this::header);
+    }
+
+    RestRequest toRequest(byte[] body) {
+        return new RestRequest(method, path, query, headers, body, remoteAddress);
+    }
+}

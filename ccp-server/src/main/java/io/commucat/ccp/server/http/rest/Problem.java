@@ -1,0 +1,61 @@
+package io.commucat.ccp.server.http.rest;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Map;
+
+/**
+ * RFC 9457 error bodies, {@code application/problem+json}, with the original server's titles
+ * (rest.md "Errors"). Titles for statuses rest.md does not list are ours: 405
+ * {@code MethodNotAllowed}, 501 {@code NotImplemented}. The detail is always our own text,
+ * never attacker input or an exception message.
+ */
+public final class Problem {
+
+    public static final String CONTENT_TYPE = "application/problem+json";
+
+    private static final Map<Integer, String> TITLES = Map.ofEntries(
+            Map.entry(400, "BadRequest"),
+            Map.entry(401, "Unauthorized"),
+            Map.entry(403, "Forbidden"),
+            Map.entry(404, "NotFound"),
+            Map.entry(405, "MethodNotAllowed"),
+            Map.entry(409, "Conflict"),
+            Map.entry(413, "PayloadTooLarge"),
+            Map.entry(429, "TooManyRequests"),
+            Map.entry(500, "InternalError"),
+            Map.entry(501, "NotImplemented"),
+            Map.entry(503, "ServiceUnavailable"));
+
+    private Problem() {
+    }
+
+    /** The title of {@code status}; {@code InternalError} for one without a title. */
+    public static String title(int status) {
+        return TITLES.getOrDefault(status, "InternalError");
+    }
+
+    public static RestResponse of(int status, String detail) {
+        ObjectNode body = Json.object();
+        body.put("type", "about:blank");
+        body.put("title", title(status));
+        body.put("status", status);
+        body.put("detail", detail);
+        return new RestResponse(status, CONTENT_TYPE, Json.bytes(body), Map.of());
+    }
+
+    public static RestResponse notFound() {
+        return of(404, "no such resource");
+    }
+
+    public static RestResponse methodNotAllowed(String allowed) {
+        return of(405, "method not allowed; allowed: " + allowed).withHeader("allow", allowed);
+    }
+
+    public static RestResponse payloadTooLarge(int limit) {
+        return of(413, "request body larger than " + limit + " bytes");
+    }
+
+    public static RestResponse internalError() {
+        return of(500, "internal error");
+    }
+}

@@ -1,0 +1,27 @@
+package io.commucat.ccp.server.http.rest;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A REST request with its whole (bounded) body, independent of HTTP/2 or HTTP/1.1.
+ *
+ * @param method  upper case, e.g. {@code GET}
+ * @param path    the path without the query, percent-decoding not applied
+ * @param query   decoded query parameters
+ * @param headers header name in lower case → its values in order
+ * @param body    the request body, at most the configured limit
+ */
+public record RestRequest(String method, String path, Map<String, List<String>> query,
+        Map<String, List<String>> headers, byte[] body, String remoteAddress) {
+
+    public RestRequest {
+        query = Map.copyOf(query);
+        headers = Map.copyOf(headers);
+    }
+
+    /** All values of {@code name} (lower case), empty when absent. */
+    public List<String> header(String name) {
+        return headers.getOrDefault(name, List.of());
+    }
+}

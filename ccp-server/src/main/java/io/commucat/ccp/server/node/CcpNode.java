@@ -1,0 +1,171 @@
+package io.commucat.ccp.server.node;
+
+import io.commucat.ccp.crypto.cert.DeviceCertificateAuthority;
+import io.commucat.ccp.crypto.keys.DeviceCaKeyPair;
+import io.commucat.ccp.server.cli.RunningServer;
+import io.commucat.ccp.server.config.ServerConfig;
+import io.commucat.ccp.server.connect.ConnectServices;
+import io.commucat.ccp.server.connect.SessionRegistry;
+import io.commucat.ccp.server.datadir.DataDirectory;
+import io.commucat.ccp.server.handshake.DeviceResolver;
+import io.commucat.ccp.server.handshake.HandshakePolicy;
+import io.commucat.ccp.server.handshake.SessionTokens;
+import io.commucat.ccp.server.http.CcpServer;
+import io.commucat.ccp.server.http.ConnectHandler;
+import io.commucat.ccp.server.http.ServerTls;
+import io.commucat.ccp.server.secrets.DeviceCaKeys;
+import io.commucat.ccp.server.secrets.NoiseKeyCatalog;
+import io.commucat.ccp.server.secrets.SecretSealer;
+import io.commucat.ccp.server.secrets.SecretsException;
+import io.commucat.ccp.server.storage.StorageException;
+import io.commucat.ccp.server.storage.jdbc.JdbcSettings;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One server node, assembled from its configuration and data directory: storage, secrets, the
+ * session core and the Netty listener. {@link #start} is what {@code ccp serve} runs.
+ */
+public final class CcpNode implements RunningServer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CcpNode.class);
+
+    /** Certificates the handshake issues are valid this long (ccp-1.md §3.2 step 8). */
+    static final Duration CERTIFICATE_VALIDITY = Duration.ofDays(30);
+    /** How often a node checks Noise key rotation and purges expired sessions. */
+    static final Duration MAINTENANCE_PERIOD = Duration.ofMinutes(1);
+
+    private final StorageBackends storage;
+    private final ThreadPoolExecutor storageExecutor;
+    private final ScheduledExecutorService maintenance;
+    private final CcpServer server;
+    private final SessionRegistry registry;
+
+    private CcpNode(StorageBackends storage, ThreadPoolExecutor storageExecutor, ScheduledExecutorService maintenance,
+            CcpServer server, SessionRegistry registry) {
+        this.storage = storage;
+        this.storageExecutor = storageExecutor;
+        this.maintenance = maintenance;
+        this.server = server;
+        this.registry = registry;
+    }
+
+    /** Opens storage, loads secrets, starts listening. Blocking; call from the main thread. */
+    public static CcpNode start(ServerConfig config, DataDirectory data) throws Exception {
+        Clock clock = Clock.systemUTC();
+        SecureRandom random = new SecureRandom();
+        StorageBackends storage = StorageBackends.open(config, data);
+        ThreadPoolExecutor storageExecutor = null;
+        ScheduledExecutorService maintenance = null;
+        try {
+            SecretSealer sealer = new SecretSealer(config.crypto().secretsKey().map(s -> s.bytes()).orElse(null), random);
+            NoiseKeyCatalog noiseKeys = NoiseKeyCatalog.open(storage.sql().secrets(), sealer,
+                    config.rotation().noiseInterval(), config.rotation().noiseGrace(), config.rotation().noiseMaxVersions(),
+                    data.noiseStaticSeed().bytes(), clock, random);
+            DeviceCaKeyPair caKey = DeviceCaKeys.load(storage.sql().secrets(), sealer, data.deviceCaSeed().bytes());
+
+            HandshakePolicy policy = new HandshakePolicy(config.server().domain(), config.crypto().prologueBytes(),
+                    config.server().autoApproveDevices(), config.server().autoApproveExistingUsers(),
+                    config.server().maxAutoDevicesPerUser(), config.server().keepalive(), config.keepaliveInterval(),
+                    config.limits().presenceTtl(), CERTIFICATE_VALIDITY);
+            // Twice the JDBC pool: Redis calls share the executor with the database ones.
+            storageExecutor = StorageExecutor.create(2 * JdbcSettings.DEFAULT_POOL_SIZE, 10_000);
+            PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            SessionRegistry registry = new SessionRegistry();
+            Gauge.builder("ccp.sessions.established", registry, SessionRegistry::size).register(metrics);
+            ConnectServices services = new ConnectServices(policy, noiseKeys,
+                    new DeviceResolver(storage.sql().directory(), new DeviceCertificateAuthority(caKey), policy, random),
+                    storage.sql().sessions(), storage.presence(), new SessionTokens(random), caKey.publicKey(), registry,
+                    new HandshakeLog(metrics), storageExecutor, clock, config.server().nodeId());
+
+            CcpServer server = CcpServer.builder()
+                    .config(config)
+                    .sslContext(ServerTls.forServer(data.tls().certificateChain(), data.tls().privateKey()))
+                    .connectHandler(ConnectHandler.sessions(services))
+                    .meterRegistry(metrics)
+                    .serverInfo(new ServerInfo(config, noiseKeys, caKey.publicKey(), clock))
+                    .readinessCheck(storage.sqlName(), storage.sql()::ping)
+                    .readinessCheck(storage.presenceName(), storage.presence()::ping)
+                    .blockingExecutor(storageExecutor)
+                    .version(version())
+                    .build()
+                    .start();
+
+            maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "ccp-maintenance");
+                t.setDaemon(true);
+                return t;
+            });
+            maintenance.scheduleWithFixedDelay(() -> maintain(noiseKeys, storage, clock), MAINTENANCE_PERIOD.toSeconds(),
+                    MAINTENANCE_PERIOD.toSeconds(), TimeUnit.SECONDS);
+            LOG.info("ccp node {} listening on {} (TLS {}, {}, storage {} + {})", config.server().nodeId(),
+                    server.localAddress(), server.sslProvider(), server.transport(), storage.sqlName(),
+                    storage.presenceName());
+            return new CcpNode(storage, storageExecutor, maintenance, server, registry);
+        } catch (Exception | Error e) {
+            if (maintenance != null) {
+                maintenance.shutdownNow();
+            }
+            if (storageExecutor != null) {
+                storageExecutor.shutdownNow();
+            }
+            storage.close();
+            throw e;
+        }
+    }
+
+    /** Rotation on schedule (and picking up other nodes' rotations), expired sessions out. */
+    private static void maintain(NoiseKeyCatalog noiseKeys, StorageBackends storage, Clock clock) {
+        try {
+            noiseKeys.rotateIfDue();
+            noiseKeys.reload();
+            storage.sql().sessions().purgeExpired(Instant.now(clock));
+        } catch (StorageException | SecretsException | RuntimeException e) {
+            LOG.warn("maintenance failed: {}", e.toString());
+        }
+    }
+
+    private static String version() {
+        String v = CcpNode.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    @Override
+    public int port() {
+        return server.port();
+    }
+
+    /** Established device sessions on this node. */
+    public int sessions() {
+        return registry.size();
+    }
+
+    @Override
+    public void awaitTermination() throws InterruptedException {
+        server.awaitTermination();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        maintenance.shutdownNow();
+        storageExecutor.shutdown();
+        try {
+            storageExecutor.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        storage.close();
+    }
+}

@@ -1,0 +1,38 @@
+package io.commucat.ccp.server.node;
+
+import io.commucat.ccp.server.connect.HandshakeListener;
+import io.commucat.ccp.server.connect.HandshakeReport;
+import io.commucat.ccp.server.handshake.HandshakeException;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Logs and counts bootstrap outcomes ({@code ccp_handshakes_total{result,pattern,reason}}). The
+ * audit ledger (issue #11) will hear the same events through another {@link HandshakeListener}.
+ */
+final class HandshakeLog implements HandshakeListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger("io.commucat.ccp.handshake");
+
+    private final MeterRegistry metrics;
+
+    HandshakeLog(MeterRegistry metrics) {
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void failed(HandshakeReport report, String reason, HandshakeException failure) {
+        metrics.counter("ccp.handshakes", "result", "failure", "pattern", String.valueOf(report.pattern()),
+                "reason", reason).increment();
+        LOG.info("handshake failed: reason={} stage={} detail={} device={} remote={}", reason, report.stage(),
+                failure == null ? "-" : failure.detail(), report.deviceId(), report.remoteAddress());
+    }
+
+    @Override
+    public void established(HandshakeReport report) {
+        metrics.counter("ccp.handshakes", "result", "success", "pattern", report.pattern(), "reason", "ok").increment();
+        LOG.debug("handshake established: device={} user={} pattern={} remote={}", report.deviceId(), report.userId(),
+                report.pattern(), report.remoteAddress());
+    }
+}

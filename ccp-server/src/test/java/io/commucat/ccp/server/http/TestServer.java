@@ -1,0 +1,59 @@
+package io.commucat.ccp.server.http;
+
+import io.commucat.ccp.server.config.BindAddress;
+import io.commucat.ccp.server.config.ServerConfig.HttpLimits;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.URI;
+import java.time.Duration;
+import java.util.function.Consumer;
+
+/** A real {@link CcpServer} on 127.0.0.1, an ephemeral port, test TLS and small limits. */
+final class TestServer implements AutoCloseable {
+
+    static final Duration PING = Duration.ofMillis(200);
+    static final int MAX_STREAMS = 4;
+    static final int MAX_RST = 20;
+
+    final EchoHandler echo;
+    final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    final CcpServer server;
+
+    TestServer() throws Exception {
+        this(new EchoHandler(), b -> { });
+    }
+
+    TestServer(EchoHandler echo, Consumer<CcpServer.Builder> customize) throws Exception {
+        this.echo = echo;
+        CcpServer.Builder builder = CcpServer.builder()
+                .bind(new BindAddress("127.0.0.1", 0))
+                .httpLimits(limits())
+                .sslContext(TestTls.server())
+                .connectHandler(echo)
+                .meterRegistry(registry)
+                .keepaliveInterval(PING)
+                .drainTimeout(Duration.ofSeconds(3))
+                .eventLoopThreads(2)
+                .version("test");
+        customize.accept(builder);
+        server = builder.build().start();
+    }
+
+    static HttpLimits limits() {
+        return new HttpLimits(MAX_STREAMS, 16_384, 16_384, 65_535, MAX_RST, Duration.ofSeconds(30), 1_048_576,
+                Duration.ofSeconds(5));
+    }
+
+    int port() {
+        return server.port();
+    }
+
+    URI uri(String path) {
+        return URI.create("https://127.0.0.1:" + port() + path);
+    }
+
+    @Override
+    public void close() {
+        server.shutdown();
+    }
+}
