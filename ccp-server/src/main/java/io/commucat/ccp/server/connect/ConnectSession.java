@@ -589,9 +589,10 @@ public final class ConnectSession {
             secure.close();
         }
         held.reset();
-        if (wasEstablished) {
+        if (wasEstablished && services.registry().unregister(hello.deviceId(), this)) {
+            // Only the device's current session clears its presence: a replaced session shares
+            // the node id with its successor, so clearing would erase the live entry.
             String deviceId = hello.deviceId();
-            services.registry().unregister(deviceId, this);
             offLoop(() -> {
                 try {
                     services.presence().clear(deviceId, services.nodeId());

@@ -17,9 +17,14 @@ public final class SessionRegistry {
         return byDevice.put(deviceId, session);
     }
 
-    /** Forgets {@code session} unless a newer one already replaced it. */
-    void unregister(String deviceId, ConnectSession session) {
-        byDevice.remove(deviceId, session);
+    /**
+     * Forgets {@code session} unless a newer one already replaced it.
+     *
+     * @return whether {@code session} was still the device's session (when not, the device's
+     *     presence belongs to the newer session and must be left alone)
+     */
+    boolean unregister(String deviceId, ConnectSession session) {
+        return byDevice.remove(deviceId, session);
     }
 
     public ConnectSession find(String deviceId) {

@@ -68,12 +68,19 @@ final class Http2ConnectHandler extends ChannelInboundHandlerAdapter implements 
                 }
             } else if (msg instanceof Http2HeadersFrame trailers && trailers.isEndStream()) {
                 bridge.onUpstreamEnd();
-            } else if (msg instanceof Http2ResetFrame) {
-                bridge.onTransportClosed();
             }
         } finally {
             ReferenceCountUtil.release(msg);
         }
+    }
+
+    /** Netty hands a stream's RST_STREAM to its child channel as a user event, not a read. */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof Http2ResetFrame) {
+            bridge.onTransportClosed();
+        }
+        ctx.fireUserEventTriggered(evt);
     }
 
     @Override

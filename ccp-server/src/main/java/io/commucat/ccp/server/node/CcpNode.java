@@ -146,6 +146,11 @@ public final class CcpNode implements RunningServer {
         return server.port();
     }
 
+    /** The node's storage, for operator tooling and end-to-end tests that check stored state. */
+    public StorageBackends storage() {
+        return storage;
+    }
+
     /** Established device sessions on this node. */
     public int sessions() {
         return registry.size();

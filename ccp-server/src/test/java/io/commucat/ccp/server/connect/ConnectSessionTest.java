@@ -526,6 +526,23 @@ class ConnectSessionTest {
     }
 
     @Test
+    void theReplacedSessionLeavesTheNewSessionsPresence() throws Exception {
+        ConnectFixture f = fixture();
+        TestDevice first = new TestDevice(f, "phone-1").start(NoisePattern.XK, UserHints.handle("alice"));
+        ConnectFixture.Stream old = f.open();
+        first.bootstrap(old);
+        TestDevice again = new TestDevice(f, "phone-1");
+        again.identity = first.identity;
+        again.start(NoisePattern.XK, UserHints.NONE);
+        again.bootstrap(f.open());
+        old.awaitWrites(Integer.MAX_VALUE);
+        f.storagePool.submit(() -> { }).get(); // any clear the old session queued has run
+        f.storagePool.submit(() -> { }).get();
+        assertTrue(f.presence.find("phone-1").isPresent(), "the new session's presence survives");
+        assertEquals(ConnectFixture.NODE, f.presence.route("phone-1").orElseThrow());
+    }
+
+    @Test
     void aLiveConnectionRefreshesItsSessionEveryKeepaliveInterval() throws Exception {
         ConnectFixture f = fixture(p -> ConnectFixture.withKeepaliveInterval(p, Duration.ofMillis(100)));
         TestDevice device = new TestDevice(f, "phone-1").start(NoisePattern.XK, UserHints.handle("alice"));

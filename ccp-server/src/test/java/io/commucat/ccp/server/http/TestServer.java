@@ -11,7 +11,9 @@ import java.util.function.Consumer;
 /** A real {@link CcpServer} on 127.0.0.1, an ephemeral port, test TLS and small limits. */
 final class TestServer implements AutoCloseable {
 
-    static final Duration PING = Duration.ofMillis(200);
+    // Short enough for quick liveness tests, long enough that a busy CI machine does not starve a
+    // client event loop past two intervals and lose an unrelated test's connection.
+    static final Duration PING = Duration.ofMillis(500);
     static final int MAX_STREAMS = 4;
     static final int MAX_RST = 20;
 

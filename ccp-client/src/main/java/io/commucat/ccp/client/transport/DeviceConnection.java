@@ -1,0 +1,287 @@
+package io.commucat.ccp.client.transport;
+
+import io.commucat.ccp.client.handshake.DeviceHandshake;
+import io.commucat.ccp.client.handshake.DeviceHandshakeException;
+import io.commucat.ccp.client.handshake.EstablishedSession;
+import io.commucat.ccp.crypto.noise.NoiseException;
+import io.commucat.ccp.crypto.noise.SecureFrameStream;
+import io.commucat.ccp.proto.CodecException;
+import io.commucat.ccp.proto.Frame;
+import io.commucat.ccp.proto.FrameCodec;
+import io.commucat.ccp.proto.FrameLimits;
+import io.commucat.ccp.proto.StreamingFrameDecoder;
+import java.nio.ByteBuffer;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One device session over one {@code /connect} stream: runs the {@link DeviceHandshake}
+ * (Hello → Auth → Auth → Ack, ccp-1.md §3), then carries encrypted frames both ways (§4.1).
+ *
+ * <pre>{@code
+ * DeviceConnection device = DeviceConnection.start(connection, handshake, listener);
+ * EstablishedSession session = device.established().get(10, SECONDS);
+ * device.send(Frame.control(FrameType.PRESENCE, 0, device.nextSequence(), json));
+ * }</pre>
+ *
+ * <p>{@link #established()} completes with the session, or fails with a {@link
+ * DeviceHandshakeException} (the server refused, {@link DeviceHandshakeException.Kind#REFUSED},
+ * or answered something invalid, {@code PROTOCOL}) or a {@link TransportClosedException} (the
+ * stream or connection ended first).
+ *
+ * <p>Threading: the handshake, decryption and the {@link Listener}'s hooks run on the
+ * connection's event loop, one at a time; hooks must not block. {@link #send} may be called
+ * from any thread: sealing happens on the loop, so frames go out in the order their
+ * {@code send} calls reached it. Many device connections may share one {@link H2Connection}
+ * (one stream each) and one event loop group.
+ */
+public final class DeviceConnection {
+
+    /** Bootstrap frames are small; a server gets no 16 MiB buffer for them either. */
+    static final FrameLimits BOOTSTRAP_LIMITS = new FrameLimits(256 * 1024, 256 * 1024, 256 * 1024);
+
+    /** Events of a device connection; every hook does nothing by default. */
+    public abstract static class Listener {
+
+        /** A plain bootstrap frame from the server (Auth, Ack or Error), before it is acted on. */
+        public void onBootstrapFrame(Frame frame) {
+        }
+
+        /** A decrypted frame of the established session, in order. */
+        public void onFrame(Frame frame) {
+        }
+
+        /**
+         * The stream is gone; always last, exactly once.
+         *
+         * @param failure why this side ended it (a {@link NoiseException}, {@link CodecException}
+         *     or {@link DeviceHandshakeException}), or null when the server or the network did
+         */
+        public void onClosed(StreamClosure closure, Throwable failure) {
+        }
+    }
+
+    private enum Phase { AWAIT_AUTH, AWAIT_ACK, ESTABLISHED, FAILED }
+
+    private final DeviceHandshake handshake;
+    private final Listener listener;
+    private final CompletableFuture<EstablishedSession> established = new CompletableFuture<>();
+    private final CompletableFuture<ConnectStream> stream;
+    private final CompletableFuture<StreamClosure> closed = new CompletableFuture<>();
+    private final AtomicLong sequence = new AtomicLong();
+    private final StreamingFrameDecoder bootstrap = new StreamingFrameDecoder(BOOTSTRAP_LIMITS);
+
+    // Event loop only:
+    private Phase phase = Phase.AWAIT_AUTH;
+    private SecureFrameStream secure;
+    private Throwable failure;
+
+    private DeviceConnection(H2Connection connection, DeviceHandshake handshake, Listener listener) {
+        this.handshake = handshake;
+        this.listener = listener;
+        this.stream = connection.openConnect(new Downstream());
+    }
+
+    /**
+     * Opens a {@code /connect} stream on {@code connection} and sends the Hello. Returns at once;
+     * follow {@link #established()}.
+     */
+    public static DeviceConnection start(H2Connection connection, DeviceHandshake handshake, Listener listener) {
+        Objects.requireNonNull(handshake, "handshake");
+        DeviceConnection device = new DeviceConnection(connection, handshake, listener == null ? new Listener() { } : listener);
+        device.stream.whenComplete((s, error) -> {
+            if (error != null) {
+                // No stream was opened (the connection is gone): still end with onClosed.
+                StreamClosure lost = new StreamClosure(StreamClosure.Kind.CONNECTION_LOST, 0);
+                device.established.completeExceptionally(new TransportClosedException(
+                        "cannot open a /connect stream", lost, error));
+                device.closed.complete(lost);
+                device.listener.onClosed(lost, null);
+                return;
+            }
+            s.eventLoop().execute(() -> device.sendHello(s));
+        });
+        return device;
+    }
+
+    /** Completes when the server's Ack arrived; see the class comment for failures. */
+    public CompletableFuture<EstablishedSession> established() {
+        return established;
+    }
+
+    /** The underlying stream, for raw writes (tests) or flow control. */
+    public CompletableFuture<ConnectStream> stream() {
+        return stream;
+    }
+
+    /** Completes when the stream is gone, with how it ended. */
+    public CompletableFuture<StreamClosure> closed() {
+        return closed;
+    }
+
+    /** The next sequence number for a device frame on this connection (§4.2); thread-safe. */
+    public long nextSequence() {
+        return sequence.getAndIncrement();
+    }
+
+    /**
+     * Seals {@code frame} (§4.1) and sends it. Completes when written; fails with {@link
+     * IllegalStateException} before establishment, or with the Noise failure.
+     */
+    public CompletableFuture<Void> send(Frame frame) {
+        ConnectStream s = stream.getNow(null);
+        if (!established.isDone() || established.isCompletedExceptionally() || s == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the session is not established"));
+        }
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        s.eventLoop().execute(() -> {
+            if (phase != Phase.ESTABLISHED) {
+                result.completeExceptionally(new IllegalStateException("the session has ended"));
+                return;
+            }
+            try {
+                s.write(secure.seal(frame)).whenComplete((ok, error) -> {
+                    if (error != null) {
+                        result.completeExceptionally(error);
+                    } else {
+                        result.complete(null);
+                    }
+                });
+            } catch (NoiseException e) {
+                fail(s, e);
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
+    }
+
+    /** Ends the upstream (END_STREAM); the server then closes the session. */
+    public CompletableFuture<Void> endUpstream() {
+        return stream.thenCompose(ConnectStream::endUpstream);
+    }
+
+    /** Resets the stream at once. */
+    public void cancel() {
+        stream.thenAccept(ConnectStream::cancel);
+    }
+
+    // ---- event loop ----
+
+    private void sendHello(ConnectStream s) {
+        try {
+            s.write(FrameCodec.encode(handshake.hello()));
+        } catch (DeviceHandshakeException e) {
+            fail(s, e);
+        }
+    }
+
+    private void onBytes(byte[] data) {
+        ConnectStream s = stream.getNow(null);
+        switch (phase) {
+            case AWAIT_AUTH, AWAIT_ACK -> {
+                ByteBuffer buffer = ByteBuffer.wrap(data);
+                try {
+                    bootstrap.decode(buffer, frame -> bootstrapFrame(s, frame));
+                } catch (CodecException e) {
+                    fail(s, new DeviceHandshakeException(DeviceHandshakeException.Kind.PROTOCOL,
+                            "server sent an undecodable bootstrap frame", null, null, false));
+                    return;
+                }
+                if (phase == Phase.ESTABLISHED && buffer.hasRemaining()) {
+                    // Encrypted bytes that came in the same DATA frame as the Ack.
+                    encryptedBytes(s, data, buffer.position(), buffer.remaining());
+                }
+            }
+            case ESTABLISHED -> encryptedBytes(s, data, 0, data.length);
+            case FAILED -> {
+                // Dropped: this side is ending the stream.
+            }
+        }
+    }
+
+    private boolean bootstrapFrame(ConnectStream s, Frame frame) {
+        listener.onBootstrapFrame(frame);
+        try {
+            if (phase == Phase.AWAIT_AUTH) {
+                Frame auth = handshake.onServerAuth(frame);
+                phase = Phase.AWAIT_ACK;
+                s.write(FrameCodec.encode(auth));
+                return true;
+            }
+            EstablishedSession session = handshake.onAck(frame);
+            secure = session.frames();
+            sequence.set(handshake.nextSequence());
+            phase = Phase.ESTABLISHED;
+            established.complete(session);
+            return false;
+        } catch (DeviceHandshakeException e) {
+            fail(s, e);
+            return false;
+        }
+    }
+
+    private void encryptedBytes(ConnectStream s, byte[] data, int off, int len) {
+        try {
+            secure.open(data, off, len, frame -> {
+                if (phase == Phase.ESTABLISHED) {
+                    listener.onFrame(frame);
+                }
+                return true;
+            });
+        } catch (NoiseException | CodecException e) {
+            fail(s, e);
+        }
+    }
+
+    /** This side ends the stream: a refusal gets a polite END_STREAM, anything else a reset. */
+    private void fail(ConnectStream s, Throwable cause) {
+        if (phase == Phase.FAILED) {
+            return;
+        }
+        phase = Phase.FAILED;
+        failure = cause;
+        established.completeExceptionally(cause);
+        if (secure != null) {
+            secure.close();
+        }
+        if (cause instanceof DeviceHandshakeException h && h.kind() == DeviceHandshakeException.Kind.REFUSED) {
+            s.endUpstream();
+        } else {
+            s.cancel();
+        }
+    }
+
+    private void onClosed(StreamClosure closure) {
+        if (phase != Phase.FAILED) {
+            if (phase != Phase.ESTABLISHED) {
+                established.completeExceptionally(new TransportClosedException(
+                        "the stream ended during the handshake: " + closure.kind(), closure));
+            }
+            phase = Phase.FAILED;
+            if (secure != null) {
+                secure.close();
+            }
+        }
+        closed.complete(closure);
+        listener.onClosed(closure, failure);
+    }
+
+    /** The stream's events, on the loop. */
+    private final class Downstream extends StreamListener {
+        @Override
+        public void onData(byte[] data) {
+            onBytes(data);
+        }
+
+        @Override
+        public void onClosed(StreamClosure closure) {
+            DeviceConnection.this.onClosed(closure);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "DeviceConnection[" + phase + "]";
+    }
+}

@@ -1,0 +1,31 @@
+package io.commucat.ccp.client.transport;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * A complete HTTP/2 response (for small REST calls such as {@code /api/server-info}).
+ *
+ * @param headers lower-case names, pseudo-headers included
+ */
+public record H2Response(int status, Map<String, String> headers, byte[] body) {
+
+    public H2Response {
+        headers = Map.copyOf(headers);
+        body = body.clone();
+    }
+
+    @Override
+    public byte[] body() {
+        return body.clone();
+    }
+
+    public String bodyText() {
+        return new String(body, StandardCharsets.UTF_8);
+    }
+
+    /** A header by lower-case name, or null. */
+    public String header(String name) {
+        return headers.get(name);
+    }
+}

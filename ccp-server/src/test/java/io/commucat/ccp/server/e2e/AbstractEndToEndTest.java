@@ -1,0 +1,599 @@
+package io.commucat.ccp.server.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.commucat.ccp.client.handshake.DeviceHandshake;
+import io.commucat.ccp.client.handshake.DeviceHandshakeException;
+import io.commucat.ccp.client.handshake.EstablishedSession;
+import io.commucat.ccp.client.handshake.UserHints;
+import io.commucat.ccp.client.transport.H2Connection;
+import io.commucat.ccp.client.transport.H2Response;
+import io.commucat.ccp.client.transport.H2Transport;
+import io.commucat.ccp.client.transport.StreamClosure;
+import io.commucat.ccp.crypto.Hex;
+import io.commucat.ccp.crypto.cert.DeviceCertificateAuthority;
+import io.commucat.ccp.crypto.keys.DeviceCaKeyPair;
+import io.commucat.ccp.crypto.noise.NoiseKeyPair;
+import io.commucat.ccp.crypto.noise.NoisePattern;
+import io.commucat.ccp.crypto.proof.HandshakeProver;
+import io.commucat.ccp.crypto.proof.ProofContext;
+import io.commucat.ccp.proto.ControlJson;
+import io.commucat.ccp.proto.Frame;
+import io.commucat.ccp.proto.FrameCodec;
+import io.commucat.ccp.proto.FrameType;
+import io.commucat.ccp.proto.Varint;
+import io.commucat.ccp.server.handshake.SessionTokens;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The end-to-end suite (issue #10 item 8): a real node ({@link
+ * io.commucat.ccp.server.node.CcpNode#start}) on {@code 127.0.0.1:0} over real TLS 1.3 + HTTP/2,
+ * driven by the SDK's transport ({@code io.commucat.ccp.client.transport}). Every test checks
+ * the frames the device sees and the state the node stored. Extended once per storage backend,
+ * as gRPC's AbstractTransportTest is per transport.
+ *
+ * <p>Nodes are shared per class and policy: tests use distinct device ids and handles, so they
+ * do not interfere. The {@code main} node has the default policy; {@code strict} turns
+ * auto-approval off (and uses the shortest keepalive, for the PING test); {@code open} admits
+ * further devices of existing users up to a limit of two.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(30)
+abstract class AbstractEndToEndTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** zkp.json hardening vector: the identity point with a proof the bare equation accepts. */
+    private static final String IDENTITY_POINT = "0100000000000000000000000000000000000000000000000000000000000000";
+    private static final String IDENTITY_COMMITMENT = "7846f76f3b609b213d86471ccdf7849e34fcff8a569ddc89cff73085e6db3892";
+    private static final String IDENTITY_RESPONSE = "3a4c5070636799f826ca013d8f294fcaccd2d9bcba3441b229df1e39c9746d0a";
+    /** ConnectSession's bootstrap frame limit (64 KiB). */
+    private static final int BOOTSTRAP_LIMIT = 64 * 1024;
+
+    private final String runId = "e2e" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+    private final AtomicInteger ids = new AtomicInteger();
+    private Path root;
+    private Backend backend;
+    private MultiThreadIoEventLoopGroup clientLoops;
+    private TestNode main;
+    private TestNode strict;
+    private TestNode open;
+
+    /** The storage this class runs against; {@code runId} prefixes every device id it will use. */
+    abstract Backend backend(String runId);
+
+    @BeforeAll
+    void startMainNode() throws Exception {
+        root = Files.createTempDirectory("ccp-e2e-");
+        backend = backend(runId);
+        clientLoops = new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory("e2e-client-loop", true),
+                NioIoHandler.newFactory());
+        main = TestNode.start(backend, root.resolve("main"), Map.of(), clientLoops);
+    }
+
+    @AfterAll
+    void stopEverything() throws IOException {
+        for (TestNode node : new TestNode[] {open, strict, main}) {
+            if (node != null) {
+                node.close();
+            }
+        }
+        if (clientLoops != null) {
+            clientLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        if (backend != null) {
+            backend.close();
+        }
+        if (root != null) {
+            try (Stream<Path> files = Files.walk(root)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    /** Auto-approval off; keepalive 1 s, so the PING interval is the protocol's 5 s floor (§4.3). */
+    private synchronized TestNode strict() throws Exception {
+        if (strict == null) {
+            strict = TestNode.start(backend, root.resolve("strict"), Map.of("CCP_SERVER_AUTO_APPROVE_DEVICES", "false",
+                    "CCP_SERVER_KEEPALIVE", "1"), clientLoops);
+        }
+        return strict;
+    }
+
+    /** Further devices of existing users are admitted, at most two per user. */
+    private synchronized TestNode open() throws Exception {
+        if (open == null) {
+            open = TestNode.start(backend, root.resolve("open"), Map.of("CCP_SERVER_AUTO_APPROVE_EXISTING_USERS", "true",
+                    "CCP_SERVER_MAX_AUTO_DEVICES_PER_USER", "2"), clientLoops);
+        }
+        return open;
+    }
+
+    private TestDevice newDevice() {
+        return new TestDevice(runId + "-dev-" + ids.incrementAndGet());
+    }
+
+    private String newHandle() {
+        return runId + "-user-" + ids.incrementAndGet();
+    }
+
+    // ---- bootstrap: success and stored state ----
+
+    @Test
+    void xkBootstrapRegistersTheDeviceAndRecordsSessionCertificateAndPresence() throws Exception {
+        TestDevice device = newDevice();
+        String handle = newHandle();
+        DeviceRun run = device.connect(main, NoisePattern.XK, UserHints.handle(handle));
+        EstablishedSession session = run.awaitEstablished();
+
+        String userId = main.state.userIdByHandle(handle).orElseThrow(() -> new AssertionError("user not created"));
+        assertEquals(userId, session.userId());
+        String key = Hex.encode(device.identity.deviceKey().publicKey());
+        assertEquals(new StoredState.DeviceRow(device.id, userId, key, "active"), main.state.device(device.id).orElseThrow());
+        assertEquals(List.of("register " + key), main.state.keyEvents(device.id));
+        assertEquals(List.of(new StoredState.CertificateRow(session.certificate().fields().serial(), key)),
+                main.state.certificates(device.id));
+        assertEquals(new StoredState.SessionRow(device.id, userId, main.config.server().nodeId()),
+                main.state.session(SessionTokens.hash(session.session())).orElseThrow());
+        assertEquals(Optional.of("online"), main.state.presenceState(device.id));
+        assertEquals(Optional.of(main.config.server().nodeId()), main.state.route(device.id));
+        assertEquals(main.config.keepaliveInterval().toSeconds(), session.keepaliveInterval().toSeconds());
+        assertEquals(Hex.encode(main.noisePublic), session.ack().path("noise_public").asText());
+    }
+
+    @Test
+    void ikBootstrapEstablishesAndRecordsTheSession() throws Exception {
+        TestDevice device = newDevice();
+        String handle = newHandle();
+        EstablishedSession session = device.connect(main, NoisePattern.IK, UserHints.handle(handle)).awaitEstablished();
+
+        assertEquals(main.state.userIdByHandle(handle).orElseThrow(), session.userId());
+        assertTrue(main.state.session(SessionTokens.hash(session.session())).isPresent());
+        assertEquals(Optional.of("online"), main.state.presenceState(device.id));
+    }
+
+    @Test
+    void closingTheStreamClearsPresenceAndRoute() throws Exception {
+        TestDevice device = newDevice();
+        DeviceRun run = device.connect(main, NoisePattern.XK, UserHints.handle(newHandle()));
+        run.connection.endUpstream();
+        assertTrue(run.awaitClosed().completed(), "the server ends the stream after the device's END_STREAM");
+        awaitTrue(() -> main.state.presenceState(device.id).isEmpty() && main.state.route(device.id).isEmpty(),
+                "presence and route cleared");
+    }
+
+    // ---- device resolution (§3.2 step 6) ----
+
+    @Test
+    void aKnownDevicePresentingAnotherKeyIsRefusedAndKeepsItsKey() throws Exception {
+        TestDevice device = newDevice();
+        device.connect(main, NoisePattern.XK, UserHints.handle(newHandle()));
+        String storedKey = main.state.device(device.id).orElseThrow().publicKey();
+
+        TestDevice impostor = new TestDevice(device.id);
+        DeviceHandshakeException refusal = impostor.start(main, NoisePattern.XK, UserHints.NONE).awaitRefusal();
+
+        assertEquals("handshake", refusal.serverError());
+        assertEquals("device key mismatch", refusal.serverDetail());
+        assertEquals(storedKey, main.state.device(device.id).orElseThrow().publicKey());
+        assertEquals(List.of("register " + storedKey), main.state.keyEvents(device.id));
+        assertEquals(1, main.state.sessionCount(device.id));
+    }
+
+    @Test
+    void aSecondDeviceForAnExistingHandleNeedsPairing() throws Exception {
+        String handle = newHandle();
+        newDevice().connect(main, NoisePattern.XK, UserHints.handle(handle));
+        TestDevice second = newDevice();
+        DeviceRun run = second.start(main, NoisePattern.XK, UserHints.handle(handle));
+
+        DeviceHandshakeException refusal = run.awaitRefusal();
+        assertTrue(refusal.pairingRequired());
+        assertPairingRequiredError(run.lastBootstrapFrame());
+        assertTrue(main.state.device(second.id).isEmpty());
+        assertEquals(1, main.state.activeDevices(main.state.userIdByHandle(handle).orElseThrow()));
+    }
+
+    @Test
+    void anUnknownDeviceNeedsPairingWhenAutoApprovalIsOff() throws Exception {
+        TestNode node = strict();
+        TestDevice device = newDevice();
+        DeviceRun run = device.start(node, NoisePattern.XK, UserHints.handle(newHandle()));
+
+        assertTrue(run.awaitRefusal().pairingRequired());
+        assertPairingRequiredError(run.lastBootstrapFrame());
+        assertTrue(node.state.device(device.id).isEmpty());
+        assertEquals(0, node.state.sessionCount(device.id));
+    }
+
+    @Test
+    void theDeviceLimitTurnsRegistrationIntoPairing() throws Exception {
+        TestNode node = open();
+        String handle = newHandle();
+        newDevice().connect(node, NoisePattern.XK, UserHints.handle(handle));
+        newDevice().connect(node, NoisePattern.XK, UserHints.handle(handle));
+        TestDevice third = newDevice();
+        DeviceRun run = third.start(node, NoisePattern.XK, UserHints.handle(handle));
+
+        assertTrue(run.awaitRefusal().pairingRequired());
+        assertPairingRequiredError(run.lastBootstrapFrame());
+        assertTrue(node.state.device(third.id).isEmpty());
+        assertEquals(2, node.state.activeDevices(node.state.userIdByHandle(handle).orElseThrow()));
+    }
+
+    private static void assertPairingRequiredError(Frame error) {
+        assertEquals(FrameType.ERROR, error.type());
+        assertEquals(0, error.channelId());
+        ObjectNode body = error.control().json();
+        assertEquals("handshake", body.path("error").asText());
+        assertEquals("PairingRequired", body.path("title").asText());
+        assertTrue(body.path("pairing_required").asBoolean(false));
+    }
+
+    // ---- certificates (§3.2 step 7) ----
+
+    @Test
+    void aValidCertificateIsKept() throws Exception {
+        TestDevice device = newDevice();
+        DeviceRun first = device.connect(main, NoisePattern.XK, UserHints.handle(newHandle()));
+        long serial = first.awaitEstablished().certificate().fields().serial();
+        first.connection.endUpstream();
+        first.awaitClosed();
+
+        EstablishedSession again = device.connect(main, NoisePattern.XK, UserHints.NONE).awaitEstablished();
+        assertEquals(serial, again.certificate().fields().serial());
+        assertEquals(1, main.state.certificates(device.id).size(), "no certificate issued for a valid one");
+    }
+
+    @Test
+    void anExpiredCertificateIsRefused() throws Exception {
+        TestDevice device = newDevice();
+        String userId = device.connect(main, NoisePattern.XK, UserHints.handle(newHandle())).awaitEstablished().userId();
+        long issued = Instant.now().minus(Duration.ofDays(40)).getEpochSecond();
+        device.identity = device.identity.withCertificate(new DeviceCertificateAuthority(main.deviceCaKey())
+                .issue(99, userId, device.id, device.identity.deviceKey().publicKey(), issued, Duration.ofDays(30)));
+
+        DeviceHandshakeException refusal = device.start(main, NoisePattern.XK, UserHints.NONE).awaitRefusal();
+        assertEquals("certificate rejected: expired", refusal.serverDetail());
+        assertEquals(1, main.state.sessionCount(device.id));
+    }
+
+    @Test
+    void aCertificateOfAForeignCaIsRefused() throws Exception {
+        TestDevice device = newDevice();
+        String userId = device.connect(main, NoisePattern.XK, UserHints.handle(newHandle())).awaitEstablished().userId();
+        DeviceCertificateAuthority foreign = new DeviceCertificateAuthority(DeviceCaKeyPair.generate(TestDevice.RANDOM));
+        device.identity = device.identity.withCertificate(foreign.issue(5, userId, device.id,
+                device.identity.deviceKey().publicKey(), Instant.now().getEpochSecond()));
+
+        DeviceHandshakeException refusal = device.start(main, NoisePattern.XK, UserHints.NONE).awaitRefusal();
+        assertEquals("certificate rejected: untrusted_issuer", refusal.serverDetail());
+    }
+
+    @Test
+    void aLegacyCertificateForTheNoiseStaticIsReplacedByAFreshOne() throws Exception {
+        TestDevice device = newDevice();
+        String userId = device.connect(main, NoisePattern.XK, UserHints.handle(newHandle())).awaitEstablished().userId();
+        device.identity = device.identity.withCertificate(new DeviceCertificateAuthority(main.deviceCaKey())
+                .issue(7, userId, device.id, device.identity.noiseKey().publicKey(), Instant.now().getEpochSecond()));
+
+        EstablishedSession again = device.connect(main, NoisePattern.XK, UserHints.NONE).awaitEstablished();
+        String deviceKey = Hex.encode(device.identity.deviceKey().publicKey());
+        assertEquals(deviceKey, Hex.encode(again.certificate().fields().publicKey()));
+        assertNotEquals(7, again.certificate().fields().serial());
+        List<StoredState.CertificateRow> certificates = main.state.certificates(device.id);
+        assertEquals(2, certificates.size());
+        assertEquals(new StoredState.CertificateRow(again.certificate().fields().serial(), deviceKey),
+                certificates.get(1));
+    }
+
+    // ---- proof, Noise and binding ----
+
+    @Test
+    void aBadProofIsRefused() throws Exception {
+        TestDevice device = newDevice();
+        ObjectNode hello = device.handshake(main, NoisePattern.XK, UserHints.handle(newHandle())).hello().control().json();
+        byte[] response = Hex.decode(hello.path("zkp").path("response").asText());
+        response[0] ^= 1;
+        ((ObjectNode) hello.get("zkp")).put("response", Hex.encode(response));
+
+        assertEquals("invalid device proof", refusalDetail(hello));
+        assertTrue(main.state.device(device.id).isEmpty());
+    }
+
+    @Test
+    void aSmallOrderDeviceKeyIsRefusedByTheHardening() throws Exception {
+        TestDevice device = newDevice();
+        ObjectNode hello = device.handshake(main, NoisePattern.XK, UserHints.handle(newHandle())).hello().control().json();
+        hello.put("device_public", IDENTITY_POINT);
+        ObjectNode zkp = hello.putObject("zkp");
+        zkp.put("commitment", IDENTITY_COMMITMENT);
+        zkp.put("response", IDENTITY_RESPONSE);
+
+        assertEquals("invalid device proof", refusalDetail(hello));
+        assertTrue(main.state.device(device.id).isEmpty());
+    }
+
+    @Test
+    void aHelloForAnotherNoiseServerKeyIsRefused() throws Exception {
+        TestDevice device = newDevice();
+        DeviceHandshake handshake = device.handshake(main, NoisePattern.XK, UserHints.handle(newHandle()),
+                NoiseKeyPair.generate(TestDevice.RANDOM).publicKey());
+
+        DeviceHandshakeException refusal = DeviceRun.start(main.connection, handshake).awaitRefusal();
+        assertEquals("invalid noise handshake", refusal.serverDetail());
+        assertTrue(main.state.device(device.id).isEmpty());
+    }
+
+    @Test
+    void aClientStaticThatIsNotTheNoiseStaticIsRefused() throws Exception {
+        TestDevice device = newDevice();
+        DeviceHandshake handshake = device.handshake(main, NoisePattern.XK, UserHints.handle(newHandle()));
+        ObjectNode hello = handshake.hello().control().json();
+        byte[] claimed = NoiseKeyPair.generate(TestDevice.RANDOM).publicKey();
+        hello.put("client_static", Hex.encode(claimed));
+        hello.set("zkp", new HandshakeProver(TestDevice.RANDOM).prove(device.identity.deviceKey(),
+                new ProofContext(main.domain(), device.id, device.identity.deviceKey().publicKey(), claimed)).toJson());
+
+        RawStream raw = RawStream.open(main.connection);
+        raw.send(FrameCodec.encode(Frame.control(FrameType.HELLO, 0, 1, hello)));
+        Frame auth = raw.nextFrame();
+        assertEquals(FrameType.AUTH, auth.type());
+        raw.send(FrameCodec.encode(handshake.onServerAuth(auth)));
+        Frame error = raw.nextFrame();
+
+        assertEquals("client_static does not match the noise static key", error.control().text("detail"));
+        assertTrue(raw.awaitClosed().completed());
+        assertTrue(main.state.session(SessionTokens.hash(auth.control().text("session"))).isEmpty());
+        assertEquals(0, main.state.sessionCount(device.id));
+    }
+
+    @Test
+    void aHelloReplayedOnANewStreamGetsAuthButNeverEstablishes() throws Exception {
+        TestDevice device = newDevice();
+        byte[] hello = FrameCodec.encode(device.handshake(main, NoisePattern.XK, UserHints.handle(newHandle())).hello());
+        RawStream original = RawStream.open(main.connection);
+        original.send(hello);
+        assertEquals(FrameType.AUTH, original.nextFrame().type());
+
+        RawStream replay = RawStream.open(main.newConnection());
+        replay.send(hello);
+        Frame auth = replay.nextFrame();
+        assertEquals(FrameType.AUTH, auth.type());
+        // Without the device's Noise static key the attacker cannot make Noise message 3.
+        ObjectNode forged = ControlJson.object().put("handshake", Hex.encode(new byte[64]));
+        replay.send(FrameCodec.encode(Frame.control(FrameType.AUTH, 0, 2, forged)));
+
+        assertEquals("invalid noise handshake", replay.nextFrame().control().text("detail"));
+        assertTrue(replay.awaitClosed().completed());
+        assertTrue(main.state.session(SessionTokens.hash(auth.control().text("session"))).isEmpty());
+        assertEquals(0, main.state.sessionCount(device.id));
+        assertTrue(main.state.presenceState(device.id).isEmpty());
+    }
+
+    // ---- codec failures and endings ----
+
+    @Test
+    void garbageIsADecodeErrorAndEndsTheStream() throws Exception {
+        RawStream raw = RawStream.open(main.connection);
+        raw.send(new byte[] {4, 0x7f, 0, 0, 0});
+        Frame error = raw.nextFrame();
+
+        assertEquals(FrameType.ERROR, error.type());
+        assertEquals("decode", error.control().text("error"));
+        assertTrue(raw.awaitClosed().completed());
+    }
+
+    @Test
+    void aBootstrapFrameOverTheLimitIsADecodeError() throws Exception {
+        RawStream raw = RawStream.open(main.connection);
+        raw.send(Varint.encode(BOOTSTRAP_LIMIT + 1L));
+
+        assertEquals("decode", raw.nextFrame().control().text("error"));
+        assertTrue(raw.awaitClosed().completed());
+    }
+
+    @Test
+    void aClientThatResetsMidHandshakeLeavesNoSession() throws Exception {
+        TestDevice device = newDevice();
+        DeviceHandshake handshake = device.handshake(main, NoisePattern.XK, UserHints.handle(newHandle()));
+        RawStream raw = RawStream.open(main.connection);
+        raw.send(FrameCodec.encode(handshake.hello()));
+        Frame auth = raw.nextFrame();
+        raw.stream.cancel();
+
+        assertEquals(StreamClosure.Kind.CANCELLED, raw.awaitClosed().kind());
+        assertTrue(main.connection.isActive(), "a reset stream leaves its connection open");
+        assertTrue(main.state.session(SessionTokens.hash(auth.control().text("session"))).isEmpty());
+        assertEquals(0, main.state.sessionCount(device.id));
+        assertTrue(main.state.presenceState(device.id).isEmpty());
+    }
+
+    @Test
+    void aBootstrapSentInOneByteDataFramesEstablishes() throws Exception {
+        TestDevice device = newDevice();
+        DeviceHandshake handshake = device.handshake(main, NoisePattern.XK, UserHints.handle(newHandle()));
+        RawStream raw = RawStream.open(main.connection);
+        sendByteByByte(raw, FrameCodec.encode(handshake.hello()));
+        sendByteByByte(raw, FrameCodec.encode(handshake.onServerAuth(raw.nextFrame())));
+        EstablishedSession session = handshake.onAck(raw.nextFrame());
+
+        assertTrue(main.state.session(SessionTokens.hash(session.session())).isPresent());
+        assertEquals(Optional.of("online"), main.state.presenceState(device.id));
+    }
+
+    private static void sendByteByByte(RawStream raw, byte[] bytes) throws Exception {
+        CompletableFuture<Void> last = null;
+        for (byte b : bytes) {
+            last = raw.stream.write(new byte[] {b});
+        }
+        last.get(DeviceRun.WAIT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    // ---- established session (§4) ----
+
+    @Test
+    void aFrameLargerThanOneNoiseMessageIsReassembledAndAnswered() throws Exception {
+        DeviceRun run = newDevice().connect(main, NoisePattern.XK, UserHints.handle(newHandle()));
+        long sequence = run.connection.nextSequence();
+        run.connection.send(Frame.opaque(FrameType.MSG, 9, sequence, new byte[100_000]))
+                .get(DeviceRun.WAIT_SECONDS, TimeUnit.SECONDS);
+        Frame error = run.nextFrame();
+
+        assertEquals(FrameType.ERROR, error.type());
+        assertEquals(9, error.channelId());
+        assertEquals("unknown_channel", error.control().text("error"));
+        assertEquals(sequence, error.control().json().path("ack").asLong());
+    }
+
+    @Test
+    void presenceFramesRepublishTheStoredPresence() throws Exception {
+        TestDevice device = newDevice();
+        DeviceRun run = device.connect(main, NoisePattern.XK, UserHints.handle(newHandle()));
+        run.connection.send(Frame.control(FrameType.PRESENCE, 0, run.connection.nextSequence(),
+                ControlJson.object().put("state", "away")));
+
+        awaitTrue(() -> main.state.presenceState(device.id).equals(Optional.of("away")), "presence away");
+        assertTrue(run.frames.isEmpty(), "Presence gets no Ack");
+    }
+
+    @Test
+    void aSecondSessionOfTheDeviceReplacesTheFirst() throws Exception {
+        TestDevice device = newDevice();
+        DeviceRun first = device.connect(main, NoisePattern.XK, UserHints.handle(newHandle()));
+        DeviceRun second = device.connect(main, NoisePattern.XK, UserHints.NONE);
+
+        Frame notice = first.nextFrame();
+        assertEquals(FrameType.ERROR, notice.type());
+        assertEquals("session_replaced", notice.control().text("error"));
+        assertTrue(first.awaitClosed().completed(), "the old stream ends after the notice");
+        assertEquals(2, main.state.sessionCount(device.id));
+        // The new session still works.
+        second.connection.send(Frame.control(FrameType.PRESENCE, 0, second.connection.nextSequence(),
+                ControlJson.object().put("state", "busy")));
+        awaitTrue(() -> main.state.presenceState(device.id).equals(Optional.of("busy")), "presence busy");
+        assertFalse(second.closed.isDone());
+    }
+
+    @Test
+    void theReplacedSessionLeavesTheNewSessionsPresence() throws Exception {
+        TestDevice device = newDevice();
+        DeviceRun first = device.connect(main, NoisePattern.XK, UserHints.handle(newHandle()));
+        device.connect(main, NoisePattern.XK, UserHints.NONE);
+        first.awaitClosed();
+        Thread.sleep(300); // the old session's clean-up runs on the storage executor
+
+        assertEquals(Optional.of("online"), main.state.presenceState(device.id), "presence of the live session");
+        assertEquals(Optional.of(main.config.server().nodeId()), main.state.route(device.id), "route of the live session");
+    }
+
+    // ---- liveness (§4.3) ----
+
+    @Test
+    @Timeout(20)
+    void aPeerThatStopsAnsweringPingsIsClosedAndOneThatAnswersIsKept() throws Exception {
+        TestNode node = strict();
+        try (H2Transport silent = node.transportBuilder().eventLoopGroup(clientLoops).autoAckPings(false).build()) {
+            H2Connection deaf = silent.connect().get(10, TimeUnit.SECONDS);
+            H2Connection alive = node.newConnection();
+            RawStream deafStream = RawStream.open(deaf);
+            RawStream aliveStream = RawStream.open(alive);
+            long started = System.nanoTime();
+
+            deaf.closeFuture().get(12, TimeUnit.SECONDS);
+            long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+
+            long interval = node.config.keepaliveInterval().toMillis();
+            assertTrue(elapsed >= interval, "closed after " + elapsed + " ms, before the first PING was due");
+            assertTrue(deaf.pingsReceived() >= 1, "the server pinged");
+            assertEquals(StreamClosure.Kind.CONNECTION_LOST, deafStream.awaitClosed().kind());
+            assertTrue(alive.isActive(), "a peer that answers PINGs is kept");
+            assertTrue(alive.pingsReceived() >= 1);
+            assertFalse(aliveStream.closed.isDone());
+            alive.close();
+        }
+    }
+
+    // ---- REST over h2, threads ----
+
+    @Test
+    void healthzAndServerInfoAnswerOverHttp2() throws Exception {
+        H2Response health = main.connection.get("/healthz").get(10, TimeUnit.SECONDS);
+        assertEquals(200, health.status());
+        assertEquals("no-store", health.header("cache-control"));
+
+        H2Response info = main.connection.get("/api/server-info").get(10, TimeUnit.SECONDS);
+        assertEquals(200, info.status());
+        assertEquals("no-store", info.header("cache-control"));
+        JsonNode json = JSON.readTree(info.body());
+        assertEquals(main.domain(), json.path("domain").asText());
+        assertEquals(Hex.encode(main.caPublic), json.path("device_ca_public").asText());
+        assertEquals(64, json.path("noise_public").asText().length());
+        assertEquals(main.config.keepaliveInterval().toSeconds(), json.path("session").path("keepalive_interval").asLong());
+    }
+
+    @Test
+    void storageRunsOnStorageThreadsAndDeviceCallbacksOnTheClientLoop() throws Exception {
+        DeviceRun run = newDevice().connect(main, NoisePattern.XK, UserHints.handle(newHandle()));
+        run.connection.send(Frame.opaque(FrameType.MSG, 3, run.connection.nextSequence(), new byte[] {1}));
+        run.nextFrame();
+
+        Set<String> threads = Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+                .collect(Collectors.toSet());
+        assertTrue(threads.stream().anyMatch(n -> n.startsWith("ccp-storage-")), "storage executor threads: " + threads);
+        assertTrue(threads.stream().anyMatch(n -> n.startsWith("ccp-loop-")), "event loop threads: " + threads);
+        assertTrue(run.callbackThreads.stream().allMatch(n -> n.startsWith("e2e-client-loop")), run.callbackThreads::toString);
+    }
+
+    // ---- helpers ----
+
+    /** Sends a hand-made Hello on a new stream and returns the detail of the Error it gets. */
+    private String refusalDetail(ObjectNode hello) throws Exception {
+        RawStream raw = RawStream.open(main.connection);
+        raw.send(FrameCodec.encode(Frame.control(FrameType.HELLO, 0, 1, hello)));
+        Frame error = raw.nextFrame();
+        assertEquals(FrameType.ERROR, error.type());
+        assertTrue(raw.awaitClosed().completed());
+        return error.control().text("detail");
+    }
+
+    private static void awaitTrue(Callable<Boolean> condition, String what) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!condition.call()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within 5 s: " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+}
