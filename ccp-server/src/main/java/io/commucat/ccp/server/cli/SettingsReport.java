@@ -4,15 +4,19 @@ import io.commucat.ccp.server.config.Redaction;
 import io.commucat.ccp.server.config.ServerConfig;
 import io.commucat.ccp.server.config.ServerConfig.RateLimit;
 import io.commucat.ccp.server.datadir.DataDirectory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
 /** The effective settings as {@code key = value} lines, secrets redacted. */
-final class SettingsReport {
+public final class SettingsReport {
 
     private final List<String> lines = new ArrayList<>();
 
@@ -20,6 +24,34 @@ final class SettingsReport {
     }
 
     static List<String> lines(ServerConfig c, DataDirectory d) {
+        List<String> lines = new ArrayList<>(settings(c, d));
+        lines.add(d.firstStart() ? "data directory: created " + d.created().size() + " file(s) in " + d.root()
+                : "data directory: reused " + d.root());
+        return List.copyOf(lines);
+    }
+
+    /**
+     * SHA-256 (hex) of the settings lines without {@code server.node_id}, which is random per
+     * start unless configured and is recorded on its own: the same configuration gives the same
+     * digest across restarts. Secrets appear only as {@code (set)} / {@code ***}, so the digest
+     * reveals nothing about them (nor changes when only a secret's value does).
+     */
+    public static String digest(ServerConfig c, DataDirectory d) {
+        StringBuilder text = new StringBuilder();
+        for (String line : settings(c, d)) {
+            if (!line.startsWith("server.node_id ")) {
+                text.append(line).append('\n');
+            }
+        }
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.toString().getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    private static List<String> settings(ServerConfig c, DataDirectory d) {
         SettingsReport r = new SettingsReport();
         ServerConfig.Server s = c.server();
         r.add("server.bind", s.bind());
@@ -65,8 +97,6 @@ final class SettingsReport {
         r.add("security.http.max_request_body", h.maxRequestBody());
         r.add("security.http.tls_handshake_timeout", seconds(h.tlsHandshakeTimeout()));
         r.add("admin.token", c.admin().token().map(t -> "(set)").orElse("(not set)"));
-        r.lines.add(d.firstStart() ? "data directory: created " + d.created().size() + " file(s) in " + d.root()
-                : "data directory: reused " + d.root());
         return List.copyOf(r.lines);
     }
 

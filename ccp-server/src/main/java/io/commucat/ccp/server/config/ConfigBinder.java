@@ -32,6 +32,8 @@ final class ConfigBinder {
     static final String DEFAULT_DATA_DIR = "ccp-data";
     static final String DEFAULT_PROLOGUE = "commucat";
     static final String LEDGER_FILE_NAME = "ledger.jsonl";
+    /** What the ledger library accepts as a file prefix. */
+    private static final java.util.regex.Pattern LEDGER_PREFIX = java.util.regex.Pattern.compile("[a-z][a-z0-9_.-]{0,63}");
 
     private static final long DAY = 86_400;
     private static final long YEAR = 365 * DAY;
@@ -137,7 +139,14 @@ final class ConfigBinder {
             return new Ledger(mode, Optional.empty());
         }
         Path file = target.orElse(dataDir.resolve(LEDGER_FILE_NAME)).toAbsolutePath().normalize();
-        return new Ledger(mode, Optional.of(file));
+        Ledger ledger = new Ledger(mode, Optional.of(file));
+        if (file.getParent() == null || !LEDGER_PREFIX.matcher(ledger.prefix()).matches()) {
+            // The name becomes the prefix of the rotated files: keep it a plain, portable name.
+            throw new ConfigException(ConfigException.Kind.MALFORMED, "ledger.target",
+                    "the file name must be lower-case letters, digits, '_', '.' or '-' (e.g. ledger.jsonl), got "
+                            + LayeredSettings.show(file.getFileName() == null ? "" : file.getFileName().toString()));
+        }
+        return ledger;
     }
 
     private RateLimit rateLimit(String name, int burst, long windowMs, long penaltyMs) throws ConfigException {

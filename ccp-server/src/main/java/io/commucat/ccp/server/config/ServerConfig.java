@@ -113,9 +113,23 @@ public record ServerConfig(
     /**
      * {@code [ledger]}.
      *
-     * @param target the JSON Lines file; present exactly when {@code mode} is {@code FILE}
+     * @param target where the ledger lives; present exactly when {@code mode} is {@code FILE}.
+     *     The ledger rotates, so {@code <dir>/<name>.jsonl} names a series of files beside it:
+     *     {@code <dir>/<name>-000001.jsonl}, {@code -000002}, ... and the lock {@code <dir>/<name>.lock}
      */
     public record Ledger(LedgerMode mode, Optional<Path> target) {
+
+        /** The directory the ledger files are in (the target's parent). */
+        public Path directory() {
+            return target.orElseThrow(() -> new IllegalStateException("no ledger file in mode " + mode)).getParent();
+        }
+
+        /** The files' name prefix: the target's file name without {@code .jsonl}. */
+        public String prefix() {
+            String name = target.orElseThrow(() -> new IllegalStateException("no ledger file in mode " + mode))
+                    .getFileName().toString();
+            return name.endsWith(".jsonl") ? name.substring(0, name.length() - ".jsonl".length()) : name;
+        }
     }
 
     /** {@code [limits]}: lifetimes of presence records, queued relay messages and pairing codes. */

@@ -99,6 +99,8 @@ public final class ConnectSession {
     private ActiveNoiseKey noiseKey;
     private Resolution resolution;
     private String token;
+    /** The token's public name ({@link SessionTokens#sessionId}); set once, before the session is registered. */
+    private volatile String sessionId;
     private SecureFrameStream secure;
     private ScheduledFuture<?> keepalive;
     private String presenceState = "online";
@@ -145,7 +147,7 @@ public final class ConnectSession {
                 } catch (CodecException e) {
                     LOG.debug("device {} ended inside a frame", hello.deviceId());
                 }
-                close();
+                close(SessionEnd.CLIENT_CLOSED);
             }
             default -> {
                 // RESOLVING / ESTABLISHING: handled when the storage work comes back.
@@ -161,7 +163,7 @@ public final class ConnectSession {
         if (state != State.ESTABLISHED) {
             report("client-closed", null);
         }
-        finish();
+        finish(SessionEnd.TRANSPORT_CLOSED);
     }
 
     /** A newer session of the same device took over (called on this session's loop). */
@@ -169,7 +171,7 @@ public final class ConnectSession {
         if (state == State.ESTABLISHED) {
             sendEncrypted(errorFrame(0, "session_replaced", "a newer session of this device connected", null));
         }
-        close();
+        close(SessionEnd.REPLACED);
     }
 
     /** The server is shutting down: tell the device and end the stream. */
@@ -177,7 +179,7 @@ public final class ConnectSession {
         if (state == State.ESTABLISHED) {
             sendEncrypted(errorFrame(0, "shutdown", "server is shutting down", null));
         }
-        close();
+        close(SessionEnd.SHUTDOWN);
     }
 
     // ---- bootstrap ----
@@ -287,6 +289,8 @@ public final class ConnectSession {
         }
         resolution = result;
         token = services.tokens().newToken();
+        sessionId = SessionTokens.sessionId(token);
+        services.listener().resolved(snapshot(null), result);
         try {
             sendServerAuth();
         } catch (NoiseException e) {
@@ -386,10 +390,11 @@ public final class ConnectSession {
         sendPlain(Frame.control(FrameType.ACK, helloChannel, nextSequence(), ack()));
         state = State.ESTABLISHED;
         ConnectSession previous = services.registry().register(hello.deviceId(), this);
+        services.listener().established(snapshot(null));
         if (previous != null && previous != this) {
+            services.listener().replaced(snapshot(null), previous.sessionId);
             previous.loop.execute(previous::replaced);
         }
-        services.listener().established(snapshot());
         long interval = services.policy().keepaliveInterval().toMillis();
         keepalive = loop.scheduleAtFixedRate(this::refresh, interval, interval, TimeUnit.MILLISECONDS);
         byte[] pending = takeHeld();
@@ -397,7 +402,7 @@ public final class ConnectSession {
             establishedBytes(pending, 0, pending.length);
         }
         if (upstreamEnded && state == State.ESTABLISHED) {
-            close();
+            close(SessionEnd.CLIENT_CLOSED);
         }
     }
 
@@ -451,10 +456,10 @@ public final class ConnectSession {
             secure.open(data, off, len, this::establishedFrame);
         } catch (CodecException e) {
             sendEncrypted(errorFrame(0, "decode", null, null));
-            close();
+            close(SessionEnd.DECODE_ERROR);
         } catch (NoiseException e) {
             // §4.1: a decryption failure ends the session; nothing can be said to this peer.
-            close();
+            close(SessionEnd.DECRYPTION_FAILURE);
         }
     }
 
@@ -520,7 +525,7 @@ public final class ConnectSession {
         try {
             downstream.write(frame, secure.seal(frame));
         } catch (NoiseException e) {
-            close();
+            close(SessionEnd.ENCRYPTION_FAILURE);
         }
     }
 
@@ -556,31 +561,41 @@ public final class ConnectSession {
             sendPlain(Frame.control(FrameType.ERROR, 0, nextSequence(), body));
         }
         report(reason, failure);
-        close();
+        close(SessionEnd.SERVER_CLOSED);
     }
 
     private void report(String reason, HandshakeException failure) {
-        services.listener().failed(snapshot(), reason, failure);
+        services.listener().failed(snapshot(failure), reason, failure);
     }
 
-    private HandshakeReport snapshot() {
-        return new HandshakeReport(remoteAddress, state.stage(), hello == null ? null : hello.deviceId(),
-                resolution == null ? null : resolution.user().id(), resolution != null && resolution.deviceKnown(),
-                noiseKey == null ? 0 : noiseKey.version(), hello == null ? 0 : hello.protocolVersion(),
-                hello == null ? null : hello.pattern().name());
+    /** What is known now; a failure that refused a registered device says whose it was. */
+    private HandshakeReport snapshot(HandshakeException failure) {
+        String knownUser = failure == null ? null : failure.knownUserId();
+        String userId = resolution != null ? resolution.user().id() : knownUser;
+        boolean deviceKnown = resolution != null ? resolution.deviceKnown() : knownUser != null;
+        return new HandshakeReport(remoteAddress, state.stage(), hello == null ? null : hello.deviceId(), userId,
+                deviceKnown, noiseKey == null ? 0 : noiseKey.version(), hello == null ? 0 : hello.protocolVersion(),
+                hello == null ? null : hello.pattern().name(), sessionId);
     }
 
     /** Ends the stream: the downstream is closed and everything the session holds is released. */
     public void close() {
+        close(SessionEnd.SERVER_CLOSED);
+    }
+
+    private void close(SessionEnd reason) {
         if (state == State.CLOSED) {
             return;
         }
-        finish();
+        finish(reason);
         downstream.close();
     }
 
-    private void finish() {
+    private void finish(SessionEnd reason) {
         boolean wasEstablished = state == State.ESTABLISHED;
+        if (wasEstablished) {
+            services.listener().ended(snapshot(null), reason);
+        }
         state = State.CLOSED;
         if (keepalive != null) {
             keepalive.cancel(false);

@@ -1,10 +1,12 @@
 package io.commucat.ccp.server.connect;
 
 import io.commucat.ccp.server.handshake.HandshakeException;
+import io.commucat.ccp.server.handshake.Resolution;
+import java.util.List;
 
 /**
- * Hears the outcome of every bootstrap, for the audit ledger and metrics. Hooks do nothing by
- * default; they run on the session's event loop and must not block.
+ * Hears the outcome of every bootstrap and the end of every session, for the audit ledger and
+ * metrics. Hooks do nothing by default; they run on the session's event loop and must not block.
  */
 public interface HandshakeListener {
 
@@ -21,7 +23,54 @@ public interface HandshakeListener {
     default void failed(HandshakeReport report, String reason, HandshakeException failure) {
     }
 
+    /**
+     * The device was resolved (§3.2 steps 6–9): registered when {@code !resolution.deviceKnown()},
+     * given a certificate when {@code resolution.certificateIssued()}. Both are stored by now,
+     * whatever happens to the rest of the bootstrap.
+     */
+    default void resolved(HandshakeReport report, Resolution resolution) {
+    }
+
     /** A bootstrap completed and the session is established. */
     default void established(HandshakeReport report) {
+    }
+
+    /** The session of {@code report} took over the device from the session {@code previousSessionId}. */
+    default void replaced(HandshakeReport report, String previousSessionId) {
+    }
+
+    /** An established session ended. */
+    default void ended(HandshakeReport report, SessionEnd reason) {
+    }
+
+    /** Every listener of {@code listeners}, in order. */
+    static HandshakeListener all(HandshakeListener... listeners) {
+        List<HandshakeListener> each = List.of(listeners);
+        return new HandshakeListener() {
+            @Override
+            public void failed(HandshakeReport report, String reason, HandshakeException failure) {
+                each.forEach(l -> l.failed(report, reason, failure));
+            }
+
+            @Override
+            public void resolved(HandshakeReport report, Resolution resolution) {
+                each.forEach(l -> l.resolved(report, resolution));
+            }
+
+            @Override
+            public void established(HandshakeReport report) {
+                each.forEach(l -> l.established(report));
+            }
+
+            @Override
+            public void replaced(HandshakeReport report, String previousSessionId) {
+                each.forEach(l -> l.replaced(report, previousSessionId));
+            }
+
+            @Override
+            public void ended(HandshakeReport report, SessionEnd reason) {
+                each.forEach(l -> l.ended(report, reason));
+            }
+        };
     }
 }

@@ -56,7 +56,11 @@ public final class DeviceResolver {
         User user;
         boolean deviceKnown = known.isPresent();
         if (deviceKnown) {
-            user = knownDeviceUser(hello, known.get());
+            try {
+                user = knownDeviceUser(hello, known.get());
+            } catch (HandshakeException e) {
+                throw e.forKnownDevice(known.get().userId());
+            }
         } else {
             user = registerUnknownDevice(hello, now);
         }

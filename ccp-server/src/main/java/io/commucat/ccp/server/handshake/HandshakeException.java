@@ -20,15 +20,34 @@ public final class HandshakeException extends Exception {
 
     private final Kind kind;
     private final String detail;
+    private final String knownUserId;
 
     public HandshakeException(Kind kind, String detail) {
         this(kind, detail, null);
     }
 
     public HandshakeException(Kind kind, String detail, Throwable cause) {
+        this(kind, detail, cause, null);
+    }
+
+    private HandshakeException(Kind kind, String detail, Throwable cause, String knownUserId) {
         super(kind + ": " + detail, cause, false, false);
         this.kind = kind;
         this.detail = detail;
+        this.knownUserId = knownUserId;
+    }
+
+    /**
+     * The same failure, marked as refusing a registered device of {@code userId}: the audit
+     * ledger then tells a known device refused (e.g. for a key mismatch) from a stranger.
+     */
+    public HandshakeException forKnownDevice(String userId) {
+        return new HandshakeException(kind, detail, getCause(), userId);
+    }
+
+    /** The user of the registered device this failure refused, or null when the device was not known. */
+    public String knownUserId() {
+        return knownUserId;
     }
 
     public static HandshakeException invalid(String detail) {

@@ -36,4 +36,12 @@ public final class SessionTokens {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
     }
+
+    /**
+     * A name for the session that logs and the audit ledger may show: the first 16 hex digits
+     * of {@link #hash}. It identifies the stored session without being usable as a token.
+     */
+    public static String sessionId(String token) {
+        return hash(token).substring(0, 16);
+    }
 }

@@ -2,9 +2,15 @@ package io.commucat.ccp.server.node;
 
 import io.commucat.ccp.crypto.cert.DeviceCertificateAuthority;
 import io.commucat.ccp.crypto.keys.DeviceCaKeyPair;
+import io.commucat.ccp.ledger.LedgerException;
+import io.commucat.ccp.server.audit.Audit;
+import io.commucat.ccp.server.audit.AuditLedgers;
+import io.commucat.ccp.server.audit.AuditedHandshakes;
 import io.commucat.ccp.server.cli.RunningServer;
+import io.commucat.ccp.server.cli.SettingsReport;
 import io.commucat.ccp.server.config.ServerConfig;
 import io.commucat.ccp.server.connect.ConnectServices;
+import io.commucat.ccp.server.connect.HandshakeListener;
 import io.commucat.ccp.server.connect.SessionRegistry;
 import io.commucat.ccp.server.datadir.DataDirectory;
 import io.commucat.ccp.server.handshake.DeviceResolver;
@@ -51,9 +57,16 @@ public final class CcpNode implements RunningServer {
     private final ScheduledExecutorService maintenance;
     private final CcpServer server;
     private final SessionRegistry registry;
+    private final Audit audit;
+    private final ServerConfig config;
+    private final String configDigest;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private CcpNode(StorageBackends storage, ThreadPoolExecutor storageExecutor, ScheduledExecutorService maintenance,
-            CcpServer server, SessionRegistry registry) {
+            CcpServer server, SessionRegistry registry, Audit audit, ServerConfig config, String configDigest) {
+        this.audit = audit;
+        this.config = config;
+        this.configDigest = configDigest;
         this.storage = storage;
         this.storageExecutor = storageExecutor;
         this.maintenance = maintenance;
@@ -65,14 +78,23 @@ public final class CcpNode implements RunningServer {
     public static CcpNode start(ServerConfig config, DataDirectory data) throws Exception {
         Clock clock = Clock.systemUTC();
         SecureRandom random = new SecureRandom();
-        StorageBackends storage = StorageBackends.open(config, data);
+        // First, so that everything the start does (a due key rotation) is audited.
+        Audit audit = AuditLedgers.open(config.ledger());
+        StorageBackends storage;
+        try {
+            storage = StorageBackends.open(config, data);
+        } catch (Exception | Error e) {
+            closeQuietly(audit);
+            throw e;
+        }
         ThreadPoolExecutor storageExecutor = null;
         ScheduledExecutorService maintenance = null;
         try {
             SecretSealer sealer = new SecretSealer(config.crypto().secretsKey().map(s -> s.bytes()).orElse(null), random);
             NoiseKeyCatalog noiseKeys = NoiseKeyCatalog.open(storage.sql().secrets(), sealer,
                     config.rotation().noiseInterval(), config.rotation().noiseGrace(), config.rotation().noiseMaxVersions(),
-                    data.noiseStaticSeed().bytes(), clock, random);
+                    data.noiseStaticSeed().bytes(), clock, random,
+                    key -> audit.noiseKeyRotated(key.version(), key.validAfter(), key.rotatesAt(), key.expiresAt()));
             DeviceCaKeyPair caKey = DeviceCaKeys.load(storage.sql().secrets(), sealer, data.deviceCaSeed().bytes());
 
             HandshakePolicy policy = new HandshakePolicy(config.server().domain(), config.crypto().prologueBytes(),
@@ -87,7 +109,8 @@ public final class CcpNode implements RunningServer {
             ConnectServices services = new ConnectServices(policy, noiseKeys,
                     new DeviceResolver(storage.sql().directory(), new DeviceCertificateAuthority(caKey), policy, random),
                     storage.sql().sessions(), storage.presence(), new SessionTokens(random), caKey.publicKey(), registry,
-                    new HandshakeLog(metrics), storageExecutor, clock, config.server().nodeId());
+                    HandshakeListener.all(new HandshakeLog(metrics), new AuditedHandshakes(audit)), storageExecutor, clock,
+                    config.server().nodeId());
 
             CcpServer server = CcpServer.builder()
                     .config(config)
@@ -112,7 +135,9 @@ public final class CcpNode implements RunningServer {
             LOG.info("ccp node {} listening on {} (TLS {}, {}, storage {} + {})", config.server().nodeId(),
                     server.localAddress(), server.sslProvider(), server.transport(), storage.sqlName(),
                     storage.presenceName());
-            return new CcpNode(storage, storageExecutor, maintenance, server, registry);
+            String digest = SettingsReport.digest(config, data);
+            audit.serverStarted(version(), config.server().nodeId(), digest);
+            return new CcpNode(storage, storageExecutor, maintenance, server, registry, audit, config, digest);
         } catch (Exception | Error e) {
             if (maintenance != null) {
                 maintenance.shutdownNow();
@@ -121,7 +146,16 @@ public final class CcpNode implements RunningServer {
                 storageExecutor.shutdownNow();
             }
             storage.close();
+            closeQuietly(audit);
             throw e;
+        }
+    }
+
+    private static void closeQuietly(Audit audit) {
+        try {
+            audit.close();
+        } catch (LedgerException e) {
+            LOG.error("audit ledger: {}", e.getMessage());
         }
     }
 
@@ -163,6 +197,10 @@ public final class CcpNode implements RunningServer {
 
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        // The listener drains first (sessions write their "end" events), so "stop" is the last record.
         server.close();
         maintenance.shutdownNow();
         storageExecutor.shutdown();
@@ -171,6 +209,8 @@ public final class CcpNode implements RunningServer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        audit.serverStopped(version(), config.server().nodeId(), configDigest);
+        closeQuietly(audit);
         storage.close();
     }
 }

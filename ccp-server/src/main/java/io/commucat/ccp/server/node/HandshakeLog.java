@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Logs and counts bootstrap outcomes ({@code ccp_handshakes_total{result,pattern,reason}}). The
- * audit ledger (issue #11) will hear the same events through another {@link HandshakeListener}.
+ * audit ledger hears the same events through {@link io.commucat.ccp.server.audit.AuditedHandshakes}.
  */
 final class HandshakeLog implements HandshakeListener {
 

@@ -34,6 +34,16 @@ public final class NoiseKeyCatalog implements NoiseKeyRing {
 
     private static final Logger LOG = LoggerFactory.getLogger(NoiseKeyCatalog.class);
 
+    /** Hears the rotations this node made (for the audit ledger); never the key itself. */
+    @FunctionalInterface
+    public interface RotationListener {
+
+        RotationListener NONE = key -> { };
+
+        /** {@code key} was added by this node (not by another node that won the race). Blocking is fine. */
+        void rotated(ActiveNoiseKey key);
+    }
+
     private final Secrets secrets;
     private final SecretSealer sealer;
     private final Duration interval;
@@ -41,10 +51,12 @@ public final class NoiseKeyCatalog implements NoiseKeyRing {
     private final int maxVersions;
     private final Clock clock;
     private final SecureRandom random;
+    private final RotationListener listener;
     private volatile List<ActiveNoiseKey> keys = List.of();
 
     private NoiseKeyCatalog(Secrets secrets, SecretSealer sealer, Duration interval, Duration grace, int maxVersions,
-            Clock clock, SecureRandom random) {
+            Clock clock, SecureRandom random, RotationListener listener) {
+        this.listener = listener;
         this.secrets = secrets;
         this.sealer = sealer;
         this.interval = interval;
@@ -62,7 +74,15 @@ public final class NoiseKeyCatalog implements NoiseKeyRing {
     public static NoiseKeyCatalog open(Secrets secrets, SecretSealer sealer, Duration interval, Duration grace,
             int maxVersions, byte[] firstSeed, Clock clock, SecureRandom random)
             throws StorageException, SecretsException {
-        NoiseKeyCatalog catalog = new NoiseKeyCatalog(secrets, sealer, interval, grace, maxVersions, clock, random);
+        return open(secrets, sealer, interval, grace, maxVersions, firstSeed, clock, random, RotationListener.NONE);
+    }
+
+    /** As {@link #open(Secrets, SecretSealer, Duration, Duration, int, byte[], Clock, SecureRandom)}, reporting rotations. */
+    public static NoiseKeyCatalog open(Secrets secrets, SecretSealer sealer, Duration interval, Duration grace,
+            int maxVersions, byte[] firstSeed, Clock clock, SecureRandom random, RotationListener listener)
+            throws StorageException, SecretsException {
+        NoiseKeyCatalog catalog = new NoiseKeyCatalog(secrets, sealer, interval, grace, maxVersions, clock, random,
+                listener);
         catalog.reload();
         if (catalog.keys.isEmpty()) {
             catalog.add(1, firstSeed.clone());
@@ -81,8 +101,11 @@ public final class NoiseKeyCatalog implements NoiseKeyRing {
         int version = newest == null ? 1 : newest.version() + 1;
         byte[] secret = new byte[32];
         random.nextBytes(secret);
-        add(version, secret);
+        boolean ours = add(version, secret);
         LOG.info("noise static key rotated to version {}", version);
+        if (ours) {
+            keys.stream().filter(k -> k.version() == version).findFirst().ifPresent(listener::rotated);
+        }
         for (NoiseKeyRecord record : secrets.noiseKeys()) {
             if (record.expiresAt().isBefore(now)) {
                 secrets.deleteNoiseKey(record.version());
@@ -91,7 +114,8 @@ public final class NoiseKeyCatalog implements NoiseKeyRing {
         reload();
     }
 
-    private void add(int version, byte[] privateKey) throws StorageException, SecretsException {
+    /** Stores a version; false when another node had stored it first. */
+    private boolean add(int version, byte[] privateKey) throws StorageException, SecretsException {
         Instant now = clock.instant();
         NoiseKeyPair pair = NoiseKeyPair.fromPrivateKey(privateKey);
         Instant rotatesAt = now.plus(interval);
@@ -103,10 +127,13 @@ public final class NoiseKeyCatalog implements NoiseKeyRing {
                 throw e;
             }
             // Another node added this version first: its key is the one.
+            reload();
+            return false;
         } finally {
             Arrays.fill(privateKey, (byte) 0);
         }
         reload();
+        return true;
     }
 
     /** Re-reads the catalog from the Secrets port (after another node rotated). Blocking. */

@@ -169,6 +169,13 @@ class InvalidConfigTest {
     }
 
     @Test
+    void aLedgerTargetThatCannotPrefixRotatedFilesIsRejected() {
+        ConfigException e = fileError("[ledger]\ntarget = \"/tmp/Audit Log.jsonl\"\n");
+        assertEquals(Optional.of("ledger.target"), e.key());
+        assertTrue(e.getMessage().startsWith("ledger.target: the file name must be"), e.getMessage());
+    }
+
+    @Test
     void templatePlaceholderAdminTokenIsRejected() {
         ConfigException e = fileError("[admin]\ntoken = \"replace-with-secret\"\n");
         assertEquals(Optional.of("admin.token"), e.key());

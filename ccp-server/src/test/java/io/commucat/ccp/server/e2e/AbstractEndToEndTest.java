@@ -28,6 +28,10 @@ import io.commucat.ccp.proto.Frame;
 import io.commucat.ccp.proto.FrameCodec;
 import io.commucat.ccp.proto.FrameType;
 import io.commucat.ccp.proto.Varint;
+import io.commucat.ccp.ledger.LedgerVerifier;
+import io.commucat.ccp.ledger.VerificationResult;
+import io.commucat.ccp.server.cli.CliContext;
+import io.commucat.ccp.server.cli.Main;
 import io.commucat.ccp.server.handshake.SessionTokens;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -52,6 +56,9 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
@@ -69,6 +76,7 @@ import org.junit.jupiter.api.Timeout;
  * further devices of existing users up to a limit of two.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(30)
 abstract class AbstractEndToEndTest {
 
@@ -169,6 +177,23 @@ abstract class AbstractEndToEndTest {
         assertEquals(Optional.of(main.config.server().nodeId()), main.state.route(device.id));
         assertEquals(main.config.keepaliveInterval().toSeconds(), session.keepaliveInterval().toSeconds());
         assertEquals(Hex.encode(main.noisePublic), session.ack().path("noise_public").asText());
+
+        // The audit ledger: registration, certificate and success, with a session id but never the token.
+        JsonNode register = LedgerLines.await(main, "device register", LedgerLines.event("device", "register", device.id));
+        assertEquals(userId, register.path("user").asText());
+        JsonNode certificate = LedgerLines.await(main, "certificate", LedgerLines.event("device", "certificate", device.id));
+        assertEquals(session.certificate().fields().serialText(), certificate.path("serial").asText());
+        assertEquals(Instant.ofEpochSecond(session.certificate().fields().expiresAt()).toString(),
+                certificate.path("expires_at").asText());
+        JsonNode success = LedgerLines.await(main, "handshake success", LedgerLines.event("handshake", "success", device.id));
+        assertEquals(SessionTokens.sessionId(session.session()), success.path("session").asText());
+        assertEquals(userId, success.path("user").asText());
+        assertEquals("XK", success.path("pattern").asText());
+        assertFalse(success.path("device_known").asBoolean());
+        assertEquals("established", success.path("stage").asText());
+        assertTrue(success.path("noise_key_version").asInt() >= 1);
+        assertEquals(1, success.path("protocol_version").asInt());
+        assertTrue(success.path("remote_addr").asText().startsWith("127.0.0.1:"), success::toString);
     }
 
     @Test
@@ -190,6 +215,9 @@ abstract class AbstractEndToEndTest {
         assertTrue(run.awaitClosed().completed(), "the server ends the stream after the device's END_STREAM");
         awaitTrue(() -> main.state.presenceState(device.id).isEmpty() && main.state.route(device.id).isEmpty(),
                 "presence and route cleared");
+        JsonNode end = LedgerLines.await(main, "session end", LedgerLines.event("session", "end", device.id));
+        assertEquals("client-closed", end.path("reason").asText());
+        assertEquals(SessionTokens.sessionId(run.awaitEstablished().session()), end.path("session").asText());
     }
 
     // ---- device resolution (§3.2 step 6) ----
@@ -208,6 +236,14 @@ abstract class AbstractEndToEndTest {
         assertEquals(storedKey, main.state.device(device.id).orElseThrow().publicKey());
         assertEquals(List.of("register " + storedKey), main.state.keyEvents(device.id));
         assertEquals(1, main.state.sessionCount(device.id));
+
+        JsonNode failure = LedgerLines.await(main, "key mismatch", LedgerLines.event("handshake", "failure", device.id));
+        assertEquals("device key mismatch", failure.path("detail").asText());
+        assertEquals("handshake", failure.path("reason").asText());
+        assertEquals("hello", failure.path("stage").asText());
+        assertTrue(failure.path("device_known").asBoolean(), "a known device refused, not a stranger");
+        assertEquals(main.state.device(device.id).orElseThrow().userId(), failure.path("user").asText());
+        assertTrue(failure.path("session").isNull());
     }
 
     @Test
@@ -412,6 +448,9 @@ abstract class AbstractEndToEndTest {
         assertEquals(FrameType.ERROR, error.type());
         assertEquals("decode", error.control().text("error"));
         assertTrue(raw.awaitClosed().completed());
+        LedgerLines.await(main, "decode failure", r -> "handshake".equals(r.path("scope").asText())
+                && "failure".equals(r.path("result").asText()) && "decode".equals(r.path("reason").asText())
+                && "hello".equals(r.path("stage").asText()) && r.path("device").isNull());
     }
 
     @Test
@@ -498,6 +537,14 @@ abstract class AbstractEndToEndTest {
         assertEquals("session_replaced", notice.control().text("error"));
         assertTrue(first.awaitClosed().completed(), "the old stream ends after the notice");
         assertEquals(2, main.state.sessionCount(device.id));
+        String firstId = SessionTokens.sessionId(first.awaitEstablished().session());
+        String secondId = SessionTokens.sessionId(second.awaitEstablished().session());
+        JsonNode replace = LedgerLines.await(main, "session replace", LedgerLines.event("session", "replace", device.id));
+        assertEquals(secondId, replace.path("session").asText());
+        assertEquals(firstId, replace.path("previous_session").asText());
+        JsonNode end = LedgerLines.await(main, "session end", LedgerLines.event("session", "end", device.id));
+        assertEquals(firstId, end.path("session").asText());
+        assertEquals("replaced", end.path("reason").asText());
         // The new session still works.
         second.connection.send(Frame.control(FrameType.PRESENCE, 0, second.connection.nextSequence(),
                 ControlJson.object().put("state", "busy")));
@@ -573,6 +620,92 @@ abstract class AbstractEndToEndTest {
         assertTrue(threads.stream().anyMatch(n -> n.startsWith("ccp-storage-")), "storage executor threads: " + threads);
         assertTrue(threads.stream().anyMatch(n -> n.startsWith("ccp-loop-")), "event loop threads: " + threads);
         assertTrue(run.callbackThreads.stream().allMatch(n -> n.startsWith("e2e-client-loop")), run.callbackThreads::toString);
+    }
+
+    // ---- the audit ledger of the whole suite (runs last: it stops the nodes) ----
+
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void theLedgersHoldTheServerEventsNoSecretAndVerify() throws Exception {
+        List<String> secrets = new java.util.ArrayList<>();
+        List<TestNode> nodes = Stream.of(main, strict, open).filter(java.util.Objects::nonNull).toList();
+        for (TestNode node : nodes) {
+            secrets.add(Hex.encode(node.data.noiseStaticSeed().bytes()));
+            secrets.add(Hex.encode(node.data.deviceCaSeed().bytes()));
+            secrets.add(Hex.encode(DeviceCaKeyPair.fromSeed(node.data.deviceCaSeed().bytes()).secretKey()));
+            // A line of the TLS private key's base64 body is enough to find it.
+            Files.readAllLines(node.data.tls().privateKey()).stream().filter(l -> !l.startsWith("-----"))
+                    .findFirst().ifPresent(secrets::add);
+        }
+        Optional.ofNullable(backend.environment().get("CCP_CRYPTO_SECRETS_KEY")).ifPresent(secrets::add);
+        TestDevice.ALL.forEach(device -> device.secrets().forEach(key -> secrets.add(Hex.encode(key))));
+        secrets.addAll(DeviceRun.TOKENS);
+        assertTrue(secrets.size() > 3 * nodes.size() + 20, "the suite's secrets were collected: " + secrets.size());
+        // Stop the nodes: their sessions end, then "stop" is written and the ledgers are closed.
+        open = null;
+        strict = null;
+        main = null;
+        nodes.forEach(TestNode::close);
+
+        for (TestNode node : nodes) {
+            List<Path> files = LedgerLines.files(node.config.ledger());
+            VerificationResult result = new LedgerVerifier().verify(files);
+            assertTrue(result.ok(), result::toString);
+            List<JsonNode> records = LedgerLines.records(node.config.ledger());
+            JsonNode start = records.stream().filter(r -> "server".equals(r.path("scope").asText())
+                    && "start".equals(r.path("action").asText())).findFirst().orElseThrow();
+            JsonNode stop = records.get(records.size() - 1);
+            assertEquals("server", stop.path("scope").asText());
+            assertEquals("stop", stop.path("action").asText());
+            assertEquals(node.config.server().nodeId(), stop.path("node_id").asText());
+            assertEquals(64, start.path("config_sha256").asText().length());
+            assertEquals(start.path("config_sha256"), stop.path("config_sha256"));
+            for (Path file : files) {
+                String text = Files.readString(file).toLowerCase(java.util.Locale.ROOT);
+                for (String secret : secrets) {
+                    assertFalse(text.contains(secret.toLowerCase(java.util.Locale.ROOT)),
+                            file + " holds a secret of the suite");
+                }
+                assertFalse(text.contains("token") || text.contains("secret") || text.contains("private"),
+                        file + " names a secret-looking field");
+            }
+        }
+
+        List<Path> mainFiles = LedgerLines.files(nodes.get(0).config.ledger());
+        java.io.StringWriter out = new java.io.StringWriter();
+        assertEquals(0, verifyCommand(mainFiles, out), out::toString);
+        assertTrue(out.toString().startsWith("OK "), out::toString);
+
+        Path copy = Files.createDirectories(root.resolve("flipped")).resolve(mainFiles.get(0).getFileName());
+        byte[] bytes = Files.readAllBytes(mainFiles.get(0));
+        int lineStart = indexOf(bytes, (byte) '\n', 0) + 1;
+        int lineEnd = indexOf(bytes, (byte) '\n', lineStart);
+        bytes[(lineStart + lineEnd) / 2] ^= 0x01;
+        Files.write(copy, bytes);
+        java.io.StringWriter err = new java.io.StringWriter();
+        assertEquals(65, verifyCommand(List.of(copy), err), err::toString);
+        assertTrue(err.toString().contains(copy + ":2: "), err::toString);
+    }
+
+    /** {@code ccp ledger verify FILE...}; what it prints goes to {@code into}. */
+    private static int verifyCommand(List<Path> files, java.io.StringWriter into) {
+        java.io.PrintWriter print = new java.io.PrintWriter(into, true);
+        String[] args = Stream.concat(Stream.of("ledger", "verify"), files.stream().map(Path::toString))
+                .toArray(String[]::new);
+        int status = Main.run(args, new CliContext(Map.of(), print, print, (config, data) -> {
+            throw new IllegalStateException("not a serve command");
+        }));
+        print.flush();
+        return status;
+    }
+
+    private static int indexOf(byte[] bytes, byte b, int from) {
+        for (int i = from; i < bytes.length; i++) {
+            if (bytes[i] == b) {
+                return i;
+            }
+        }
+        throw new AssertionError("the ledger has fewer lines than expected");
     }
 
     // ---- helpers ----

@@ -8,6 +8,8 @@ import io.commucat.ccp.client.transport.H2Connection;
 import io.commucat.ccp.client.transport.StreamClosure;
 import io.commucat.ccp.proto.Frame;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -18,6 +20,8 @@ import java.util.concurrent.TimeUnit;
 final class DeviceRun extends DeviceConnection.Listener {
 
     static final long WAIT_SECONDS = 10;
+    /** Every session token a device was given, so the ledger can be searched for them. */
+    static final Queue<String> TOKENS = new ConcurrentLinkedQueue<>();
 
     final List<Frame> bootstrapFrames = new CopyOnWriteArrayList<>();
     final LinkedBlockingQueue<Frame> frames = new LinkedBlockingQueue<>();
@@ -28,6 +32,7 @@ final class DeviceRun extends DeviceConnection.Listener {
     static DeviceRun start(H2Connection h2, DeviceHandshake handshake) {
         DeviceRun run = new DeviceRun();
         run.connection = DeviceConnection.start(h2, handshake, run);
+        run.connection.established().thenAccept(session -> TOKENS.add(session.session()));
         return run;
     }
 

@@ -6,6 +6,7 @@ import io.commucat.ccp.client.transport.StreamClosure;
 import io.commucat.ccp.client.transport.StreamListener;
 import io.commucat.ccp.proto.CodecException;
 import io.commucat.ccp.proto.Frame;
+import io.commucat.ccp.proto.FrameType;
 import io.commucat.ccp.proto.StreamingFrameDecoder;
 import java.nio.ByteBuffer;
 import java.util.Map;
@@ -55,7 +56,15 @@ final class RawStream extends StreamListener {
     @Override
     public void onData(byte[] data) {
         try {
-            decoder.decode(ByteBuffer.wrap(data), frame -> frames.add(frame));
+            decoder.decode(ByteBuffer.wrap(data), frame -> {
+                if (frame.type() == FrameType.AUTH || frame.type() == FrameType.ACK) {
+                    String token = frame.control().text("session");
+                    if (token != null) {
+                        DeviceRun.TOKENS.add(token);
+                    }
+                }
+                return frames.add(frame);
+            });
         } catch (CodecException e) {
             throw new IllegalStateException("the server sent an undecodable plain frame", e);
         }

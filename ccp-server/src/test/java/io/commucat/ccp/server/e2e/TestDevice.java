@@ -9,11 +9,16 @@ import io.commucat.ccp.crypto.keys.DeviceKeyPair;
 import io.commucat.ccp.crypto.noise.NoiseKeyPair;
 import io.commucat.ccp.crypto.noise.NoisePattern;
 import java.security.SecureRandom;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /** A device's identity across attempts: fresh keys, and the certificate once the server issued one. */
 final class TestDevice {
 
     static final SecureRandom RANDOM = new SecureRandom();
+    /** Every device any test made, so the ledger can be searched for their keys. */
+    static final Queue<TestDevice> ALL = new ConcurrentLinkedQueue<>();
 
     final String id;
     DeviceIdentity identity;
@@ -21,6 +26,12 @@ final class TestDevice {
     TestDevice(String id) {
         this.id = id;
         this.identity = new DeviceIdentity(id, DeviceKeyPair.generate(RANDOM), NoiseKeyPair.generate(RANDOM), null);
+        ALL.add(this);
+    }
+
+    /** The device's private key material: Ed25519 secret key and Noise private key. */
+    List<byte[]> secrets() {
+        return List.of(identity.deviceKey().secretKey(), identity.noiseKey().privateKey());
     }
 
     DeviceHandshake handshake(TestNode node, NoisePattern pattern, UserHints hints) {

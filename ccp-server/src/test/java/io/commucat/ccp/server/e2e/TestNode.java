@@ -23,8 +23,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real node as {@code ccp serve} starts it ({@link CcpNode#start}) on {@code 127.0.0.1:0},
- * with its own data directory (dev CA and TLS certificate made there), plus one HTTP/2 client
- * connection that trusts that dev CA.
+ * with its own data directory (dev CA and TLS certificate made there, and the default file
+ * audit ledger), plus one HTTP/2 client connection that trusts that dev CA.
  */
 final class TestNode implements AutoCloseable {
 
@@ -61,7 +61,6 @@ final class TestNode implements AutoCloseable {
         Map<String, String> env = new HashMap<>(backend.environment());
         env.put("CCP_SERVER_BIND", "127.0.0.1:0");
         env.put("CCP_SERVER_DATA_DIR", dataDir.toString());
-        env.put("CCP_LEDGER_MODE", "null");
         env.putAll(settings);
         ServerConfig config = new ConfigLoader(env, warning -> { }).load(Optional.empty(), List.of());
         DataDirectory data = new DataDirectoryBootstrap().prepare(config);

@@ -1,0 +1,197 @@
+package io.commucat.ccp.server.audit;
+
+import io.commucat.ccp.ledger.Ledger;
+import io.commucat.ccp.ledger.LedgerEvent;
+import io.commucat.ccp.ledger.LedgerException;
+import io.commucat.ccp.ledger.LedgerStats;
+import io.commucat.ccp.ledger.NullLedger;
+import io.commucat.ccp.ledger.QueueOptions;
+import io.commucat.ccp.ledger.Receipt;
+import io.commucat.ccp.server.connect.HandshakeReport;
+import io.commucat.ccp.server.connect.SessionEnd;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server's one way into the audit ledger (ccp-1.md §4.5, docs/ledger.md "Server events"):
+ * a typed method per event, so every feature writes the same fields under the same names.
+ * Methods never wait for the write (they may run on an event loop); a failed write is logged
+ * here, since the caller has moved on. Secrets never go in: callers pass ids, versions and
+ * serials, and the ledger refuses secret-looking field names as a backstop. Thread-safe.
+ */
+public final class Audit implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Audit.class);
+
+    private final Ledger ledger;
+
+    public Audit(Ledger ledger) {
+        this.ledger = ledger;
+    }
+
+    /** Auditing off: events are accepted and dropped (tests, tools). */
+    public static Audit discarding() {
+        return new Audit(Ledger.start(new NullLedger(), QueueOptions.defaults()));
+    }
+
+    // ---- server ----
+
+    public CompletableFuture<Receipt> serverStarted(String version, String nodeId, String configDigest) {
+        return server("start", version, nodeId, configDigest);
+    }
+
+    public CompletableFuture<Receipt> serverStopped(String version, String nodeId, String configDigest) {
+        return server("stop", version, nodeId, configDigest);
+    }
+
+    private CompletableFuture<Receipt> server(String action, String version, String nodeId, String configDigest) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("version", version);
+        f.put("node_id", nodeId);
+        f.put("config_sha256", configDigest);
+        return action("server", action, f);
+    }
+
+    // ---- handshake (§4.5) ----
+
+    /** {@code reason}: read, decode, handshake, client-closed; {@code detail}: the Error's detail or null. */
+    public CompletableFuture<Receipt> handshakeFailed(HandshakeReport report, String reason, String detail) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("reason", reason);
+        handshake(report, f);
+        f.put("detail", detail);
+        return result("handshake", "failure", f);
+    }
+
+    public CompletableFuture<Receipt> handshakeSucceeded(HandshakeReport report) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        handshake(report, f);
+        return result("handshake", "success", f);
+    }
+
+    private static void handshake(HandshakeReport r, Map<String, Object> f) {
+        f.put("stage", r.stage());
+        f.put("remote_addr", address(r.remoteAddress()));
+        f.put("device", r.deviceId());
+        f.put("user", r.userId());
+        f.put("device_known", r.deviceKnown());
+        f.put("noise_key_version", r.noiseKeyVersion());
+        f.put("protocol_version", r.protocolVersion());
+        f.put("pattern", r.pattern());
+        f.put("session", r.sessionId());
+    }
+
+    // ---- devices ----
+
+    /** A device was registered (by a Hello today; by pairing later). */
+    public CompletableFuture<Receipt> deviceRegistered(String deviceId, String userId, String via, String remoteAddr) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("device", deviceId);
+        f.put("user", userId);
+        f.put("via", via);
+        f.put("remote_addr", address(remoteAddr));
+        return action("device", "register", f);
+    }
+
+    /** The device CA issued a certificate (serial as decimal text: serials may exceed a long). */
+    public CompletableFuture<Receipt> certificateIssued(String deviceId, String userId, String serial, Instant issuedAt,
+            Instant expiresAt) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("device", deviceId);
+        f.put("user", userId);
+        f.put("serial", serial);
+        f.put("issued_at", issuedAt.toString());
+        f.put("expires_at", expiresAt.toString());
+        return action("device", "certificate", f);
+    }
+
+    // ---- sessions ----
+
+    /** {@code report}'s session took the device over from {@code previousSession}. */
+    public CompletableFuture<Receipt> sessionReplaced(HandshakeReport report, String previousSession) {
+        Map<String, Object> f = session(report);
+        f.put("previous_session", previousSession);
+        return action("session", "replace", f);
+    }
+
+    public CompletableFuture<Receipt> sessionEnded(HandshakeReport report, SessionEnd reason) {
+        Map<String, Object> f = session(report);
+        f.put("reason", reason.label());
+        return action("session", "end", f);
+    }
+
+    private static Map<String, Object> session(HandshakeReport r) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("session", r.sessionId());
+        f.put("device", r.deviceId());
+        f.put("user", r.userId());
+        f.put("remote_addr", address(r.remoteAddress()));
+        return f;
+    }
+
+    // ---- keys ----
+
+    /** This node added Noise static key {@code version}; only its public schedule is recorded. */
+    public CompletableFuture<Receipt> noiseKeyRotated(int version, Instant validAfter, Instant rotatesAt,
+            Instant expiresAt) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("version", version);
+        f.put("valid_after", validAfter.toString());
+        f.put("rotates_at", rotatesAt.toString());
+        f.put("expires_at", expiresAt.toString());
+        return action("noise_key", "rotate", f);
+    }
+
+    // ---- plumbing ----
+
+    /** {@code host:port}: Java's {@code /127.0.0.1:443} without the empty host name before the slash. */
+    private static String address(String remote) {
+        return remote != null && remote.startsWith("/") ? remote.substring(1) : remote;
+    }
+
+    /** Appends {@code {scope, action, fields}}; see {@link #append}. */
+    CompletableFuture<Receipt> action(String scope, String action, Map<String, ?> fields) {
+        return append(scope, action, () -> LedgerEvent.action(scope, action, fields));
+    }
+
+    /** Appends {@code {scope, result, fields}}; see {@link #append}. */
+    CompletableFuture<Receipt> result(String scope, String result, Map<String, ?> fields) {
+        return append(scope, result, () -> LedgerEvent.result(scope, result, fields));
+    }
+
+    /**
+     * Appends without waiting. An event the ledger refuses (a programming error: a secret-looking
+     * name, a byte array) or cannot write is logged and reported through the returned future,
+     * never thrown at the caller: an audit problem must not break the session that caused it.
+     */
+    private CompletableFuture<Receipt> append(String scope, String name, Supplier<LedgerEvent> event) {
+        CompletableFuture<Receipt> receipt;
+        try {
+            receipt = ledger.append(event.get());
+        } catch (RuntimeException e) {
+            LOG.error("audit event {}/{} refused: {}", scope, name, e.getMessage());
+            return CompletableFuture.failedFuture(e);
+        }
+        receipt.whenComplete((ok, error) -> {
+            if (error != null) {
+                LOG.error("audit event {}/{} not written: {}", scope, name, error.toString());
+            }
+        });
+        return receipt;
+    }
+
+    public LedgerStats stats() {
+        return ledger.stats();
+    }
+
+    /** Writes everything accepted, then closes the ledger. */
+    @Override
+    public void close() throws LedgerException {
+        ledger.close();
+    }
+}
