@@ -8,12 +8,19 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.commucat.ccp.client.handshake.DeviceHandshake;
 import io.commucat.ccp.client.handshake.DeviceHandshakeException;
 import io.commucat.ccp.client.handshake.EstablishedSession;
 import io.commucat.ccp.client.handshake.UserHints;
 import io.commucat.ccp.crypto.Hex;
+import io.commucat.ccp.crypto.cert.DeviceCertificateAuthority;
+import io.commucat.ccp.crypto.keys.DeviceCaKeyPair;
 import io.commucat.ccp.crypto.noise.NoiseKeyPair;
 import io.commucat.ccp.crypto.noise.NoisePattern;
+import io.commucat.ccp.crypto.noise.NoiseTransport;
+import io.commucat.ccp.crypto.noise.SecureFrameStream;
+import io.commucat.ccp.crypto.proof.HandshakeProver;
+import io.commucat.ccp.crypto.proof.ProofContext;
 import io.commucat.ccp.proto.ControlJson;
 import io.commucat.ccp.proto.Frame;
 import io.commucat.ccp.proto.FrameCodec;
@@ -259,8 +266,8 @@ class ConnectSessionTest {
     void aProofForAnotherDomainIsRefused() throws Exception {
         ConnectFixture f = fixture();
         TestDevice device = new TestDevice(f, "phone-1");
-        device.handshake = new io.commucat.ccp.client.handshake.DeviceHandshake(device.identity, "evil.example",
-                f.serverNoisePublic(), io.commucat.ccp.client.handshake.DeviceHandshake.defaultPrologue(),
+        device.handshake = new DeviceHandshake(device.identity, "evil.example",
+                f.serverNoisePublic(), DeviceHandshake.defaultPrologue(),
                 NoisePattern.XK, UserHints.handle("alice"), f.random);
         assertEquals("invalid device proof", refusalDetail(device, f.open()));
     }
@@ -317,8 +324,8 @@ class ConnectSessionTest {
         byte[] claimed = NoiseKeyPair.generate(f.random).publicKey();
         ObjectNode hello = device.handshake.hello().control().json();
         hello.put("client_static", Hex.encode(claimed));
-        var proof = new io.commucat.ccp.crypto.proof.HandshakeProver(f.random).prove(device.identity.deviceKey(),
-                new io.commucat.ccp.crypto.proof.ProofContext(ConnectFixture.DOMAIN, device.identity.deviceId(),
+        var proof = new HandshakeProver(f.random).prove(device.identity.deviceKey(),
+                new ProofContext(ConnectFixture.DOMAIN, device.identity.deviceId(),
                         device.identity.deviceKey().publicKey(), claimed));
         hello.set("zkp", proof.toJson());
         return FrameCodec.encode(control(FrameType.HELLO, 0, 1, hello));
@@ -352,7 +359,7 @@ class ConnectSessionTest {
         ConnectFixture f = fixture();
         TestDevice device = new TestDevice(f, "phone-1").start(NoisePattern.XK, UserHints.handle("alice"));
         EstablishedSession s = device.bootstrap(f.open());
-        var ca = new io.commucat.ccp.crypto.cert.DeviceCertificateAuthority(f.caKey);
+        var ca = new DeviceCertificateAuthority(f.caKey);
         long past = Instant.now().minus(Duration.ofDays(40)).getEpochSecond();
         device.identity = device.identity.withCertificate(ca.issue(99, s.userId(), "phone-1",
                 device.identity.deviceKey().publicKey(), past, Duration.ofDays(30)));
@@ -365,8 +372,8 @@ class ConnectSessionTest {
         ConnectFixture f = fixture();
         TestDevice device = new TestDevice(f, "phone-1").start(NoisePattern.XK, UserHints.handle("alice"));
         EstablishedSession s = device.bootstrap(f.open());
-        var foreign = new io.commucat.ccp.crypto.cert.DeviceCertificateAuthority(
-                io.commucat.ccp.crypto.keys.DeviceCaKeyPair.generate(f.random));
+        var foreign = new DeviceCertificateAuthority(
+                DeviceCaKeyPair.generate(f.random));
         device.identity = device.identity.withCertificate(foreign.issue(5, s.userId(), "phone-1",
                 device.identity.deviceKey().publicKey(), Instant.now().getEpochSecond()));
         device.start(NoisePattern.XK, UserHints.NONE);
@@ -378,7 +385,7 @@ class ConnectSessionTest {
         ConnectFixture f = fixture();
         TestDevice device = new TestDevice(f, "phone-1").start(NoisePattern.XK, UserHints.handle("alice"));
         EstablishedSession s = device.bootstrap(f.open());
-        var ca = new io.commucat.ccp.crypto.cert.DeviceCertificateAuthority(f.caKey);
+        var ca = new DeviceCertificateAuthority(f.caKey);
         device.identity = device.identity.withCertificate(ca.issue(7, s.userId(), "phone-1",
                 device.identity.noiseKey().publicKey(), Instant.now().getEpochSecond()));
         device.start(NoisePattern.XK, UserHints.NONE);
@@ -456,8 +463,8 @@ class ConnectSessionTest {
         stream.send(device.hello());
         byte[] auth = FrameCodec.encode(device.handshake.onServerAuth(device.nextPlain(stream)));
         // A device that does not wait for the Ack: its next frame rides in the same chunk.
-        var early = new io.commucat.ccp.crypto.noise.SecureFrameStream(
-                (io.commucat.ccp.crypto.noise.NoiseTransport) field(device.handshake, "transport"));
+        var early = new SecureFrameStream(
+                (NoiseTransport) field(device.handshake, "transport"));
         byte[] presence = early.seal(control(FrameType.PRESENCE, 0, 3, ControlJson.object().put("state", "away")));
         byte[] together = new byte[auth.length + presence.length];
         System.arraycopy(auth, 0, together, 0, auth.length);
@@ -485,7 +492,7 @@ class ConnectSessionTest {
         ConnectFixture.Stream stream = f.open();
         EstablishedSession s = device.bootstrap(stream);
         // An authentic record whose plaintext is not a frame.
-        var transport = (io.commucat.ccp.crypto.noise.NoiseTransport) field(s.frames(), "transport");
+        var transport = (NoiseTransport) field(s.frames(), "transport");
         stream.send(transport.seal(new byte[] {4, 0x7f, 0, 0, 0}));
         stream.awaitWrites(Integer.MAX_VALUE);
         assertTrue(stream.down.isClosed());
