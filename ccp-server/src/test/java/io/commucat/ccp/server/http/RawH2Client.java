@@ -85,24 +85,6 @@ final class RawH2Client implements AutoCloseable {
         });
     }
 
-    /** Stops or resumes reading what the server sends (its writes then back up in TCP). */
-    void autoRead(boolean on) {
-        onLoop(() -> channel.config().setAutoRead(on));
-    }
-
-    /** Writes {@code count} PING frames (each wants an ACK), flushing every 1 000. */
-    void pings(int count) {
-        for (int done = 0; done < count; done += 1000) {
-            int batch = Math.min(1000, count - done);
-            onLoop(() -> {
-                for (int i = 0; i < batch && channel.isActive(); i++) {
-                    writer.writePing(ctx, false, i, ctx.newPromise());
-                }
-                ctx.flush();
-            });
-        }
-    }
-
     /** The next event starting with {@code prefix}, skipping others; null on timeout. */
     String await(String prefix, long timeoutMillis) throws InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMillis;
