@@ -169,13 +169,14 @@ public final class QueuedLedger implements Ledger {
         }
         for (int i = 0; i < batch.size(); i++) {
             Pending pending = batch.get(i);
+            // Count before completing: a caller that saw its future complete must see it counted.
             if (failure == null) {
-                pending.done().complete(receipts.get(i));
                 written.increment();
+                pending.done().complete(receipts.get(i));
             } else {
+                failedCount.increment();
                 pending.done().completeExceptionally(new LedgerException(LedgerException.Kind.WRITE_FAILED,
                         "not written: the ledger failed: " + failure, failure));
-                failedCount.increment();
             }
             if (pending.permitted()) {
                 permits.release();
