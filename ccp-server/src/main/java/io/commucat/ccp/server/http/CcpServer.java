@@ -98,6 +98,9 @@ public final class CcpServer implements AutoCloseable {
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new CcpChannelInitializer(sslContext, context, connections));
+        if (config.socketSendBuffer > 0) {
+            bootstrap.childOption(ChannelOption.SO_SNDBUF, config.socketSendBuffer);
+        }
         // HTTP/1.1 has no PING: TCP keepalive finds dead peers there (ccp-1.md §4.3).
         EventLoops.tcpKeepalive(bootstrap, (int) Math.max(1, config.keepaliveInterval.toSeconds()));
         try {
@@ -232,6 +235,7 @@ public final class CcpServer implements AutoCloseable {
         private String version = defaultVersion();
         private int eventLoopThreads;
         private int maxPendingDownstream = 1024 * 1024;
+        private int socketSendBuffer;
         private Consumer<Router.Builder> extraRoutes = routes -> { };
 
         private Builder() {
@@ -332,6 +336,15 @@ public final class CcpServer implements AutoCloseable {
         /** Unread response bytes a {@code /connect} reader may leave before it is cut off; default 1 MiB. */
         public Builder maxPendingDownstream(int bytes) {
             this.maxPendingDownstream = bytes;
+            return this;
+        }
+
+        /**
+         * SO_SNDBUF of accepted connections; 0 (the default) leaves it to the kernel's autotuning.
+         * A small buffer makes a peer that does not read hit the server's own limits sooner.
+         */
+        public Builder socketSendBuffer(int bytes) {
+            this.socketSendBuffer = bytes;
             return this;
         }
 

@@ -48,6 +48,36 @@ class AbuseTest {
         }
     }
 
+    /**
+     * A peer that floods PINGs and never reads the ACKs makes the server queue control frames;
+     * past the limit (Netty's control-frame limit encoder) it is disconnected instead of
+     * buffering without bound. Small socket buffers on both sides make the backlog real.
+     */
+    @Test
+    void aPingFloodThatIsNeverReadIsCutOff() throws Exception {
+        try (TestServer small = new TestServer(new EchoHandler(), b -> b.socketSendBuffer(16 * 1024));
+                RawH2Client client = new RawH2Client(small.port())) {
+            assertNotNull(client.await("SETTINGS", 5_000));
+            client.autoRead(false);
+            client.pings(200_000);
+            client.autoRead(true);
+            assertNotNull(client.await("CLOSED", 15_000), "the server closed the flooding connection");
+        }
+    }
+
+    /** The same limit holds SETTINGS frames, each of which the server must acknowledge. */
+    @Test
+    void aSettingsFloodThatIsNeverReadIsCutOff() throws Exception {
+        try (TestServer small = new TestServer(new EchoHandler(), b -> b.socketSendBuffer(16 * 1024));
+                RawH2Client client = new RawH2Client(small.port())) {
+            assertNotNull(client.await("SETTINGS", 5_000));
+            client.autoRead(false);
+            client.settings(200_000);
+            client.autoRead(true);
+            assertNotNull(client.await("CLOSED", 15_000), "the server closed the flooding connection");
+        }
+    }
+
     @Test
     void rapidResetFloodGetsGoAway() throws Exception {
         // Its own server with the default stream limit: with a limit of 4, Netty's deferred stream

@@ -40,6 +40,9 @@ final class RawH2Client implements AutoCloseable {
 
     RawH2Client(int port) throws Exception {
         channel = new Bootstrap().group(group).channel(NioSocketChannel.class)
+                // A small receive window: when the client stops reading, the server's writes back up
+                // at once instead of disappearing into megabytes of loopback buffers.
+                .option(io.netty.channel.ChannelOption.SO_RCVBUF, 16 * 1024)
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) throws Exception {
@@ -83,6 +86,37 @@ final class RawH2Client implements AutoCloseable {
             writer.writeRstStream(ctx, streamId, Http2Error.CANCEL.code(), ctx.newPromise());
             ctx.flush();
         });
+    }
+
+    /** Stops or resumes reading what the server sends (its writes then back up in TCP). */
+    void autoRead(boolean on) {
+        onLoop(() -> channel.config().setAutoRead(on));
+    }
+
+    /** Writes {@code count} PING frames (each wants an ACK), flushing every 1 000. */
+    void pings(int count) {
+        for (int done = 0; done < count; done += 1000) {
+            int batch = Math.min(1000, count - done);
+            onLoop(() -> {
+                for (int i = 0; i < batch && channel.isActive(); i++) {
+                    writer.writePing(ctx, false, i, ctx.newPromise());
+                }
+                ctx.flush();
+            });
+        }
+    }
+
+    /** Writes {@code count} empty SETTINGS frames (each wants an ACK), flushing every 1 000. */
+    void settings(int count) {
+        for (int done = 0; done < count; done += 1000) {
+            int batch = Math.min(1000, count - done);
+            onLoop(() -> {
+                for (int i = 0; i < batch && channel.isActive(); i++) {
+                    writer.writeSettings(ctx, new Http2Settings(), ctx.newPromise());
+                }
+                ctx.flush();
+            });
+        }
     }
 
     /** The next event starting with {@code prefix}, skipping others; null on timeout. */
