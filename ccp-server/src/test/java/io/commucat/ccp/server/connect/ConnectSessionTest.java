@@ -486,6 +486,38 @@ class ConnectSessionTest {
     }
 
     @Test
+    void encryptedFramesContinueTheConnectionsOneSequenceCounter() throws Exception {
+        ConnectFixture f = fixture();
+        TestDevice device = new TestDevice(f, "phone-1").start(NoisePattern.XK, UserHints.handle("alice"));
+        ConnectFixture.Stream stream = f.open();
+        device.bootstrap(stream); // Auth was 1, Ack 2
+        stream.send(device.seal(Frame.opaque(FrameType.MSG, 4, 3, new byte[] {1})));
+        stream.send(device.seal(Frame.opaque(FrameType.MSG, 4, 4, new byte[] {2})));
+        List<Frame> answers = new java.util.ArrayList<>(device.awaitEncrypted(stream));
+        while (answers.size() < 2) {
+            answers.addAll(device.awaitEncrypted(stream));
+        }
+        assertEquals(List.of(3L, 4L), answers.stream().map(Frame::sequence).toList());
+        assertEquals(List.of(3L, 4L), answers.stream().map(a -> a.control().json().get("ack").asLong()).toList());
+        assertEquals(List.of(4L, 4L), answers.stream().map(Frame::channelId).toList(), "answered on the frame's channel");
+    }
+
+    @Test
+    void acknowledgementsAndErrorsFromTheDeviceGetNoAnswer() throws Exception {
+        ConnectFixture f = fixture();
+        TestDevice device = new TestDevice(f, "phone-1").start(NoisePattern.XK, UserHints.handle("alice"));
+        ConnectFixture.Stream stream = f.open();
+        device.bootstrap(stream);
+        stream.send(device.seal(control(FrameType.ACK, 0, 3, ControlJson.object().put("ack", 2))));
+        stream.send(device.seal(control(FrameType.ERROR, 0, 4, ControlJson.object().put("error", "x"))));
+        // A frame that is answered, to know the two before it were processed.
+        stream.send(device.seal(Frame.opaque(FrameType.MSG, 1, 5, new byte[0])));
+        List<Frame> answers = device.awaitEncrypted(stream);
+        assertEquals(1, answers.size());
+        assertEquals(5, answers.get(0).control().json().get("ack").asLong());
+    }
+
+    @Test
     void garbageInsideTheEncryptionEndsTheSessionWithADecodeError() throws Exception {
         ConnectFixture f = fixture();
         TestDevice device = new TestDevice(f, "phone-1").start(NoisePattern.XK, UserHints.handle("alice"));
