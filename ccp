@@ -81,8 +81,14 @@ case "${1:-}" in
     "${MVN[@]}" -q install -DskipTests
     exec java -jar ccp-bench/target/benchmarks.jar "$@"
     ;;
+  load)
+    shift
+    ensure_tools
+    "${MVN[@]}" -q install -DskipTests
+    exec java -Xms1g -Xmx1g -cp ccp-bench/target/benchmarks.jar io.commucat.ccp.bench.load.HandshakeLoad "$@"
+    ;;
   *)
-    echo "usage: ./ccp test [maven args] | ./ccp run [serve options] | ./ccp bench [JMH args]" >&2
+    echo "usage: ./ccp test [maven args] | ./ccp run [serve options] | ./ccp bench [JMH args] | ./ccp load [options]" >&2
     exit 2
     ;;
 esac
