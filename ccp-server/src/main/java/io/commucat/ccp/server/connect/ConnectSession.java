@@ -351,6 +351,9 @@ public final class ConnectSession {
         } catch (NoiseException e) {
             throw HandshakeException.invalid("invalid noise handshake");
         }
+        // The handshake state (digests, HMAC, ephemeral keys) is done with: an idle session keeps
+        // only its transport.
+        noise = null;
         state = State.ESTABLISHING;
         Instant now = services.clock().instant();
         try {
