@@ -357,7 +357,8 @@ public final class ConnectSession {
         state = State.ESTABLISHING;
         Instant now = services.clock().instant();
         try {
-            CompletableFuture.runAsync(() -> recordEstablished(now), services.storageExecutor())
+            String initialState = presenceState;
+            CompletableFuture.runAsync(() -> recordEstablished(now, initialState), services.storageExecutor())
                     .whenCompleteAsync((ok, error) -> established(error), loop);
         } catch (RejectedExecutionException e) {
             throw busy();
@@ -365,18 +366,19 @@ public final class ConnectSession {
     }
 
     /** Off the loop: session record, presence, route, last seen (§3.4 "Then the session is Established"). */
-    private void recordEstablished(Instant now) {
+    private void recordEstablished(Instant now, String state) {
         try {
             services.sessions().create(new SessionRecord(SessionTokens.hash(token), hello.deviceId(),
                     resolution.user().id(), now, now.plus(services.policy().connectionKeepalive()), services.nodeId()));
-            publishPresence(now);
+            publishPresence(now, state);
         } catch (StorageException e) {
             throw new CompletionException(e);
         }
     }
 
-    private void publishPresence(Instant now) throws StorageException {
-        services.presence().publish(new PresenceSnapshot(hello.deviceId(), resolution.user().id(), presenceState,
+    /** Off the loop; {@code state} is read on the loop and passed in, never the field. */
+    private void publishPresence(Instant now, String state) throws StorageException {
+        services.presence().publish(new PresenceSnapshot(hello.deviceId(), resolution.user().id(), state,
                 services.nodeId(), now), services.policy().presenceTtl());
         services.presence().setRoute(hello.deviceId(), services.nodeId(), services.policy().presenceTtl());
     }
@@ -488,9 +490,10 @@ public final class ConnectSession {
         String requested = frame.control().text("state");
         presenceState = requested == null || requested.isBlank() || requested.length() > 64 ? "online" : requested;
         Instant now = services.clock().instant();
+        String current = presenceState;
         offLoop(() -> {
             try {
-                publishPresence(now);
+                publishPresence(now, current);
             } catch (StorageException e) {
                 LOG.warn("presence publish failed for {}: {}", hello.deviceId(), e.kind());
             }
@@ -504,10 +507,11 @@ public final class ConnectSession {
         }
         Instant now = services.clock().instant();
         String tokenHash = SessionTokens.hash(token);
+        String current = presenceState;
         offLoop(() -> {
             try {
                 services.sessions().refresh(tokenHash, now.plus(services.policy().connectionKeepalive()));
-                publishPresence(now);
+                publishPresence(now, current);
             } catch (StorageException e) {
                 LOG.warn("session refresh failed for {}: {}", hello.deviceId(), e.kind());
             }

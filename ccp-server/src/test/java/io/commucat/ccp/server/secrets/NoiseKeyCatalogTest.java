@@ -9,12 +9,12 @@ import io.commucat.ccp.crypto.noise.NoiseKeyPair;
 import io.commucat.ccp.server.handshake.ActiveNoiseKey;
 import io.commucat.ccp.server.storage.jdbc.JdbcSettings;
 import io.commucat.ccp.server.storage.jdbc.JdbcStore;
+import io.commucat.ccp.server.testing.MutableClock;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,7 +32,7 @@ class NoiseKeyCatalogTest {
 
     private JdbcStore store;
     private final byte[] seed = new byte[32];
-    private final MovableClock clock = new MovableClock(Instant.parse("2026-11-24T00:00:00Z"));
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-24T00:00:00Z"));
     private final SecretSealer sealer = new SecretSealer(null, RANDOM);
 
     @BeforeEach
@@ -125,33 +125,5 @@ class NoiseKeyCatalogTest {
         DeviceCaKeyPair second = DeviceCaKeys.load(store.secrets(), sealer, other);
         assertArrayEquals(first.publicKey(), second.publicKey());
         assertArrayEquals(DeviceCaKeyPair.fromSeed(seed).publicKey(), second.publicKey());
-    }
-
-    /** A clock tests move by hand. */
-    static final class MovableClock extends Clock {
-        private Instant now;
-
-        MovableClock(Instant start) {
-            now = start;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
     }
 }

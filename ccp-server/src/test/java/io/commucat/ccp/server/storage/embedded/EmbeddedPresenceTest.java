@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.commucat.ccp.server.storage.PresenceContract;
+import io.commucat.ccp.server.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
