@@ -115,11 +115,16 @@ final class Jdbc {
         return instant.truncatedTo(ChronoUnit.MICROS);
     }
 
+    /** The column value an instant is written as. */
+    static OffsetDateTime timestamp(Instant instant) {
+        return OffsetDateTime.ofInstant(stored(instant), ZoneOffset.UTC);
+    }
+
     private static void bind(PreparedStatement statement, Object... params) throws SQLException {
         for (int i = 0; i < params.length; i++) {
             Object value = params[i];
             if (value instanceof Instant instant) {
-                statement.setObject(i + 1, OffsetDateTime.ofInstant(stored(instant), ZoneOffset.UTC));
+                statement.setObject(i + 1, timestamp(instant));
             } else if (value instanceof byte[] bytes) {
                 statement.setBytes(i + 1, bytes);
             } else {

@@ -32,6 +32,8 @@ public final class JdbcStore implements AutoCloseable {
     private final JdbcDirectory directory;
     private final JdbcSessions sessions;
     private final JdbcSecrets secrets;
+    private final JdbcChannels channels;
+    private final JdbcInbox inbox;
 
     private JdbcStore(HikariDataSource dataSource, Clock clock) {
         this.dataSource = dataSource;
@@ -39,6 +41,8 @@ public final class JdbcStore implements AutoCloseable {
         this.directory = new JdbcDirectory(jdbc);
         this.sessions = new JdbcSessions(jdbc);
         this.secrets = new JdbcSecrets(jdbc, clock);
+        this.channels = new JdbcChannels(jdbc);
+        this.inbox = new JdbcInbox(jdbc);
     }
 
     /** Connects, migrates the schema to the newest version, and returns the open store. */
@@ -69,6 +73,14 @@ public final class JdbcStore implements AutoCloseable {
 
     public JdbcSecrets secrets() {
         return secrets;
+    }
+
+    public JdbcChannels channels() {
+        return channels;
+    }
+
+    public JdbcInbox inbox() {
+        return inbox;
     }
 
     /**

@@ -1,0 +1,194 @@
+package io.commucat.ccp.server.storage.jdbc;
+
+import io.commucat.ccp.server.storage.Channel;
+import io.commucat.ccp.server.storage.ChannelMember;
+import io.commucat.ccp.server.storage.Channels;
+import io.commucat.ccp.server.storage.StorageException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@link Channels} on PostgreSQL or H2. A change locks the channel row ({@code FOR UPDATE}), so
+ * concurrent Joins and Leaves of one channel apply one after the other on every node.
+ * Thread-safe.
+ */
+public final class JdbcChannels implements Channels {
+
+    /** A member row with what activity needs: the member's user (null when unregistered). */
+    private static final String MEMBERS = "SELECT m.device_id, m.joined, d.user_id FROM channel_members m"
+            + " LEFT JOIN devices d ON d.id = m.device_id WHERE m.channel_id = ? ORDER BY m.added_at, m.device_id";
+
+    private final Jdbc jdbc;
+
+    JdbcChannels(Jdbc jdbc) {
+        this.jdbc = Objects.requireNonNull(jdbc, "jdbc");
+    }
+
+    @Override
+    public JoinOutcome join(long channelId, String deviceId, String userId, Set<String> listed, boolean relay,
+            String groupId, Instant now) throws StorageException {
+        try {
+            return jdbc.inTransaction("join channel", c -> join(c, channelId, deviceId, userId, listed, relay, groupId,
+                    now));
+        } catch (StorageException e) {
+            if (e.kind() != StorageException.Kind.CONFLICT) {
+                throw e;
+            }
+            // Another node created the channel between our look and our insert: now it exists,
+            // and the second attempt takes the existing-channel path under its lock.
+            return jdbc.inTransaction("join channel", c -> join(c, channelId, deviceId, userId, listed, relay, groupId,
+                    now));
+        }
+    }
+
+    private static JoinOutcome join(Connection c, long channelId, String deviceId, String userId, Set<String> listed,
+            boolean relay, String groupId, Instant now) throws SQLException {
+        boolean exists = Jdbc.queryOne(c, "SELECT id FROM channels WHERE id = ? FOR UPDATE", row -> true, channelId)
+                .isPresent();
+        Set<String> present = new HashSet<>();
+        JoinOutcome outcome;
+        if (!exists) {
+            Jdbc.update(c, "INSERT INTO channels (id, creator_device, creator_user, relay, group_id, created_at)"
+                    + " VALUES (?, ?, ?, ?, ?, ?)", channelId, deviceId, userId, relay, groupId, now);
+            Jdbc.update(c, "INSERT INTO channel_members (channel_id, device_id, joined, added_at) VALUES (?, ?, TRUE, ?)",
+                    channelId, deviceId, now);
+            present.add(deviceId);
+            outcome = JoinOutcome.CREATED;
+        } else {
+            present.addAll(Jdbc.queryList(c, "SELECT device_id FROM channel_members WHERE channel_id = ?",
+                    row -> row.getString(1), channelId));
+            if (!present.contains(deviceId)) {
+                return JoinOutcome.NOT_MEMBER;
+            }
+            Jdbc.update(c, "UPDATE channel_members SET joined = TRUE WHERE channel_id = ? AND device_id = ?", channelId,
+                    deviceId);
+            Jdbc.update(c, "UPDATE channels SET relay = ? WHERE id = ?", relay, channelId);
+            outcome = JoinOutcome.JOINED;
+        }
+        List<String> added = new ArrayList<>();
+        for (String member : listed) {
+            if (present.add(member)) {
+                added.add(member);
+            }
+        }
+        if (!added.isEmpty()) {
+            try (PreparedStatement insert = c.prepareStatement(
+                    "INSERT INTO channel_members (channel_id, device_id, joined, added_at) VALUES (?, ?, FALSE, ?)")) {
+                for (String member : added) {
+                    insert.setLong(1, channelId);
+                    insert.setString(2, member);
+                    insert.setObject(3, Jdbc.timestamp(now));
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+        }
+        return outcome;
+    }
+
+    @Override
+    public boolean leave(long channelId, String deviceId) throws StorageException {
+        return jdbc.inTransaction("leave channel", c -> {
+            if (Jdbc.queryOne(c, "SELECT id FROM channels WHERE id = ? FOR UPDATE", row -> true, channelId).isEmpty()) {
+                return false;
+            }
+            if (Jdbc.update(c, "DELETE FROM channel_members WHERE channel_id = ? AND device_id = ?", channelId,
+                    deviceId) == 0) {
+                return false;
+            }
+            boolean joinedLeft = Jdbc.queryOne(c,
+                    "SELECT device_id FROM channel_members WHERE channel_id = ? AND joined = TRUE", row -> true,
+                    channelId).isPresent();
+            if (!joinedLeft) {
+                Jdbc.update(c, "DELETE FROM channels WHERE id = ?", channelId);
+            }
+            return true;
+        });
+    }
+
+    @Override
+    public Optional<Channel> find(long channelId) throws StorageException {
+        return jdbc.call("find channel", c -> find(c, channelId));
+    }
+
+    private static Optional<Channel> find(Connection c, long channelId) throws SQLException {
+        Optional<Channel> head = Jdbc.queryOne(c,
+                "SELECT id, creator_device, creator_user, relay, group_id, created_at FROM channels WHERE id = ?",
+                row -> new Channel(row.getLong("id"), row.getString("creator_device"), row.getString("creator_user"),
+                        row.getBoolean("relay"), row.getString("group_id"), Jdbc.instant(row, "created_at"),
+                        List.of()),
+                channelId);
+        if (head.isEmpty()) {
+            return head;
+        }
+        List<ChannelMember> members = Jdbc.queryList(c, MEMBERS, JdbcChannels::member, channelId);
+        Channel h = head.get();
+        return Optional.of(new Channel(h.id(), h.creatorDevice(), h.creatorUser(), h.relay(), h.groupId(),
+                h.createdAt(), members));
+    }
+
+    @Override
+    public Optional<List<String>> recipients(long channelId, String senderDeviceId) throws StorageException {
+        Optional<Channel> channel = find(channelId);
+        if (channel.isEmpty()) {
+            return Optional.empty();
+        }
+        Channel ch = channel.get();
+        boolean senderActive = false;
+        List<String> others = new ArrayList<>();
+        for (ChannelMember member : ch.members()) {
+            if (!Channels.active(ch, member)) {
+                continue;
+            }
+            if (member.deviceId().equals(senderDeviceId)) {
+                senderActive = true;
+            } else {
+                others.add(member.deviceId());
+            }
+        }
+        return senderActive ? Optional.of(List.copyOf(others)) : Optional.empty();
+    }
+
+    @Override
+    public Set<String> peers(String deviceId) throws StorageException {
+        record Row(long channel, String creatorUser, ChannelMember member) {
+        }
+        List<Row> rows = jdbc.call("channel peers", c -> Jdbc.queryList(c,
+                "SELECT c.id, c.creator_user, m.device_id, m.joined, d.user_id FROM channel_members mine"
+                        + " JOIN channels c ON c.id = mine.channel_id"
+                        + " JOIN channel_members m ON m.channel_id = c.id"
+                        + " LEFT JOIN devices d ON d.id = m.device_id WHERE mine.device_id = ?",
+                row -> new Row(row.getLong(1), row.getString(2), member(row)), deviceId));
+        Map<Long, List<Row>> byChannel = new LinkedHashMap<>();
+        rows.forEach(r -> byChannel.computeIfAbsent(r.channel(), k -> new ArrayList<>()).add(r));
+        Set<String> peers = new java.util.TreeSet<>();
+        for (List<Row> channel : byChannel.values()) {
+            String creatorUser = channel.get(0).creatorUser();
+            List<String> active = new ArrayList<>();
+            for (Row r : channel) {
+                if (r.member().joined() || creatorUser.equals(r.member().userId())) {
+                    active.add(r.member().deviceId());
+                }
+            }
+            if (active.remove(deviceId)) {
+                peers.addAll(active);
+            }
+        }
+        return peers;
+    }
+
+    private static ChannelMember member(ResultSet row) throws SQLException {
+        return new ChannelMember(row.getString("device_id"), row.getBoolean("joined"), row.getString("user_id"));
+    }
+}

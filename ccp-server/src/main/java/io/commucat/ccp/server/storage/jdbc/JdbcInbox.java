@@ -1,0 +1,109 @@
+package io.commucat.ccp.server.storage.jdbc;
+
+import io.commucat.ccp.proto.FrameType;
+import io.commucat.ccp.server.storage.Envelope;
+import io.commucat.ccp.server.storage.Inbox;
+import io.commucat.ccp.server.storage.StorageException;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * {@link Inbox} on PostgreSQL or H2. An enqueue is one transaction with one batched INSERT, so
+ * a caller that gathers many frames pays one commit for all of them (group commit).
+ * Thread-safe.
+ */
+public final class JdbcInbox implements Inbox {
+
+    private static final String COLUMNS = "id, recipient, channel_id, frame_type, payload, sender, queued_at, expires_at";
+    /** Deletes go in chunks so one statement never carries an unbounded IN list. */
+    private static final int DELETE_CHUNK = 500;
+
+    private final Jdbc jdbc;
+
+    JdbcInbox(Jdbc jdbc) {
+        this.jdbc = Objects.requireNonNull(jdbc, "jdbc");
+    }
+
+    @Override
+    public List<Envelope> enqueue(List<Envelope> envelopes) throws StorageException {
+        if (envelopes.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.inTransaction("enqueue envelopes", c -> {
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO inbox (recipient, channel_id, frame_type,"
+                    + " payload, sender, queued_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)", new String[] {"id"})) {
+                for (Envelope e : envelopes) {
+                    insert.setString(1, e.recipient());
+                    insert.setLong(2, e.channelId());
+                    insert.setShort(3, (short) e.type().code());
+                    insert.setBytes(4, e.payload());
+                    insert.setString(5, e.sender());
+                    insert.setObject(6, Jdbc.timestamp(e.queuedAt()));
+                    insert.setObject(7, Jdbc.timestamp(e.expiresAt()));
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+                List<Envelope> queued = new ArrayList<>(envelopes.size());
+                try (ResultSet keys = insert.getGeneratedKeys()) {
+                    for (Envelope e : envelopes) {
+                        if (!keys.next()) {
+                            throw new SQLException("the database returned fewer ids than rows inserted");
+                        }
+                        queued.add(e.withId(keys.getLong(1)));
+                    }
+                }
+                return queued;
+            }
+        });
+    }
+
+    @Override
+    public List<Envelope> pending(String recipient, long afterId, Instant now, int limit) throws StorageException {
+        return jdbc.call("pending envelopes", c -> Jdbc.queryList(c, "SELECT " + COLUMNS
+                + " FROM inbox WHERE recipient = ? AND id > ? AND expires_at > ? ORDER BY id LIMIT " + Math.max(0, limit),
+                JdbcInbox::envelope, recipient, afterId, now));
+    }
+
+    @Override
+    public int acknowledge(String recipient, Collection<Long> ids) throws StorageException {
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        List<Long> all = List.copyOf(ids);
+        return jdbc.call("acknowledge envelopes", c -> {
+            int deleted = 0;
+            for (int from = 0; from < all.size(); from += DELETE_CHUNK) {
+                List<Long> chunk = all.subList(from, Math.min(all.size(), from + DELETE_CHUNK));
+                String marks = String.join(", ", java.util.Collections.nCopies(chunk.size(), "?"));
+                Object[] params = new Object[chunk.size() + 1];
+                params[0] = recipient;
+                for (int i = 0; i < chunk.size(); i++) {
+                    params[i + 1] = chunk.get(i);
+                }
+                deleted += Jdbc.update(c, "DELETE FROM inbox WHERE recipient = ? AND id IN (" + marks + ")", params);
+            }
+            return deleted;
+        });
+    }
+
+    @Override
+    public int purgeExpired(Instant now) throws StorageException {
+        return jdbc.call("purge expired envelopes", c -> Jdbc.update(c, "DELETE FROM inbox WHERE expires_at <= ?", now));
+    }
+
+    private static Envelope envelope(ResultSet row) throws SQLException {
+        FrameType type = FrameType.fromCode(row.getShort("frame_type"));
+        if (type == null) {
+            throw new SQLException("inbox row " + row.getLong("id") + " has an unknown frame type");
+        }
+        return new Envelope(row.getLong("id"), row.getString("recipient"), row.getLong("channel_id"), type,
+                row.getBytes("payload"), row.getString("sender"), Jdbc.instant(row, "queued_at"),
+                Jdbc.instant(row, "expires_at"));
+    }
+}

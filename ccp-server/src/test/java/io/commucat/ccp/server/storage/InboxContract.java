@@ -1,0 +1,131 @@
+package io.commucat.ccp.server.storage;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.commucat.ccp.proto.FrameType;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** What every {@link Inbox} must do. Implementations provide an inbox over an empty store. */
+public interface InboxContract {
+
+    Instant T0 = Instant.parse("2026-03-01T10:15:30.123456Z");
+    Duration TTL = Duration.ofHours(1);
+
+    Inbox inbox();
+
+    static String device() {
+        return "device-" + UUID.randomUUID();
+    }
+
+    static Envelope envelope(String recipient, String text) {
+        return new Envelope(0, recipient, 7, FrameType.MSG, text.getBytes(StandardCharsets.UTF_8), "sender-1", T0,
+                T0.plus(TTL));
+    }
+
+    @Test
+    default void enqueuedEnvelopesArePendingInOrderWithTheirIds() throws Exception {
+        String bob = device();
+        List<Envelope> queued = inbox().enqueue(List.of(envelope(bob, "one"), envelope(bob, "two")));
+
+        assertEquals(2, queued.size());
+        assertTrue(queued.get(0).id() > 0 && queued.get(1).id() > queued.get(0).id(), queued.toString());
+        assertEquals(queued, inbox().pending(bob, 0, T0, 100));
+    }
+
+    @Test
+    default void everyFieldRoundTrips() throws Exception {
+        String bob = device();
+        byte[] binary = new byte[256];
+        for (int i = 0; i < binary.length; i++) {
+            binary[i] = (byte) i;
+        }
+        Envelope sent = new Envelope(0, bob, -3L, FrameType.KEY_UPDATE, binary, "alice", T0, T0.plusSeconds(5));
+
+        inbox().enqueue(List.of(sent));
+
+        Envelope read = inbox().pending(bob, 0, T0, 1).get(0);
+
+        assertEquals(sent.withId(read.id()), read);
+        assertArrayEquals(binary, read.payload());
+    }
+
+    @Test
+    default void pendingIsPerRecipient() throws Exception {
+        String bob = device();
+        String carol = device();
+        inbox().enqueue(List.of(envelope(bob, "for bob"), envelope(carol, "for carol")));
+
+        assertEquals(List.of("for bob"), texts(inbox().pending(bob, 0, T0, 100)));
+    }
+
+    @Test
+    default void pendingPagesAfterAnId() throws Exception {
+        String bob = device();
+        List<Envelope> queued = inbox().enqueue(List.of(envelope(bob, "1"), envelope(bob, "2"), envelope(bob, "3")));
+
+        assertEquals(List.of("1", "2"), texts(inbox().pending(bob, 0, T0, 2)));
+        assertEquals(List.of("3"), texts(inbox().pending(bob, queued.get(1).id(), T0, 2)));
+    }
+
+    @Test
+    default void acknowledgedEnvelopesAreGone() throws Exception {
+        String bob = device();
+        List<Envelope> queued = inbox().enqueue(List.of(envelope(bob, "1"), envelope(bob, "2")));
+
+        assertEquals(1, inbox().acknowledge(bob, List.of(queued.get(0).id())));
+
+        assertEquals(List.of("2"), texts(inbox().pending(bob, 0, T0, 100)));
+    }
+
+    @Test
+    default void aDeviceCannotAcknowledgeAnotherDevicesEnvelope() throws Exception {
+        String bob = device();
+        List<Envelope> queued = inbox().enqueue(List.of(envelope(bob, "1")));
+
+        assertEquals(0, inbox().acknowledge(device(), List.of(queued.get(0).id())));
+
+        assertEquals(1, inbox().pending(bob, 0, T0, 100).size());
+    }
+
+    @Test
+    default void acknowledgingManyAtOnceDeletesThemAll() throws Exception {
+        String bob = device();
+        List<Envelope> many = new ArrayList<>();
+        for (int i = 0; i < 1_200; i++) {
+            many.add(envelope(bob, "m" + i));
+        }
+        List<Long> ids = inbox().enqueue(many).stream().map(Envelope::id).toList();
+
+        assertEquals(1_200, inbox().acknowledge(bob, ids));
+        assertEquals(List.of(), inbox().pending(bob, 0, T0, 10));
+    }
+
+    @Test
+    default void expiredEnvelopesAreNeitherPendingNorKept() throws Exception {
+        String bob = device();
+        inbox().enqueue(List.of(envelope(bob, "old")));
+        Instant expiry = T0.plus(TTL);
+
+        assertEquals(1, inbox().pending(bob, 0, expiry.minusNanos(1_000), 10).size());
+        assertEquals(List.of(), inbox().pending(bob, 0, expiry, 10));
+        assertEquals(1, inbox().purgeExpired(expiry));
+        assertEquals(List.of(), inbox().pending(bob, 0, T0, 10));
+    }
+
+    @Test
+    default void enqueueOfNothingIsNothing() throws Exception {
+        assertEquals(List.of(), inbox().enqueue(List.of()));
+    }
+
+    private static List<String> texts(List<Envelope> envelopes) {
+        return envelopes.stream().map(e -> new String(e.payload(), StandardCharsets.UTF_8)).toList();
+    }
+}
