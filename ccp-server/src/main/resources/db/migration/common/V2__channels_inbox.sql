@@ -1,8 +1,6 @@
 -- CCP storage schema, version 2: Channels and Inbox (ccp-1.md §4.2, §4.4).
 --
--- Channel ids are unsigned 64-bit on the wire and kept here as the BIGINT with the same bit
--- pattern (ids above 2^63 read as negative numbers in SQL): a channel id is only ever compared
--- for equality, and BIGINT keeps the primary key compact on the hottest table.
+-- Channel ids are unsigned 32-bit on the wire (ccp-1.md §2): BIGINT holds every one as itself.
 
 CREATE TABLE channels (
     id             BIGINT       NOT NULL,
@@ -11,7 +9,8 @@ CREATE TABLE channels (
     relay          BOOLEAN      NOT NULL,
     group_id       VARCHAR(255),
     created_at     TIMESTAMP(6) WITH TIME ZONE NOT NULL,
-    CONSTRAINT channels_pk PRIMARY KEY (id)
+    CONSTRAINT channels_pk PRIMARY KEY (id),
+    CONSTRAINT channels_id_range CHECK (id >= 0 AND id <= 4294967295)
 );
 
 -- A listed device; joined once it sent a Join itself. No foreign key to devices: a device may be

@@ -10,4 +10,7 @@ public sealed interface Payload permits ControlPayload, OpaquePayload {
 
     /** Copies the payload's wire bytes into {@code dst} at {@code offset}. */
     void copyTo(byte[] dst, int offset);
+
+    /** A copy of the payload's wire bytes. */
+    byte[] toByteArray();
 }

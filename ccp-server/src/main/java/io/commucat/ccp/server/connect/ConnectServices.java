@@ -4,6 +4,7 @@ import io.commucat.ccp.server.handshake.DeviceResolver;
 import io.commucat.ccp.server.handshake.HandshakePolicy;
 import io.commucat.ccp.server.handshake.NoiseKeyRing;
 import io.commucat.ccp.server.handshake.SessionTokens;
+import io.commucat.ccp.server.relay.Relay;
 import io.commucat.ccp.server.storage.Presence;
 import io.commucat.ccp.server.storage.Sessions;
 import java.time.Clock;
@@ -21,6 +22,7 @@ public record ConnectServices(
         DeviceResolver resolver,
         Sessions sessions,
         Presence presence,
+        Relay relay,
         SessionTokens tokens,
         byte[] caPublicKey,
         SessionRegistry registry,

@@ -1,5 +1,6 @@
 package io.commucat.ccp.server.connect;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.commucat.ccp.crypto.Hex;
@@ -24,6 +25,11 @@ import io.commucat.ccp.server.handshake.HandshakeException;
 import io.commucat.ccp.server.handshake.HelloRequest;
 import io.commucat.ccp.server.handshake.Resolution;
 import io.commucat.ccp.server.handshake.SessionTokens;
+import io.commucat.ccp.server.relay.Delivery;
+import io.commucat.ccp.server.relay.DeliveryWindow;
+import io.commucat.ccp.server.relay.Handling;
+import io.commucat.ccp.server.relay.Outcome;
+import io.commucat.ccp.server.relay.RelayException;
 import io.commucat.ccp.server.storage.PresenceSnapshot;
 import io.commucat.ccp.server.storage.SessionRecord;
 import io.commucat.ccp.server.storage.StorageException;
@@ -32,6 +38,9 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -81,6 +90,13 @@ public final class ConnectSession {
     static final FrameLimits BOOTSTRAP_LIMITS = new FrameLimits(64 * 1024, 64 * 1024, 64 * 1024);
     /** Bytes held while storage work is in flight; an honest device sends nothing then. */
     static final int MAX_HELD_BYTES = 256 * 1024;
+    /** Channel frames waiting for storage per session; more are refused with {@code busy}, not buffered. */
+    static final int MAX_QUEUED_FRAMES = 1024;
+    static final int MAX_QUEUED_BYTES = 8 * 1024 * 1024;
+    /** Channel frames handed to storage in one batch (one transaction for their envelopes). */
+    static final int MAX_BATCH = 256;
+    /** Durable deliveries in flight to one device before it must acknowledge some. */
+    static final int DELIVERY_WINDOW = 256;
 
     private final ConnectServices services;
     private final Downstream downstream;
@@ -104,6 +120,14 @@ public final class ConnectSession {
     private SecureFrameStream secure;
     private ScheduledFuture<?> keepalive;
     private String presenceState = "online";
+
+    // Relay state (§4.2–4.4); created on first use so an idle session stays small.
+    private ArrayDeque<Frame> inbound;
+    private int inboundBytes;
+    private boolean relayBusy;
+    private DeliveryWindow window;
+    private List<Long> acknowledged;
+    private boolean acknowledging;
 
     public ConnectSession(ConnectServices services, Downstream downstream, ScheduledExecutorService loop,
             String remoteAddress) {
@@ -402,6 +426,8 @@ public final class ConnectSession {
         }
         long interval = services.policy().keepaliveInterval().toMillis();
         keepalive = loop.scheduleAtFixedRate(this::refresh, interval, interval, TimeUnit.MILLISECONDS);
+        window = new DeliveryWindow(DELIVERY_WINDOW);
+        pullInbox();
         byte[] pending = takeHeld();
         if (pending.length > 0) {
             establishedBytes(pending, 0, pending.length);
@@ -472,32 +498,249 @@ public final class ConnectSession {
         if (state != State.ESTABLISHED) {
             return false;
         }
-        switch (frame.type()) {
-            case PRESENCE -> onPresence(frame);
-            case ACK, ERROR -> {
-                // Delivery acknowledgements are for queued envelopes; none are queued yet.
+        switch (Handling.of(frame.type())) {
+            case SESSION -> {
+                if (frame.type() == FrameType.PRESENCE) {
+                    onPresence(frame);
+                } else if (frame.type() == FrameType.ACK) {
+                    onDeviceAck(frame);
+                }
+                // A device's Error gets no answer (§4.2).
             }
-            case HELLO, AUTH -> sendEncrypted(errorFrame(frame.channelId(), "unexpected_frame",
+            case UNEXPECTED -> sendEncrypted(errorFrame(frame.channelId(), "unexpected_frame",
                     "the session is already established", frame.sequence()));
-            default -> sendEncrypted(errorFrame(frame.channelId(), "unknown_channel",
-                    "channel " + frame.channelId() + " is not open", frame.sequence()));
+            default -> enqueueRelay(frame);
         }
         return true;
     }
 
-    /** §4.3: a state change republishes the snapshot; no Ack. */
+    // ---- channels and relay (§4.2, §4.4) ----
+
+    /** Channel frames go to storage in order, one batch at a time; a full queue refuses rather than buffers. */
+    private void enqueueRelay(Frame frame) {
+        if (inbound == null) {
+            inbound = new ArrayDeque<>();
+        }
+        if (inbound.size() >= MAX_QUEUED_FRAMES || inboundBytes + frame.bodyLength() > MAX_QUEUED_BYTES) {
+            refuse(frame, new RelayException(RelayException.Kind.BUSY,
+                    "too many frames waiting; send again after the pending Acks"));
+            return;
+        }
+        inbound.add(frame);
+        inboundBytes += frame.bodyLength();
+        pumpRelay();
+    }
+
+    private void pumpRelay() {
+        if (relayBusy || inbound == null || inbound.isEmpty() || state != State.ESTABLISHED) {
+            return;
+        }
+        List<Frame> batch = new ArrayList<>(Math.min(MAX_BATCH, inbound.size()));
+        while (!inbound.isEmpty() && batch.size() < MAX_BATCH) {
+            Frame frame = inbound.poll();
+            inboundBytes -= frame.bodyLength();
+            batch.add(frame);
+        }
+        relayBusy = true;
+        String deviceId = hello.deviceId();
+        String userId = resolution.user().id();
+        Instant now = services.clock().instant();
+        try {
+            CompletableFuture.supplyAsync(() -> services.relay().process(deviceId, userId, batch, now),
+                    services.storageExecutor()).whenCompleteAsync((outcomes, error) -> relayed(batch, outcomes, error),
+                    loop);
+        } catch (RejectedExecutionException e) {
+            relayBusy = false;
+            batch.forEach(frame -> refuse(frame, unavailable()));
+        }
+    }
+
+    private void relayed(List<Frame> batch, List<Outcome> outcomes, Throwable error) {
+        relayBusy = false;
+        if (error != null) {
+            LOG.warn("relay failed for {}: {}", hello.deviceId(), error.toString());
+            batch.forEach(frame -> refuse(frame, unavailable()));
+        } else {
+            for (Outcome outcome : outcomes) {
+                // Committed work reaches its recipients even when this session ended meanwhile.
+                outcome.deliveries().forEach(ConnectSession.this::dispatch);
+                if (outcome.isAccepted()) {
+                    if (state == State.ESTABLISHED) {
+                        sendEncrypted(Frame.control(FrameType.ACK, outcome.request().channelId(), nextSequence(),
+                                outcome.ack()));
+                    }
+                } else {
+                    refuse(outcome.request(), outcome.refusal());
+                }
+            }
+        }
+        pumpRelay();
+    }
+
+    private static RelayException unavailable() {
+        return new RelayException(RelayException.Kind.UNAVAILABLE, "storage unavailable, retry later");
+    }
+
+    /** §4.5: a semantic error is answered and the session goes on. */
+    private void refuse(Frame frame, RelayException refusal) {
+        if (state == State.ESTABLISHED) {
+            sendEncrypted(errorFrame(frame.channelId(), refusal.kind().wire(), refusal.detail(), frame.sequence()));
+        }
+    }
+
+    /** Hands a delivery to the recipient's session on this node, on that session's loop. */
+    private void dispatch(Delivery delivery) {
+        ConnectSession target = services.registry().find(delivery.recipient());
+        if (target == null) {
+            return; // Not connected here: a durable frame waits in the inbox.
+        }
+        try {
+            target.loop.execute(() -> target.deliver(delivery));
+        } catch (RejectedExecutionException e) {
+            LOG.debug("loop of {} is shutting down; delivery left in the inbox", delivery.recipient());
+        }
+    }
+
+    /** On this session's loop: a frame from another device, numbered from this connection's counter. */
+    void deliver(Delivery delivery) {
+        if (state != State.ESTABLISHED) {
+            return;
+        }
+        if (!delivery.durable()) {
+            sendEncrypted(delivery.frame().withSequence(nextSequence()));
+        } else if (window.offerLive(delivery.envelopeId()) == DeliveryWindow.Offer.SEND) {
+            sendDurable(delivery);
+        }
+    }
+
+    private void sendDurable(Delivery delivery) {
+        long sequence = nextSequence();
+        window.sent(sequence, delivery.envelopeId());
+        sendEncrypted(delivery.frame().withSequence(sequence));
+    }
+
+    /** Reads queued envelopes (an earlier session's leftovers, or what did not fit the window). */
+    private void pullInbox() {
+        if (state != State.ESTABLISHED || !window.shouldPull()) {
+            return;
+        }
+        int limit = window.startPull();
+        long afterId = window.cursor();
+        String deviceId = hello.deviceId();
+        Instant now = services.clock().instant();
+        try {
+            CompletableFuture.supplyAsync(() -> {
+                try {
+                    return services.relay().pending(deviceId, afterId, now, limit);
+                } catch (StorageException e) {
+                    throw new CompletionException(e);
+                }
+            }, services.storageExecutor()).whenCompleteAsync((pending, error) -> pulled(pending, limit, error), loop);
+        } catch (RejectedExecutionException e) {
+            window.pullFailed();
+        }
+    }
+
+    private void pulled(List<Delivery> pending, int limit, Throwable error) {
+        if (state != State.ESTABLISHED) {
+            return;
+        }
+        if (error != null) {
+            window.pullFailed();
+            LOG.warn("inbox read failed for {}: {}", hello.deviceId(), error.toString());
+            return;
+        }
+        for (Delivery delivery : pending) {
+            if (window.offerPulled(delivery.envelopeId())) {
+                sendDurable(delivery);
+            }
+        }
+        window.pullDone(pending.size(), limit);
+        pullInbox();
+    }
+
+    /** §4.2 Deviation: the device's Ack of a delivered envelope deletes it from the inbox. */
+    private void onDeviceAck(Frame frame) {
+        JsonNode ack = frame.control().json().get("ack");
+        if (ack == null || !ack.canConvertToExactIntegral() || !ack.canConvertToLong()) {
+            return;
+        }
+        long envelopeId = window.acknowledge(ack.longValue());
+        if (envelopeId == 0) {
+            return; // Not a durable delivery in flight (already acknowledged, or never sent).
+        }
+        if (acknowledged == null) {
+            acknowledged = new ArrayList<>();
+        }
+        acknowledged.add(envelopeId);
+        flushAcknowledged();
+        pullInbox();
+    }
+
+    /** Deletes acknowledged envelopes, one batch at a time; runs on even after the session ended. */
+    private void flushAcknowledged() {
+        if (acknowledging || acknowledged == null || acknowledged.isEmpty()) {
+            return;
+        }
+        List<Long> ids = acknowledged;
+        acknowledged = new ArrayList<>();
+        acknowledging = true;
+        String deviceId = hello.deviceId();
+        try {
+            CompletableFuture.supplyAsync(() -> {
+                try {
+                    return services.relay().acknowledge(deviceId, ids);
+                } catch (StorageException e) {
+                    throw new CompletionException(e);
+                }
+            }, services.storageExecutor()).whenCompleteAsync((deleted, error) -> {
+                acknowledging = false;
+                if (error == null) {
+                    window.deleted(ids);
+                    flushAcknowledged();
+                } else {
+                    // Kept for the next refresh; if the session ends first, the envelopes are
+                    // delivered again on the next connection (at-least-once).
+                    LOG.warn("inbox delete failed for {}: {}", deviceId, error.toString());
+                    acknowledged.addAll(ids);
+                }
+            }, loop);
+        } catch (RejectedExecutionException e) {
+            acknowledging = false;
+            acknowledged.addAll(ids);
+        }
+    }
+
+    /** §4.3: a state change republishes the snapshot and reaches the channel peers; no Ack. */
     private void onPresence(Frame frame) {
         String requested = frame.control().text("state");
         presenceState = requested == null || requested.isBlank() || requested.length() > 64 ? "online" : requested;
         Instant now = services.clock().instant();
         String current = presenceState;
-        offLoop(() -> {
-            try {
-                publishPresence(now, current);
-            } catch (StorageException e) {
-                LOG.warn("presence publish failed for {}: {}", hello.deviceId(), e.kind());
-            }
-        });
+        String deviceId = hello.deviceId();
+        ObjectNode body = ControlJson.object();
+        body.put("device", deviceId);
+        body.put("user_id", resolution.user().id());
+        body.put("state", current);
+        Frame announcement = Frame.control(FrameType.PRESENCE, 0, 0, body);
+        try {
+            CompletableFuture.supplyAsync(() -> {
+                try {
+                    publishPresence(now, current);
+                    return services.relay().peers(deviceId);
+                } catch (StorageException e) {
+                    throw new CompletionException(e);
+                }
+            }, services.storageExecutor()).whenCompleteAsync((peers, error) -> {
+                if (error != null) {
+                    LOG.warn("presence update failed for {}: {}", deviceId, error.toString());
+                    return;
+                }
+                peers.forEach(peer -> dispatch(new Delivery(peer, announcement, 0)));
+            }, loop);
+        } catch (RejectedExecutionException e) {
+            LOG.warn("storage executor saturated; presence of {} not published", deviceId);
+        }
     }
 
     /** §4.3: while connected, session and presence are refreshed every keepalive interval. */
@@ -516,6 +759,9 @@ public final class ConnectSession {
                 LOG.warn("session refresh failed for {}: {}", hello.deviceId(), e.kind());
             }
         });
+        // Retries what a saturated or failing store left undone.
+        flushAcknowledged();
+        pullInbox();
     }
 
     // ---- output and endings ----

@@ -12,6 +12,7 @@ import io.commucat.ccp.server.config.ServerConfig;
 import io.commucat.ccp.server.connect.ConnectServices;
 import io.commucat.ccp.server.connect.HandshakeListener;
 import io.commucat.ccp.server.connect.SessionRegistry;
+import io.commucat.ccp.server.relay.Relay;
 import io.commucat.ccp.server.datadir.DataDirectory;
 import io.commucat.ccp.server.handshake.DeviceResolver;
 import io.commucat.ccp.server.handshake.HandshakePolicy;
@@ -49,7 +50,7 @@ public final class CcpNode implements RunningServer {
 
     /** Certificates the handshake issues are valid this long (ccp-1.md §3.2 step 8). */
     static final Duration CERTIFICATE_VALIDITY = Duration.ofDays(30);
-    /** How often a node checks Noise key rotation and purges expired sessions. */
+    /** How often a node checks Noise key rotation and purges expired sessions and envelopes. */
     static final Duration MAINTENANCE_PERIOD = Duration.ofMinutes(1);
 
     private final StorageBackends storage;
@@ -108,7 +109,9 @@ public final class CcpNode implements RunningServer {
             Gauge.builder("ccp.sessions.established", registry, SessionRegistry::size).register(metrics);
             ConnectServices services = new ConnectServices(policy, noiseKeys,
                     new DeviceResolver(storage.sql().directory(), new DeviceCertificateAuthority(caKey), policy, random),
-                    storage.sql().sessions(), storage.presence(), new SessionTokens(random), caKey.publicKey(), registry,
+                    storage.sql().sessions(), storage.presence(),
+                    new Relay(storage.sql().channels(), storage.sql().inbox(), config.limits().relayTtl()),
+                    new SessionTokens(random), caKey.publicKey(), registry,
                     HandshakeListener.all(new HandshakeLog(metrics), new AuditedHandshakes(audit)), storageExecutor, clock,
                     config.server().nodeId());
 
@@ -159,12 +162,13 @@ public final class CcpNode implements RunningServer {
         }
     }
 
-    /** Rotation on schedule (and picking up other nodes' rotations), expired sessions out. */
+    /** Rotation on schedule (and picking up other nodes' rotations), expired sessions and envelopes out. */
     private static void maintain(NoiseKeyCatalog noiseKeys, StorageBackends storage, Clock clock) {
         try {
             noiseKeys.rotateIfDue();
             noiseKeys.reload();
             storage.sql().sessions().purgeExpired(Instant.now(clock));
+            storage.sql().inbox().purgeExpired(Instant.now(clock));
         } catch (StorageException | SecretsException | RuntimeException e) {
             LOG.warn("maintenance failed: {}", e.toString());
         }

@@ -6,9 +6,12 @@ import io.commucat.ccp.server.handshake.DeviceResolver;
 import io.commucat.ccp.server.handshake.HandshakeException;
 import io.commucat.ccp.server.handshake.HandshakePolicy;
 import io.commucat.ccp.server.handshake.SessionTokens;
+import io.commucat.ccp.server.relay.Relay;
 import io.commucat.ccp.server.secrets.NoiseKeyCatalog;
 import io.commucat.ccp.server.secrets.SecretSealer;
+import io.commucat.ccp.server.storage.Channels;
 import io.commucat.ccp.server.storage.Directory;
+import io.commucat.ccp.server.storage.Inbox;
 import io.commucat.ccp.server.storage.Presence;
 import io.commucat.ccp.server.storage.Sessions;
 import io.commucat.ccp.server.storage.embedded.EmbeddedPresence;
@@ -42,6 +45,7 @@ final class ConnectFixture implements AutoCloseable {
     final Directory directory;
     final Sessions sessions;
     final Presence presence;
+    final Relay relay;
     final NoiseKeyCatalog noiseKeys;
     final DeviceCaKeyPair caKey;
     final SessionRegistry registry = new SessionRegistry();
@@ -77,7 +81,9 @@ final class ConnectFixture implements AutoCloseable {
                 established.add(report);
             }
         };
-        services = new ConnectServices(policy, noiseKeys, resolver, sessions, presence, new SessionTokens(random),
+        relay = new Relay(storageThreads.wrap(Channels.class, store.channels()),
+                storageThreads.wrap(Inbox.class, store.inbox()), Duration.ofDays(1));
+        services = new ConnectServices(policy, noiseKeys, resolver, sessions, presence, relay, new SessionTokens(random),
                 caKey.publicKey(), registry, listener, storagePool, Clock.systemUTC(), NODE);
     }
 

@@ -25,6 +25,8 @@ final class TestDevice {
     EstablishedSession established;
     private final Deque<Frame> plainFrames = new ArrayDeque<>();
     private StreamingFrameDecoder plainDecoder = new StreamingFrameDecoder();
+    /** Bytes after the last plain frame: the start of the encrypted stream, read by {@link #readEncrypted}. */
+    private byte[] leftover = new byte[0];
 
     TestDevice(ConnectFixture fixture, String deviceId) {
         this.fixture = fixture;
@@ -43,6 +45,7 @@ final class TestDevice {
         established = null;
         plainFrames.clear();
         plainDecoder = new StreamingFrameDecoder();
+        leftover = new byte[0];
         return this;
     }
 
@@ -54,9 +57,17 @@ final class TestDevice {
     Frame nextPlain(ConnectFixture.Stream stream) throws Exception {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (plainFrames.isEmpty()) {
-            byte[] bytes = stream.down.drain();
+            byte[] bytes = leftover.length > 0 ? leftover : stream.down.drain();
+            leftover = new byte[0];
             if (bytes.length > 0) {
-                plainDecoder.decode(ByteBuffer.wrap(bytes), f -> plainFrames.add(f));
+                // One frame at a time: what follows the Ack is already encrypted.
+                ByteBuffer buffer = ByteBuffer.wrap(bytes);
+                plainDecoder.decode(buffer, f -> {
+                    plainFrames.add(f);
+                    return false;
+                });
+                leftover = new byte[buffer.remaining()];
+                buffer.get(leftover);
                 continue;
             }
             if (stream.down.isClosed() || System.nanoTime() > deadline) {
@@ -80,7 +91,11 @@ final class TestDevice {
     /** Encrypted frames written so far (after the Ack). */
     List<Frame> readEncrypted(ConnectFixture.Stream stream) throws Exception {
         List<Frame> frames = new ArrayList<>();
-        byte[] bytes = stream.down.drain();
+        byte[] drained = stream.down.drain();
+        byte[] bytes = new byte[leftover.length + drained.length];
+        System.arraycopy(leftover, 0, bytes, 0, leftover.length);
+        System.arraycopy(drained, 0, bytes, leftover.length, drained.length);
+        leftover = new byte[0];
         established.frames().open(bytes, 0, bytes.length, frames::add);
         return frames;
     }

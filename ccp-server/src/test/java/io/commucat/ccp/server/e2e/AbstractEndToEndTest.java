@@ -37,6 +37,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,8 +48,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -562,6 +563,131 @@ abstract class AbstractEndToEndTest {
 
         assertEquals(Optional.of("online"), main.state.presenceState(device.id), "presence of the live session");
         assertEquals(Optional.of(main.config.server().nodeId()), main.state.route(device.id), "route of the live session");
+    }
+
+    // ---- channels and relay (§4.2–4.4) ----
+
+    private long newChannel() {
+        return ThreadLocalRandom.current().nextLong(1, 1L << 32);
+    }
+
+    private static Frame answerTo(DeviceRun run, long sequence) throws Exception {
+        while (true) {
+            Frame frame = run.nextFrame();
+            if ((frame.type() == FrameType.ACK || frame.type() == FrameType.ERROR)
+                    && frame.control().json().path("ack").asLong(-1) == sequence) {
+                return frame;
+            }
+        }
+    }
+
+    private static Frame nextOfType(DeviceRun run, FrameType type) throws Exception {
+        while (true) {
+            Frame frame = run.nextFrame();
+            if (frame.type() == type) {
+                return frame;
+            }
+        }
+    }
+
+    private static long send(DeviceRun run, java.util.function.LongFunction<Frame> frame) throws Exception {
+        long sequence = run.connection.nextSequence();
+        run.connection.send(frame.apply(sequence)).get(DeviceRun.WAIT_SECONDS, TimeUnit.SECONDS);
+        return sequence;
+    }
+
+    private static void assertAcked(DeviceRun run, long sequence) throws Exception {
+        Frame answer = answerTo(run, sequence);
+        assertEquals(FrameType.ACK, answer.type(), answer.toString());
+    }
+
+    private static long join(DeviceRun run, long channel, String... members) throws Exception {
+        ObjectNode body = ControlJson.object();
+        var list = body.putArray("members");
+        for (String member : members) {
+            list.add(member);
+        }
+        return send(run, seq -> Frame.control(FrameType.JOIN, channel, seq, body));
+    }
+
+    private static long msg(DeviceRun run, long channel, String text) throws Exception {
+        return send(run, seq -> Frame.opaque(FrameType.MSG, channel, seq, text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void aMsgReachesAConnectedMemberAndLeavesTheInboxWhenAcknowledged() throws Exception {
+        TestDevice alice = newDevice();
+        TestDevice bob = newDevice();
+        DeviceRun a = alice.connect(main, NoisePattern.XK, UserHints.handle(newHandle()));
+        DeviceRun b = bob.connect(main, NoisePattern.XK, UserHints.handle(newHandle()));
+        long channel = newChannel();
+        assertAcked(a, join(a, channel, bob.id));
+        assertAcked(b, join(b, channel));
+        assertEquals(List.of(alice.id + " true", bob.id + " true").stream().sorted().toList(),
+                main.state.channelMembers(channel));
+
+        assertAcked(a, msg(a, channel, "hello bob"));
+
+        Frame delivered = nextOfType(b, FrameType.MSG);
+        assertEquals("hello bob", new String(delivered.opaque().toByteArray(), StandardCharsets.UTF_8));
+        assertEquals(channel, delivered.channelId());
+        assertEquals(List.of("hello bob"), main.state.queuedTexts(bob.id), "kept until bob acknowledges");
+        send(b, seq -> Frame.control(FrameType.ACK, channel, seq, ControlJson.object().put("ack", delivered.sequence())));
+        awaitTrue(() -> main.state.queuedTexts(bob.id).isEmpty(), "envelope deleted after the device's Ack");
+    }
+
+    @Test
+    void aMsgForAnOfflineMemberIsQueuedAndDeliveredOnItsNextConnection() throws Exception {
+        TestDevice alice = newDevice();
+        TestDevice bob = newDevice();
+        DeviceRun a = alice.connect(main, NoisePattern.XK, UserHints.handle(newHandle()));
+        DeviceRun b = bob.connect(main, NoisePattern.XK, UserHints.handle(newHandle()));
+        long channel = newChannel();
+        assertAcked(a, join(a, channel, bob.id));
+        assertAcked(b, join(b, channel));
+        b.connection.endUpstream();
+        b.awaitClosed();
+        awaitTrue(() -> main.state.route(bob.id).isEmpty(), "bob offline");
+
+        assertAcked(a, msg(a, channel, "while you were away"));
+        assertEquals(List.of("while you were away"), main.state.queuedTexts(bob.id));
+
+        DeviceRun again = bob.connect(main, NoisePattern.XK, UserHints.NONE);
+        Frame delivered = nextOfType(again, FrameType.MSG);
+        assertEquals("while you were away", new String(delivered.opaque().toByteArray(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aFrameFromANonMemberIsRefusedAndTheSessionGoesOn() throws Exception {
+        TestDevice alice = newDevice();
+        DeviceRun a = alice.connect(main, NoisePattern.XK, UserHints.handle(newHandle()));
+        DeviceRun mallory = newDevice().connect(main, NoisePattern.XK, UserHints.handle(newHandle()));
+        long channel = newChannel();
+        assertAcked(a, join(a, channel));
+
+        Frame refusal = answerTo(mallory, msg(mallory, channel, "spam"));
+
+        assertEquals(FrameType.ERROR, refusal.type());
+        assertEquals("not_member", refusal.control().text("error"));
+        assertAcked(mallory, join(mallory, newChannel()));
+        assertEquals(List.of(alice.id + " true"), main.state.channelMembers(channel));
+    }
+
+    @Test
+    void presenceReachesTheChannelPeers() throws Exception {
+        TestDevice alice = newDevice();
+        TestDevice bob = newDevice();
+        DeviceRun a = alice.connect(main, NoisePattern.XK, UserHints.handle(newHandle()));
+        DeviceRun b = bob.connect(main, NoisePattern.XK, UserHints.handle(newHandle()));
+        long channel = newChannel();
+        assertAcked(a, join(a, channel, bob.id));
+        assertAcked(b, join(b, channel));
+
+        send(a, seq -> Frame.control(FrameType.PRESENCE, 0, seq, ControlJson.object().put("state", "busy")));
+
+        Frame presence = nextOfType(b, FrameType.PRESENCE);
+        assertEquals(alice.id, presence.control().text("device"));
+        assertEquals("busy", presence.control().text("state"));
     }
 
     // ---- liveness (§4.3) ----

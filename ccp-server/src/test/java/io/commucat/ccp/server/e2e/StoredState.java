@@ -81,6 +81,18 @@ final class StoredState {
                 .get(0);
     }
 
+    /** Payloads queued for the device, oldest first, read as UTF-8 text. */
+    List<String> queuedTexts(String deviceId) throws SQLException {
+        return query("SELECT payload FROM inbox WHERE recipient = ? ORDER BY id",
+                r -> new String(r.getBytes(1), java.nio.charset.StandardCharsets.UTF_8), deviceId);
+    }
+
+    /** {@code device joined} of each member row of the channel. */
+    List<String> channelMembers(long channelId) throws SQLException {
+        return query("SELECT device_id, joined FROM channel_members WHERE channel_id = CAST(? AS BIGINT)"
+                + " ORDER BY device_id", r -> r.getString(1) + " " + r.getBoolean(2), Long.toString(channelId));
+    }
+
     Optional<String> presenceState(String deviceId) throws Exception {
         return presence.state(deviceId);
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.commucat.ccp.server.storage.Channels.JoinOutcome;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -15,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,7 +32,7 @@ public interface ChannelsContract {
     Directory directory();
 
     static long channelId() {
-        return ThreadLocalRandom.current().nextLong();
+        return ThreadLocalRandom.current().nextLong(1L << 32);
     }
 
     /** A registered device of {@code userId} (the user is created when missing). */
@@ -71,8 +73,8 @@ public interface ChannelsContract {
 
         channels().join(id, alice, aliceUser, Set.of(bob, alice), false, null, T0);
 
-        assertEquals(List.of(new ChannelMember(alice, true, aliceUser), new ChannelMember(bob, false, bobUser)),
-                channels().find(id).orElseThrow().members());
+        assertEquals(Stream.of(new ChannelMember(alice, true, aliceUser), new ChannelMember(bob, false, bobUser))
+                .sorted(Comparator.comparing(ChannelMember::deviceId)).toList(), channels().find(id).orElseThrow().members());
     }
 
     @Test
@@ -240,12 +242,12 @@ public interface ChannelsContract {
     }
 
     @Test
-    default void channelIdsUseAllSixtyFourBits() throws Exception {
+    default void channelIdsCoverTheUnsigned32BitRange() throws Exception {
         String aliceUser = user();
         String alice = device(aliceUser);
-        for (long id : new long[] {0L, -1L, Long.MIN_VALUE, Long.MAX_VALUE}) {
+        for (long id : new long[] {0L, 1L, 0x7fff_ffffL, 0xffff_ffffL}) {
             channels().join(id, alice, aliceUser, Set.of(), false, null, T0);
-            assertEquals(id, channels().find(id).orElseThrow().id(), Long.toUnsignedString(id));
+            assertEquals(id, channels().find(id).orElseThrow().id());
         }
     }
 

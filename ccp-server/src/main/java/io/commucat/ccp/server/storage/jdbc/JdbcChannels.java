@@ -27,7 +27,7 @@ public final class JdbcChannels implements Channels {
 
     /** A member row with what activity needs: the member's user (null when unregistered). */
     private static final String MEMBERS = "SELECT m.device_id, m.joined, d.user_id FROM channel_members m"
-            + " LEFT JOIN devices d ON d.id = m.device_id WHERE m.channel_id = ? ORDER BY m.added_at, m.device_id";
+            + " LEFT JOIN devices d ON d.id = m.device_id WHERE m.channel_id = ? ORDER BY m.device_id";
 
     private final Jdbc jdbc;
 

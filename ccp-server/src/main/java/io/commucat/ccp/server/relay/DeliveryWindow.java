@@ -1,0 +1,172 @@
+package io.commucat.ccp.server.relay;
+
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The durable deliveries of one session that the device has not acknowledged yet, and whether
+ * the inbox may hold more for it (ccp-1.md §4.2, delivery guarantee). Confined to the session's
+ * event loop; not thread-safe.
+ *
+ * <p>At most {@code capacity} envelopes are in flight. What does not fit stays in the inbox and
+ * is pulled when acknowledgements free half the window; while the inbox may hold older
+ * envelopes ({@link #backlog}), live deliveries wait there too, so the device receives a
+ * sender's frames in the order they were queued. A new session starts with a backlog: whatever
+ * an earlier session left unacknowledged is delivered again.
+ */
+public final class DeliveryWindow {
+
+    /** What to do with a live delivery. */
+    public enum Offer {
+        /** Send it now. */
+        SEND,
+        /** It is already in flight (a pull found it first). */
+        DUPLICATE,
+        /** It stays in the inbox; a later pull delivers it. */
+        DEFERRED
+    }
+
+    private final int capacity;
+    /** Sequence the envelope was sent with → envelope id; created on first use (idle sessions stay small). */
+    private Map<Long, Long> bySequence;
+    private Map<Long, Long> byEnvelope;
+    /** Acknowledged envelopes whose deletion has not committed yet: a pull must not send them again. */
+    private Set<Long> acknowledged;
+    /** Pulls read envelopes after this id; everything up to it was sent or is settled. */
+    private long cursor;
+    private boolean backlog = true;
+    private boolean pulling;
+    private boolean pullStopped;
+    private boolean missedDuringPull;
+
+    public DeliveryWindow(int capacity) {
+        if (capacity < 2) {
+            throw new IllegalArgumentException("capacity must be at least 2");
+        }
+        this.capacity = capacity;
+    }
+
+    public Offer offerLive(long envelopeId) {
+        if (inFlight(envelopeId) || settled(envelopeId)) {
+            return Offer.DUPLICATE;
+        }
+        if (backlog || free() == 0) {
+            backlog = true;
+            if (pulling) {
+                missedDuringPull = true;
+            }
+            return Offer.DEFERRED;
+        }
+        return Offer.SEND;
+    }
+
+    /**
+     * Whether a pulled envelope is to be sent now. Pulled envelopes are offered in id order; once
+     * one does not fit, the rest of the pull is left for the next one.
+     */
+    public boolean offerPulled(long envelopeId) {
+        if (pullStopped) {
+            return false;
+        }
+        if (inFlight(envelopeId) || settled(envelopeId)) {
+            cursor = Math.max(cursor, envelopeId);
+            return false;
+        }
+        if (free() == 0) {
+            pullStopped = true;
+            missedDuringPull = true;
+            return false;
+        }
+        cursor = Math.max(cursor, envelopeId);
+        return true;
+    }
+
+    /** The envelope went out with {@code sequence}. */
+    public void sent(long sequence, long envelopeId) {
+        if (bySequence == null) {
+            bySequence = new HashMap<>();
+            byEnvelope = new HashMap<>();
+        }
+        bySequence.put(sequence, envelopeId);
+        byEnvelope.put(envelopeId, sequence);
+    }
+
+    /**
+     * The device acknowledged {@code sequence}.
+     *
+     * @return the envelope it delivered, or 0 when the sequence was no durable delivery in flight
+     */
+    public long acknowledge(long sequence) {
+        Long envelopeId = bySequence == null ? null : bySequence.remove(sequence);
+        if (envelopeId == null) {
+            return 0;
+        }
+        byEnvelope.remove(envelopeId);
+        if (acknowledged == null) {
+            acknowledged = new HashSet<>();
+        }
+        acknowledged.add(envelopeId);
+        return envelopeId;
+    }
+
+    /** Their deletion committed: the inbox no longer returns them. */
+    public void deleted(Collection<Long> envelopeIds) {
+        if (acknowledged != null) {
+            acknowledged.removeAll(envelopeIds);
+        }
+    }
+
+    /** Whether to pull from the inbox now: it may hold more, and half the window is free. */
+    public boolean shouldPull() {
+        return backlog && !pulling && free() >= Math.max(1, capacity / 2);
+    }
+
+    /**
+     * A pull starts: read at most the returned number of envelopes after {@link #cursor()}.
+     */
+    public int startPull() {
+        pulling = true;
+        pullStopped = false;
+        missedDuringPull = false;
+        return free();
+    }
+
+    public long cursor() {
+        return cursor;
+    }
+
+    /** The pull came back with {@code returned} of the {@code limit} asked for. */
+    public void pullDone(int returned, int limit) {
+        pulling = false;
+        backlog = returned >= limit || missedDuringPull;
+    }
+
+    /** The pull failed; the backlog stays, and the next acknowledgement or refresh tries again. */
+    public void pullFailed() {
+        pulling = false;
+        backlog = true;
+    }
+
+    public boolean backlog() {
+        return backlog;
+    }
+
+    public int size() {
+        return bySequence == null ? 0 : bySequence.size();
+    }
+
+    public int free() {
+        return capacity - size();
+    }
+
+    private boolean inFlight(long envelopeId) {
+        return byEnvelope != null && byEnvelope.containsKey(envelopeId);
+    }
+
+    private boolean settled(long envelopeId) {
+        return acknowledged != null && acknowledged.contains(envelopeId);
+    }
+}

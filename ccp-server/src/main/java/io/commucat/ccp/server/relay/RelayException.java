@@ -1,0 +1,51 @@
+package io.commucat.ccp.server.relay;
+
+/**
+ * A frame the relay refused; the session answers it with {@code Error {"error": kind, "detail",
+ * "ack"}} and goes on (ccp-1.md §4.5).
+ */
+public final class RelayException extends Exception {
+
+    public enum Kind {
+        /** No channel has this id. */
+        UNKNOWN_CHANNEL("unknown_channel"),
+        /** The channel exists, but the sender is not an active member of it. */
+        NOT_MEMBER("not_member"),
+        /** The payload's fields are missing or malformed. */
+        BAD_REQUEST("bad_request"),
+        /** A Join named a group that does not exist. */
+        UNKNOWN_GROUP("unknown_group"),
+        /** A frame type this server does not handle yet. */
+        UNSUPPORTED("unsupported"),
+        /** Storage failed or is saturated: nothing was accepted, the device may retry. */
+        UNAVAILABLE("unavailable"),
+        /** The session has too many frames waiting for storage: nothing was accepted. */
+        BUSY("busy");
+
+        private final String wire;
+
+        Kind(String wire) {
+            this.wire = wire;
+        }
+
+        /** The {@code error} value on the wire. */
+        public String wire() {
+            return wire;
+        }
+    }
+
+    private final Kind kind;
+
+    public RelayException(Kind kind, String detail) {
+        super(detail, null, false, false);
+        this.kind = kind;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public String detail() {
+        return getMessage();
+    }
+}

@@ -1,0 +1,426 @@
+package io.commucat.ccp.server.connect;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.commucat.ccp.client.handshake.UserHints;
+import io.commucat.ccp.crypto.noise.NoisePattern;
+import io.commucat.ccp.proto.ControlJson;
+import io.commucat.ccp.proto.Frame;
+import io.commucat.ccp.proto.FrameType;
+import io.commucat.ccp.server.storage.Envelope;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Channels and relay of ccp-1.md §4.2–4.4 on the transport-neutral session, without a socket:
+ * Join/Leave with their Acks, relay to the other active members, the inbox with its
+ * at-least-once delivery, and presence fan-out.
+ */
+class ChannelRelayTest {
+
+    static final long CHANNEL = 42;
+
+    @TempDir
+    java.nio.file.Path dir;
+
+    private ConnectFixture f;
+
+    @BeforeEach
+    void start() throws Exception {
+        f = new ConnectFixture(dir, ConnectFixture.PolicyChange.NONE);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        f.close();
+    }
+
+    /** A frame to send, given the sequence the device numbers it with. */
+    @FunctionalInterface
+    interface FrameOf {
+        Frame build(long sequence);
+    }
+
+    /** A connected device: its stream, its own sequence counter, and the frames it has received. */
+    final class Member {
+        final TestDevice device;
+        ConnectFixture.Stream stream;
+        long sequence = 3; // Hello 1, Auth 2
+        final Deque<Frame> received = new ArrayDeque<>();
+
+        Member(String deviceId, String handle) throws Exception {
+            device = new TestDevice(f, deviceId).start(NoisePattern.XK, UserHints.handle(handle));
+            connect();
+        }
+
+        String id() {
+            return device.identity.deviceId();
+        }
+
+        void connect() throws Exception {
+            if (device.established != null) {
+                device.start(NoisePattern.XK, UserHints.NONE);
+            }
+            stream = f.open();
+            device.bootstrap(stream);
+            sequence = 3;
+            received.clear();
+        }
+
+        void disconnect() throws Exception {
+            stream.transportClosed();
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (f.registry.find(id()) != null) {
+                assertTrue(System.nanoTime() < deadline, "session never unregistered");
+                Thread.sleep(5);
+            }
+        }
+
+        long send(FrameOf builder) throws Exception {
+            long seq = sequence++;
+            stream.send(device.seal(builder.build(seq)));
+            return seq;
+        }
+
+        long join(long channel, String... members) throws Exception {
+            ObjectNode body = ControlJson.object();
+            var list = body.putArray("members");
+            for (String m : members) {
+                list.add(m);
+            }
+            return send(seq -> Frame.control(FrameType.JOIN, channel, seq, body));
+        }
+
+        long msg(long channel, String text) throws Exception {
+            return send(seq -> Frame.opaque(FrameType.MSG, channel, seq, text.getBytes(StandardCharsets.UTF_8)));
+        }
+
+        void ack(Frame delivered) throws Exception {
+            send(seq -> Frame.control(FrameType.ACK, delivered.channelId(), seq,
+                    ControlJson.object().put("ack", delivered.sequence())));
+        }
+
+        /** Waits for the next received frame that matches. */
+        Frame await(Predicate<Frame> wanted) throws Exception {
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (true) {
+                for (var it = received.iterator(); it.hasNext();) {
+                    Frame frame = it.next();
+                    if (wanted.test(frame)) {
+                        it.remove();
+                        return frame;
+                    }
+                }
+                received.addAll(device.readEncrypted(stream));
+                if (received.stream().noneMatch(wanted)) {
+                    assertTrue(System.nanoTime() < deadline, "never received the frame; got " + received);
+                    Thread.sleep(5);
+                }
+            }
+        }
+
+        /** The server's answer (Ack or Error) to the frame sent with {@code seq}. */
+        Frame answer(long seq) throws Exception {
+            return await(frame -> (frame.type() == FrameType.ACK || frame.type() == FrameType.ERROR)
+                    && frame.control().json().path("ack").asLong(-1) == seq);
+        }
+
+        Frame acked(long seq) throws Exception {
+            Frame answer = answer(seq);
+            assertEquals(FrameType.ACK, answer.type(), answer.toString());
+            return answer;
+        }
+
+        String refusal(long seq) throws Exception {
+            Frame answer = answer(seq);
+            assertEquals(FrameType.ERROR, answer.type(), answer.toString());
+            return answer.control().text("error");
+        }
+
+        Frame message() throws Exception {
+            return await(frame -> frame.type() == FrameType.MSG);
+        }
+
+        /** Sends nothing a server would relay, then waits for its answer: everything before it was handled. */
+        Frame sync() throws Exception {
+            return acked(join(9_999_000 + sequence));
+        }
+
+        List<Frame> drained() throws Exception {
+            received.addAll(device.readEncrypted(stream));
+            List<Frame> all = new ArrayList<>(received);
+            received.clear();
+            return all;
+        }
+    }
+
+    private static String text(Frame frame) {
+        return new String(frame.opaque().toByteArray(), StandardCharsets.UTF_8);
+    }
+
+    /** Alice (user alice) and Bob (user bob) both joined {@link #CHANNEL}. */
+    private Member[] aliceAndBobInAChannel() throws Exception {
+        Member alice = new Member("alice-phone", "alice");
+        Member bob = new Member("bob-phone", "bob");
+        alice.acked(alice.join(CHANNEL, bob.id()));
+        bob.acked(bob.join(CHANNEL));
+        return new Member[] {alice, bob};
+    }
+
+    private List<Envelope> queuedFor(String deviceId) throws Exception {
+        return f.store.inbox().pending(deviceId, 0, Instant.now(), 1000);
+    }
+
+    @Test
+    void joinIsAckedWithItsSequenceOnItsChannel() throws Exception {
+        Member alice = new Member("alice-phone", "alice");
+
+        long seq = alice.join(CHANNEL);
+
+        Frame ack = alice.acked(seq);
+        assertEquals(CHANNEL, ack.channelId());
+        assertEquals(1, ack.control().json().size(), ack.toString());
+        assertEquals(seq, ack.control().json().get("ack").asLong());
+    }
+
+    @Test
+    void msgReachesAConnectedMemberWithTheRecipientsOwnSequence() throws Exception {
+        Member[] m = aliceAndBobInAChannel();
+        Frame bobsLast = m[1].sync();
+
+        long seq = m[0].msg(CHANNEL, "hello bob");
+
+        m[0].acked(seq);
+        Frame delivered = m[1].message();
+        assertEquals("hello bob", text(delivered));
+        assertEquals(CHANNEL, delivered.channelId());
+        assertEquals(bobsLast.sequence() + 1, delivered.sequence(), "numbered by bob's connection counter");
+    }
+
+    @Test
+    void theSenderDoesNotReceiveItsOwnFrame() throws Exception {
+        Member[] m = aliceAndBobInAChannel();
+
+        m[0].acked(m[0].msg(CHANNEL, "hello"));
+        m[1].message();
+
+        m[0].sync();
+        assertTrue(m[0].drained().stream().noneMatch(frame -> frame.type() == FrameType.MSG));
+    }
+
+    @Test
+    void aDurableFrameIsQueuedBeforeItsAck() throws Exception {
+        Member[] m = aliceAndBobInAChannel();
+        m[1].disconnect();
+
+        m[0].acked(m[0].msg(CHANNEL, "while you were away"));
+
+        List<Envelope> queued = queuedFor("bob-phone");
+        assertEquals(1, queued.size());
+        assertEquals("alice-phone", queued.get(0).sender());
+        assertEquals(FrameType.MSG, queued.get(0).type());
+    }
+
+    @Test
+    void anOfflineMemberReceivesQueuedFramesWhenItConnects() throws Exception {
+        Member[] m = aliceAndBobInAChannel();
+        m[1].disconnect();
+        m[0].acked(m[0].msg(CHANNEL, "one"));
+        m[0].acked(m[0].msg(CHANNEL, "two"));
+
+        m[1].connect();
+
+        assertEquals("one", text(m[1].message()));
+        assertEquals("two", text(m[1].message()));
+    }
+
+    @Test
+    void theDevicesAckDeletesTheEnvelope() throws Exception {
+        Member[] m = aliceAndBobInAChannel();
+        m[0].acked(m[0].msg(CHANNEL, "hello"));
+        Frame delivered = m[1].message();
+        assertEquals(1, queuedFor("bob-phone").size(), "kept until acknowledged");
+
+        m[1].ack(delivered);
+
+        awaitQueued("bob-phone", 0);
+    }
+
+    @Test
+    void anUnacknowledgedDeliveryIsDeliveredAgainAfterAReconnect() throws Exception {
+        Member[] m = aliceAndBobInAChannel();
+        m[0].acked(m[0].msg(CHANNEL, "important"));
+        m[1].message();
+        m[1].disconnect();
+
+        m[1].connect();
+
+        assertEquals("important", text(m[1].message()));
+    }
+
+    @Test
+    void moreQueuedFramesThanTheWindowArriveInOrderAsTheyAreAcknowledged() throws Exception {
+        Member[] m = aliceAndBobInAChannel();
+        m[1].disconnect();
+        int total = ConnectSession.DELIVERY_WINDOW + 44;
+        for (int i = 0; i < total; i++) {
+            m[0].msg(CHANNEL, "m" + i);
+        }
+        m[0].acked(m[0].sequence - 1);
+        awaitQueued("bob-phone", total);
+
+        m[1].connect();
+        for (int i = 0; i < total; i++) {
+            Frame delivered = m[1].message();
+            assertEquals("m" + i, text(delivered));
+            m[1].ack(delivered);
+        }
+        awaitQueued("bob-phone", 0);
+    }
+
+    @Test
+    void typingReachesConnectedMembersButIsNeverQueued() throws Exception {
+        Member[] m = aliceAndBobInAChannel();
+        m[1].sync();
+
+        long seq = m[0].send(s -> Frame.control(FrameType.TYPING, CHANNEL, s, ControlJson.object().put("typing", true)));
+
+        m[0].acked(seq);
+        Frame typing = m[1].await(frame -> frame.type() == FrameType.TYPING);
+        assertTrue(typing.control().json().get("typing").asBoolean());
+        assertEquals(List.of(), queuedFor("bob-phone"));
+    }
+
+    @Test
+    void callFrameAcksEchoTheCallId() throws Exception {
+        Member[] m = aliceAndBobInAChannel();
+
+        long seq = m[0].send(s -> Frame.control(FrameType.CALL_OFFER, CHANNEL, s,
+                ControlJson.object().put("call_id", "call-7").put("sdp", "v=0")));
+
+        assertEquals("call-7", m[0].acked(seq).control().text("call_id"));
+        assertEquals("call-7", m[1].await(frame -> frame.type() == FrameType.CALL_OFFER).control().text("call_id"));
+    }
+
+    @Test
+    void aFrameToAnUnknownChannelIsRefusedAndTheSessionGoesOn() throws Exception {
+        Member alice = new Member("alice-phone", "alice");
+
+        assertEquals("unknown_channel", alice.refusal(alice.msg(7, "anyone?")));
+
+        alice.sync();
+    }
+
+    @Test
+    void aFrameFromANonMemberIsRefused() throws Exception {
+        Member[] m = aliceAndBobInAChannel();
+        Member mallory = new Member("mallory-phone", "mallory");
+
+        assertEquals("not_member", mallory.refusal(mallory.msg(CHANNEL, "spam")));
+
+        m[1].sync();
+        assertTrue(m[1].drained().stream().noneMatch(frame -> frame.type() == FrameType.MSG));
+        assertEquals(List.of(), queuedFor("bob-phone"));
+    }
+
+    @Test
+    void anUnlistedDeviceCannotJoinAnExistingChannel() throws Exception {
+        aliceAndBobInAChannel();
+        Member mallory = new Member("mallory-phone", "mallory");
+
+        assertEquals("not_member", mallory.refusal(mallory.join(CHANNEL)));
+
+        assertEquals(2, f.store.channels().find(CHANNEL).orElseThrow().members().size());
+    }
+
+    @Test
+    void aDeviceListedByAnotherUserReceivesNothingUntilItJoins() throws Exception {
+        Member alice = new Member("alice-phone", "alice");
+        Member bob = new Member("bob-phone", "bob");
+        alice.acked(alice.join(CHANNEL, bob.id()));
+
+        alice.acked(alice.msg(CHANNEL, "before"));
+        bob.acked(bob.join(CHANNEL));
+        alice.acked(alice.msg(CHANNEL, "after"));
+
+        assertEquals("after", text(bob.message()));
+        assertEquals(1, queuedFor("bob-phone").size());
+    }
+
+    @Test
+    void leaveStopsDeliveryToTheLeaverOnly() throws Exception {
+        Member[] m = aliceAndBobInAChannel();
+
+        m[1].acked(m[1].send(s -> Frame.control(FrameType.LEAVE, CHANNEL, s, ControlJson.object())));
+        m[0].acked(m[0].msg(CHANNEL, "still here?"));
+
+        assertEquals(List.of(), queuedFor("bob-phone"));
+        assertTrue(f.store.channels().find(CHANNEL).isPresent(), "the channel lives on for alice");
+    }
+
+    @Test
+    void joinWithMalformedMembersIsABadRequest() throws Exception {
+        Member alice = new Member("alice-phone", "alice");
+
+        long seq = alice.send(s -> Frame.control(FrameType.JOIN, CHANNEL, s, ControlJson.object().put("members", "bob")));
+
+        assertEquals("bad_request", alice.refusal(seq));
+        assertTrue(f.store.channels().find(CHANNEL).isEmpty());
+    }
+
+    @Test
+    void joinOfAnUnknownGroupIsRefused() throws Exception {
+        Member alice = new Member("alice-phone", "alice");
+
+        long seq = alice.send(s -> Frame.control(FrameType.JOIN, CHANNEL, s,
+                ControlJson.object().put("group_id", "no-such-group")));
+
+        assertEquals("unknown_group", alice.refusal(seq));
+    }
+
+    @Test
+    void presenceReachesChannelPeersButNotOthers() throws Exception {
+        Member[] m = aliceAndBobInAChannel();
+        Member carol = new Member("carol-phone", "carol");
+
+        m[0].send(s -> Frame.control(FrameType.PRESENCE, 0, s, ControlJson.object().put("state", "away")));
+
+        Frame presence = m[1].await(frame -> frame.type() == FrameType.PRESENCE);
+        assertEquals("alice-phone", presence.control().text("device"));
+        assertEquals("away", presence.control().text("state"));
+        carol.sync();
+        assertTrue(carol.drained().stream().noneMatch(frame -> frame.type() == FrameType.PRESENCE));
+    }
+
+    @Test
+    void channelStorageNeverRunsOnTheLoop() throws Exception {
+        Member[] m = aliceAndBobInAChannel();
+        m[0].acked(m[0].msg(CHANNEL, "hello"));
+        m[1].ack(m[1].message());
+        awaitQueued("bob-phone", 0);
+
+        assertFalse(f.storageThreads.threads().contains(ConnectFixture.LOOP_THREAD),
+                f.storageThreads.threads().toString());
+    }
+
+    private void awaitQueued(String deviceId, int count) throws Exception {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (queuedFor(deviceId).size() != count) {
+            assertTrue(System.nanoTime() < deadline, "queued " + queuedFor(deviceId).size() + ", expected " + count);
+            Thread.sleep(5);
+        }
+    }
+}

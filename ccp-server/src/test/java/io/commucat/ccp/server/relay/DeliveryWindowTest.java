@@ -1,0 +1,116 @@
+package io.commucat.ccp.server.relay;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.commucat.ccp.server.relay.DeliveryWindow.Offer;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The per-session window of durable deliveries (ccp-1.md §4.2 delivery guarantee). */
+class DeliveryWindowTest {
+
+    /** A window whose first pull found an empty inbox. */
+    private static DeliveryWindow drained(int capacity) {
+        DeliveryWindow window = new DeliveryWindow(capacity);
+        int limit = window.startPull();
+        window.pullDone(0, limit);
+        return window;
+    }
+
+    @Test
+    void aNewSessionPullsBeforeItSendsLiveDeliveries() {
+        DeliveryWindow window = new DeliveryWindow(4);
+
+        assertTrue(window.shouldPull());
+        assertEquals(Offer.DEFERRED, window.offerLive(1));
+    }
+
+    @Test
+    void afterAnEmptyPullLiveDeliveriesGoOutDirectly() {
+        assertEquals(Offer.SEND, drained(4).offerLive(1));
+    }
+
+    @Test
+    void anEnvelopeInFlightIsNotSentTwice() {
+        DeliveryWindow window = drained(4);
+        window.sent(10, 1);
+
+        assertEquals(Offer.DUPLICATE, window.offerLive(1));
+        assertFalse(window.offerPulled(1));
+    }
+
+    @Test
+    void anAcknowledgedEnvelopeIsNotSentAgainBeforeItsDeletionCommits() {
+        DeliveryWindow window = drained(4);
+        window.sent(10, 1);
+
+        assertEquals(1, window.acknowledge(10));
+
+        assertEquals(Offer.DUPLICATE, window.offerLive(1));
+        window.deleted(List.of(1L));
+        assertEquals(Offer.SEND, window.offerLive(1));
+    }
+
+    @Test
+    void acknowledgingAnUnknownSequenceIsNothing() {
+        assertEquals(0, drained(4).acknowledge(99));
+    }
+
+    @Test
+    void aFullWindowDefersAndRemembersTheBacklog() {
+        DeliveryWindow window = drained(2);
+        window.sent(1, 1);
+        window.sent(2, 2);
+
+        assertEquals(Offer.DEFERRED, window.offerLive(3));
+        assertTrue(window.backlog());
+        assertFalse(window.shouldPull(), "no room yet");
+        window.acknowledge(1);
+        assertTrue(window.shouldPull());
+    }
+
+    @Test
+    void aPullStopsAtTheFirstEnvelopeThatDoesNotFitAndResumesThere() {
+        DeliveryWindow window = new DeliveryWindow(2);
+        int limit = window.startPull();
+        assertTrue(window.offerPulled(5));
+        window.sent(1, 5);
+        assertTrue(window.offerPulled(6));
+        window.sent(2, 6);
+        assertFalse(window.offerPulled(7));
+        assertFalse(window.offerPulled(8), "nothing after a refusal, even if it would be settled");
+        window.pullDone(2, limit);
+
+        assertEquals(6, window.cursor());
+        assertTrue(window.backlog());
+    }
+
+    @Test
+    void aLiveDeliveryDeferredDuringAPullKeepsTheBacklog() {
+        DeliveryWindow window = new DeliveryWindow(4);
+        int limit = window.startPull();
+
+        assertEquals(Offer.DEFERRED, window.offerLive(9));
+        window.pullDone(0, limit);
+
+        assertTrue(window.backlog(), "the pull's snapshot may have missed it");
+    }
+
+    @Test
+    void aFailedPullIsRetried() {
+        DeliveryWindow window = new DeliveryWindow(4);
+        window.startPull();
+
+        window.pullFailed();
+
+        assertTrue(window.shouldPull());
+    }
+
+    @Test
+    void aWindowHoldsAtLeastTwo() {
+        assertThrows(IllegalArgumentException.class, () -> new DeliveryWindow(1));
+    }
+}
