@@ -1,5 +1,6 @@
 package io.commucat.ccp.server.connect;
 
+import io.commucat.ccp.server.cluster.Router;
 import io.commucat.ccp.server.handshake.DeviceResolver;
 import io.commucat.ccp.server.handshake.HandshakePolicy;
 import io.commucat.ccp.server.handshake.NoiseKeyRing;
@@ -23,6 +24,7 @@ public record ConnectServices(
         Sessions sessions,
         Presence presence,
         Relay relay,
+        Router router,
         SessionTokens tokens,
         byte[] caPublicKey,
         SessionRegistry registry,

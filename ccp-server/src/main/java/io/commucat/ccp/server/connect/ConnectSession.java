@@ -394,6 +394,8 @@ public final class ConnectSession {
         try {
             services.sessions().create(new SessionRecord(SessionTokens.hash(token), hello.deviceId(),
                     resolution.user().id(), now, now.plus(services.policy().connectionKeepalive()), services.nodeId()));
+            // Before this node takes the route: the node named there ends its older session.
+            services.router().announceSession(hello.deviceId());
             publishPresence(now, state);
         } catch (StorageException e) {
             throw new CompletionException(e);
@@ -546,24 +548,35 @@ public final class ConnectSession {
         String userId = resolution.user().id();
         Instant now = services.clock().instant();
         try {
-            CompletableFuture.supplyAsync(() -> services.relay().process(deviceId, userId, batch, now),
-                    services.storageExecutor()).whenCompleteAsync((outcomes, error) -> relayed(batch, outcomes, error),
-                    loop);
+            CompletableFuture.supplyAsync(() -> relay(deviceId, userId, batch, now), services.storageExecutor())
+                    .whenCompleteAsync((relayed, error) -> relayed(batch, relayed, error), loop);
         } catch (RejectedExecutionException e) {
             relayBusy = false;
             batch.forEach(frame -> refuse(frame, unavailable()));
         }
     }
 
-    private void relayed(List<Frame> batch, List<Outcome> outcomes, Throwable error) {
+    /** Off the loop: the batch's storage work, then what goes to other nodes goes there. */
+    private Relayed relay(String deviceId, String userId, List<Frame> batch, Instant now) {
+        List<Outcome> outcomes = services.relay().process(deviceId, userId, batch, now);
+        List<Delivery> deliveries = new ArrayList<>();
+        outcomes.forEach(outcome -> deliveries.addAll(outcome.deliveries()));
+        return new Relayed(outcomes, services.router().forward(deliveries));
+    }
+
+    /** A batch's outcomes, and the deliveries for sessions of this node. */
+    private record Relayed(List<Outcome> outcomes, List<Delivery> local) {
+    }
+
+    private void relayed(List<Frame> batch, Relayed relayed, Throwable error) {
         relayBusy = false;
         if (error != null) {
             LOG.warn("relay failed for {}: {}", hello.deviceId(), error.toString());
             batch.forEach(frame -> refuse(frame, unavailable()));
         } else {
-            for (Outcome outcome : outcomes) {
-                // Committed work reaches its recipients even when this session ended meanwhile.
-                outcome.deliveries().forEach(ConnectSession.this::dispatch);
+            // Committed work reaches its recipients even when this session ended meanwhile.
+            relayed.local().forEach(services.registry()::deliver);
+            for (Outcome outcome : relayed.outcomes()) {
                 if (outcome.isAccepted()) {
                     if (state == State.ESTABLISHED) {
                         sendEncrypted(Frame.control(FrameType.ACK, outcome.request().channelId(), nextSequence(),
@@ -588,16 +601,12 @@ public final class ConnectSession {
         }
     }
 
-    /** Hands a delivery to the recipient's session on this node, on that session's loop. */
-    private void dispatch(Delivery delivery) {
-        ConnectSession target = services.registry().find(delivery.recipient());
-        if (target == null) {
-            return; // Not connected here: a durable frame waits in the inbox.
-        }
+    /** Runs {@code work} on this session's loop; dropped when the loop is shutting down. */
+    void onLoop(Runnable work) {
         try {
-            target.loop.execute(() -> target.deliver(delivery));
+            loop.execute(work);
         } catch (RejectedExecutionException e) {
-            LOG.debug("loop of {} is shutting down; delivery left in the inbox", delivery.recipient());
+            LOG.debug("loop of {} is shutting down; work dropped", deviceId().orElse("?"));
         }
     }
 
@@ -727,17 +736,19 @@ public final class ConnectSession {
             CompletableFuture.supplyAsync(() -> {
                 try {
                     publishPresence(now, current);
-                    return services.relay().peers(deviceId);
+                    List<Delivery> announcements = new ArrayList<>();
+                    services.relay().peers(deviceId).forEach(peer -> announcements.add(new Delivery(peer, announcement, 0)));
+                    return services.router().forward(announcements);
                 } catch (StorageException e) {
                     throw new CompletionException(e);
                 }
-            }, services.storageExecutor()).whenCompleteAsync((peers, error) -> {
+            }, services.storageExecutor()).whenComplete((local, error) -> {
                 if (error != null) {
                     LOG.warn("presence update failed for {}: {}", deviceId, error.toString());
                     return;
                 }
-                peers.forEach(peer -> dispatch(new Delivery(peer, announcement, 0)));
-            }, loop);
+                local.forEach(services.registry()::deliver);
+            });
         } catch (RejectedExecutionException e) {
             LOG.warn("storage executor saturated; presence of {} not published", deviceId);
         }

@@ -1,5 +1,6 @@
 package io.commucat.ccp.server.connect;
 
+import io.commucat.ccp.server.relay.Delivery;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,6 +30,25 @@ public final class SessionRegistry {
 
     public ConnectSession find(String deviceId) {
         return byDevice.get(deviceId);
+    }
+
+    /**
+     * Hands {@code delivery} to its recipient's session on that session's loop; nothing when the
+     * device has no session here (a durable frame waits in the inbox). Never blocks.
+     */
+    public void deliver(Delivery delivery) {
+        ConnectSession target = byDevice.get(delivery.recipient());
+        if (target != null) {
+            target.onLoop(() -> target.deliver(delivery));
+        }
+    }
+
+    /** The device connected to another node: its session here, if any, ends as replaced. */
+    public void replaceFromAnotherNode(String deviceId) {
+        ConnectSession target = byDevice.get(deviceId);
+        if (target != null) {
+            target.onLoop(target::replaced);
+        }
     }
 
     public int size() {

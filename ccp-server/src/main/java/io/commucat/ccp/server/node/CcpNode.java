@@ -11,6 +11,8 @@ import io.commucat.ccp.server.cli.SettingsReport;
 import io.commucat.ccp.server.config.ServerConfig;
 import io.commucat.ccp.server.connect.ConnectServices;
 import io.commucat.ccp.server.connect.HandshakeListener;
+import io.commucat.ccp.server.cluster.ClusterLink;
+import io.commucat.ccp.server.cluster.Router;
 import io.commucat.ccp.server.connect.SessionRegistry;
 import io.commucat.ccp.server.relay.Relay;
 import io.commucat.ccp.server.datadir.DataDirectory;
@@ -110,11 +112,15 @@ public final class CcpNode implements RunningServer {
             ConnectServices services = new ConnectServices(policy, noiseKeys,
                     new DeviceResolver(storage.sql().directory(), new DeviceCertificateAuthority(caKey), policy, random),
                     storage.sql().sessions(), storage.presence(),
-                    new Relay(storage.sql().channels(), storage.sql().inbox(), config.limits().relayTtl()),
+                    new Relay(storage.sql().channels(), storage.sql().inbox(), storage.sql().groups(),
+                            config.limits().relayTtl()),
+                    new Router(storage.presence(), storage.bus(), config.server().nodeId()),
                     new SessionTokens(random), caKey.publicKey(), registry,
                     HandshakeListener.all(new HandshakeLog(metrics), new AuditedHandshakes(audit)), storageExecutor, clock,
                     config.server().nodeId());
 
+            // Subscribed before the listener opens: no session exists that the bus could miss.
+            storage.bus().subscribe(config.server().nodeId(), new ClusterLink(registry));
             CcpServer server = CcpServer.builder()
                     .config(config)
                     .sslContext(ServerTls.forServer(data.tls().certificateChain(), data.tls().privateKey()))

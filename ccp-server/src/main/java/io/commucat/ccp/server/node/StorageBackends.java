@@ -2,18 +2,21 @@ package io.commucat.ccp.server.node;
 
 import io.commucat.ccp.server.config.ServerConfig;
 import io.commucat.ccp.server.datadir.DataDirectory;
+import io.commucat.ccp.server.storage.Bus;
 import io.commucat.ccp.server.storage.Presence;
 import io.commucat.ccp.server.storage.StorageException;
+import io.commucat.ccp.server.storage.embedded.EmbeddedBus;
 import io.commucat.ccp.server.storage.embedded.EmbeddedPresence;
 import io.commucat.ccp.server.storage.jdbc.JdbcSettings;
 import io.commucat.ccp.server.storage.jdbc.JdbcStore;
+import io.commucat.ccp.server.storage.redis.RedisBus;
 import io.commucat.ccp.server.storage.redis.RedisPresence;
 
 /**
  * The storage a node runs on, chosen by {@code [storage]}: PostgreSQL or the embedded H2 file,
- * Redis or in-process presence (architecture.md, "Storage ports").
+ * Redis or in-process presence and bus (architecture.md, "Storage ports").
  */
-public record StorageBackends(JdbcStore sql, Presence presence, String sqlName, String presenceName)
+public record StorageBackends(JdbcStore sql, Presence presence, Bus bus, String sqlName, String presenceName)
         implements AutoCloseable {
 
     public static StorageBackends open(ServerConfig config, DataDirectory data) throws StorageException {
@@ -25,7 +28,10 @@ public record StorageBackends(JdbcStore sql, Presence presence, String sqlName, 
             Presence presence = storage.redisUrl()
                     .<Presence>map(url -> RedisPresence.connect(url, RedisPresence.DEFAULT_PREFIX))
                     .orElseGet(EmbeddedPresence::new);
-            return new StorageBackends(sql, presence, storage.embeddedSql() ? "h2" : "postgres",
+            Bus bus = storage.redisUrl()
+                    .<Bus>map(url -> new RedisBus(url, null, RedisPresence.DEFAULT_PREFIX))
+                    .orElseGet(EmbeddedBus::new);
+            return new StorageBackends(sql, presence, bus, storage.embeddedSql() ? "h2" : "postgres",
                     storage.inProcessPresence() ? "in-process" : "redis");
         } catch (RuntimeException e) {
             sql.close();
@@ -35,6 +41,7 @@ public record StorageBackends(JdbcStore sql, Presence presence, String sqlName, 
 
     @Override
     public void close() {
+        bus.close();
         if (presence instanceof AutoCloseable closeable) {
             try {
                 closeable.close();

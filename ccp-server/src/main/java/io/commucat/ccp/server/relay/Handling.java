@@ -10,8 +10,8 @@ public enum Handling {
     DURABLE,
     /** Typing, call and media frames: relayed to connected members only, never queued. */
     EPHEMERAL,
-    /** GroupCreate and GroupInvite: need stored groups, which this server does not keep yet. */
-    UNSUPPORTED,
+    /** GroupCreate and GroupInvite: change the stored group and the channel, then relayed like DURABLE. */
+    GROUP,
     /** Presence, Ack, Error: handled by the session itself, never Acked. */
     SESSION,
     /** Hello and Auth: the bootstrap is over. */
@@ -23,7 +23,7 @@ public enum Handling {
             case MSG, KEY_UPDATE, GROUP_EVENT -> DURABLE;
             case TYPING, CALL_OFFER, CALL_ANSWER, CALL_END, VOICE_FRAME, VIDEO_FRAME, CALL_STATS, TRANSPORT_UPDATE ->
                     EPHEMERAL;
-            case GROUP_CREATE, GROUP_INVITE -> UNSUPPORTED;
+            case GROUP_CREATE, GROUP_INVITE -> GROUP;
             case PRESENCE, ACK, ERROR -> SESSION;
             case HELLO, AUTH -> UNEXPECTED;
         };

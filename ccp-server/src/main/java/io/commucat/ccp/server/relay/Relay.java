@@ -8,10 +8,15 @@ import io.commucat.ccp.proto.ControlPayload;
 import io.commucat.ccp.proto.Frame;
 import io.commucat.ccp.proto.FrameType;
 import io.commucat.ccp.server.relay.RelayException.Kind;
+import io.commucat.ccp.server.storage.Channel;
 import io.commucat.ccp.server.storage.Channels;
 import io.commucat.ccp.server.storage.Envelope;
+import io.commucat.ccp.server.storage.GroupMember;
+import io.commucat.ccp.server.storage.GroupRole;
+import io.commucat.ccp.server.storage.Groups;
 import io.commucat.ccp.server.storage.Inbox;
 import io.commucat.ccp.server.storage.StorageException;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -46,11 +51,14 @@ public final class Relay {
 
     private final Channels channels;
     private final Inbox inbox;
+    private final Groups groups;
     private final Duration relayTtl;
+    private final SecureRandom random = new SecureRandom();
 
-    public Relay(Channels channels, Inbox inbox, Duration relayTtl) {
+    public Relay(Channels channels, Inbox inbox, Groups groups, Duration relayTtl) {
         this.channels = Objects.requireNonNull(channels, "channels");
         this.inbox = Objects.requireNonNull(inbox, "inbox");
+        this.groups = Objects.requireNonNull(groups, "groups");
         this.relayTtl = Objects.requireNonNull(relayTtl, "relayTtl");
     }
 
@@ -78,46 +86,176 @@ public final class Relay {
         return switch (Handling.of(frame.type())) {
             case MEMBERSHIP -> {
                 recipients.remove(channel);
+                ObjectNode ack = ack(frame);
                 if (frame.type() == FrameType.JOIN) {
-                    join(deviceId, userId, frame, now);
+                    join(deviceId, userId, frame, now).ifPresent(group -> ack.put("group_id", group));
                 } else if (!channels.leave(channel, deviceId)) {
-                    throw notOpen(channel);
+                    throw notOpenOrUnknown(channel);
                 }
-                yield new Draft(frame, ack(frame), List.of(), null);
+                yield new Draft(frame, ack, List.of(), null);
             }
-            case DURABLE, EPHEMERAL -> {
-                List<String> targets = recipients.get(channel);
-                if (targets == null) {
-                    targets = channels.recipients(channel, deviceId).orElseThrow(() -> notOpenOrUnknown(channel));
-                    recipients.put(channel, targets);
+            case GROUP -> {
+                recipients.remove(channel);
+                ObjectNode ack = ack(frame);
+                if (frame.type() == FrameType.GROUP_CREATE) {
+                    ack.put("group_id", createGroup(deviceId, userId, frame, now));
+                } else {
+                    GroupMember invited = invite(deviceId, userId, frame, now);
+                    ack.put("group_id", invited.groupId());
+                    ack.put("device", invited.deviceId());
                 }
-                yield new Draft(frame, ack(frame), targets, null);
+                yield new Draft(frame, ack, recipients(channel, deviceId, recipients), null);
             }
-            case UNSUPPORTED -> throw new RelayException(Kind.UNSUPPORTED,
-                    frame.type().wireName() + " needs stored groups, which this server does not keep yet");
+            case DURABLE, EPHEMERAL -> new Draft(frame, ack(frame), recipients(channel, deviceId, recipients), null);
             case SESSION, UNEXPECTED -> throw new IllegalArgumentException(frame.type() + " is not a channel frame");
         };
     }
 
-    private void join(String deviceId, String userId, Frame frame, Instant now) throws RelayException, StorageException {
+    private List<String> recipients(long channel, String deviceId, Map<Long, List<String>> cache)
+            throws RelayException, StorageException {
+        List<String> targets = cache.get(channel);
+        if (targets == null) {
+            targets = channels.recipients(channel, deviceId).orElseThrow(() -> notOpenOrUnknown(channel));
+            cache.put(channel, targets);
+        }
+        return targets;
+    }
+
+    /** Join; with {@code group_id} the members come from the stored group. Returns that group id. */
+    private Optional<String> join(String deviceId, String userId, Frame frame, Instant now)
+            throws RelayException, StorageException {
         ObjectNode body = frame.control().json();
-        JsonNode groupId = body.get("group_id");
-        if (groupId != null && !groupId.isNull()) {
-            if (!groupId.isTextual()) {
-                throw new RelayException(Kind.BAD_REQUEST, "group_id must be a string");
+        Optional<String> groupId = optionalId(body, "group_id");
+        boolean relay = flag(body, "relay", false);
+        Set<String> listed;
+        if (groupId.isPresent()) {
+            listed = new LinkedHashSet<>();
+            for (GroupMember member : groupMembers(groupId.get(), deviceId)) {
+                listed.add(member.deviceId());
             }
-            throw new RelayException(Kind.UNKNOWN_GROUP, "no group " + groupId.textValue());
+        } else {
+            listed = members(body.get("members"));
         }
-        JsonNode relay = body.get("relay");
-        if (relay != null && !relay.isNull() && !relay.isBoolean()) {
-            throw new RelayException(Kind.BAD_REQUEST, "relay must be a boolean");
-        }
-        Set<String> listed = members(body.get("members"));
-        Channels.JoinOutcome outcome = channels.join(frame.channelId(), deviceId, userId, listed,
-                relay != null && relay.asBoolean(false), null, now);
+        Channels.JoinOutcome outcome = channels.join(frame.channelId(), deviceId, userId, listed, relay,
+                groupId.orElse(null), now);
         if (outcome == Channels.JoinOutcome.NOT_MEMBER) {
             throw notOpen(frame.channelId());
         }
+        return groupId;
+    }
+
+    /** GroupCreate: the group (sender as owner) and channel N listing its members. Returns the group id. */
+    private String createGroup(String deviceId, String userId, Frame frame, Instant now)
+            throws RelayException, StorageException {
+        ObjectNode body = frame.control().json();
+        String groupId = optionalId(body, "group_id").orElseGet(this::newGroupId);
+        boolean relay = flag(body, "relay", true);
+        Set<String> listed = members(body.get("members"));
+        JsonNode roles = body.get("roles");
+        if (roles != null && !roles.isNull() && !roles.isObject()) {
+            throw new RelayException(Kind.BAD_REQUEST, "roles must be an object of device id to role");
+        }
+        requireListedOrAbsent(frame.channelId(), deviceId);
+        List<GroupMember> members = new ArrayList<>();
+        members.add(new GroupMember(groupId, deviceId, GroupRole.OWNER, now));
+        for (String member : listed) {
+            if (!member.equals(deviceId)) {
+                members.add(new GroupMember(groupId, member, invitedRole(roles == null ? null : roles.get(member)), now));
+            }
+        }
+        try {
+            groups.create(groupId, deviceId, now, members);
+        } catch (StorageException e) {
+            if (e.kind() == StorageException.Kind.CONFLICT) {
+                throw new RelayException(Kind.GROUP_EXISTS, "group " + groupId + " exists");
+            }
+            throw e;
+        }
+        if (channels.join(frame.channelId(), deviceId, userId, listed, relay, groupId, now)
+                == Channels.JoinOutcome.NOT_MEMBER) {
+            throw notOpen(frame.channelId());
+        }
+        return groupId;
+    }
+
+    /** GroupInvite: an owner or admin adds a device to the group and lists it in channel N. */
+    private GroupMember invite(String deviceId, String userId, Frame frame, Instant now)
+            throws RelayException, StorageException {
+        ObjectNode body = frame.control().json();
+        String groupId = optionalId(body, "group_id")
+                .orElseThrow(() -> new RelayException(Kind.BAD_REQUEST, "group_id is required"));
+        String invitee = optionalId(body, "device")
+                .orElseThrow(() -> new RelayException(Kind.BAD_REQUEST, "device is required"));
+        GroupMember inviter = groupMembers(groupId, deviceId).stream().filter(m -> m.deviceId().equals(deviceId))
+                .findFirst().orElseThrow();
+        if (!inviter.role().mayInvite()) {
+            throw new RelayException(Kind.FORBIDDEN, "only the group's owner and admins may invite");
+        }
+        requireListedOrAbsent(frame.channelId(), deviceId);
+        GroupMember invited = new GroupMember(groupId, invitee, invitedRole(body.get("role")), now);
+        groups.addMember(invited);
+        boolean relay = channels.find(frame.channelId()).map(Channel::relay).orElse(true);
+        if (channels.join(frame.channelId(), deviceId, userId, Set.of(invitee), relay, groupId, now)
+                == Channels.JoinOutcome.NOT_MEMBER) {
+            throw notOpen(frame.channelId());
+        }
+        return invited;
+    }
+
+    /** The group's members; the sender must be one of them. */
+    private List<GroupMember> groupMembers(String groupId, String deviceId) throws RelayException, StorageException {
+        List<GroupMember> members = groups.members(groupId);
+        if (members.isEmpty()) {
+            throw new RelayException(Kind.UNKNOWN_GROUP, "no group " + groupId);
+        }
+        if (members.stream().noneMatch(m -> m.deviceId().equals(deviceId))) {
+            throw new RelayException(Kind.NOT_MEMBER, "not a member of group " + groupId);
+        }
+        return members;
+    }
+
+    /** Checked before a group changes, so a refused frame changes nothing. */
+    private void requireListedOrAbsent(long channel, String deviceId) throws RelayException, StorageException {
+        Optional<Channel> existing = channels.find(channel);
+        if (existing.isPresent() && existing.get().members().stream().noneMatch(m -> m.deviceId().equals(deviceId))) {
+            throw notOpen(channel);
+        }
+    }
+
+    /** The role a GroupInvite or GroupCreate asks for: never owner (at most admin), member by default. */
+    private static GroupRole invitedRole(JsonNode requested) {
+        GroupRole role = requested != null && requested.isTextual()
+                ? GroupRole.fromLabel(requested.textValue()).orElse(GroupRole.MEMBER) : GroupRole.MEMBER;
+        return role == GroupRole.OWNER ? GroupRole.ADMIN : role;
+    }
+
+    private String newGroupId() {
+        byte[] id = new byte[16];
+        random.nextBytes(id);
+        return "g" + java.util.HexFormat.of().formatHex(id);
+    }
+
+    private static Optional<String> optionalId(ObjectNode body, String field) throws RelayException {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return Optional.empty();
+        }
+        if (!value.isTextual() || value.textValue().isEmpty() || value.textValue().length() > MAX_DEVICE_ID_LENGTH) {
+            throw new RelayException(Kind.BAD_REQUEST, field + " must be a string of 1 to " + MAX_DEVICE_ID_LENGTH
+                    + " characters");
+        }
+        return Optional.of(value.textValue());
+    }
+
+    private static boolean flag(ObjectNode body, String field, boolean absent) throws RelayException {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return absent;
+        }
+        if (!value.isBoolean()) {
+            throw new RelayException(Kind.BAD_REQUEST, field + " must be a boolean");
+        }
+        return value.booleanValue();
     }
 
     private static Set<String> members(JsonNode members) throws RelayException {
@@ -162,7 +300,7 @@ public final class Relay {
     private List<Envelope> queue(String deviceId, List<Draft> drafts, Instant now) {
         List<Envelope> envelopes = new ArrayList<>();
         for (Draft draft : drafts) {
-            if (draft.refusal() == null && Handling.of(draft.frame().type()) == Handling.DURABLE) {
+            if (draft.refusal() == null && durable(draft.frame())) {
                 byte[] payload = draft.frame().payload().toByteArray();
                 for (String recipient : draft.recipients()) {
                     envelopes.add(new Envelope(0, recipient, draft.frame().channelId(), draft.frame().type(), payload,
@@ -174,10 +312,16 @@ public final class Relay {
             return inbox.enqueue(envelopes);
         } catch (StorageException e) {
             RelayException refusal = unavailable(e);
-            drafts.replaceAll(d -> d.refusal() == null && Handling.of(d.frame().type()) == Handling.DURABLE
+            drafts.replaceAll(d -> d.refusal() == null && durable(d.frame())
                     ? new Draft(d.frame(), null, List.of(), refusal) : d);
             return List.of();
         }
+    }
+
+    /** Msg, KeyUpdate and Group* frames are queued (§4.4); the rest is never. */
+    private static boolean durable(Frame frame) {
+        Handling handling = Handling.of(frame.type());
+        return handling == Handling.DURABLE || handling == Handling.GROUP;
     }
 
     private static List<Outcome> outcomes(List<Draft> drafts, List<Envelope> queued) {
@@ -188,7 +332,7 @@ public final class Relay {
                 outcomes.add(Outcome.refused(draft.frame(), draft.refusal()));
                 continue;
             }
-            boolean durable = Handling.of(draft.frame().type()) == Handling.DURABLE;
+            boolean durable = durable(draft.frame());
             List<Delivery> deliveries = new ArrayList<>(draft.recipients().size());
             for (String recipient : draft.recipients()) {
                 long envelopeId = durable ? queued.get(next++).id() : 0;

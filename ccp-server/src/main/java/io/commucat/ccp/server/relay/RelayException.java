@@ -13,10 +13,12 @@ public final class RelayException extends Exception {
         NOT_MEMBER("not_member"),
         /** The payload's fields are missing or malformed. */
         BAD_REQUEST("bad_request"),
-        /** A Join named a group that does not exist. */
+        /** A Join or GroupInvite named a group that does not exist. */
         UNKNOWN_GROUP("unknown_group"),
-        /** A frame type this server does not handle yet. */
-        UNSUPPORTED("unsupported"),
+        /** A GroupCreate named a group id that is taken. */
+        GROUP_EXISTS("group_exists"),
+        /** The sender belongs to the group but its role does not allow this (members cannot invite). */
+        FORBIDDEN("forbidden"),
         /** Storage failed or is saturated: nothing was accepted, the device may retry. */
         UNAVAILABLE("unavailable"),
         /** The session has too many frames waiting for storage: nothing was accepted. */

@@ -392,6 +392,128 @@ class ChannelRelayTest {
     }
 
     @Test
+    void keyUpdateIsQueuedLikeAMsg() throws Exception {
+        Member[] m = aliceAndBobInAChannel();
+        m[1].disconnect();
+
+        m[0].acked(m[0].send(s -> Frame.control(FrameType.KEY_UPDATE, CHANNEL, s, ControlJson.object().put("k", "v"))));
+
+        assertEquals(List.of(FrameType.KEY_UPDATE), queuedFor("bob-phone").stream().map(Envelope::type).toList());
+    }
+
+    @Test
+    void mediaFramesAreRelayedButNeverQueued() throws Exception {
+        Member[] m = aliceAndBobInAChannel();
+        m[1].sync();
+
+        m[0].acked(m[0].send(s -> Frame.opaque(FrameType.VOICE_FRAME, CHANNEL, s, new byte[] {1, 2, 3})));
+
+        assertArrayEquals(new byte[] {1, 2, 3},
+                m[1].await(frame -> frame.type() == FrameType.VOICE_FRAME).opaque().toByteArray());
+        assertEquals(List.of(), queuedFor("bob-phone"));
+    }
+
+    private long groupCreate(Member sender, long channel, ObjectNode body) throws Exception {
+        return sender.send(s -> Frame.control(FrameType.GROUP_CREATE, channel, s, body));
+    }
+
+    @Test
+    void groupCreateIsAckedWithTheNewGroupIdAndListsItsMembersInTheChannel() throws Exception {
+        Member alice = new Member("alice-phone", "alice");
+        ObjectNode body = ControlJson.object();
+        body.putArray("members").add("bob-phone");
+
+        Frame ack = alice.acked(groupCreate(alice, CHANNEL, body));
+
+        String groupId = ack.control().text("group_id");
+        assertTrue(groupId != null && !groupId.isEmpty(), ack.toString());
+        assertEquals(List.of("alice-phone owner", "bob-phone member"), f.store.groups().members(groupId).stream()
+                .map(member -> member.deviceId() + " " + member.role().label()).toList());
+        assertEquals(groupId, f.store.channels().find(CHANNEL).orElseThrow().groupId());
+    }
+
+    @Test
+    void groupCreateWithATakenIdIsRefused() throws Exception {
+        Member alice = new Member("alice-phone", "alice");
+        alice.acked(groupCreate(alice, CHANNEL, ControlJson.object().put("group_id", "team")));
+        Member mallory = new Member("mallory-phone", "mallory");
+
+        assertEquals("group_exists", mallory.refusal(groupCreate(mallory, 77, ControlJson.object().put("group_id", "team"))));
+
+        assertEquals(1, f.store.groups().members("team").size());
+    }
+
+    @Test
+    void joinWithAGroupIdListsTheGroupsMembersAndAcksTheGroup() throws Exception {
+        Member alice = new Member("alice-phone", "alice");
+        Member bob = new Member("bob-phone", "bob");
+        ObjectNode body = ControlJson.object().put("group_id", "team");
+        body.putArray("members").add("bob-phone").add("carol-phone");
+        alice.acked(groupCreate(alice, CHANNEL, body));
+
+        long seq = bob.send(s -> Frame.control(FrameType.JOIN, 43, s, ControlJson.object().put("group_id", "team")));
+
+        assertEquals("team", bob.acked(seq).control().text("group_id"));
+        assertEquals(List.of("alice-phone", "bob-phone", "carol-phone"), f.store.channels().find(43).orElseThrow()
+                .members().stream().map(member -> member.deviceId()).toList());
+    }
+
+    @Test
+    void joinWithAGroupTheSenderIsNotInIsRefused() throws Exception {
+        Member alice = new Member("alice-phone", "alice");
+        alice.acked(groupCreate(alice, CHANNEL, ControlJson.object().put("group_id", "team")));
+        Member mallory = new Member("mallory-phone", "mallory");
+
+        long seq = mallory.send(s -> Frame.control(FrameType.JOIN, 43, s, ControlJson.object().put("group_id", "team")));
+
+        assertEquals("not_member", mallory.refusal(seq));
+        assertTrue(f.store.channels().find(43).isEmpty());
+    }
+
+    @Test
+    void groupInviteByTheOwnerAddsTheDeviceToGroupAndChannel() throws Exception {
+        Member alice = new Member("alice-phone", "alice");
+        alice.acked(groupCreate(alice, CHANNEL, ControlJson.object().put("group_id", "team")));
+
+        Frame ack = alice.acked(alice.send(s -> Frame.control(FrameType.GROUP_INVITE, CHANNEL, s,
+                ControlJson.object().put("group_id", "team").put("device", "dave-phone").put("role", "owner"))));
+
+        assertEquals("team", ack.control().text("group_id"));
+        assertEquals("dave-phone", ack.control().text("device"));
+        assertEquals(List.of("alice-phone owner", "dave-phone admin"), f.store.groups().members("team").stream()
+                .map(member -> member.deviceId() + " " + member.role().label()).toList(), "owner is never granted");
+        assertTrue(f.store.channels().find(CHANNEL).orElseThrow().members().stream()
+                .anyMatch(member -> member.deviceId().equals("dave-phone")));
+    }
+
+    @Test
+    void groupInviteByAPlainMemberIsForbidden() throws Exception {
+        Member alice = new Member("alice-phone", "alice");
+        Member bob = new Member("bob-phone", "bob");
+        ObjectNode body = ControlJson.object().put("group_id", "team");
+        body.putArray("members").add("bob-phone");
+        alice.acked(groupCreate(alice, CHANNEL, body));
+        bob.acked(bob.join(CHANNEL));
+
+        long seq = bob.send(s -> Frame.control(FrameType.GROUP_INVITE, CHANNEL, s,
+                ControlJson.object().put("group_id", "team").put("device", "eve-phone")));
+
+        assertEquals("forbidden", bob.refusal(seq));
+        assertEquals(2, f.store.groups().members("team").size());
+    }
+
+    @Test
+    void groupEventsAreQueuedForOfflineMembers() throws Exception {
+        Member[] m = aliceAndBobInAChannel();
+        m[1].disconnect();
+
+        m[0].acked(m[0].send(s -> Frame.control(FrameType.GROUP_EVENT, CHANNEL, s,
+                ControlJson.object().put("event", "renamed"))));
+
+        assertEquals(List.of(FrameType.GROUP_EVENT), queuedFor("bob-phone").stream().map(Envelope::type).toList());
+    }
+
+    @Test
     void presenceReachesChannelPeersButNotOthers() throws Exception {
         Member[] m = aliceAndBobInAChannel();
         Member carol = new Member("carol-phone", "carol");

@@ -2,6 +2,7 @@ package io.commucat.ccp.server.connect;
 
 import io.commucat.ccp.crypto.cert.DeviceCertificateAuthority;
 import io.commucat.ccp.crypto.keys.DeviceCaKeyPair;
+import io.commucat.ccp.server.cluster.Router;
 import io.commucat.ccp.server.handshake.DeviceResolver;
 import io.commucat.ccp.server.handshake.HandshakeException;
 import io.commucat.ccp.server.handshake.HandshakePolicy;
@@ -9,11 +10,14 @@ import io.commucat.ccp.server.handshake.SessionTokens;
 import io.commucat.ccp.server.relay.Relay;
 import io.commucat.ccp.server.secrets.NoiseKeyCatalog;
 import io.commucat.ccp.server.secrets.SecretSealer;
+import io.commucat.ccp.server.storage.Bus;
 import io.commucat.ccp.server.storage.Channels;
 import io.commucat.ccp.server.storage.Directory;
+import io.commucat.ccp.server.storage.Groups;
 import io.commucat.ccp.server.storage.Inbox;
 import io.commucat.ccp.server.storage.Presence;
 import io.commucat.ccp.server.storage.Sessions;
+import io.commucat.ccp.server.storage.embedded.EmbeddedBus;
 import io.commucat.ccp.server.storage.embedded.EmbeddedPresence;
 import io.commucat.ccp.server.storage.jdbc.JdbcSettings;
 import io.commucat.ccp.server.storage.jdbc.JdbcStore;
@@ -46,6 +50,7 @@ final class ConnectFixture implements AutoCloseable {
     final Sessions sessions;
     final Presence presence;
     final Relay relay;
+    final EmbeddedBus bus = new EmbeddedBus();
     final NoiseKeyCatalog noiseKeys;
     final DeviceCaKeyPair caKey;
     final SessionRegistry registry = new SessionRegistry();
@@ -82,8 +87,10 @@ final class ConnectFixture implements AutoCloseable {
             }
         };
         relay = new Relay(storageThreads.wrap(Channels.class, store.channels()),
-                storageThreads.wrap(Inbox.class, store.inbox()), Duration.ofDays(1));
-        services = new ConnectServices(policy, noiseKeys, resolver, sessions, presence, relay, new SessionTokens(random),
+                storageThreads.wrap(Inbox.class, store.inbox()), storageThreads.wrap(Groups.class, store.groups()),
+                Duration.ofDays(1));
+        services = new ConnectServices(policy, noiseKeys, resolver, sessions, presence, relay,
+                new Router(presence, storageThreads.wrap(Bus.class, bus), NODE), new SessionTokens(random),
                 caKey.publicKey(), registry, listener, storagePool, Clock.systemUTC(), NODE);
     }
 

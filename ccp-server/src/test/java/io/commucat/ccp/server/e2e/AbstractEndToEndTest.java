@@ -1,5 +1,11 @@
 package io.commucat.ccp.server.e2e;
 
+import static io.commucat.ccp.server.e2e.ChannelFrames.answerTo;
+import static io.commucat.ccp.server.e2e.ChannelFrames.assertAcked;
+import static io.commucat.ccp.server.e2e.ChannelFrames.join;
+import static io.commucat.ccp.server.e2e.ChannelFrames.msg;
+import static io.commucat.ccp.server.e2e.ChannelFrames.nextOfType;
+import static io.commucat.ccp.server.e2e.ChannelFrames.send;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -569,49 +575,6 @@ abstract class AbstractEndToEndTest {
 
     private long newChannel() {
         return ThreadLocalRandom.current().nextLong(1, 1L << 32);
-    }
-
-    private static Frame answerTo(DeviceRun run, long sequence) throws Exception {
-        while (true) {
-            Frame frame = run.nextFrame();
-            if ((frame.type() == FrameType.ACK || frame.type() == FrameType.ERROR)
-                    && frame.control().json().path("ack").asLong(-1) == sequence) {
-                return frame;
-            }
-        }
-    }
-
-    private static Frame nextOfType(DeviceRun run, FrameType type) throws Exception {
-        while (true) {
-            Frame frame = run.nextFrame();
-            if (frame.type() == type) {
-                return frame;
-            }
-        }
-    }
-
-    private static long send(DeviceRun run, java.util.function.LongFunction<Frame> frame) throws Exception {
-        long sequence = run.connection.nextSequence();
-        run.connection.send(frame.apply(sequence)).get(DeviceRun.WAIT_SECONDS, TimeUnit.SECONDS);
-        return sequence;
-    }
-
-    private static void assertAcked(DeviceRun run, long sequence) throws Exception {
-        Frame answer = answerTo(run, sequence);
-        assertEquals(FrameType.ACK, answer.type(), answer.toString());
-    }
-
-    private static long join(DeviceRun run, long channel, String... members) throws Exception {
-        ObjectNode body = ControlJson.object();
-        var list = body.putArray("members");
-        for (String member : members) {
-            list.add(member);
-        }
-        return send(run, seq -> Frame.control(FrameType.JOIN, channel, seq, body));
-    }
-
-    private static long msg(DeviceRun run, long channel, String text) throws Exception {
-        return send(run, seq -> Frame.opaque(FrameType.MSG, channel, seq, text.getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test

@@ -34,6 +34,7 @@ public final class JdbcStore implements AutoCloseable {
     private final JdbcSecrets secrets;
     private final JdbcChannels channels;
     private final JdbcInbox inbox;
+    private final JdbcGroups groups;
 
     private JdbcStore(HikariDataSource dataSource, Clock clock) {
         this.dataSource = dataSource;
@@ -43,6 +44,7 @@ public final class JdbcStore implements AutoCloseable {
         this.secrets = new JdbcSecrets(jdbc, clock);
         this.channels = new JdbcChannels(jdbc);
         this.inbox = new JdbcInbox(jdbc);
+        this.groups = new JdbcGroups(jdbc);
     }
 
     /** Connects, migrates the schema to the newest version, and returns the open store. */
@@ -81,6 +83,10 @@ public final class JdbcStore implements AutoCloseable {
 
     public JdbcInbox inbox() {
         return inbox;
+    }
+
+    public JdbcGroups groups() {
+        return groups;
     }
 
     /**

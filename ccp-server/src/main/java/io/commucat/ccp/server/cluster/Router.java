@@ -1,0 +1,85 @@
+package io.commucat.ccp.server.cluster;
+
+import io.commucat.ccp.server.relay.Delivery;
+import io.commucat.ccp.server.storage.Bus;
+import io.commucat.ccp.server.storage.Presence;
+import io.commucat.ccp.server.storage.StorageException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends to other nodes what belongs there, by the device → node routes in presence. Blocking
+ * (Presence and Bus calls): storage executor only. Thread-safe.
+ */
+public final class Router {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Router.class);
+
+    private final Presence presence;
+    private final Bus bus;
+    private final String nodeId;
+
+    public Router(Presence presence, Bus bus, String nodeId) {
+        this.presence = Objects.requireNonNull(presence, "presence");
+        this.bus = Objects.requireNonNull(bus, "bus");
+        this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
+    }
+
+    /**
+     * Publishes each delivery whose recipient is routed to another node to that node.
+     *
+     * @return the deliveries for this node: routed here, or to no node (a durable one then
+     *     waits in the inbox, and trying the local registry costs nothing)
+     */
+    public List<Delivery> forward(List<Delivery> deliveries) {
+        if (deliveries.isEmpty()) {
+            return deliveries;
+        }
+        List<Delivery> local = new ArrayList<>(deliveries.size());
+        Map<String, Optional<String>> routes = new HashMap<>();
+        for (Delivery delivery : deliveries) {
+            Optional<String> route = routes.computeIfAbsent(delivery.recipient(), this::route);
+            if (route.isEmpty() || route.get().equals(nodeId)) {
+                local.add(delivery);
+            } else {
+                publish(route.get(), new ClusterMessage.Deliver(delivery));
+            }
+        }
+        return local;
+    }
+
+    /**
+     * A session of {@code deviceId} is being established here: the node that holds its previous
+     * session, when that is another one, is told to end it. Call before this node takes over the
+     * route.
+     */
+    public void announceSession(String deviceId) {
+        route(deviceId).filter(node -> !node.equals(nodeId))
+                .ifPresent(node -> publish(node, new ClusterMessage.Replace(deviceId)));
+    }
+
+    private Optional<String> route(String deviceId) {
+        try {
+            return presence.route(deviceId);
+        } catch (StorageException e) {
+            // Unknown route: treated as not connected elsewhere; durable frames stay in the inbox.
+            LOG.warn("route lookup for {} failed: {}", deviceId, e.kind());
+            return Optional.empty();
+        }
+    }
+
+    private void publish(String node, ClusterMessage message) {
+        try {
+            bus.publish(node, ClusterMessage.encode(message));
+        } catch (StorageException e) {
+            // At most once by design: a durable frame is in the inbox and arrives on reconnect.
+            LOG.warn("bus publish to {} failed: {}", node, e.kind());
+        }
+    }
+}

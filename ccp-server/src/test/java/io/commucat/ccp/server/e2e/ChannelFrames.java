@@ -1,0 +1,65 @@
+package io.commucat.ccp.server.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.commucat.ccp.proto.ControlJson;
+import io.commucat.ccp.proto.Frame;
+import io.commucat.ccp.proto.FrameType;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongFunction;
+
+/** Channel frames a test device sends, and the answers it waits for (ccp-1.md §4.2–4.4). */
+final class ChannelFrames {
+
+    private ChannelFrames() {
+    }
+
+    static Frame answerTo(DeviceRun run, long sequence) throws Exception {
+        while (true) {
+            Frame frame = run.nextFrame();
+            if ((frame.type() == FrameType.ACK || frame.type() == FrameType.ERROR)
+                    && frame.control().json().path("ack").asLong(-1) == sequence) {
+                return frame;
+            }
+        }
+    }
+
+    static Frame nextOfType(DeviceRun run, FrameType type) throws Exception {
+        while (true) {
+            Frame frame = run.nextFrame();
+            if (frame.type() == type) {
+                return frame;
+            }
+        }
+    }
+
+    static long send(DeviceRun run, LongFunction<Frame> frame) throws Exception {
+        long sequence = run.connection.nextSequence();
+        run.connection.send(frame.apply(sequence)).get(DeviceRun.WAIT_SECONDS, TimeUnit.SECONDS);
+        return sequence;
+    }
+
+    static void assertAcked(DeviceRun run, long sequence) throws Exception {
+        Frame answer = answerTo(run, sequence);
+        assertEquals(FrameType.ACK, answer.type(), answer.toString());
+    }
+
+    static long join(DeviceRun run, long channel, String... members) throws Exception {
+        ObjectNode body = ControlJson.object();
+        var list = body.putArray("members");
+        for (String member : members) {
+            list.add(member);
+        }
+        return send(run, seq -> Frame.control(FrameType.JOIN, channel, seq, body));
+    }
+
+    static long msg(DeviceRun run, long channel, String text) throws Exception {
+        return send(run, seq -> Frame.opaque(FrameType.MSG, channel, seq, text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    static String text(Frame frame) {
+        return new String(frame.opaque().toByteArray(), StandardCharsets.UTF_8);
+    }
+}
