@@ -32,7 +32,7 @@ public final class ClusterLink implements Consumer<byte[]> {
         if (message instanceof ClusterMessage.Deliver deliver) {
             registry.deliver(deliver.delivery());
         } else if (message instanceof ClusterMessage.Replace replace) {
-            registry.replaceFromAnotherNode(replace.deviceId());
+            registry.replaceFromAnotherNode(replace.deviceId(), replace.since());
         }
     }
 }

@@ -13,6 +13,8 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.DateTimeException;
+import java.time.Instant;
 
 /**
  * What one node tells another, and its bytes on the bus: a version byte, a kind byte, then the
@@ -27,8 +29,12 @@ public sealed interface ClusterMessage {
     record Deliver(Delivery delivery) implements ClusterMessage {
     }
 
-    /** The device now has a session on another node: the receiving node ends its own. */
-    record Replace(String deviceId) implements ClusterMessage {
+    /**
+     * The device has a session on another node, established at {@code since}: the receiving node
+     * ends its own session of the device if that one is older (a device that came back to the
+     * receiving node meanwhile keeps its newer session).
+     */
+    record Replace(String deviceId, Instant since) implements ClusterMessage {
     }
 
     /** A message that is not one of ours. */
@@ -53,8 +59,11 @@ public sealed interface ClusterMessage {
                 out.writeInt(payload.length);
                 out.write(payload);
             } else {
+                Replace r = (Replace) message;
                 out.writeByte(2);
-                out.writeUTF(((Replace) message).deviceId());
+                out.writeUTF(r.deviceId());
+                out.writeLong(r.since().getEpochSecond());
+                out.writeInt(r.since().getNano());
             }
         } catch (IOException e) {
             throw new UncheckedIOException("writing to memory", e);
@@ -71,14 +80,14 @@ public sealed interface ClusterMessage {
             int kind = in.readUnsignedByte();
             ClusterMessage message = switch (kind) {
                 case 1 -> deliver(in);
-                case 2 -> new Replace(in.readUTF());
+                case 2 -> new Replace(in.readUTF(), Instant.ofEpochSecond(in.readLong(), in.readInt()));
                 default -> throw new MalformedException("unknown cluster message kind " + kind, null);
             };
             if (in.available() > 0) {
                 throw new MalformedException("trailing bytes after a cluster message", null);
             }
             return message;
-        } catch (IOException | IllegalArgumentException e) {
+        } catch (IOException | IllegalArgumentException | DateTimeException e) {
             throw new MalformedException("cluster message does not decode: " + e.getMessage(), e);
         }
     }

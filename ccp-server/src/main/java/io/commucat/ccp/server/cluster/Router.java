@@ -4,6 +4,7 @@ import io.commucat.ccp.server.relay.Delivery;
 import io.commucat.ccp.server.storage.Bus;
 import io.commucat.ccp.server.storage.Presence;
 import io.commucat.ccp.server.storage.StorageException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -56,12 +57,12 @@ public final class Router {
 
     /**
      * A session of {@code deviceId} is being established here: the node that holds its previous
-     * session, when that is another one, is told to end it. Call before this node takes over the
-     * route.
+     * session, when that is another one, is told to end it if it is older than {@code since}.
+     * Call before this node takes over the route.
      */
-    public void announceSession(String deviceId) {
+    public void announceSession(String deviceId, Instant since) {
         route(deviceId).filter(node -> !node.equals(nodeId))
-                .ifPresent(node -> publish(node, new ClusterMessage.Replace(deviceId)));
+                .ifPresent(node -> publish(node, new ClusterMessage.Replace(deviceId, since)));
     }
 
     private Optional<String> route(String deviceId) {

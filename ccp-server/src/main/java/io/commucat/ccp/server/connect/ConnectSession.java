@@ -118,6 +118,8 @@ public final class ConnectSession {
     /** The token's public name ({@link SessionTokens#sessionId}); set once, before the session is registered. */
     private volatile String sessionId;
     private SecureFrameStream secure;
+    /** When the device's Auth completed the handshake; orders this session against one on another node. */
+    private Instant authenticatedAt;
     private ScheduledFuture<?> keepalive;
     private String presenceState = "online";
 
@@ -196,6 +198,13 @@ public final class ConnectSession {
             sendEncrypted(errorFrame(0, "session_replaced", "a newer session of this device connected", null));
         }
         close(SessionEnd.REPLACED);
+    }
+
+    /** Another node has a session of this device, established at {@code since} (called on this session's loop). */
+    void replacedIfOlderThan(Instant since) {
+        if (state == State.ESTABLISHED && authenticatedAt.isBefore(since)) {
+            replaced();
+        }
     }
 
     /** The server is shutting down: tell the device and end the stream. */
@@ -380,6 +389,7 @@ public final class ConnectSession {
         noise = null;
         state = State.ESTABLISHING;
         Instant now = services.clock().instant();
+        authenticatedAt = now;
         try {
             String initialState = presenceState;
             CompletableFuture.runAsync(() -> recordEstablished(now, initialState), services.storageExecutor())
@@ -395,7 +405,7 @@ public final class ConnectSession {
             services.sessions().create(new SessionRecord(SessionTokens.hash(token), hello.deviceId(),
                     resolution.user().id(), now, now.plus(services.policy().connectionKeepalive()), services.nodeId()));
             // Before this node takes the route: the node named there ends its older session.
-            services.router().announceSession(hello.deviceId());
+            services.router().announceSession(hello.deviceId(), now);
             publishPresence(now, state);
         } catch (StorageException e) {
             throw new CompletionException(e);

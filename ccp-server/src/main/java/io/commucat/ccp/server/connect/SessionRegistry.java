@@ -1,6 +1,7 @@
 package io.commucat.ccp.server.connect;
 
 import io.commucat.ccp.server.relay.Delivery;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,11 +44,14 @@ public final class SessionRegistry {
         }
     }
 
-    /** The device connected to another node: its session here, if any, ends as replaced. */
-    public void replaceFromAnotherNode(String deviceId) {
+    /**
+     * The device connected to another node at {@code since}: its session here ends as replaced,
+     * unless it was established after that.
+     */
+    public void replaceFromAnotherNode(String deviceId, Instant since) {
         ConnectSession target = byDevice.get(deviceId);
         if (target != null) {
-            target.onLoop(target::replaced);
+            target.onLoop(() -> target.replacedIfOlderThan(since));
         }
     }
 

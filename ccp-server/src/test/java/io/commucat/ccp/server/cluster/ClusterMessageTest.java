@@ -7,6 +7,7 @@ import io.commucat.ccp.proto.ControlJson;
 import io.commucat.ccp.proto.Frame;
 import io.commucat.ccp.proto.FrameType;
 import io.commucat.ccp.server.relay.Delivery;
+import java.time.Instant;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
@@ -35,12 +36,14 @@ class ClusterMessageTest {
 
     @Test
     void aReplaceRoundTrips() throws Exception {
-        assertEquals(new ClusterMessage.Replace("bob-phone"), roundTrip(new ClusterMessage.Replace("bob-phone")));
+        ClusterMessage replace = new ClusterMessage.Replace("bob-phone", Instant.parse("2026-11-24T12:00:00.123456789Z"));
+
+        assertEquals(replace, roundTrip(replace));
     }
 
     @Test
     void anotherVersionIsRefused() {
-        byte[] bytes = ClusterMessage.encode(new ClusterMessage.Replace("x"));
+        byte[] bytes = ClusterMessage.encode(new ClusterMessage.Replace("x", Instant.EPOCH));
         bytes[0] = 2;
 
         assertThrows(ClusterMessage.MalformedException.class, () -> ClusterMessage.decode(bytes));
@@ -63,7 +66,7 @@ class ClusterMessageTest {
 
     @Test
     void trailingBytesAreRefused() {
-        byte[] whole = ClusterMessage.encode(new ClusterMessage.Replace("x"));
+        byte[] whole = ClusterMessage.encode(new ClusterMessage.Replace("x", Instant.EPOCH));
         byte[] longer = Arrays.copyOf(whole, whole.length + 1);
 
         assertThrows(ClusterMessage.MalformedException.class, () -> ClusterMessage.decode(longer));
