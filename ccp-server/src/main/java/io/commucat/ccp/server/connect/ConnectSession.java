@@ -558,7 +558,10 @@ public final class ConnectSession {
         String userId = resolution.user().id();
         Instant now = services.clock().instant();
         try {
-            CompletableFuture.supplyAsync(() -> relay(deviceId, userId, batch, now), services.storageExecutor())
+            CompletableFuture.supplyAsync(() -> services.relay().process(deviceId, userId, batch, now),
+                            services.storageExecutor())
+                    .thenCompose(committed -> committed)
+                    .thenCompose(this::route)
                     .whenCompleteAsync((relayed, error) -> relayed(batch, relayed, error), loop);
         } catch (RejectedExecutionException e) {
             relayBusy = false;
@@ -566,12 +569,20 @@ public final class ConnectSession {
         }
     }
 
-    /** Off the loop: the batch's storage work, then what goes to other nodes goes there. */
-    private Relayed relay(String deviceId, String userId, List<Frame> batch, Instant now) {
-        List<Outcome> outcomes = services.relay().process(deviceId, userId, batch, now);
+    /**
+     * Once the batch committed: what goes to other nodes goes there, off the loop. When the
+     * storage executor is saturated, every delivery is tried here only; the others wait in the
+     * inbox, and the Acks still go out (the batch is durable).
+     */
+    private CompletableFuture<Relayed> route(List<Outcome> outcomes) {
         List<Delivery> deliveries = new ArrayList<>();
         outcomes.forEach(outcome -> deliveries.addAll(outcome.deliveries()));
-        return new Relayed(outcomes, services.router().forward(deliveries));
+        try {
+            return CompletableFuture.supplyAsync(() -> new Relayed(outcomes, services.router().forward(deliveries)),
+                    services.storageExecutor());
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.completedFuture(new Relayed(outcomes, deliveries));
+        }
     }
 
     /** A batch's outcomes, and the deliveries for sessions of this node. */

@@ -14,6 +14,7 @@ import io.commucat.ccp.server.connect.HandshakeListener;
 import io.commucat.ccp.server.cluster.ClusterLink;
 import io.commucat.ccp.server.cluster.Router;
 import io.commucat.ccp.server.connect.SessionRegistry;
+import io.commucat.ccp.server.relay.InboxWriter;
 import io.commucat.ccp.server.relay.Relay;
 import io.commucat.ccp.server.datadir.DataDirectory;
 import io.commucat.ccp.server.handshake.DeviceResolver;
@@ -54,9 +55,14 @@ public final class CcpNode implements RunningServer {
     static final Duration CERTIFICATE_VALIDITY = Duration.ofDays(30);
     /** How often a node checks Noise key rotation and purges expired sessions and envelopes. */
     static final Duration MAINTENANCE_PERIOD = Duration.ofMinutes(1);
+    /** Inbox group-commit threads: one gathers while the other commits. */
+    static final int INBOX_WRITERS = 2;
+    /** Rows waiting for the inbox writers before new frames are refused as unavailable. */
+    static final int INBOX_MAX_PENDING_ROWS = 65_536;
 
     private final StorageBackends storage;
     private final ThreadPoolExecutor storageExecutor;
+    private final InboxWriter inboxWriter;
     private final ScheduledExecutorService maintenance;
     private final CcpServer server;
     private final SessionRegistry registry;
@@ -65,13 +71,15 @@ public final class CcpNode implements RunningServer {
     private final String configDigest;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private CcpNode(StorageBackends storage, ThreadPoolExecutor storageExecutor, ScheduledExecutorService maintenance,
-            CcpServer server, SessionRegistry registry, Audit audit, ServerConfig config, String configDigest) {
+    private CcpNode(StorageBackends storage, ThreadPoolExecutor storageExecutor, InboxWriter inboxWriter,
+            ScheduledExecutorService maintenance, CcpServer server, SessionRegistry registry, Audit audit,
+            ServerConfig config, String configDigest) {
         this.audit = audit;
         this.config = config;
         this.configDigest = configDigest;
         this.storage = storage;
         this.storageExecutor = storageExecutor;
+        this.inboxWriter = inboxWriter;
         this.maintenance = maintenance;
         this.server = server;
         this.registry = registry;
@@ -92,6 +100,7 @@ public final class CcpNode implements RunningServer {
         }
         ThreadPoolExecutor storageExecutor = null;
         ScheduledExecutorService maintenance = null;
+        InboxWriter inboxWriter = null;
         try {
             SecretSealer sealer = new SecretSealer(config.crypto().secretsKey().map(s -> s.bytes()).orElse(null), random);
             NoiseKeyCatalog noiseKeys = NoiseKeyCatalog.open(storage.sql().secrets(), sealer,
@@ -108,11 +117,13 @@ public final class CcpNode implements RunningServer {
             storageExecutor = StorageExecutor.create(2 * JdbcSettings.DEFAULT_POOL_SIZE, 10_000);
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             SessionRegistry registry = new SessionRegistry();
+            inboxWriter = new InboxWriter(storage.sql().inbox(), INBOX_WRITERS, INBOX_MAX_PENDING_ROWS);
+            Gauge.builder("ccp.inbox.pending.rows", inboxWriter, InboxWriter::pendingRows).register(metrics);
             Gauge.builder("ccp.sessions.established", registry, SessionRegistry::size).register(metrics);
             ConnectServices services = new ConnectServices(policy, noiseKeys,
                     new DeviceResolver(storage.sql().directory(), new DeviceCertificateAuthority(caKey), policy, random),
                     storage.sql().sessions(), storage.presence(),
-                    new Relay(storage.sql().channels(), storage.sql().inbox(), storage.sql().groups(),
+                    new Relay(storage.sql().channels(), storage.sql().inbox(), inboxWriter, storage.sql().groups(),
                             config.limits().relayTtl()),
                     new Router(storage.presence(), storage.bus(), config.server().nodeId()),
                     new SessionTokens(random), caKey.publicKey(), registry,
@@ -146,13 +157,17 @@ public final class CcpNode implements RunningServer {
                     storage.presenceName());
             String digest = SettingsReport.digest(config, data);
             audit.serverStarted(version(), config.server().nodeId(), digest);
-            return new CcpNode(storage, storageExecutor, maintenance, server, registry, audit, config, digest);
+            return new CcpNode(storage, storageExecutor, inboxWriter, maintenance, server, registry, audit, config,
+                    digest);
         } catch (Exception | Error e) {
             if (maintenance != null) {
                 maintenance.shutdownNow();
             }
             if (storageExecutor != null) {
                 storageExecutor.shutdownNow();
+            }
+            if (inboxWriter != null) {
+                inboxWriter.close();
             }
             storage.close();
             closeQuietly(audit);
@@ -219,6 +234,7 @@ public final class CcpNode implements RunningServer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        inboxWriter.close();
         audit.serverStopped(version(), config.server().nodeId(), configDigest);
         closeQuietly(audit);
         storage.close();

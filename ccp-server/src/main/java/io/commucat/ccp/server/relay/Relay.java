@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,19 +52,25 @@ public final class Relay {
 
     private final Channels channels;
     private final Inbox inbox;
+    private final InboxWriter writer;
     private final Groups groups;
     private final Duration relayTtl;
     private final SecureRandom random = new SecureRandom();
 
-    public Relay(Channels channels, Inbox inbox, Groups groups, Duration relayTtl) {
+    /** @param writer group commit for {@code inbox}: how durable frames are queued */
+    public Relay(Channels channels, Inbox inbox, InboxWriter writer, Groups groups, Duration relayTtl) {
         this.channels = Objects.requireNonNull(channels, "channels");
         this.inbox = Objects.requireNonNull(inbox, "inbox");
+        this.writer = Objects.requireNonNull(writer, "writer");
         this.groups = Objects.requireNonNull(groups, "groups");
         this.relayTtl = Objects.requireNonNull(relayTtl, "relayTtl");
     }
 
-    /** One result per frame, in the order given. */
-    public List<Outcome> process(String deviceId, String userId, List<Frame> frames, Instant now) {
+    /**
+     * One result per frame, in the order given. Membership work is done before this returns (it
+     * blocks); the future completes when the batch's envelopes committed, on the writer's thread.
+     */
+    public CompletableFuture<List<Outcome>> process(String deviceId, String userId, List<Frame> frames, Instant now) {
         List<Draft> drafts = new ArrayList<>(frames.size());
         Map<Long, List<String>> recipients = new HashMap<>();
         for (Frame frame : frames) {
@@ -75,8 +82,16 @@ public final class Relay {
                 drafts.add(new Draft(frame, null, List.of(), unavailable(e)));
             }
         }
-        List<Envelope> queued = queue(deviceId, drafts, now);
-        return outcomes(drafts, queued);
+        return writer.enqueue(envelopes(deviceId, drafts, now)).handle((queued, error) -> {
+            if (error == null) {
+                return outcomes(drafts, queued);
+            }
+            // Nothing of the batch's durable frames was committed: all are refused, none Acked.
+            RelayException refusal = new RelayException(Kind.UNAVAILABLE, "storage unavailable, retry later");
+            drafts.replaceAll(d -> d.refusal() == null && durable(d.frame())
+                    ? new Draft(d.frame(), null, List.of(), refusal) : d);
+            return outcomes(drafts, List.of());
+        });
     }
 
     /** The devices a frame of {@code deviceId} on its channel reaches, looked up once per batch. */
@@ -296,8 +311,8 @@ public final class Relay {
         return ack;
     }
 
-    /** Queues the durable frames' envelopes in one transaction; on failure they are all refused. */
-    private List<Envelope> queue(String deviceId, List<Draft> drafts, Instant now) {
+    /** The envelopes of the batch's durable frames, one per recipient, in frame order. */
+    private List<Envelope> envelopes(String deviceId, List<Draft> drafts, Instant now) {
         List<Envelope> envelopes = new ArrayList<>();
         for (Draft draft : drafts) {
             if (draft.refusal() == null && durable(draft.frame())) {
@@ -308,14 +323,7 @@ public final class Relay {
                 }
             }
         }
-        try {
-            return inbox.enqueue(envelopes);
-        } catch (StorageException e) {
-            RelayException refusal = unavailable(e);
-            drafts.replaceAll(d -> d.refusal() == null && durable(d.frame())
-                    ? new Draft(d.frame(), null, List.of(), refusal) : d);
-            return List.of();
-        }
+        return envelopes;
     }
 
     /** Msg, KeyUpdate and Group* frames are queued (§4.4); the rest is never. */

@@ -7,6 +7,7 @@ import io.commucat.ccp.server.handshake.DeviceResolver;
 import io.commucat.ccp.server.handshake.HandshakeException;
 import io.commucat.ccp.server.handshake.HandshakePolicy;
 import io.commucat.ccp.server.handshake.SessionTokens;
+import io.commucat.ccp.server.relay.InboxWriter;
 import io.commucat.ccp.server.relay.Relay;
 import io.commucat.ccp.server.secrets.NoiseKeyCatalog;
 import io.commucat.ccp.server.secrets.SecretSealer;
@@ -50,6 +51,7 @@ final class ConnectFixture implements AutoCloseable {
     final Sessions sessions;
     final Presence presence;
     final Relay relay;
+    final InboxWriter inboxWriter;
     final EmbeddedBus bus = new EmbeddedBus();
     final NoiseKeyCatalog noiseKeys;
     final DeviceCaKeyPair caKey;
@@ -86,9 +88,10 @@ final class ConnectFixture implements AutoCloseable {
                 established.add(report);
             }
         };
-        relay = new Relay(storageThreads.wrap(Channels.class, store.channels()),
-                storageThreads.wrap(Inbox.class, store.inbox()), storageThreads.wrap(Groups.class, store.groups()),
-                Duration.ofDays(1));
+        Inbox inbox = storageThreads.wrap(Inbox.class, store.inbox());
+        inboxWriter = new InboxWriter(inbox, 1, 10_000);
+        relay = new Relay(storageThreads.wrap(Channels.class, store.channels()), inbox, inboxWriter,
+                storageThreads.wrap(Groups.class, store.groups()), Duration.ofDays(1));
         services = new ConnectServices(policy, noiseKeys, resolver, sessions, presence, relay,
                 new Router(presence, storageThreads.wrap(Bus.class, bus), NODE), new SessionTokens(random),
                 caKey.publicKey(), registry, listener, storagePool, Clock.systemUTC(), NODE);
@@ -128,6 +131,7 @@ final class ConnectFixture implements AutoCloseable {
         loop.shutdownNow();
         storagePool.shutdown();
         storagePool.awaitTermination(5, TimeUnit.SECONDS);
+        inboxWriter.close();
         store.close();
     }
 

@@ -1,0 +1,162 @@
+package io.commucat.ccp.server.relay;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.commucat.ccp.proto.FrameType;
+import io.commucat.ccp.server.storage.Envelope;
+import io.commucat.ccp.server.storage.Inbox;
+import io.commucat.ccp.server.storage.StorageException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** Group commit of inbox envelopes: many requests, one transaction, each told only of its own rows. */
+class InboxWriterTest {
+
+    static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
+
+    /** An inbox that records each transaction, can hold the first one, and fails on demand. */
+    static final class RecordingInbox implements Inbox {
+        final List<Integer> transactions = new CopyOnWriteArrayList<>();
+        final AtomicLong ids = new AtomicLong();
+        final CountDownLatch release = new CountDownLatch(1);
+        final CountDownLatch entered = new CountDownLatch(1);
+        volatile boolean holdFirst;
+        volatile boolean fail;
+
+        @Override
+        public List<Envelope> enqueue(List<Envelope> envelopes) throws StorageException {
+            if (holdFirst && transactions.isEmpty()) {
+                entered.countDown();
+                try {
+                    release.await(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            transactions.add(envelopes.size());
+            if (fail) {
+                throw new StorageException(StorageException.Kind.UNAVAILABLE, "database down");
+            }
+            List<Envelope> queued = new ArrayList<>();
+            envelopes.forEach(e -> queued.add(e.withId(ids.incrementAndGet())));
+            return queued;
+        }
+
+        @Override
+        public List<Envelope> pending(String recipient, long afterId, Instant now, int limit) {
+            return List.of();
+        }
+
+        @Override
+        public int acknowledge(String recipient, Collection<Long> ids) {
+            return 0;
+        }
+
+        @Override
+        public int purgeExpired(Instant now) {
+            return 0;
+        }
+    }
+
+    static List<Envelope> envelopes(String recipient, int count) {
+        List<Envelope> list = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            list.add(new Envelope(0, recipient, 1, FrameType.MSG, new byte[] {(byte) i}, "sender", T0,
+                    T0.plusSeconds(60)));
+        }
+        return list;
+    }
+
+    @Test
+    void aRequestCompletesWithItsEnvelopesAndTheirIds() throws Exception {
+        RecordingInbox inbox = new RecordingInbox();
+        try (InboxWriter writer = new InboxWriter(inbox, 1, 100)) {
+            List<Envelope> queued = writer.enqueue(envelopes("bob", 3)).get(5, TimeUnit.SECONDS);
+
+            assertEquals(List.of(1L, 2L, 3L), queued.stream().map(Envelope::id).toList());
+            assertEquals("bob", queued.get(0).recipient());
+        }
+    }
+
+    @Test
+    void requestsThatArriveDuringACommitShareTheNextTransaction() throws Exception {
+        RecordingInbox inbox = new RecordingInbox();
+        inbox.holdFirst = true;
+        try (InboxWriter writer = new InboxWriter(inbox, 1, 1_000)) {
+            CompletableFuture<List<Envelope>> first = writer.enqueue(envelopes("a", 1));
+            assertTrue(inbox.entered.await(5, TimeUnit.SECONDS), "the first transaction started");
+            List<CompletableFuture<List<Envelope>>> later = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                later.add(writer.enqueue(envelopes("r" + i, 2)));
+            }
+            inbox.release.countDown();
+
+            first.get(5, TimeUnit.SECONDS);
+            for (int i = 0; i < 10; i++) {
+                List<Envelope> mine = later.get(i).get(5, TimeUnit.SECONDS);
+                assertEquals(List.of("r" + i, "r" + i), mine.stream().map(Envelope::recipient).toList());
+            }
+            assertEquals(List.of(1, 20), inbox.transactions, "one transaction for the ten that waited");
+        }
+    }
+
+    @Test
+    void aFailedTransactionFailsEveryRequestInIt() throws Exception {
+        RecordingInbox inbox = new RecordingInbox();
+        inbox.fail = true;
+        try (InboxWriter writer = new InboxWriter(inbox, 1, 100)) {
+            ExecutionException e = assertThrows(ExecutionException.class,
+                    () -> writer.enqueue(envelopes("bob", 1)).get(5, TimeUnit.SECONDS));
+
+            assertTrue(e.getCause() instanceof StorageException, e.toString());
+            assertEquals(0, writer.pendingRows());
+        }
+    }
+
+    @Test
+    void aSaturatedWriterRefusesAtOnce() throws Exception {
+        RecordingInbox inbox = new RecordingInbox();
+        inbox.holdFirst = true;
+        try (InboxWriter writer = new InboxWriter(inbox, 1, 4)) {
+            CompletableFuture<List<Envelope>> held = writer.enqueue(envelopes("a", 3));
+
+            CompletableFuture<List<Envelope>> refused = writer.enqueue(envelopes("b", 2));
+
+            ExecutionException e = assertThrows(ExecutionException.class, () -> refused.get(1, TimeUnit.SECONDS));
+            assertEquals(StorageException.Kind.UNAVAILABLE, ((StorageException) e.getCause()).kind());
+            inbox.release.countDown();
+            assertEquals(3, held.get(5, TimeUnit.SECONDS).size());
+        }
+    }
+
+    @Test
+    void closingCommitsWhatIsQueuedAndRefusesWhatComesAfter() throws Exception {
+        RecordingInbox inbox = new RecordingInbox();
+        InboxWriter writer = new InboxWriter(inbox, 2, 100);
+        CompletableFuture<List<Envelope>> before = writer.enqueue(envelopes("a", 1));
+
+        writer.close();
+
+        assertEquals(1, before.get(5, TimeUnit.SECONDS).size());
+        assertThrows(ExecutionException.class, () -> writer.enqueue(envelopes("b", 1)).get(1, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void nothingToQueueCompletesAtOnce() throws Exception {
+        try (InboxWriter writer = new InboxWriter(new RecordingInbox(), 1, 1)) {
+            assertEquals(List.of(), writer.enqueue(List.of()).get(1, TimeUnit.SECONDS));
+        }
+    }
+
+}
