@@ -8,20 +8,16 @@ import io.commucat.ccp.proto.ControlPayload;
 import io.commucat.ccp.proto.Frame;
 import io.commucat.ccp.proto.FrameType;
 import io.commucat.ccp.server.relay.RelayException.Kind;
-import io.commucat.ccp.server.storage.Channel;
 import io.commucat.ccp.server.storage.Channels;
 import io.commucat.ccp.server.storage.Envelope;
 import io.commucat.ccp.server.storage.GroupMember;
-import io.commucat.ccp.server.storage.GroupRole;
 import io.commucat.ccp.server.storage.Groups;
 import io.commucat.ccp.server.storage.Inbox;
 import io.commucat.ccp.server.storage.StorageException;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -43,26 +39,21 @@ public final class Relay {
 
     private static final Logger LOG = LoggerFactory.getLogger(Relay.class);
 
-    /** At most this many devices in one Join's {@code members}. */
-    public static final int MAX_LISTED_MEMBERS = 1024;
-    /** Device ids are at most this long (the directory's column width). */
-    static final int MAX_DEVICE_ID_LENGTH = 255;
     /** Ack properties that call frames echo from their payload, as the original does. */
     private static final List<String> CALL_ACK_FIELDS = List.of("call_id", "accept", "reason", "direction", "update");
 
     private final Channels channels;
     private final Inbox inbox;
     private final InboxWriter writer;
-    private final Groups groups;
+    private final Membership membership;
     private final Duration relayTtl;
-    private final SecureRandom random = new SecureRandom();
 
     /** @param writer group commit for {@code inbox}: how durable frames are queued */
     public Relay(Channels channels, Inbox inbox, InboxWriter writer, Groups groups, Duration relayTtl) {
         this.channels = Objects.requireNonNull(channels, "channels");
         this.inbox = Objects.requireNonNull(inbox, "inbox");
         this.writer = Objects.requireNonNull(writer, "writer");
-        this.groups = Objects.requireNonNull(groups, "groups");
+        this.membership = new Membership(channels, groups);
         this.relayTtl = Objects.requireNonNull(relayTtl, "relayTtl");
     }
 
@@ -79,7 +70,8 @@ public final class Relay {
             } catch (RelayException e) {
                 drafts.add(new Draft(frame, null, List.of(), e));
             } catch (StorageException e) {
-                drafts.add(new Draft(frame, null, List.of(), unavailable(e)));
+                LOG.warn("relay storage failed for {}: {}", deviceId, e.getMessage());
+                drafts.add(new Draft(frame, null, List.of(), unavailable()));
             }
         }
         return writer.enqueue(envelopes(deviceId, drafts, now)).handle((queued, error) -> {
@@ -87,7 +79,8 @@ public final class Relay {
                 return outcomes(drafts, queued);
             }
             // Nothing of the batch's durable frames was committed: all are refused, none Acked.
-            RelayException refusal = new RelayException(Kind.UNAVAILABLE, "storage unavailable, retry later");
+            LOG.warn("inbox write failed for {}: {}", deviceId, error.getMessage());
+            RelayException refusal = unavailable();
             drafts.replaceAll(d -> d.refusal() == null && durable(d.frame())
                     ? new Draft(d.frame(), null, List.of(), refusal) : d);
             return outcomes(drafts, List.of());
@@ -103,7 +96,7 @@ public final class Relay {
                 recipients.remove(channel);
                 ObjectNode ack = ack(frame);
                 if (frame.type() == FrameType.JOIN) {
-                    join(deviceId, userId, frame, now).ifPresent(group -> ack.put("group_id", group));
+                    membership.join(deviceId, userId, frame, now).ifPresent(group -> ack.put("group_id", group));
                 } else if (!channels.leave(channel, deviceId)) {
                     throw notOpenOrUnknown(channel);
                 }
@@ -113,9 +106,9 @@ public final class Relay {
                 recipients.remove(channel);
                 ObjectNode ack = ack(frame);
                 if (frame.type() == FrameType.GROUP_CREATE) {
-                    ack.put("group_id", createGroup(deviceId, userId, frame, now));
+                    ack.put("group_id", membership.createGroup(deviceId, userId, frame, now));
                 } else {
-                    GroupMember invited = invite(deviceId, userId, frame, now);
+                    GroupMember invited = membership.invite(deviceId, userId, frame, now);
                     ack.put("group_id", invited.groupId());
                     ack.put("device", invited.deviceId());
                 }
@@ -134,165 +127,6 @@ public final class Relay {
             cache.put(channel, targets);
         }
         return targets;
-    }
-
-    /** Join; with {@code group_id} the members come from the stored group. Returns that group id. */
-    private Optional<String> join(String deviceId, String userId, Frame frame, Instant now)
-            throws RelayException, StorageException {
-        ObjectNode body = frame.control().json();
-        Optional<String> groupId = optionalId(body, "group_id");
-        boolean relay = flag(body, "relay", false);
-        Set<String> listed;
-        if (groupId.isPresent()) {
-            listed = new LinkedHashSet<>();
-            for (GroupMember member : groupMembers(groupId.get(), deviceId)) {
-                listed.add(member.deviceId());
-            }
-        } else {
-            listed = members(body.get("members"));
-        }
-        Channels.JoinOutcome outcome = channels.join(frame.channelId(), deviceId, userId, listed, relay,
-                groupId.orElse(null), now);
-        if (outcome == Channels.JoinOutcome.NOT_MEMBER) {
-            throw notOpen(frame.channelId());
-        }
-        return groupId;
-    }
-
-    /** GroupCreate: the group (sender as owner) and channel N listing its members. Returns the group id. */
-    private String createGroup(String deviceId, String userId, Frame frame, Instant now)
-            throws RelayException, StorageException {
-        ObjectNode body = frame.control().json();
-        String groupId = optionalId(body, "group_id").orElseGet(this::newGroupId);
-        boolean relay = flag(body, "relay", true);
-        Set<String> listed = members(body.get("members"));
-        JsonNode roles = body.get("roles");
-        if (roles != null && !roles.isNull() && !roles.isObject()) {
-            throw new RelayException(Kind.BAD_REQUEST, "roles must be an object of device id to role");
-        }
-        requireListedOrAbsent(frame.channelId(), deviceId);
-        List<GroupMember> members = new ArrayList<>();
-        members.add(new GroupMember(groupId, deviceId, GroupRole.OWNER, now));
-        for (String member : listed) {
-            if (!member.equals(deviceId)) {
-                members.add(new GroupMember(groupId, member, invitedRole(roles == null ? null : roles.get(member)), now));
-            }
-        }
-        try {
-            groups.create(groupId, deviceId, now, members);
-        } catch (StorageException e) {
-            if (e.kind() == StorageException.Kind.CONFLICT) {
-                throw new RelayException(Kind.GROUP_EXISTS, "group " + groupId + " exists");
-            }
-            throw e;
-        }
-        if (channels.join(frame.channelId(), deviceId, userId, listed, relay, groupId, now)
-                == Channels.JoinOutcome.NOT_MEMBER) {
-            throw notOpen(frame.channelId());
-        }
-        return groupId;
-    }
-
-    /** GroupInvite: an owner or admin adds a device to the group and lists it in channel N. */
-    private GroupMember invite(String deviceId, String userId, Frame frame, Instant now)
-            throws RelayException, StorageException {
-        ObjectNode body = frame.control().json();
-        String groupId = optionalId(body, "group_id")
-                .orElseThrow(() -> new RelayException(Kind.BAD_REQUEST, "group_id is required"));
-        String invitee = optionalId(body, "device")
-                .orElseThrow(() -> new RelayException(Kind.BAD_REQUEST, "device is required"));
-        GroupMember inviter = groupMembers(groupId, deviceId).stream().filter(m -> m.deviceId().equals(deviceId))
-                .findFirst().orElseThrow();
-        if (!inviter.role().mayInvite()) {
-            throw new RelayException(Kind.FORBIDDEN, "only the group's owner and admins may invite");
-        }
-        requireListedOrAbsent(frame.channelId(), deviceId);
-        GroupMember invited = new GroupMember(groupId, invitee, invitedRole(body.get("role")), now);
-        groups.addMember(invited);
-        boolean relay = channels.find(frame.channelId()).map(Channel::relay).orElse(true);
-        if (channels.join(frame.channelId(), deviceId, userId, Set.of(invitee), relay, groupId, now)
-                == Channels.JoinOutcome.NOT_MEMBER) {
-            throw notOpen(frame.channelId());
-        }
-        return invited;
-    }
-
-    /** The group's members; the sender must be one of them. */
-    private List<GroupMember> groupMembers(String groupId, String deviceId) throws RelayException, StorageException {
-        List<GroupMember> members = groups.members(groupId);
-        if (members.isEmpty()) {
-            throw new RelayException(Kind.UNKNOWN_GROUP, "no group " + groupId);
-        }
-        if (members.stream().noneMatch(m -> m.deviceId().equals(deviceId))) {
-            throw new RelayException(Kind.NOT_MEMBER, "not a member of group " + groupId);
-        }
-        return members;
-    }
-
-    /** Checked before a group changes, so a refused frame changes nothing. */
-    private void requireListedOrAbsent(long channel, String deviceId) throws RelayException, StorageException {
-        Optional<Channel> existing = channels.find(channel);
-        if (existing.isPresent() && existing.get().members().stream().noneMatch(m -> m.deviceId().equals(deviceId))) {
-            throw notOpen(channel);
-        }
-    }
-
-    /** The role a GroupInvite or GroupCreate asks for: never owner (at most admin), member by default. */
-    private static GroupRole invitedRole(JsonNode requested) {
-        GroupRole role = requested != null && requested.isTextual()
-                ? GroupRole.fromLabel(requested.textValue()).orElse(GroupRole.MEMBER) : GroupRole.MEMBER;
-        return role == GroupRole.OWNER ? GroupRole.ADMIN : role;
-    }
-
-    private String newGroupId() {
-        byte[] id = new byte[16];
-        random.nextBytes(id);
-        return "g" + java.util.HexFormat.of().formatHex(id);
-    }
-
-    private static Optional<String> optionalId(ObjectNode body, String field) throws RelayException {
-        JsonNode value = body.get(field);
-        if (value == null || value.isNull()) {
-            return Optional.empty();
-        }
-        if (!value.isTextual() || value.textValue().isEmpty() || value.textValue().length() > MAX_DEVICE_ID_LENGTH) {
-            throw new RelayException(Kind.BAD_REQUEST, field + " must be a string of 1 to " + MAX_DEVICE_ID_LENGTH
-                    + " characters");
-        }
-        return Optional.of(value.textValue());
-    }
-
-    private static boolean flag(ObjectNode body, String field, boolean absent) throws RelayException {
-        JsonNode value = body.get(field);
-        if (value == null || value.isNull()) {
-            return absent;
-        }
-        if (!value.isBoolean()) {
-            throw new RelayException(Kind.BAD_REQUEST, field + " must be a boolean");
-        }
-        return value.booleanValue();
-    }
-
-    private static Set<String> members(JsonNode members) throws RelayException {
-        Set<String> listed = new LinkedHashSet<>();
-        if (members == null || members.isNull()) {
-            return listed;
-        }
-        if (!members.isArray()) {
-            throw new RelayException(Kind.BAD_REQUEST, "members must be an array of device ids");
-        }
-        if (members.size() > MAX_LISTED_MEMBERS) {
-            throw new RelayException(Kind.BAD_REQUEST, "at most " + MAX_LISTED_MEMBERS + " members per Join");
-        }
-        for (JsonNode member : members) {
-            if (!member.isTextual() || member.textValue().isEmpty()
-                    || member.textValue().length() > MAX_DEVICE_ID_LENGTH) {
-                throw new RelayException(Kind.BAD_REQUEST, "members must be device ids of 1 to "
-                        + MAX_DEVICE_ID_LENGTH + " characters");
-            }
-            listed.add(member.textValue());
-        }
-        return listed;
     }
 
     /** The Ack of §4.2: the frame's sequence, plus the call details call frames carry. */
@@ -353,18 +187,14 @@ public final class Relay {
 
     private RelayException notOpenOrUnknown(long channel) {
         try {
-            return channels.find(channel).isPresent() ? notOpen(channel)
+            return channels.find(channel).isPresent() ? Membership.notOpen(channel)
                     : new RelayException(Kind.UNKNOWN_CHANNEL, "channel " + channel + " is not open");
         } catch (StorageException e) {
-            return unavailable(e);
+            return unavailable();
         }
     }
 
-    private static RelayException notOpen(long channel) {
-        return new RelayException(Kind.NOT_MEMBER, "not a member of channel " + channel);
-    }
-
-    private static RelayException unavailable(StorageException e) {
+    private static RelayException unavailable() {
         return new RelayException(Kind.UNAVAILABLE, "storage unavailable, retry later");
     }
 
@@ -379,8 +209,8 @@ public final class Relay {
 
     /**
      * The device's queued envelopes after {@code afterId} as deliveries, oldest first, at most
-     * {@code limit}. An
-     * envelope whose stored payload no longer parses is skipped (it expires with {@code relay_ttl}).
+     * {@code limit}. An envelope whose stored payload no longer parses is skipped (it expires
+     * with {@code relay_ttl}).
      */
     public List<Delivery> pending(String deviceId, long afterId, Instant now, int limit) throws StorageException {
         List<Delivery> deliveries = new ArrayList<>();

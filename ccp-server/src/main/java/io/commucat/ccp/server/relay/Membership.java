@@ -1,0 +1,206 @@
+package io.commucat.ccp.server.relay;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.commucat.ccp.proto.Frame;
+import io.commucat.ccp.server.relay.RelayException.Kind;
+import io.commucat.ccp.server.storage.Channel;
+import io.commucat.ccp.server.storage.Channels;
+import io.commucat.ccp.server.storage.GroupMember;
+import io.commucat.ccp.server.storage.GroupRole;
+import io.commucat.ccp.server.storage.Groups;
+import io.commucat.ccp.server.storage.StorageException;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The frames that change who is in a channel or group: Join (with or without {@code group_id}),
+ * GroupCreate and GroupInvite (ccp-1.md §4.2, §4.4), with their payloads checked field by field.
+ * Blocking (storage ports); thread-safe.
+ */
+final class Membership {
+
+    /** At most this many devices in one Join's or GroupCreate's {@code members}. */
+    static final int MAX_LISTED_MEMBERS = 1024;
+    /** Device and group ids are at most this long (the tables' column width). */
+    static final int MAX_ID_LENGTH = 255;
+
+    private final Channels channels;
+    private final Groups groups;
+    private final SecureRandom random = new SecureRandom();
+
+    Membership(Channels channels, Groups groups) {
+        this.channels = Objects.requireNonNull(channels, "channels");
+        this.groups = Objects.requireNonNull(groups, "groups");
+    }
+
+    /** Join; with {@code group_id} the members come from the stored group. Returns that group id. */
+    Optional<String> join(String deviceId, String userId, Frame frame, Instant now)
+            throws RelayException, StorageException {
+        ObjectNode body = frame.control().json();
+        Optional<String> groupId = optionalId(body, "group_id");
+        boolean relay = flag(body, "relay", false);
+        Set<String> listed;
+        if (groupId.isPresent()) {
+            listed = new LinkedHashSet<>();
+            for (GroupMember member : groupMembers(groupId.get(), deviceId)) {
+                listed.add(member.deviceId());
+            }
+        } else {
+            listed = members(body.get("members"));
+        }
+        Channels.JoinOutcome outcome = channels.join(frame.channelId(), deviceId, userId, listed, relay,
+                groupId.orElse(null), now);
+        if (outcome == Channels.JoinOutcome.NOT_MEMBER) {
+            throw notOpen(frame.channelId());
+        }
+        return groupId;
+    }
+
+    /** GroupCreate: the group (sender as owner) and channel N listing its members. Returns the group id. */
+    String createGroup(String deviceId, String userId, Frame frame, Instant now)
+            throws RelayException, StorageException {
+        ObjectNode body = frame.control().json();
+        String groupId = optionalId(body, "group_id").orElseGet(this::newGroupId);
+        boolean relay = flag(body, "relay", true);
+        Set<String> listed = members(body.get("members"));
+        JsonNode roles = body.get("roles");
+        if (roles != null && !roles.isNull() && !roles.isObject()) {
+            throw new RelayException(Kind.BAD_REQUEST, "roles must be an object of device id to role");
+        }
+        requireListedOrAbsent(frame.channelId(), deviceId);
+        List<GroupMember> members = new ArrayList<>();
+        members.add(new GroupMember(groupId, deviceId, GroupRole.OWNER, now));
+        for (String member : listed) {
+            if (!member.equals(deviceId)) {
+                members.add(new GroupMember(groupId, member, invitedRole(roles == null ? null : roles.get(member)), now));
+            }
+        }
+        try {
+            groups.create(groupId, deviceId, now, members);
+        } catch (StorageException e) {
+            if (e.kind() == StorageException.Kind.CONFLICT) {
+                throw new RelayException(Kind.GROUP_EXISTS, "group " + groupId + " exists");
+            }
+            throw e;
+        }
+        if (channels.join(frame.channelId(), deviceId, userId, listed, relay, groupId, now)
+                == Channels.JoinOutcome.NOT_MEMBER) {
+            throw notOpen(frame.channelId());
+        }
+        return groupId;
+    }
+
+    /** GroupInvite: an owner or admin adds a device to the group and lists it in channel N. */
+    GroupMember invite(String deviceId, String userId, Frame frame, Instant now)
+            throws RelayException, StorageException {
+        ObjectNode body = frame.control().json();
+        String groupId = optionalId(body, "group_id")
+                .orElseThrow(() -> new RelayException(Kind.BAD_REQUEST, "group_id is required"));
+        String invitee = optionalId(body, "device")
+                .orElseThrow(() -> new RelayException(Kind.BAD_REQUEST, "device is required"));
+        GroupMember inviter = groupMembers(groupId, deviceId).stream().filter(m -> m.deviceId().equals(deviceId))
+                .findFirst().orElseThrow();
+        if (!inviter.role().mayInvite()) {
+            throw new RelayException(Kind.FORBIDDEN, "only the group's owner and admins may invite");
+        }
+        requireListedOrAbsent(frame.channelId(), deviceId);
+        GroupMember invited = new GroupMember(groupId, invitee, invitedRole(body.get("role")), now);
+        groups.addMember(invited);
+        boolean relay = channels.find(frame.channelId()).map(Channel::relay).orElse(true);
+        if (channels.join(frame.channelId(), deviceId, userId, Set.of(invitee), relay, groupId, now)
+                == Channels.JoinOutcome.NOT_MEMBER) {
+            throw notOpen(frame.channelId());
+        }
+        return invited;
+    }
+
+    /** The group's members; the sender must be one of them. */
+    private List<GroupMember> groupMembers(String groupId, String deviceId) throws RelayException, StorageException {
+        List<GroupMember> members = groups.members(groupId);
+        if (members.isEmpty()) {
+            throw new RelayException(Kind.UNKNOWN_GROUP, "no group " + groupId);
+        }
+        if (members.stream().noneMatch(m -> m.deviceId().equals(deviceId))) {
+            throw new RelayException(Kind.NOT_MEMBER, "not a member of group " + groupId);
+        }
+        return members;
+    }
+
+    /** Checked before a group changes, so a refused frame changes nothing. */
+    private void requireListedOrAbsent(long channel, String deviceId) throws RelayException, StorageException {
+        Optional<Channel> existing = channels.find(channel);
+        if (existing.isPresent() && existing.get().members().stream().noneMatch(m -> m.deviceId().equals(deviceId))) {
+            throw notOpen(channel);
+        }
+    }
+
+    /** The role a GroupInvite or GroupCreate asks for: never owner (at most admin), member by default. */
+    private static GroupRole invitedRole(JsonNode requested) {
+        GroupRole role = requested != null && requested.isTextual()
+                ? GroupRole.fromLabel(requested.textValue()).orElse(GroupRole.MEMBER) : GroupRole.MEMBER;
+        return role == GroupRole.OWNER ? GroupRole.ADMIN : role;
+    }
+
+    private String newGroupId() {
+        byte[] id = new byte[16];
+        random.nextBytes(id);
+        return "g" + HexFormat.of().formatHex(id);
+    }
+
+    private static Optional<String> optionalId(ObjectNode body, String field) throws RelayException {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return Optional.empty();
+        }
+        if (!value.isTextual() || value.textValue().isEmpty() || value.textValue().length() > MAX_ID_LENGTH) {
+            throw new RelayException(Kind.BAD_REQUEST, field + " must be a string of 1 to " + MAX_ID_LENGTH
+                    + " characters");
+        }
+        return Optional.of(value.textValue());
+    }
+
+    private static boolean flag(ObjectNode body, String field, boolean absent) throws RelayException {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return absent;
+        }
+        if (!value.isBoolean()) {
+            throw new RelayException(Kind.BAD_REQUEST, field + " must be a boolean");
+        }
+        return value.booleanValue();
+    }
+
+    private static Set<String> members(JsonNode members) throws RelayException {
+        Set<String> listed = new LinkedHashSet<>();
+        if (members == null || members.isNull()) {
+            return listed;
+        }
+        if (!members.isArray()) {
+            throw new RelayException(Kind.BAD_REQUEST, "members must be an array of device ids");
+        }
+        if (members.size() > MAX_LISTED_MEMBERS) {
+            throw new RelayException(Kind.BAD_REQUEST, "at most " + MAX_LISTED_MEMBERS + " members per Join");
+        }
+        for (JsonNode member : members) {
+            if (!member.isTextual() || member.textValue().isEmpty()
+                    || member.textValue().length() > MAX_ID_LENGTH) {
+                throw new RelayException(Kind.BAD_REQUEST, "members must be device ids of 1 to "
+                        + MAX_ID_LENGTH + " characters");
+            }
+            listed.add(member.textValue());
+        }
+        return listed;
+    }
+
+    static RelayException notOpen(long channel) {
+        return new RelayException(Kind.NOT_MEMBER, "not a member of channel " + channel);
+    }
+}
