@@ -438,7 +438,9 @@ public final class ConnectSession {
         }
         long interval = services.policy().keepaliveInterval().toMillis();
         keepalive = loop.scheduleAtFixedRate(this::refresh, interval, interval, TimeUnit.MILLISECONDS);
-        window = new DeliveryWindow(DELIVERY_WINDOW);
+        // A device registered by this very handshake cannot have queued envelopes: it was not an
+        // active member of any channel (activity needs a join or a known user).
+        window = new DeliveryWindow(DELIVERY_WINDOW, resolution.deviceKnown());
         pullInbox();
         byte[] pending = takeHeld();
         if (pending.length > 0) {

@@ -14,8 +14,8 @@ import java.util.Set;
  * <p>At most {@code capacity} envelopes are in flight. What does not fit stays in the inbox and
  * is pulled when acknowledgements free half the window; while the inbox may hold older
  * envelopes ({@link #backlog}), live deliveries wait there too, so the device receives a
- * sender's frames in the order they were queued. A new session starts with a backlog: whatever
- * an earlier session left unacknowledged is delivered again.
+ * sender's frames in the order they were queued. A new session of a known device starts with a
+ * backlog: whatever an earlier session left unacknowledged is delivered again.
  */
 public final class DeliveryWindow {
 
@@ -37,16 +37,21 @@ public final class DeliveryWindow {
     private Set<Long> acknowledged;
     /** Pulls read envelopes after this id; everything up to it was sent or is settled. */
     private long cursor;
-    private boolean backlog = true;
+    private boolean backlog;
     private boolean pulling;
     private boolean pullStopped;
     private boolean missedDuringPull;
 
-    public DeliveryWindow(int capacity) {
+    /**
+     * @param inboxMayHoldEnvelopes whether to start with a pull; false only for a device that did
+     *     not exist before this session (nothing can have been queued for it)
+     */
+    public DeliveryWindow(int capacity, boolean inboxMayHoldEnvelopes) {
         if (capacity < 2) {
             throw new IllegalArgumentException("capacity must be at least 2");
         }
         this.capacity = capacity;
+        this.backlog = inboxMayHoldEnvelopes;
     }
 
     public Offer offerLive(long envelopeId) {

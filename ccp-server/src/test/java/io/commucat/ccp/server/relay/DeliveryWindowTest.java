@@ -14,7 +14,7 @@ class DeliveryWindowTest {
 
     /** A window whose first pull found an empty inbox. */
     private static DeliveryWindow drained(int capacity) {
-        DeliveryWindow window = new DeliveryWindow(capacity);
+        DeliveryWindow window = new DeliveryWindow(capacity, true);
         int limit = window.startPull();
         window.pullDone(0, limit);
         return window;
@@ -22,10 +22,18 @@ class DeliveryWindowTest {
 
     @Test
     void aNewSessionPullsBeforeItSendsLiveDeliveries() {
-        DeliveryWindow window = new DeliveryWindow(4);
+        DeliveryWindow window = new DeliveryWindow(4, true);
 
         assertTrue(window.shouldPull());
         assertEquals(Offer.DEFERRED, window.offerLive(1));
+    }
+
+    @Test
+    void aDeviceNewInThisSessionHasNothingToPull() {
+        DeliveryWindow window = new DeliveryWindow(4, false);
+
+        assertFalse(window.shouldPull());
+        assertEquals(Offer.SEND, window.offerLive(1));
     }
 
     @Test
@@ -74,7 +82,7 @@ class DeliveryWindowTest {
 
     @Test
     void aPullStopsAtTheFirstEnvelopeThatDoesNotFitAndResumesThere() {
-        DeliveryWindow window = new DeliveryWindow(2);
+        DeliveryWindow window = new DeliveryWindow(2, true);
         int limit = window.startPull();
         assertTrue(window.offerPulled(5));
         window.sent(1, 5);
@@ -90,7 +98,7 @@ class DeliveryWindowTest {
 
     @Test
     void aLiveDeliveryDeferredDuringAPullKeepsTheBacklog() {
-        DeliveryWindow window = new DeliveryWindow(4);
+        DeliveryWindow window = new DeliveryWindow(4, true);
         int limit = window.startPull();
 
         assertEquals(Offer.DEFERRED, window.offerLive(9));
@@ -101,7 +109,7 @@ class DeliveryWindowTest {
 
     @Test
     void aFailedPullIsRetried() {
-        DeliveryWindow window = new DeliveryWindow(4);
+        DeliveryWindow window = new DeliveryWindow(4, true);
         window.startPull();
 
         window.pullFailed();
@@ -111,6 +119,6 @@ class DeliveryWindowTest {
 
     @Test
     void aWindowHoldsAtLeastTwo() {
-        assertThrows(IllegalArgumentException.class, () -> new DeliveryWindow(1));
+        assertThrows(IllegalArgumentException.class, () -> new DeliveryWindow(1, true));
     }
 }
