@@ -166,6 +166,9 @@ final class ConfigBinder {
                 // RFC 9113 bounds: 2^14 (the protocol default) to 2^24 - 1.
                 s.intValue(p + "max_frame_size", 16_384, 16_384, 16_777_215),
                 s.intValue(p + "initial_window_size", 65_535, 1, Integer.MAX_VALUE),
+                // 16 streams' worth of the default stream window: devices that share a connection
+                // (a gateway, a load tool) do not queue behind one 64 KiB connection window.
+                s.intValue(p + "connection_window_size", 1_048_576, 65_535, Integer.MAX_VALUE),
                 // Netty's own "rapid reset" (CVE-2023-44487) default: 200 resets per 30 s.
                 s.intValue(p + "max_rst_frames", 200, 1, 100_000),
                 seconds(p + "rst_window", 30, 1, 3_600),

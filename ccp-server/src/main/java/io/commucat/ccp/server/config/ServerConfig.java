@@ -169,6 +169,9 @@ public record ServerConfig(
      * @param maxHeaderListSize    SETTINGS_MAX_HEADER_LIST_SIZE, bytes
      * @param maxFrameSize         SETTINGS_MAX_FRAME_SIZE, bytes
      * @param initialWindowSize    SETTINGS_INITIAL_WINDOW_SIZE, bytes
+     * @param connectionWindowSize the connection-level receive window, bytes: what all streams of
+     *                             a connection together may send ahead of the server (HTTP/2
+     *                             leaves it at 65 535 unless the receiver raises it)
      * @param maxRstFrames         RST_STREAM frames a client may cause per {@code rstWindow}
      *                             before the connection is closed ("rapid reset")
      * @param maxRequestBody       larger REST bodies are answered 413
@@ -179,6 +182,7 @@ public record ServerConfig(
             int maxHeaderListSize,
             int maxFrameSize,
             int initialWindowSize,
+            int connectionWindowSize,
             int maxRstFrames,
             Duration rstWindow,
             int maxRequestBody,

@@ -1,9 +1,12 @@
 package io.commucat.ccp.server.http;
 
 import io.commucat.ccp.server.config.ServerConfig.HttpLimits;
+import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2LocalFlowController;
 import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2Stream;
 import java.time.Duration;
 
 /**
@@ -23,6 +26,20 @@ final class Http2Codecs {
     static final int MAX_SMALL_CONTINUATION_FRAMES = 16;
 
     private Http2Codecs() {
+    }
+
+    /**
+     * Raises the connection-level receive window of {@code codec} (already in its pipeline) to
+     * {@code target} with a WINDOW_UPDATE on stream 0. Netty only grows it by the stream
+     * window's excess over 65 535, so without this all streams of a connection share 64 KiB.
+     */
+    static void growConnectionWindow(Http2FrameCodec codec, int target) throws Http2Exception {
+        Http2Stream connection = codec.connection().connectionStream();
+        Http2LocalFlowController flow = codec.connection().local().flowController();
+        int delta = target - flow.windowSize(connection);
+        if (delta > 0) {
+            flow.incrementWindowSize(connection, delta);
+        }
     }
 
     static Http2FrameCodec server(HttpLimits limits, Duration drainTimeout) {

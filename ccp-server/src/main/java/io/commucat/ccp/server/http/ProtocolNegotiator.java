@@ -5,6 +5,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.ssl.ApplicationProtocolNames;
@@ -39,10 +40,12 @@ final class ProtocolNegotiator extends ApplicationProtocolNegotiationHandler {
     }
 
     @Override
-    protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
+    protected void configurePipeline(ChannelHandlerContext ctx, String protocol) throws Exception {
         ChannelPipeline pipeline = ctx.pipeline();
         if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
-            pipeline.addLast("h2", Http2Codecs.server(context.limits(), context.drainTimeout()));
+            Http2FrameCodec codec = Http2Codecs.server(context.limits(), context.drainTimeout());
+            pipeline.addLast("h2", codec);
+            Http2Codecs.growConnectionWindow(codec, context.limits().connectionWindowSize());
             pipeline.addLast("liveness", new Http2Liveness(context.keepaliveInterval()));
             pipeline.addLast("streams", new Http2MultiplexHandler(new StreamInitializer(context)));
             // Closing through the codec sends GOAWAY and waits for open streams (up to the drain timeout).

@@ -92,8 +92,8 @@ class ConfigDefaultsTest {
 
     @Test
     void httpLimitsDefaults() {
-        assertEquals(new ServerConfig.HttpLimits(100, 16_384, 16_384, 65_535, 200, Duration.ofSeconds(30), 1_048_576,
-                Duration.ofSeconds(10)), config.http());
+        assertEquals(new ServerConfig.HttpLimits(100, 16_384, 16_384, 65_535, 1_048_576, 200, Duration.ofSeconds(30),
+                1_048_576, Duration.ofSeconds(10)), config.http());
     }
 
     @Test

@@ -84,6 +84,7 @@ class TomlParsingTest {
                 max_header_list_size = 8192
                 max_frame_size = 32768
                 initial_window_size = 1048576
+                connection_window_size = 4194304
                 max_rst_frames = 100
                 rst_window = 60
                 max_request_body = 65536
@@ -156,8 +157,8 @@ class TomlParsingTest {
 
     @Test
     void readsHttpLimits() {
-        assertEquals(new ServerConfig.HttpLimits(50, 8192, 32768, 1_048_576, 100, Duration.ofSeconds(60), 65_536,
-                Duration.ofSeconds(5)), config.http());
+        assertEquals(new ServerConfig.HttpLimits(50, 8192, 32768, 1_048_576, 4_194_304, 100, Duration.ofSeconds(60),
+                65_536, Duration.ofSeconds(5)), config.http());
     }
 
     @Test

@@ -85,7 +85,7 @@ class AbuseTest {
         // existed (PROTOCOL_ERROR) before the reset limit trips.
         HttpLimits l = TestServer.limits();
         HttpLimits limits = new HttpLimits(100, l.maxHeaderListSize(), l.maxFrameSize(), l.initialWindowSize(),
-                l.maxRstFrames(), l.rstWindow(), l.maxRequestBody(), l.tlsHandshakeTimeout());
+                l.connectionWindowSize(), l.maxRstFrames(), l.rstWindow(), l.maxRequestBody(), l.tlsHandshakeTimeout());
         try (TestServer resets = new TestServer(new EchoHandler(), b -> b.httpLimits(limits));
                 RawH2Client client = new RawH2Client(resets.port())) {
             for (int i = 0; i < TestServer.MAX_RST + 10; i++) {

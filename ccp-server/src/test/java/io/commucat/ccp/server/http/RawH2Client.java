@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  * A deliberately rude HTTP/2 client that writes raw frames over real TLS: it ignores the
  * server's SETTINGS limits, never answers PINGs and can reset streams as fast as it likes.
  * Every frame it receives is logged to {@link #events} as text, e.g. {@code RST 9 7},
- * {@code GOAWAY 11}, {@code PING}, {@code HEADERS 1}, {@code CLOSED}.
+ * {@code GOAWAY 11}, {@code PING}, {@code HEADERS 1}, {@code WINDOW_UPDATE 0 983041}, {@code CLOSED}.
  */
 final class RawH2Client implements AutoCloseable {
 
@@ -155,6 +155,11 @@ final class RawH2Client implements AutoCloseable {
             @Override
             public void onPingRead(ChannelHandlerContext c, long data) {
                 events.add("PING " + data); // never answered
+            }
+
+            @Override
+            public void onWindowUpdateRead(ChannelHandlerContext c, int streamId, int windowSizeIncrement) {
+                events.add("WINDOW_UPDATE " + streamId + " " + windowSizeIncrement);
             }
 
             @Override

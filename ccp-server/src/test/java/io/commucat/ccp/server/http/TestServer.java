@@ -16,6 +16,7 @@ final class TestServer implements AutoCloseable {
     static final Duration PING = Duration.ofMillis(500);
     static final int MAX_STREAMS = 4;
     static final int MAX_RST = 20;
+    static final int CONNECTION_WINDOW = 1_048_576;
 
     final EchoHandler echo;
     final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -42,7 +43,7 @@ final class TestServer implements AutoCloseable {
     }
 
     static HttpLimits limits() {
-        return new HttpLimits(MAX_STREAMS, 16_384, 16_384, 65_535, MAX_RST, Duration.ofSeconds(30), 1_048_576,
+        return new HttpLimits(MAX_STREAMS, 16_384, 16_384, 65_535, CONNECTION_WINDOW, MAX_RST, Duration.ofSeconds(30), 1_048_576,
                 Duration.ofSeconds(5));
     }
 
