@@ -1,8 +1,10 @@
 package io.commucat.ccp.server.relay;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -35,6 +37,11 @@ public final class DeliveryWindow {
     private Map<Long, Long> byEnvelope;
     /** Acknowledged envelopes whose deletion has not committed yet: a pull must not send them again. */
     private Set<Long> acknowledged;
+    /**
+     * Deletions that committed while a pull was reading: its snapshot may predate them, so their
+     * ids stay in {@link #acknowledged} until that pull is done.
+     */
+    private List<Long> deletedDuringPull;
     /** Pulls read envelopes after this id; everything up to it was sent or is settled. */
     private long cursor;
     private boolean backlog;
@@ -117,9 +124,17 @@ public final class DeliveryWindow {
         return envelopeId;
     }
 
-    /** Their deletion committed: the inbox no longer returns them. */
+    /** Their deletion committed: pulls that start from now on no longer see them. */
     public void deleted(Collection<Long> envelopeIds) {
-        if (acknowledged != null) {
+        if (acknowledged == null) {
+            return;
+        }
+        if (pulling) {
+            if (deletedDuringPull == null) {
+                deletedDuringPull = new ArrayList<>();
+            }
+            deletedDuringPull.addAll(envelopeIds);
+        } else {
             acknowledged.removeAll(envelopeIds);
         }
     }
@@ -145,14 +160,22 @@ public final class DeliveryWindow {
 
     /** The pull came back with {@code returned} of the {@code limit} asked for. */
     public void pullDone(int returned, int limit) {
-        pulling = false;
+        endPull();
         backlog = returned >= limit || missedDuringPull;
     }
 
     /** The pull failed; the backlog stays, and the next acknowledgement or refresh tries again. */
     public void pullFailed() {
-        pulling = false;
+        endPull();
         backlog = true;
+    }
+
+    private void endPull() {
+        pulling = false;
+        if (deletedDuringPull != null) {
+            acknowledged.removeAll(deletedDuringPull);
+            deletedDuringPull = null;
+        }
     }
 
     public boolean backlog() {

@@ -63,6 +63,20 @@ class DeliveryWindowTest {
     }
 
     @Test
+    void aDeletionThatCommitsDuringAPullStillHidesTheEnvelopeFromThatPull() {
+        DeliveryWindow window = drained(4);
+        window.sent(10, 1);
+        window.acknowledge(10);
+        int limit = window.startPull();
+
+        window.deleted(List.of(1L)); // the pull's SELECT may have run before this commit
+
+        assertFalse(window.offerPulled(1));
+        window.pullDone(0, limit);
+        assertEquals(Offer.SEND, window.offerLive(1), "forgotten once that pull is done");
+    }
+
+    @Test
     void acknowledgingAnUnknownSequenceIsNothing() {
         assertEquals(0, drained(4).acknowledge(99));
     }
