@@ -25,10 +25,6 @@ import java.util.Set;
  */
 public final class JdbcChannels implements Channels {
 
-    /** A member row with what activity needs: the member's user (null when unregistered). */
-    private static final String MEMBERS = "SELECT m.device_id, m.joined, d.user_id FROM channel_members m"
-            + " LEFT JOIN devices d ON d.id = m.device_id WHERE m.channel_id = ? ORDER BY m.device_id";
-
     private final Jdbc jdbc;
 
     JdbcChannels(Jdbc jdbc) {
@@ -122,18 +118,29 @@ public final class JdbcChannels implements Channels {
         return jdbc.call("find channel", c -> find(c, channelId));
     }
 
+    /** One round trip: the channel row joined with its members and their users. */
     private static Optional<Channel> find(Connection c, long channelId) throws SQLException {
-        Optional<Channel> head = Jdbc.queryOne(c,
-                "SELECT id, creator_device, creator_user, relay, group_id, created_at FROM channels WHERE id = ?",
-                row -> new Channel(row.getLong("id"), row.getString("creator_device"), row.getString("creator_user"),
-                        row.getBoolean("relay"), row.getString("group_id"), Jdbc.instant(row, "created_at"),
-                        List.of()),
-                channelId);
-        if (head.isEmpty()) {
-            return head;
+        record Row(Channel head, ChannelMember member) {
         }
-        List<ChannelMember> members = Jdbc.queryList(c, MEMBERS, JdbcChannels::member, channelId);
-        Channel h = head.get();
+        List<Row> rows = Jdbc.queryList(c, "SELECT c.id, c.creator_device, c.creator_user, c.relay, c.group_id,"
+                + " c.created_at, m.device_id, m.joined, d.user_id FROM channels c"
+                + " LEFT JOIN channel_members m ON m.channel_id = c.id"
+                + " LEFT JOIN devices d ON d.id = m.device_id WHERE c.id = ? ORDER BY m.device_id",
+                row -> new Row(new Channel(row.getLong("id"), row.getString("creator_device"),
+                        row.getString("creator_user"), row.getBoolean("relay"), row.getString("group_id"),
+                        Jdbc.instant(row, "created_at"), List.of()),
+                        row.getString("device_id") == null ? null : member(row)),
+                channelId);
+        if (rows.isEmpty()) {
+            return Optional.empty();
+        }
+        Channel h = rows.get(0).head();
+        List<ChannelMember> members = new ArrayList<>(rows.size());
+        rows.forEach(r -> {
+            if (r.member() != null) {
+                members.add(r.member());
+            }
+        });
         return Optional.of(new Channel(h.id(), h.creatorDevice(), h.creatorUser(), h.relay(), h.groupId(),
                 h.createdAt(), members));
     }
