@@ -87,8 +87,14 @@ case "${1:-}" in
     "${MVN[@]}" -q install -DskipTests
     exec java -Xms1g -Xmx1g -cp ccp-bench/target/benchmarks.jar io.commucat.ccp.bench.load.HandshakeLoad "$@"
     ;;
+  relay-load)
+    shift
+    ensure_tools
+    "${MVN[@]}" -q install -DskipTests
+    exec java -Xms1g -Xmx1g -cp ccp-bench/target/benchmarks.jar io.commucat.ccp.bench.load.RelayLoad "$@"
+    ;;
   *)
-    echo "usage: ./ccp test [maven args] | ./ccp run [serve options] | ./ccp bench [JMH args] | ./ccp load [options]" >&2
+    echo "usage: ./ccp test [maven args] | ./ccp run [serve options] | ./ccp bench [JMH args] | ./ccp load [options] | ./ccp relay-load [options]" >&2
     exit 2
     ;;
 esac
