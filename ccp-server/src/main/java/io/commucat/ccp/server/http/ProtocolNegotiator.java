@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import org.slf4j.Logger;
@@ -23,6 +24,8 @@ final class ProtocolNegotiator extends ApplicationProtocolNegotiationHandler {
     /** HTTP/1.1 request line limit; the header limit is {@code max_header_list_size}. */
     static final int MAX_INITIAL_LINE = 8192;
     static final int MAX_CHUNK = 16 * 1024;
+    /** Flushes the consolidation lets pass unflushed while reading, before it flushes anyway. */
+    static final int FLUSHES_BEFORE_FORCED_FLUSH = 256;
 
     private final ServerContext context;
 
@@ -43,6 +46,9 @@ final class ProtocolNegotiator extends ApplicationProtocolNegotiationHandler {
     protected void configurePipeline(ChannelHandlerContext ctx, String protocol) throws Exception {
         ChannelPipeline pipeline = ctx.pipeline();
         if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
+            // Between TLS and HTTP/2: the frames a loop task writes (a batch's Acks, deliveries to
+            // the streams of one connection) leave in one TLS flush instead of one per frame.
+            pipeline.addLast("flush", new FlushConsolidationHandler(FLUSHES_BEFORE_FORCED_FLUSH, true));
             Http2FrameCodec codec = Http2Codecs.server(context.limits(), context.drainTimeout());
             pipeline.addLast("h2", codec);
             Http2Codecs.growConnectionWindow(codec, context.limits().connectionWindowSize());
