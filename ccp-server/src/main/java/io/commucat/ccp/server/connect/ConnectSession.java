@@ -535,7 +535,9 @@ public final class ConnectSession {
         if (inbound == null) {
             inbound = new ArrayDeque<>();
         }
-        if (inbound.size() >= MAX_QUEUED_FRAMES || inboundBytes + frame.bodyLength() > MAX_QUEUED_BYTES) {
+        // One frame of any allowed size is always taken; more wait only within the byte budget.
+        if (inbound.size() >= MAX_QUEUED_FRAMES
+                || (!inbound.isEmpty() && inboundBytes + frame.bodyLength() > MAX_QUEUED_BYTES)) {
             refuse(frame, new RelayException(RelayException.Kind.BUSY,
                     "too many frames waiting; send again after the pending Acks"));
             return;

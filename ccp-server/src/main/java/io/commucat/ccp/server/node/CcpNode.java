@@ -57,8 +57,9 @@ public final class CcpNode implements RunningServer {
     static final Duration MAINTENANCE_PERIOD = Duration.ofMinutes(1);
     /** Inbox group-commit threads: one gathers while the other commits. */
     static final int INBOX_WRITERS = 2;
-    /** Rows waiting for the inbox writers before new frames are refused as unavailable. */
+    /** Rows and payload bytes waiting for the inbox writers before new frames are refused as unavailable. */
     static final int INBOX_MAX_PENDING_ROWS = 65_536;
+    static final long INBOX_MAX_PENDING_BYTES = 256L * 1024 * 1024;
 
     private final StorageBackends storage;
     private final ThreadPoolExecutor storageExecutor;
@@ -117,7 +118,8 @@ public final class CcpNode implements RunningServer {
             storageExecutor = StorageExecutor.create(2 * JdbcSettings.DEFAULT_POOL_SIZE, 10_000);
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             SessionRegistry registry = new SessionRegistry();
-            inboxWriter = new InboxWriter(storage.sql().inbox(), INBOX_WRITERS, INBOX_MAX_PENDING_ROWS);
+            inboxWriter = new InboxWriter(storage.sql().inbox(), INBOX_WRITERS, INBOX_MAX_PENDING_ROWS,
+                    INBOX_MAX_PENDING_BYTES);
             Gauge.builder("ccp.inbox.pending.rows", inboxWriter, InboxWriter::pendingRows).register(metrics);
             Gauge.builder("ccp.sessions.established", registry, SessionRegistry::size).register(metrics);
             ConnectServices services = new ConnectServices(policy, noiseKeys,

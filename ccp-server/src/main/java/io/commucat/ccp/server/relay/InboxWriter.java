@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,8 +21,9 @@ import org.slf4j.LoggerFactory;
  * transaction committed, or fails with the transaction; nobody waits on a thread meanwhile.
  *
  * <p>{@code writers} threads take turns: while one commits, the next gathers what arrived. At
- * most {@code maxPendingRows} rows wait; beyond that a request fails at once with
- * {@link StorageException.Kind#UNAVAILABLE} rather than queue without bound. Thread-safe.
+ * most {@code maxPendingRows} rows and {@code maxPendingBytes} payload bytes wait; beyond that a
+ * request fails at once with {@link StorageException.Kind#UNAVAILABLE} rather than queue without
+ * bound. Thread-safe.
  */
 public final class InboxWriter implements AutoCloseable {
 
@@ -29,22 +31,25 @@ public final class InboxWriter implements AutoCloseable {
     /** Rows per transaction at most: large enough to amortise a commit, small enough to keep latency. */
     static final int MAX_ROWS_PER_COMMIT = 4_096;
 
-    private record Request(List<Envelope> envelopes, CompletableFuture<List<Envelope>> done) {
+    private record Request(List<Envelope> envelopes, long bytes, CompletableFuture<List<Envelope>> done) {
     }
 
     private final Inbox inbox;
     private final int maxPendingRows;
+    private final long maxPendingBytes;
     private final LinkedBlockingQueue<Request> queue = new LinkedBlockingQueue<>();
     private final AtomicInteger pendingRows = new AtomicInteger();
+    private final AtomicLong pendingBytes = new AtomicLong();
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean closed;
 
-    public InboxWriter(Inbox inbox, int writers, int maxPendingRows) {
+    public InboxWriter(Inbox inbox, int writers, int maxPendingRows, long maxPendingBytes) {
         this.inbox = Objects.requireNonNull(inbox, "inbox");
-        if (writers < 1 || maxPendingRows < 1) {
-            throw new IllegalArgumentException("writers and maxPendingRows must be positive");
+        if (writers < 1 || maxPendingRows < 1 || maxPendingBytes < 1) {
+            throw new IllegalArgumentException("writers, maxPendingRows and maxPendingBytes must be positive");
         }
         this.maxPendingRows = maxPendingRows;
+        this.maxPendingBytes = maxPendingBytes;
         for (int i = 0; i < writers; i++) {
             Thread t = new Thread(this::run, "ccp-inbox-writer-" + i);
             t.setDaemon(true);
@@ -63,13 +68,21 @@ public final class InboxWriter implements AutoCloseable {
             done.completeExceptionally(new StorageException(StorageException.Kind.UNAVAILABLE, "inbox writer closed"));
             return done;
         }
-        if (pendingRows.addAndGet(envelopes.size()) > maxPendingRows) {
+        long bytes = 0;
+        for (Envelope envelope : envelopes) {
+            bytes += envelope.payloadLength();
+        }
+        boolean overRows = pendingRows.addAndGet(envelopes.size()) > maxPendingRows;
+        boolean overBytes = pendingBytes.addAndGet(bytes) > maxPendingBytes;
+        if (overRows || overBytes) {
             pendingRows.addAndGet(-envelopes.size());
+            pendingBytes.addAndGet(-bytes);
             done.completeExceptionally(new StorageException(StorageException.Kind.UNAVAILABLE,
-                    "inbox writer saturated (" + maxPendingRows + " rows waiting)"));
+                    "inbox writer saturated (" + (overRows ? maxPendingRows + " rows" : maxPendingBytes + " bytes")
+                            + " waiting)"));
             return done;
         }
-        queue.add(new Request(List.copyOf(envelopes), done));
+        queue.add(new Request(List.copyOf(envelopes), bytes, done));
         return done;
     }
 
@@ -107,7 +120,10 @@ public final class InboxWriter implements AutoCloseable {
                 LOG.error("inbox writer failed", e);
                 fail(batch, new StorageException(StorageException.Kind.UNAVAILABLE, "inbox writer failed", e));
             } finally {
-                batch.forEach(r -> pendingRows.addAndGet(-r.envelopes().size()));
+                batch.forEach(r -> {
+                    pendingRows.addAndGet(-r.envelopes().size());
+                    pendingBytes.addAndGet(-r.bytes());
+                });
                 batch.clear();
                 rows.clear();
             }

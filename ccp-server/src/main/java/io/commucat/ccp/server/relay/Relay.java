@@ -39,6 +39,12 @@ public final class Relay {
 
     private static final Logger LOG = LoggerFactory.getLogger(Relay.class);
 
+    /**
+     * Bytes one durable frame may queue across its recipients (payload × recipients): each
+     * recipient gets a row of its own, so a large frame to a large channel is refused rather
+     * than written thousands of times.
+     */
+    public static final long MAX_FANOUT_BYTES = 64L * 1024 * 1024;
     /** Ack properties that call frames echo from their payload, as the original does. */
     private static final List<String> CALL_ACK_FIELDS = List.of("call_id", "accept", "reason", "direction", "update");
 
@@ -47,14 +53,22 @@ public final class Relay {
     private final InboxWriter writer;
     private final Membership membership;
     private final Duration relayTtl;
+    private final long maxFanoutBytes;
 
     /** @param writer group commit for {@code inbox}: how durable frames are queued */
     public Relay(Channels channels, Inbox inbox, InboxWriter writer, Groups groups, Duration relayTtl) {
+        this(channels, inbox, writer, groups, relayTtl, MAX_FANOUT_BYTES);
+    }
+
+    /** As above, with another fan-out budget (bytes of one durable frame across its recipients). */
+    public Relay(Channels channels, Inbox inbox, InboxWriter writer, Groups groups, Duration relayTtl,
+            long maxFanoutBytes) {
         this.channels = Objects.requireNonNull(channels, "channels");
         this.inbox = Objects.requireNonNull(inbox, "inbox");
         this.writer = Objects.requireNonNull(writer, "writer");
         this.membership = new Membership(channels, groups);
         this.relayTtl = Objects.requireNonNull(relayTtl, "relayTtl");
+        this.maxFanoutBytes = maxFanoutBytes;
     }
 
     /**
@@ -112,11 +126,25 @@ public final class Relay {
                     ack.put("group_id", invited.groupId());
                     ack.put("device", invited.deviceId());
                 }
-                yield new Draft(frame, ack, recipients(channel, deviceId, recipients), null);
+                List<String> targets = recipients(channel, deviceId, recipients);
+                requireWithinFanout(frame, targets.size());
+                yield new Draft(frame, ack, targets, null);
             }
-            case DURABLE, EPHEMERAL -> new Draft(frame, ack(frame), recipients(channel, deviceId, recipients), null);
+            case DURABLE, EPHEMERAL -> {
+                List<String> targets = recipients(channel, deviceId, recipients);
+                if (Handling.of(frame.type()) == Handling.DURABLE) {
+                    requireWithinFanout(frame, targets.size());
+                }
+                yield new Draft(frame, ack(frame), targets, null);
+            }
             case SESSION, UNEXPECTED -> throw new IllegalArgumentException(frame.type() + " is not a channel frame");
         };
+    }
+
+    private void requireWithinFanout(Frame frame, int recipients) throws RelayException {
+        if ((long) frame.payload().length() * recipients > maxFanoutBytes) {
+            throw new RelayException(Kind.TOO_LARGE, "payload × recipients exceeds " + maxFanoutBytes + " bytes");
+        }
     }
 
     private List<String> recipients(long channel, String deviceId, Map<Long, List<String>> cache)

@@ -19,6 +19,8 @@ public final class RelayException extends Exception {
         GROUP_EXISTS("group_exists"),
         /** The sender belongs to the group but its role does not allow this (members cannot invite). */
         FORBIDDEN("forbidden"),
+        /** A durable frame whose copies for all recipients would exceed the fan-out budget. */
+        TOO_LARGE("too_large"),
         /** Storage failed or is saturated: nothing was accepted, the device may retry. */
         UNAVAILABLE("unavailable"),
         /** The session has too many frames waiting for storage: nothing was accepted. */

@@ -10,7 +10,9 @@ import java.time.Instant;
  * @param recipient the device it is queued for
  * @param channelId the channel the frame travels on
  * @param type the frame type (Msg, KeyUpdate or a Group frame)
- * @param payload the frame's payload bytes, exactly as the sender sent them
+ * @param payload the frame's payload bytes, exactly as the sender sent them. The envelope takes
+ *     ownership of the array without copying it: one frame's envelopes for many recipients share
+ *     one array, so a large frame to a large channel is held once. Nobody writes to it afterwards.
  * @param sender the device that sent it
  * @param expiresAt when it is dropped undelivered ({@code relay_ttl} after queueing)
  */
@@ -18,12 +20,22 @@ public record Envelope(long id, String recipient, long channelId, FrameType type
         Instant queuedAt, Instant expiresAt) {
 
     public Envelope {
-        payload = payload.clone();
+        java.util.Objects.requireNonNull(payload, "payload");
     }
 
+    /** A copy of the payload. */
     @Override
     public byte[] payload() {
         return payload.clone();
+    }
+
+    public int payloadLength() {
+        return payload.length;
+    }
+
+    /** The payload, read without copying (for writing it to storage). */
+    public java.io.InputStream payloadStream() {
+        return new java.io.ByteArrayInputStream(payload);
     }
 
     /** The same envelope with the id the Inbox assigned. */

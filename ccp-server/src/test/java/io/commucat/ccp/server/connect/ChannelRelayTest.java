@@ -211,6 +211,17 @@ class ChannelRelayTest {
     }
 
     @Test
+    void aFrameLargerThanTheQueueBudgetIsTakenWhenNothingWaits() throws Exception {
+        Member[] m = aliceAndBobInAChannel();
+        int size = ConnectSession.MAX_QUEUED_BYTES + 1024;
+
+        long seq = m[0].send(s -> Frame.opaque(FrameType.MSG, CHANNEL, s, new byte[size]));
+
+        m[0].acked(seq);
+        assertEquals(size, m[1].message().opaque().length());
+    }
+
+    @Test
     void theSenderDoesNotReceiveItsOwnFrame() throws Exception {
         Member[] m = aliceAndBobInAChannel();
 

@@ -89,7 +89,7 @@ final class ConnectFixture implements AutoCloseable {
             }
         };
         Inbox inbox = storageThreads.wrap(Inbox.class, store.inbox());
-        inboxWriter = new InboxWriter(inbox, 1, 10_000);
+        inboxWriter = new InboxWriter(inbox, 1, 10_000, 64L << 20);
         relay = new Relay(storageThreads.wrap(Channels.class, store.channels()), inbox, inboxWriter,
                 storageThreads.wrap(Groups.class, store.groups()), Duration.ofDays(1));
         services = new ConnectServices(policy, noiseKeys, resolver, sessions, presence, relay,

@@ -81,7 +81,7 @@ class InboxWriterTest {
     @Test
     void aRequestCompletesWithItsEnvelopesAndTheirIds() throws Exception {
         RecordingInbox inbox = new RecordingInbox();
-        try (InboxWriter writer = new InboxWriter(inbox, 1, 100)) {
+        try (InboxWriter writer = new InboxWriter(inbox, 1, 100, 1L << 20)) {
             List<Envelope> queued = writer.enqueue(envelopes("bob", 3)).get(5, TimeUnit.SECONDS);
 
             assertEquals(List.of(1L, 2L, 3L), queued.stream().map(Envelope::id).toList());
@@ -93,7 +93,7 @@ class InboxWriterTest {
     void requestsThatArriveDuringACommitShareTheNextTransaction() throws Exception {
         RecordingInbox inbox = new RecordingInbox();
         inbox.holdFirst = true;
-        try (InboxWriter writer = new InboxWriter(inbox, 1, 1_000)) {
+        try (InboxWriter writer = new InboxWriter(inbox, 1, 1_000, 1L << 20)) {
             CompletableFuture<List<Envelope>> first = writer.enqueue(envelopes("a", 1));
             assertTrue(inbox.entered.await(5, TimeUnit.SECONDS), "the first transaction started");
             List<CompletableFuture<List<Envelope>>> later = new ArrayList<>();
@@ -115,7 +115,7 @@ class InboxWriterTest {
     void aFailedTransactionFailsEveryRequestInIt() throws Exception {
         RecordingInbox inbox = new RecordingInbox();
         inbox.fail = true;
-        try (InboxWriter writer = new InboxWriter(inbox, 1, 100)) {
+        try (InboxWriter writer = new InboxWriter(inbox, 1, 100, 1L << 20)) {
             ExecutionException e = assertThrows(ExecutionException.class,
                     () -> writer.enqueue(envelopes("bob", 1)).get(5, TimeUnit.SECONDS));
 
@@ -128,7 +128,7 @@ class InboxWriterTest {
     void aSaturatedWriterRefusesAtOnce() throws Exception {
         RecordingInbox inbox = new RecordingInbox();
         inbox.holdFirst = true;
-        try (InboxWriter writer = new InboxWriter(inbox, 1, 4)) {
+        try (InboxWriter writer = new InboxWriter(inbox, 1, 4, 1L << 20)) {
             CompletableFuture<List<Envelope>> held = writer.enqueue(envelopes("a", 3));
 
             CompletableFuture<List<Envelope>> refused = writer.enqueue(envelopes("b", 2));
@@ -141,9 +141,25 @@ class InboxWriterTest {
     }
 
     @Test
+    void payloadBytesBeyondTheBudgetAreRefusedAtOnce() throws Exception {
+        RecordingInbox inbox = new RecordingInbox();
+        inbox.holdFirst = true;
+        try (InboxWriter writer = new InboxWriter(inbox, 1, 100, 3)) {
+            CompletableFuture<List<Envelope>> held = writer.enqueue(envelopes("a", 3)); // 3 one-byte payloads
+
+            CompletableFuture<List<Envelope>> refused = writer.enqueue(envelopes("b", 1));
+
+            ExecutionException e = assertThrows(ExecutionException.class, () -> refused.get(1, TimeUnit.SECONDS));
+            assertEquals(StorageException.Kind.UNAVAILABLE, ((StorageException) e.getCause()).kind());
+            inbox.release.countDown();
+            assertEquals(3, held.get(5, TimeUnit.SECONDS).size());
+        }
+    }
+
+    @Test
     void closingCommitsWhatIsQueuedAndRefusesWhatComesAfter() throws Exception {
         RecordingInbox inbox = new RecordingInbox();
-        InboxWriter writer = new InboxWriter(inbox, 2, 100);
+        InboxWriter writer = new InboxWriter(inbox, 2, 100, 1L << 20);
         CompletableFuture<List<Envelope>> before = writer.enqueue(envelopes("a", 1));
 
         writer.close();
@@ -154,7 +170,7 @@ class InboxWriterTest {
 
     @Test
     void nothingToQueueCompletesAtOnce() throws Exception {
-        try (InboxWriter writer = new InboxWriter(new RecordingInbox(), 1, 1)) {
+        try (InboxWriter writer = new InboxWriter(new RecordingInbox(), 1, 1, 1L << 20)) {
             assertEquals(List.of(), writer.enqueue(List.of()).get(1, TimeUnit.SECONDS));
         }
     }

@@ -42,7 +42,7 @@ public final class JdbcInbox implements Inbox {
                     insert.setString(1, e.recipient());
                     insert.setLong(2, e.channelId());
                     insert.setShort(3, (short) e.type().code());
-                    insert.setBytes(4, e.payload());
+                    insert.setBinaryStream(4, e.payloadStream(), e.payloadLength());
                     insert.setString(5, e.sender());
                     insert.setObject(6, Jdbc.timestamp(e.queuedAt()));
                     insert.setObject(7, Jdbc.timestamp(e.expiresAt()));
