@@ -720,29 +720,18 @@ public final class ConnectSession {
         acknowledged = new ArrayList<>();
         acknowledging = true;
         String deviceId = hello.deviceId();
-        try {
-            CompletableFuture.supplyAsync(() -> {
-                try {
-                    return services.relay().acknowledge(deviceId, ids);
-                } catch (StorageException e) {
-                    throw new CompletionException(e);
-                }
-            }, services.storageExecutor()).whenCompleteAsync((deleted, error) -> {
-                acknowledging = false;
-                if (error == null) {
-                    window.deleted(ids);
-                    flushAcknowledged();
-                } else {
-                    // Kept for the next refresh; if the session ends first, the envelopes are
-                    // delivered again on the next connection (at-least-once).
-                    LOG.warn("inbox delete failed for {}: {}", deviceId, error.toString());
-                    acknowledged.addAll(ids);
-                }
-            }, loop);
-        } catch (RejectedExecutionException e) {
+        services.relay().acknowledge(deviceId, ids).whenCompleteAsync((deleted, error) -> {
             acknowledging = false;
-            acknowledged.addAll(ids);
-        }
+            if (error == null) {
+                window.deleted(ids);
+                flushAcknowledged();
+            } else {
+                // Kept for the next refresh; if the session ends first, the envelopes are
+                // delivered again on the next connection (at-least-once).
+                LOG.warn("inbox delete failed for {}: {}", deviceId, error.toString());
+                acknowledged.addAll(ids);
+            }
+        }, loop);
     }
 
     /** §4.3: a state change republishes the snapshot and reaches the channel peers; no Ack. */

@@ -1,5 +1,6 @@
 package io.commucat.ccp.server.relay;
 
+import io.commucat.ccp.server.storage.Acknowledgement;
 import io.commucat.ccp.server.storage.Envelope;
 import io.commucat.ccp.server.storage.Inbox;
 import io.commucat.ccp.server.storage.StorageException;
@@ -16,9 +17,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Group commit for the inbox: envelopes that sessions queue at about the same time are written
- * by one {@link Inbox#enqueue} call, so many sessions share one transaction and one commit
- * (design target: 50 000 durable messages per second per node). A request completes when its
- * transaction committed, or fails with the transaction; nobody waits on a thread meanwhile.
+ * by one {@link Inbox#enqueue} call, and the acknowledgements devices send at about the same
+ * time are deleted by one {@link Inbox#acknowledgeAll} call, so many sessions share one
+ * transaction and one commit (design target: 50 000 durable messages per second per node). A
+ * request completes when its transaction committed, or fails with the transaction; nobody waits
+ * on a thread meanwhile.
  *
  * <p>{@code writers} threads take turns: while one commits, the next gathers what arrived. At
  * most {@code maxPendingRows} rows and {@code maxPendingBytes} payload bytes wait; beyond that a
@@ -31,7 +34,24 @@ public final class InboxWriter implements AutoCloseable {
     /** Rows per transaction at most: large enough to amortise a commit, small enough to keep latency. */
     static final int MAX_ROWS_PER_COMMIT = 4_096;
 
-    private record Request(List<Envelope> envelopes, long bytes, CompletableFuture<List<Envelope>> done) {
+    /** What waits for a writer: envelopes to insert, or acknowledgements to delete. */
+    private sealed interface Request permits Insert, Delete {
+        int rows();
+    }
+
+    private record Insert(List<Envelope> envelopes, long bytes, CompletableFuture<List<Envelope>> done)
+            implements Request {
+        @Override
+        public int rows() {
+            return envelopes.size();
+        }
+    }
+
+    private record Delete(List<Acknowledgement> acknowledgements, CompletableFuture<Integer> done) implements Request {
+        @Override
+        public int rows() {
+            return acknowledgements.size();
+        }
     }
 
     private final Inbox inbox;
@@ -82,7 +102,27 @@ public final class InboxWriter implements AutoCloseable {
                             + " waiting)"));
             return done;
         }
-        queue.add(new Request(List.copyOf(envelopes), bytes, done));
+        queue.add(new Insert(List.copyOf(envelopes), bytes, done));
+        return done;
+    }
+
+    /**
+     * Deletes the device's acknowledged envelopes; the future holds how many existed. Never
+     * refused for a full queue: a delete frees what the queue protects.
+     */
+    public CompletableFuture<Integer> acknowledge(String recipient, List<Long> envelopeIds) {
+        if (envelopeIds.isEmpty()) {
+            return CompletableFuture.completedFuture(0);
+        }
+        CompletableFuture<Integer> done = new CompletableFuture<>();
+        if (closed) {
+            done.completeExceptionally(new StorageException(StorageException.Kind.UNAVAILABLE, "inbox writer closed"));
+            return done;
+        }
+        List<Acknowledgement> acks = new ArrayList<>(envelopeIds.size());
+        envelopeIds.forEach(id -> acks.add(new Acknowledgement(recipient, id)));
+        pendingRows.addAndGet(acks.size());
+        queue.add(new Delete(acks, done));
         return done;
     }
 
@@ -92,24 +132,28 @@ public final class InboxWriter implements AutoCloseable {
     }
 
     private void run() {
-        List<Request> batch = new ArrayList<>();
-        List<Envelope> rows = new ArrayList<>();
+        List<Insert> inserts = new ArrayList<>();
+        List<Delete> deletes = new ArrayList<>();
         while (!closed || !queue.isEmpty()) {
             try {
                 Request first = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
                 }
-                batch.add(first);
-                int count = first.envelopes().size();
+                add(first, inserts, deletes);
+                int count = first.rows();
                 Request next;
                 while (count < MAX_ROWS_PER_COMMIT && (next = queue.peek()) != null
-                        && count + next.envelopes().size() <= MAX_ROWS_PER_COMMIT && queue.remove(next)) {
-                    batch.add(next);
-                    count += next.envelopes().size();
+                        && count + next.rows() <= MAX_ROWS_PER_COMMIT && queue.remove(next)) {
+                    add(next, inserts, deletes);
+                    count += next.rows();
                 }
-                batch.forEach(r -> rows.addAll(r.envelopes()));
-                commit(batch, rows);
+                if (!inserts.isEmpty()) {
+                    commitInserts(inserts);
+                }
+                if (!deletes.isEmpty()) {
+                    commitDeletes(deletes);
+                }
             } catch (InterruptedException e) {
                 if (closed) {
                     continue; // drain what is left
@@ -118,36 +162,58 @@ public final class InboxWriter implements AutoCloseable {
                 return;
             } catch (RuntimeException e) {
                 LOG.error("inbox writer failed", e);
-                fail(batch, new StorageException(StorageException.Kind.UNAVAILABLE, "inbox writer failed", e));
+                StorageException failure = new StorageException(StorageException.Kind.UNAVAILABLE,
+                        "inbox writer failed", e);
+                inserts.forEach(r -> r.done().completeExceptionally(failure));
+                deletes.forEach(r -> r.done().completeExceptionally(failure));
             } finally {
-                batch.forEach(r -> {
-                    pendingRows.addAndGet(-r.envelopes().size());
+                inserts.forEach(r -> {
+                    pendingRows.addAndGet(-r.rows());
                     pendingBytes.addAndGet(-r.bytes());
                 });
-                batch.clear();
-                rows.clear();
+                deletes.forEach(r -> pendingRows.addAndGet(-r.rows()));
+                inserts.clear();
+                deletes.clear();
             }
         }
     }
 
-    private void commit(List<Request> batch, List<Envelope> rows) {
+    private static void add(Request request, List<Insert> inserts, List<Delete> deletes) {
+        if (request instanceof Insert insert) {
+            inserts.add(insert);
+        } else {
+            deletes.add((Delete) request);
+        }
+    }
+
+    private void commitInserts(List<Insert> batch) {
+        List<Envelope> rows = new ArrayList<>();
+        batch.forEach(r -> rows.addAll(r.envelopes()));
         List<Envelope> queued;
         try {
             queued = inbox.enqueue(rows);
         } catch (StorageException e) {
-            fail(batch, e);
+            batch.forEach(r -> r.done().completeExceptionally(e));
             return;
         }
         int from = 0;
-        for (Request request : batch) {
+        for (Insert request : batch) {
             int to = from + request.envelopes().size();
             request.done().complete(List.copyOf(queued.subList(from, to)));
             from = to;
         }
     }
 
-    private static void fail(List<Request> batch, StorageException e) {
-        batch.forEach(r -> r.done().completeExceptionally(e));
+    /** One transaction for every device's acknowledgements; each learns the total (enough to log). */
+    private void commitDeletes(List<Delete> batch) {
+        List<Acknowledgement> acks = new ArrayList<>();
+        batch.forEach(r -> acks.addAll(r.acknowledgements()));
+        try {
+            int deleted = inbox.acknowledgeAll(acks);
+            batch.forEach(r -> r.done().complete(deleted));
+        } catch (StorageException e) {
+            batch.forEach(r -> r.done().completeExceptionally(e));
+        }
     }
 
     /** Commits what is queued, then stops the writers (waiting up to five seconds). */
@@ -164,8 +230,12 @@ public final class InboxWriter implements AutoCloseable {
         }
         Request left;
         while ((left = queue.poll()) != null) {
-            left.done().completeExceptionally(new StorageException(StorageException.Kind.UNAVAILABLE,
-                    "inbox writer closed"));
+            StorageException closedError = new StorageException(StorageException.Kind.UNAVAILABLE, "inbox writer closed");
+            if (left instanceof Insert insert) {
+                insert.done().completeExceptionally(closedError);
+            } else {
+                ((Delete) left).done().completeExceptionally(closedError);
+            }
         }
     }
 }

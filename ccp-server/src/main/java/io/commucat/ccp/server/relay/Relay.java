@@ -248,9 +248,12 @@ public final class Relay {
         return deliveries;
     }
 
-    /** Deletes envelopes the device acknowledged; returns how many there were. */
-    public int acknowledge(String deviceId, List<Long> envelopeIds) throws StorageException {
-        return inbox.acknowledge(deviceId, envelopeIds);
+    /**
+     * Deletes envelopes the device acknowledged, through the group commit; the future holds how
+     * many envelopes the shared transaction deleted.
+     */
+    public CompletableFuture<Integer> acknowledge(String deviceId, List<Long> envelopeIds) {
+        return writer.acknowledge(deviceId, envelopeIds);
     }
 
     /** The frame a queued envelope becomes (its sequence is set when it is sent). */

@@ -26,6 +26,12 @@ public interface Inbox {
     /** Deletes the device's envelopes with these ids; returns how many there were. */
     int acknowledge(String recipient, Collection<Long> ids) throws StorageException;
 
+    /**
+     * Deletes each acknowledged envelope (only when it belongs to that recipient), all in one
+     * transaction; returns how many there were.
+     */
+    int acknowledgeAll(Collection<Acknowledgement> acknowledgements) throws StorageException;
+
     /** Deletes envelopes expired at {@code now}; returns how many. */
     int purgeExpired(Instant now) throws StorageException;
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.commucat.ccp.proto.FrameType;
+import io.commucat.ccp.server.storage.Acknowledgement;
 import io.commucat.ccp.server.storage.Envelope;
 import io.commucat.ccp.server.storage.Inbox;
 import io.commucat.ccp.server.storage.StorageException;
@@ -25,7 +26,10 @@ class InboxWriterTest {
 
     static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
 
-    /** An inbox that records each transaction, can hold the first one, and fails on demand. */
+    /**
+     * An inbox that records each transaction (rows inserted, or minus the rows deleted), can hold
+     * the first one, and fails on demand.
+     */
     static final class RecordingInbox implements Inbox {
         final List<Integer> transactions = new CopyOnWriteArrayList<>();
         final AtomicLong ids = new AtomicLong();
@@ -61,6 +65,15 @@ class InboxWriterTest {
         @Override
         public int acknowledge(String recipient, Collection<Long> ids) {
             return 0;
+        }
+
+        @Override
+        public int acknowledgeAll(Collection<Acknowledgement> acknowledgements) throws StorageException {
+            transactions.add(-acknowledgements.size());
+            if (fail) {
+                throw new StorageException(StorageException.Kind.UNAVAILABLE, "database down");
+            }
+            return acknowledgements.size();
         }
 
         @Override
@@ -166,6 +179,24 @@ class InboxWriterTest {
 
         assertEquals(1, before.get(5, TimeUnit.SECONDS).size());
         assertThrows(ExecutionException.class, () -> writer.enqueue(envelopes("b", 1)).get(1, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void acknowledgementsThatArriveDuringACommitShareOneDeleteTransaction() throws Exception {
+        RecordingInbox inbox = new RecordingInbox();
+        inbox.holdFirst = true;
+        try (InboxWriter writer = new InboxWriter(inbox, 1, 1_000, 1L << 20)) {
+            CompletableFuture<List<Envelope>> first = writer.enqueue(envelopes("a", 1));
+            assertTrue(inbox.entered.await(5, TimeUnit.SECONDS), "the first transaction started");
+            CompletableFuture<Integer> bob = writer.acknowledge("bob", List.of(1L, 2L));
+            CompletableFuture<Integer> carol = writer.acknowledge("carol", List.of(3L));
+            inbox.release.countDown();
+
+            first.get(5, TimeUnit.SECONDS);
+            assertEquals(3, bob.get(5, TimeUnit.SECONDS));
+            assertEquals(3, carol.get(5, TimeUnit.SECONDS));
+            assertEquals(List.of(1, -3), inbox.transactions);
+        }
     }
 
     @Test

@@ -96,6 +96,20 @@ public interface InboxContract {
     }
 
     @Test
+    default void acknowledgementsOfSeveralDevicesAreDeletedTogether() throws Exception {
+        String bob = device();
+        String carol = device();
+        List<Envelope> queued = inbox().enqueue(List.of(envelope(bob, "b1"), envelope(bob, "b2"), envelope(carol, "c1")));
+
+        int deleted = inbox().acknowledgeAll(List.of(new Acknowledgement(bob, queued.get(0).id()),
+                new Acknowledgement(carol, queued.get(2).id()), new Acknowledgement(carol, queued.get(1).id())));
+
+        assertEquals(2, deleted, "carol cannot acknowledge bob's envelope");
+        assertEquals(List.of("b2"), texts(inbox().pending(bob, 0, T0, 10)));
+        assertEquals(List.of(), inbox().pending(carol, 0, T0, 10));
+    }
+
+    @Test
     default void acknowledgingManyAtOnceDeletesThemAll() throws Exception {
         String bob = device();
         List<Envelope> many = new ArrayList<>();

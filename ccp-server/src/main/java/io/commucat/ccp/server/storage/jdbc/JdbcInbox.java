@@ -1,6 +1,7 @@
 package io.commucat.ccp.server.storage.jdbc;
 
 import io.commucat.ccp.proto.FrameType;
+import io.commucat.ccp.server.storage.Acknowledgement;
 import io.commucat.ccp.server.storage.Envelope;
 import io.commucat.ccp.server.storage.Inbox;
 import io.commucat.ccp.server.storage.StorageException;
@@ -89,6 +90,28 @@ public final class JdbcInbox implements Inbox {
                 deleted += Jdbc.update(c, "DELETE FROM inbox WHERE recipient = ? AND id IN (" + marks + ")", params);
             }
             return deleted;
+        });
+    }
+
+    @Override
+    public int acknowledgeAll(Collection<Acknowledgement> acknowledgements) throws StorageException {
+        if (acknowledgements.isEmpty()) {
+            return 0;
+        }
+        return jdbc.inTransaction("acknowledge envelopes", c -> {
+            try (PreparedStatement delete = c.prepareStatement("DELETE FROM inbox WHERE id = ? AND recipient = ?")) {
+                for (Acknowledgement ack : acknowledgements) {
+                    delete.setLong(1, ack.envelopeId());
+                    delete.setString(2, ack.recipient());
+                    delete.addBatch();
+                }
+                int deleted = 0;
+                for (int count : delete.executeBatch()) {
+                    // A driver may answer SUCCESS_NO_INFO (-2) for a batched statement: count it as one.
+                    deleted += count == java.sql.Statement.SUCCESS_NO_INFO ? 1 : Math.max(0, count);
+                }
+                return deleted;
+            }
         });
     }
 
