@@ -123,7 +123,8 @@ public final class ConnectSession {
     private ScheduledFuture<?> keepalive;
     private String presenceState = "online";
 
-    // Relay state (§4.2–4.4); created on first use so an idle session stays small.
+    // Relay state (§4.2–4.4). The window is small and made at establishment; the queue and the
+    // acknowledgement list are made on first use, so an idle session stays small.
     private ArrayDeque<Frame> inbound;
     private int inboundBytes;
     private boolean relayBusy;
