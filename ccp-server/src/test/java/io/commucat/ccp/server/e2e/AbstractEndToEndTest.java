@@ -4,7 +4,9 @@ import static io.commucat.ccp.server.e2e.ChannelFrames.answerTo;
 import static io.commucat.ccp.server.e2e.ChannelFrames.assertAcked;
 import static io.commucat.ccp.server.e2e.ChannelFrames.join;
 import static io.commucat.ccp.server.e2e.ChannelFrames.msg;
+import static io.commucat.ccp.server.e2e.ChannelFrames.newChannel;
 import static io.commucat.ccp.server.e2e.ChannelFrames.nextOfType;
+import static io.commucat.ccp.server.e2e.ChannelFrames.openTogether;
 import static io.commucat.ccp.server.e2e.ChannelFrames.send;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -573,9 +575,6 @@ abstract class AbstractEndToEndTest {
 
     // ---- channels and relay (§4.2–4.4) ----
 
-    private long newChannel() {
-        return ThreadLocalRandom.current().nextLong(1, 1L << 32);
-    }
 
     @Test
     void aMsgReachesAConnectedMemberAndLeavesTheInboxWhenAcknowledged() throws Exception {
@@ -583,9 +582,7 @@ abstract class AbstractEndToEndTest {
         TestDevice bob = newDevice();
         DeviceRun a = alice.connect(main, NoisePattern.XK, UserHints.handle(newHandle()));
         DeviceRun b = bob.connect(main, NoisePattern.XK, UserHints.handle(newHandle()));
-        long channel = newChannel();
-        assertAcked(a, join(a, channel, bob.id));
-        assertAcked(b, join(b, channel));
+        long channel = openTogether(a, b, bob.id);
         assertEquals(List.of(alice.id + " true", bob.id + " true").stream().sorted().toList(),
                 main.state.channelMembers(channel));
 
@@ -605,9 +602,7 @@ abstract class AbstractEndToEndTest {
         TestDevice bob = newDevice();
         DeviceRun a = alice.connect(main, NoisePattern.XK, UserHints.handle(newHandle()));
         DeviceRun b = bob.connect(main, NoisePattern.XK, UserHints.handle(newHandle()));
-        long channel = newChannel();
-        assertAcked(a, join(a, channel, bob.id));
-        assertAcked(b, join(b, channel));
+        long channel = openTogether(a, b, bob.id);
         b.connection.endUpstream();
         b.awaitClosed();
         awaitTrue(() -> main.state.route(bob.id).isEmpty(), "bob offline");
@@ -642,9 +637,7 @@ abstract class AbstractEndToEndTest {
         TestDevice bob = newDevice();
         DeviceRun a = alice.connect(main, NoisePattern.XK, UserHints.handle(newHandle()));
         DeviceRun b = bob.connect(main, NoisePattern.XK, UserHints.handle(newHandle()));
-        long channel = newChannel();
-        assertAcked(a, join(a, channel, bob.id));
-        assertAcked(b, join(b, channel));
+        openTogether(a, b, bob.id);
 
         send(a, seq -> Frame.control(FrameType.PRESENCE, 0, seq, ControlJson.object().put("state", "busy")));
 

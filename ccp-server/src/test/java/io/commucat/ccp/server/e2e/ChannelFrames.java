@@ -7,6 +7,7 @@ import io.commucat.ccp.proto.ControlJson;
 import io.commucat.ccp.proto.Frame;
 import io.commucat.ccp.proto.FrameType;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongFunction;
 
@@ -53,6 +54,19 @@ final class ChannelFrames {
             list.add(member);
         }
         return send(run, seq -> Frame.control(FrameType.JOIN, channel, seq, body));
+    }
+
+    /** A new channel id (u32, never 0). */
+    static long newChannel() {
+        return ThreadLocalRandom.current().nextLong(1, 1L << 32);
+    }
+
+    /** The first device opens a new channel listing the second, which joins it; returns the channel. */
+    static long openTogether(DeviceRun first, DeviceRun second, String secondId) throws Exception {
+        long channel = newChannel();
+        assertAcked(first, join(first, channel, secondId));
+        assertAcked(second, join(second, channel));
+        return channel;
     }
 
     static long msg(DeviceRun run, long channel, String text) throws Exception {

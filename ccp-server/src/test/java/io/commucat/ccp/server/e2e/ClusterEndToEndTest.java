@@ -4,6 +4,7 @@ import static io.commucat.ccp.server.e2e.ChannelFrames.assertAcked;
 import static io.commucat.ccp.server.e2e.ChannelFrames.join;
 import static io.commucat.ccp.server.e2e.ChannelFrames.msg;
 import static io.commucat.ccp.server.e2e.ChannelFrames.nextOfType;
+import static io.commucat.ccp.server.e2e.ChannelFrames.openTogether;
 import static io.commucat.ccp.server.e2e.ChannelFrames.send;
 import static io.commucat.ccp.server.e2e.ChannelFrames.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -89,9 +90,6 @@ class ClusterEndToEndTest {
         return runId + "-user-" + ids.incrementAndGet();
     }
 
-    private static long newChannel() {
-        return ThreadLocalRandom.current().nextLong(1, 1L << 32);
-    }
 
     @Test
     void theNodesHaveTheirOwnIds() {
@@ -104,9 +102,7 @@ class ClusterEndToEndTest {
         TestDevice bob = newDevice();
         DeviceRun a = alice.connect(east, NoisePattern.XK, UserHints.handle(newHandle()));
         DeviceRun b = bob.connect(west, NoisePattern.XK, UserHints.handle(newHandle()));
-        long channel = newChannel();
-        assertAcked(a, join(a, channel, bob.id));
-        assertAcked(b, join(b, channel));
+        long channel = openTogether(a, b, bob.id);
 
         assertAcked(a, msg(a, channel, "across the cluster"));
 
@@ -122,9 +118,7 @@ class ClusterEndToEndTest {
         TestDevice bob = newDevice();
         DeviceRun a = alice.connect(east, NoisePattern.XK, UserHints.handle(newHandle()));
         DeviceRun b = bob.connect(west, NoisePattern.XK, UserHints.handle(newHandle()));
-        long channel = newChannel();
-        assertAcked(a, join(a, channel, bob.id));
-        assertAcked(b, join(b, channel));
+        openTogether(a, b, bob.id);
 
         send(a, seq -> Frame.control(FrameType.PRESENCE, 0, seq, ControlJson.object().put("state", "away")));
 
@@ -157,9 +151,7 @@ class ClusterEndToEndTest {
         TestDevice bob = newDevice();
         DeviceRun a = alice.connect(east, NoisePattern.XK, UserHints.handle(newHandle()));
         DeviceRun b = bob.connect(east, NoisePattern.XK, UserHints.handle(newHandle()));
-        long channel = newChannel();
-        assertAcked(a, join(a, channel, bob.id));
-        assertAcked(b, join(b, channel));
+        long channel = openTogether(a, b, bob.id);
         b.connection.endUpstream();
         b.awaitClosed();
         awaitTrue(() -> east.state.route(bob.id).isEmpty(), "bob offline");
