@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -39,15 +40,16 @@ public final class InboxWriter implements AutoCloseable {
         int rows();
     }
 
-    private record Insert(List<Envelope> envelopes, long bytes, CompletableFuture<List<Envelope>> done)
-            implements Request {
+    private record Insert(List<Envelope> envelopes, long bytes, CompletableFuture<List<Envelope>> done,
+            AtomicBoolean released) implements Request {
         @Override
         public int rows() {
             return envelopes.size();
         }
     }
 
-    private record Delete(List<Acknowledgement> acknowledgements, CompletableFuture<Integer> done) implements Request {
+    private record Delete(List<Acknowledgement> acknowledgements, CompletableFuture<Integer> done,
+            AtomicBoolean released) implements Request {
         @Override
         public int rows() {
             return acknowledgements.size();
@@ -102,7 +104,7 @@ public final class InboxWriter implements AutoCloseable {
                             + " waiting)"));
             return done;
         }
-        queue.add(new Insert(List.copyOf(envelopes), bytes, done));
+        queue.add(new Insert(List.copyOf(envelopes), bytes, done, new AtomicBoolean()));
         return done;
     }
 
@@ -122,7 +124,7 @@ public final class InboxWriter implements AutoCloseable {
         List<Acknowledgement> acks = new ArrayList<>(envelopeIds.size());
         envelopeIds.forEach(id -> acks.add(new Acknowledgement(recipient, id)));
         pendingRows.addAndGet(acks.size());
-        queue.add(new Delete(acks, done));
+        queue.add(new Delete(acks, done, new AtomicBoolean()));
         return done;
     }
 
@@ -164,16 +166,32 @@ public final class InboxWriter implements AutoCloseable {
                 LOG.error("inbox writer failed", e);
                 StorageException failure = new StorageException(StorageException.Kind.UNAVAILABLE,
                         "inbox writer failed", e);
+                // Requests already settled were released and completed; the rest are now.
+                release(inserts, deletes);
                 inserts.forEach(r -> r.done().completeExceptionally(failure));
                 deletes.forEach(r -> r.done().completeExceptionally(failure));
             } finally {
-                inserts.forEach(r -> {
-                    pendingRows.addAndGet(-r.rows());
-                    pendingBytes.addAndGet(-r.bytes());
-                });
-                deletes.forEach(r -> pendingRows.addAndGet(-r.rows()));
                 inserts.clear();
                 deletes.clear();
+            }
+        }
+    }
+
+    /**
+     * Takes the batch's rows and bytes off the budget; called before its futures complete, so a
+     * caller that sees its request done never still finds it counted. Each request is released
+     * once.
+     */
+    private void release(List<Insert> inserts, List<Delete> deletes) {
+        for (Insert r : inserts) {
+            if (r.released().compareAndSet(false, true)) {
+                pendingRows.addAndGet(-r.rows());
+                pendingBytes.addAndGet(-r.bytes());
+            }
+        }
+        for (Delete r : deletes) {
+            if (r.released().compareAndSet(false, true)) {
+                pendingRows.addAndGet(-r.rows());
             }
         }
     }
@@ -193,9 +211,11 @@ public final class InboxWriter implements AutoCloseable {
         try {
             queued = inbox.enqueue(rows);
         } catch (StorageException e) {
+            release(batch, List.of());
             batch.forEach(r -> r.done().completeExceptionally(e));
             return;
         }
+        release(batch, List.of());
         int from = 0;
         for (Insert request : batch) {
             int to = from + request.envelopes().size();
@@ -210,8 +230,10 @@ public final class InboxWriter implements AutoCloseable {
         batch.forEach(r -> acks.addAll(r.acknowledgements()));
         try {
             int deleted = inbox.acknowledgeAll(acks);
+            release(List.of(), batch);
             batch.forEach(r -> r.done().complete(deleted));
         } catch (StorageException e) {
+            release(List.of(), batch);
             batch.forEach(r -> r.done().completeExceptionally(e));
         }
     }
@@ -232,9 +254,12 @@ public final class InboxWriter implements AutoCloseable {
         while ((left = queue.poll()) != null) {
             StorageException closedError = new StorageException(StorageException.Kind.UNAVAILABLE, "inbox writer closed");
             if (left instanceof Insert insert) {
+                release(List.of(insert), List.of());
                 insert.done().completeExceptionally(closedError);
             } else {
-                ((Delete) left).done().completeExceptionally(closedError);
+                Delete delete = (Delete) left;
+                release(List.of(), List.of(delete));
+                delete.done().completeExceptionally(closedError);
             }
         }
     }
