@@ -118,15 +118,16 @@ public final class CcpNode implements RunningServer {
             storageExecutor = StorageExecutor.create(2 * JdbcSettings.DEFAULT_POOL_SIZE, 10_000);
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             SessionRegistry registry = new SessionRegistry();
+            RelayMetrics relayMetrics = new RelayMetrics(metrics);
             inboxWriter = new InboxWriter(storage.sql().inbox(), INBOX_WRITERS, INBOX_MAX_PENDING_ROWS,
-                    INBOX_MAX_PENDING_BYTES);
+                    INBOX_MAX_PENDING_BYTES, relayMetrics);
             Gauge.builder("ccp.inbox.pending.rows", inboxWriter, InboxWriter::pendingRows).register(metrics);
             Gauge.builder("ccp.sessions.established", registry, SessionRegistry::size).register(metrics);
             ConnectServices services = new ConnectServices(policy, noiseKeys,
                     new DeviceResolver(storage.sql().directory(), new DeviceCertificateAuthority(caKey), policy, random),
                     storage.sql().sessions(), storage.presence(),
                     new Relay(storage.sql().channels(), storage.sql().inbox(), inboxWriter, storage.sql().groups(),
-                            config.limits().relayTtl()),
+                            config.limits().relayTtl(), Relay.MAX_FANOUT_BYTES, relayMetrics),
                     new Router(storage.presence(), storage.bus(), config.server().nodeId()),
                     new SessionTokens(random), caKey.publicKey(), registry,
                     HandshakeListener.all(new HandshakeLog(metrics), new AuditedHandshakes(audit)), storageExecutor, clock,

@@ -57,6 +57,7 @@ public final class InboxWriter implements AutoCloseable {
     }
 
     private final Inbox inbox;
+    private final RelayListener listener;
     private final int maxPendingRows;
     private final long maxPendingBytes;
     private final LinkedBlockingQueue<Request> queue = new LinkedBlockingQueue<>();
@@ -66,7 +67,13 @@ public final class InboxWriter implements AutoCloseable {
     private volatile boolean closed;
 
     public InboxWriter(Inbox inbox, int writers, int maxPendingRows, long maxPendingBytes) {
+        this(inbox, writers, maxPendingRows, maxPendingBytes, RelayListener.NONE);
+    }
+
+    /** As above, reporting each committed transaction to {@code listener}. */
+    public InboxWriter(Inbox inbox, int writers, int maxPendingRows, long maxPendingBytes, RelayListener listener) {
         this.inbox = Objects.requireNonNull(inbox, "inbox");
+        this.listener = Objects.requireNonNull(listener, "listener");
         if (writers < 1 || maxPendingRows < 1 || maxPendingBytes < 1) {
             throw new IllegalArgumentException("writers, maxPendingRows and maxPendingBytes must be positive");
         }
@@ -216,6 +223,7 @@ public final class InboxWriter implements AutoCloseable {
             return;
         }
         release(batch, List.of());
+        listener.committed(true, rows.size());
         int from = 0;
         for (Insert request : batch) {
             int to = from + request.envelopes().size();
@@ -231,6 +239,7 @@ public final class InboxWriter implements AutoCloseable {
         try {
             int deleted = inbox.acknowledgeAll(acks);
             release(List.of(), batch);
+            listener.committed(false, deleted);
             batch.forEach(r -> r.done().complete(deleted));
         } catch (StorageException e) {
             release(List.of(), batch);

@@ -54,21 +54,26 @@ public final class Relay {
     private final Membership membership;
     private final Duration relayTtl;
     private final long maxFanoutBytes;
+    private final RelayListener listener;
 
     /** @param writer group commit for {@code inbox}: how durable frames are queued */
     public Relay(Channels channels, Inbox inbox, InboxWriter writer, Groups groups, Duration relayTtl) {
-        this(channels, inbox, writer, groups, relayTtl, MAX_FANOUT_BYTES);
+        this(channels, inbox, writer, groups, relayTtl, MAX_FANOUT_BYTES, RelayListener.NONE);
     }
 
-    /** As above, with another fan-out budget (bytes of one durable frame across its recipients). */
+    /**
+     * As above, with another fan-out budget (bytes of one durable frame across its recipients)
+     * and a listener for metrics.
+     */
     public Relay(Channels channels, Inbox inbox, InboxWriter writer, Groups groups, Duration relayTtl,
-            long maxFanoutBytes) {
+            long maxFanoutBytes, RelayListener listener) {
         this.channels = Objects.requireNonNull(channels, "channels");
         this.inbox = Objects.requireNonNull(inbox, "inbox");
         this.writer = Objects.requireNonNull(writer, "writer");
         this.membership = new Membership(channels, groups);
         this.relayTtl = Objects.requireNonNull(relayTtl, "relayTtl");
         this.maxFanoutBytes = maxFanoutBytes;
+        this.listener = Objects.requireNonNull(listener, "listener");
     }
 
     /**
@@ -194,14 +199,16 @@ public final class Relay {
         return handling == Handling.DURABLE || handling == Handling.GROUP;
     }
 
-    private static List<Outcome> outcomes(List<Draft> drafts, List<Envelope> queued) {
+    private List<Outcome> outcomes(List<Draft> drafts, List<Envelope> queued) {
         List<Outcome> outcomes = new ArrayList<>(drafts.size());
         int next = 0;
         for (Draft draft : drafts) {
             if (draft.refusal() != null) {
+                listener.refused(draft.frame().type(), draft.refusal().kind());
                 outcomes.add(Outcome.refused(draft.frame(), draft.refusal()));
                 continue;
             }
+            listener.accepted(draft.frame().type(), draft.recipients().size());
             boolean durable = durable(draft.frame());
             List<Delivery> deliveries = new ArrayList<>(draft.recipients().size());
             for (String recipient : draft.recipients()) {

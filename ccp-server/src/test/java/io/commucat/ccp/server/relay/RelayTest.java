@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,6 +28,19 @@ class RelayTest {
     @TempDir
     Path dir;
 
+    /** What the relay reported, one line per event. */
+    private final List<String> events = new CopyOnWriteArrayList<>();
+    private final RelayListener reports = new RelayListener() {
+        @Override
+        public void accepted(FrameType type, int recipients) {
+            events.add("accepted " + type.label() + " " + recipients);
+        }
+
+        @Override
+        public void refused(FrameType type, RelayException.Kind kind) {
+            events.add("refused " + type.label() + " " + kind.wire());
+        }
+    };
     private JdbcStore store;
     private InboxWriter writer;
     private Relay relay;
@@ -36,7 +50,7 @@ class RelayTest {
         store = JdbcStore.open(JdbcSettings.h2File(dir.resolve("db")));
         writer = new InboxWriter(store.inbox(), 1, 1_000, 1L << 20);
         // Fan-out budget of 20 bytes: a 10-byte Msg may reach two recipients, not three.
-        relay = new Relay(store.channels(), store.inbox(), writer, store.groups(), Duration.ofHours(1), 20);
+        relay = new Relay(store.channels(), store.inbox(), writer, store.groups(), Duration.ofHours(1), 20, reports);
         store.channels().join(CHANNEL, "alice", "user-a", Set.of("bob", "carol", "dave"), false, null, T0);
         store.channels().join(CHANNEL, "bob", "user-b", Set.of(), false, null, T0);
         store.channels().join(CHANNEL, "carol", "user-c", Set.of(), false, null, T0);
@@ -59,6 +73,7 @@ class RelayTest {
 
         assertTrue(outcome.isAccepted(), String.valueOf(outcome.refusal()));
         assertEquals(2, outcome.deliveries().size());
+        assertEquals(List.of("accepted msg 2"), events);
     }
 
     @Test
@@ -69,5 +84,6 @@ class RelayTest {
 
         assertEquals(RelayException.Kind.TOO_LARGE, outcome.refusal().kind());
         assertEquals(List.of(), store.inbox().pending("bob", 0, T0, 10));
+        assertEquals(List.of("refused msg too_large"), events);
     }
 }
