@@ -1,6 +1,5 @@
 package io.commucat.ccp.server.connect;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.commucat.ccp.crypto.Hex;
@@ -26,10 +25,7 @@ import io.commucat.ccp.server.handshake.HelloRequest;
 import io.commucat.ccp.server.handshake.Resolution;
 import io.commucat.ccp.server.handshake.SessionTokens;
 import io.commucat.ccp.server.relay.Delivery;
-import io.commucat.ccp.server.relay.DeliveryWindow;
 import io.commucat.ccp.server.relay.Handling;
-import io.commucat.ccp.server.relay.Outcome;
-import io.commucat.ccp.server.relay.RelayException;
 import io.commucat.ccp.server.storage.PresenceSnapshot;
 import io.commucat.ccp.server.storage.SessionRecord;
 import io.commucat.ccp.server.storage.StorageException;
@@ -38,7 +34,6 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -90,13 +85,6 @@ public final class ConnectSession {
     static final FrameLimits BOOTSTRAP_LIMITS = new FrameLimits(64 * 1024, 64 * 1024, 64 * 1024);
     /** Bytes held while storage work is in flight; an honest device sends nothing then. */
     static final int MAX_HELD_BYTES = 256 * 1024;
-    /** Channel frames waiting for storage per session; more are refused with {@code busy}, not buffered. */
-    static final int MAX_QUEUED_FRAMES = 1024;
-    static final int MAX_QUEUED_BYTES = 8 * 1024 * 1024;
-    /** Channel frames handed to storage in one batch (one transaction for their envelopes). */
-    static final int MAX_BATCH = 256;
-    /** Durable deliveries in flight to one device before it must acknowledge some. */
-    static final int DELIVERY_WINDOW = 256;
 
     private final ConnectServices services;
     private final Downstream downstream;
@@ -123,14 +111,8 @@ public final class ConnectSession {
     private ScheduledFuture<?> keepalive;
     private String presenceState = "online";
 
-    // Relay state (§4.2–4.4). The window is small and made at establishment; the queue and the
-    // acknowledgement list are made on first use, so an idle session stays small.
-    private ArrayDeque<Frame> inbound;
-    private int inboundBytes;
-    private boolean relayBusy;
-    private DeliveryWindow window;
-    private List<Long> acknowledged;
-    private boolean acknowledging;
+    /** The channel half (§4.2, §4.4), made at establishment. */
+    private SessionRelay relay;
 
     public ConnectSession(ConnectServices services, Downstream downstream, ScheduledExecutorService loop,
             String remoteAddress) {
@@ -439,10 +421,9 @@ public final class ConnectSession {
         }
         long interval = services.policy().keepaliveInterval().toMillis();
         keepalive = loop.scheduleAtFixedRate(this::refresh, interval, interval, TimeUnit.MILLISECONDS);
-        // A device registered by this very handshake cannot have queued envelopes: it was not an
-        // active member of any channel (activity needs a join or a known user).
-        window = new DeliveryWindow(DELIVERY_WINDOW, resolution.deviceKnown());
-        pullInbox();
+        relay = new SessionRelay(services, loop, new Output(), hello.deviceId(), resolution.user().id(),
+                resolution.deviceKnown());
+        relay.pullInbox();
         byte[] pending = takeHeld();
         if (pending.length > 0) {
             establishedBytes(pending, 0, pending.length);
@@ -518,114 +499,18 @@ public final class ConnectSession {
                 if (frame.type() == FrameType.PRESENCE) {
                     onPresence(frame);
                 } else if (frame.type() == FrameType.ACK) {
-                    onDeviceAck(frame);
+                    relay.onDeviceAck(frame);
                 }
                 // A device's Error gets no answer (§4.2).
             }
             case UNEXPECTED -> sendEncrypted(errorFrame(frame.channelId(), "unexpected_frame",
                     "the session is already established", frame.sequence()));
-            default -> enqueueRelay(frame);
+            default -> relay.enqueue(frame);
         }
         return true;
     }
 
     // ---- channels and relay (§4.2, §4.4) ----
-
-    /** Channel frames go to storage in order, one batch at a time; a full queue refuses rather than buffers. */
-    private void enqueueRelay(Frame frame) {
-        if (inbound == null) {
-            inbound = new ArrayDeque<>();
-        }
-        // One frame of any allowed size is always taken; more wait only within the byte budget.
-        if (inbound.size() >= MAX_QUEUED_FRAMES
-                || (!inbound.isEmpty() && inboundBytes + frame.bodyLength() > MAX_QUEUED_BYTES)) {
-            refuse(frame, new RelayException(RelayException.Kind.BUSY,
-                    "too many frames waiting; send again after the pending Acks"));
-            return;
-        }
-        inbound.add(frame);
-        inboundBytes += frame.bodyLength();
-        pumpRelay();
-    }
-
-    private void pumpRelay() {
-        if (relayBusy || inbound == null || inbound.isEmpty() || state != State.ESTABLISHED) {
-            return;
-        }
-        List<Frame> batch = new ArrayList<>(Math.min(MAX_BATCH, inbound.size()));
-        while (!inbound.isEmpty() && batch.size() < MAX_BATCH) {
-            Frame frame = inbound.poll();
-            inboundBytes -= frame.bodyLength();
-            batch.add(frame);
-        }
-        relayBusy = true;
-        String deviceId = hello.deviceId();
-        String userId = resolution.user().id();
-        Instant now = services.clock().instant();
-        try {
-            CompletableFuture.supplyAsync(() -> services.relay().process(deviceId, userId, batch, now),
-                            services.storageExecutor())
-                    .thenCompose(committed -> committed)
-                    .thenCompose(this::route)
-                    .whenCompleteAsync((relayed, error) -> relayed(batch, relayed, error), loop);
-        } catch (RejectedExecutionException e) {
-            relayBusy = false;
-            batch.forEach(frame -> refuse(frame, unavailable()));
-        }
-    }
-
-    /**
-     * Once the batch committed: what goes to other nodes goes there, off the loop. When the
-     * storage executor is saturated, every delivery is tried here only; the others wait in the
-     * inbox, and the Acks still go out (the batch is durable).
-     */
-    private CompletableFuture<Relayed> route(List<Outcome> outcomes) {
-        List<Delivery> deliveries = new ArrayList<>();
-        outcomes.forEach(outcome -> deliveries.addAll(outcome.deliveries()));
-        try {
-            return CompletableFuture.supplyAsync(() -> new Relayed(outcomes, services.router().forward(deliveries)),
-                    services.storageExecutor());
-        } catch (RejectedExecutionException e) {
-            return CompletableFuture.completedFuture(new Relayed(outcomes, deliveries));
-        }
-    }
-
-    /** A batch's outcomes, and the deliveries for sessions of this node. */
-    private record Relayed(List<Outcome> outcomes, List<Delivery> local) {
-    }
-
-    private void relayed(List<Frame> batch, Relayed relayed, Throwable error) {
-        relayBusy = false;
-        if (error != null) {
-            LOG.warn("relay failed for {}: {}", hello.deviceId(), error.toString());
-            batch.forEach(frame -> refuse(frame, unavailable()));
-        } else {
-            // Committed work reaches its recipients even when this session ended meanwhile.
-            relayed.local().forEach(services.registry()::deliver);
-            for (Outcome outcome : relayed.outcomes()) {
-                if (outcome.isAccepted()) {
-                    if (state == State.ESTABLISHED) {
-                        sendEncrypted(Frame.control(FrameType.ACK, outcome.request().channelId(), nextSequence(),
-                                outcome.ack()));
-                    }
-                } else {
-                    refuse(outcome.request(), outcome.refusal());
-                }
-            }
-        }
-        pumpRelay();
-    }
-
-    private static RelayException unavailable() {
-        return new RelayException(RelayException.Kind.UNAVAILABLE, "storage unavailable, retry later");
-    }
-
-    /** §4.5: a semantic error is answered and the session goes on. */
-    private void refuse(Frame frame, RelayException refusal) {
-        if (state == State.ESTABLISHED) {
-            sendEncrypted(errorFrame(frame.channelId(), refusal.kind().wire(), refusal.detail(), frame.sequence()));
-        }
-    }
 
     /** Runs {@code work} on this session's loop; dropped when the loop is shutting down. */
     void onLoop(Runnable work) {
@@ -636,103 +521,11 @@ public final class ConnectSession {
         }
     }
 
-    /** On this session's loop: a frame from another device, numbered from this connection's counter. */
+    /** On this session's loop: a frame from another device. */
     void deliver(Delivery delivery) {
-        if (state != State.ESTABLISHED) {
-            return;
+        if (state == State.ESTABLISHED) {
+            relay.deliver(delivery);
         }
-        if (!delivery.durable()) {
-            sendEncrypted(delivery.frame().withSequence(nextSequence()));
-        } else if (window.offerLive(delivery.envelopeId()) == DeliveryWindow.Offer.SEND) {
-            sendDurable(delivery);
-        }
-    }
-
-    private void sendDurable(Delivery delivery) {
-        long sequence = nextSequence();
-        window.sent(sequence, delivery.envelopeId());
-        sendEncrypted(delivery.frame().withSequence(sequence));
-    }
-
-    /** Reads queued envelopes (an earlier session's leftovers, or what did not fit the window). */
-    private void pullInbox() {
-        if (state != State.ESTABLISHED || !window.shouldPull()) {
-            return;
-        }
-        int limit = window.startPull();
-        long afterId = window.cursor();
-        String deviceId = hello.deviceId();
-        Instant now = services.clock().instant();
-        try {
-            CompletableFuture.supplyAsync(() -> {
-                try {
-                    return services.relay().pending(deviceId, afterId, now, limit);
-                } catch (StorageException e) {
-                    throw new CompletionException(e);
-                }
-            }, services.storageExecutor()).whenCompleteAsync((pending, error) -> pulled(pending, limit, error), loop);
-        } catch (RejectedExecutionException e) {
-            window.pullFailed();
-        }
-    }
-
-    private void pulled(List<Delivery> pending, int limit, Throwable error) {
-        if (state != State.ESTABLISHED) {
-            return;
-        }
-        if (error != null) {
-            window.pullFailed();
-            LOG.warn("inbox read failed for {}: {}", hello.deviceId(), error.toString());
-            return;
-        }
-        for (Delivery delivery : pending) {
-            if (window.offerPulled(delivery.envelopeId())) {
-                sendDurable(delivery);
-            }
-        }
-        window.pullDone(pending.size(), limit);
-        pullInbox();
-    }
-
-    /** §4.2 Deviation: the device's Ack of a delivered envelope deletes it from the inbox. */
-    private void onDeviceAck(Frame frame) {
-        JsonNode ack = frame.control().json().get("ack");
-        if (ack == null || !ack.canConvertToExactIntegral() || !ack.canConvertToLong()) {
-            return;
-        }
-        long envelopeId = window.acknowledge(ack.longValue());
-        if (envelopeId == 0) {
-            return; // Not a durable delivery in flight (already acknowledged, or never sent).
-        }
-        if (acknowledged == null) {
-            acknowledged = new ArrayList<>();
-        }
-        acknowledged.add(envelopeId);
-        flushAcknowledged();
-        pullInbox();
-    }
-
-    /** Deletes acknowledged envelopes, one batch at a time; runs on even after the session ended. */
-    private void flushAcknowledged() {
-        if (acknowledging || acknowledged == null || acknowledged.isEmpty()) {
-            return;
-        }
-        List<Long> ids = acknowledged;
-        acknowledged = new ArrayList<>();
-        acknowledging = true;
-        String deviceId = hello.deviceId();
-        services.relay().acknowledge(deviceId, ids).whenCompleteAsync((deleted, error) -> {
-            acknowledging = false;
-            if (error == null) {
-                window.deleted(ids);
-                flushAcknowledged();
-            } else {
-                // Kept for the next refresh; if the session ends first, the envelopes are
-                // delivered again on the next connection (at-least-once).
-                LOG.warn("inbox delete failed for {}: {}", deviceId, error.toString());
-                acknowledged.addAll(ids);
-            }
-        }, loop);
     }
 
     /** §4.3: a state change republishes the snapshot and reaches the channel peers; no Ack. */
@@ -785,12 +578,28 @@ public final class ConnectSession {
                 LOG.warn("session refresh failed for {}: {}", hello.deviceId(), e.kind());
             }
         });
-        // Retries what a saturated or failing store left undone.
-        flushAcknowledged();
-        pullInbox();
+        relay.retry();
     }
 
     // ---- output and endings ----
+
+    /** The session as its relay half sees it. */
+    private final class Output implements SessionRelay.SessionOutput {
+        @Override
+        public boolean established() {
+            return state == State.ESTABLISHED;
+        }
+
+        @Override
+        public long nextSequence() {
+            return ConnectSession.this.nextSequence();
+        }
+
+        @Override
+        public void send(Frame frame) {
+            sendEncrypted(frame);
+        }
+    }
 
     private long nextSequence() {
         return nextSequence++;

@@ -213,7 +213,7 @@ class ChannelRelayTest {
     @Test
     void aFrameLargerThanTheQueueBudgetIsTakenWhenNothingWaits() throws Exception {
         Member[] m = aliceAndBobInAChannel();
-        int size = ConnectSession.MAX_QUEUED_BYTES + 1024;
+        int size = SessionRelay.MAX_QUEUED_BYTES + 1024;
 
         long seq = m[0].send(s -> Frame.opaque(FrameType.MSG, CHANNEL, s, new byte[size]));
 
@@ -286,7 +286,7 @@ class ChannelRelayTest {
     void moreQueuedFramesThanTheWindowArriveInOrderAsTheyAreAcknowledged() throws Exception {
         Member[] m = aliceAndBobInAChannel();
         m[1].disconnect();
-        int total = ConnectSession.DELIVERY_WINDOW + 44;
+        int total = SessionRelay.DELIVERY_WINDOW + 44;
         for (int i = 0; i < total; i++) {
             m[0].msg(CHANNEL, "m" + i);
         }

@@ -1,0 +1,283 @@
+package io.commucat.ccp.server.connect;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.commucat.ccp.proto.ControlJson;
+import io.commucat.ccp.proto.Frame;
+import io.commucat.ccp.proto.FrameType;
+import io.commucat.ccp.server.relay.Delivery;
+import io.commucat.ccp.server.relay.DeliveryWindow;
+import io.commucat.ccp.server.relay.Outcome;
+import io.commucat.ccp.server.relay.RelayException;
+import io.commucat.ccp.server.storage.StorageException;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The channel half of an established session (ccp-1.md §4.2, §4.4): the device's channel frames
+ * go to storage in order, one batch at a time, and are answered with their Acks or refusals;
+ * frames from other devices come in through {@link #deliver}, durable ones within the
+ * {@link DeliveryWindow} until the device acknowledges them. Confined to the session's loop,
+ * like the session; storage work goes to the storage executor and comes back.
+ */
+final class SessionRelay {
+
+    /** What the relay may do with the session it belongs to (on the session's loop). */
+    interface SessionOutput {
+        /** Whether the session still sends (after its end, late results are dropped). */
+        boolean established();
+
+        /** The connection's next sequence number (§4.2: one counter per connection). */
+        long nextSequence();
+
+        /** Seals and writes a frame. */
+        void send(Frame frame);
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(SessionRelay.class);
+
+    /** Channel frames waiting for storage per session; more are refused with {@code busy}, not buffered. */
+    static final int MAX_QUEUED_FRAMES = 1024;
+    static final int MAX_QUEUED_BYTES = 8 * 1024 * 1024;
+    /** Channel frames handed to storage in one batch (their envelopes share the group commit). */
+    static final int MAX_BATCH = 256;
+    /** Durable deliveries in flight to one device before it must acknowledge some. */
+    static final int DELIVERY_WINDOW = 256;
+
+    private final ConnectServices services;
+    private final Executor loop;
+    private final SessionOutput session;
+    private final String deviceId;
+    private final String userId;
+    private final DeliveryWindow window;
+    // Made on first use, so an idle session stays small.
+    private ArrayDeque<Frame> inbound;
+    private int inboundBytes;
+    private boolean relayBusy;
+    private List<Long> acknowledged;
+    private boolean acknowledging;
+
+    /**
+     * @param deviceKnown whether the device existed before this session: one registered by this
+     *     very handshake cannot have queued envelopes (it was not an active member of any channel:
+     *     activity needs a join or a known user), so its session skips the first inbox read
+     */
+    SessionRelay(ConnectServices services, Executor loop, SessionOutput session, String deviceId, String userId,
+            boolean deviceKnown) {
+        this.services = services;
+        this.loop = loop;
+        this.session = session;
+        this.deviceId = deviceId;
+        this.userId = userId;
+        this.window = new DeliveryWindow(DELIVERY_WINDOW, deviceKnown);
+    }
+
+    /** Retries what a saturated or failing store left undone (called every keepalive interval). */
+    void retry() {
+        flushAcknowledged();
+        pullInbox();
+    }
+
+    /** Channel frames go to storage in order, one batch at a time; a full queue refuses rather than buffers. */
+    void enqueue(Frame frame) {
+        if (inbound == null) {
+            inbound = new ArrayDeque<>();
+        }
+        // One frame of any allowed size is always taken; more wait only within the byte budget.
+        if (inbound.size() >= MAX_QUEUED_FRAMES
+                || (!inbound.isEmpty() && inboundBytes + frame.bodyLength() > MAX_QUEUED_BYTES)) {
+            refuse(frame, new RelayException(RelayException.Kind.BUSY,
+                    "too many frames waiting; send again after the pending Acks"));
+            return;
+        }
+        inbound.add(frame);
+        inboundBytes += frame.bodyLength();
+        pump();
+    }
+
+    private void pump() {
+        if (relayBusy || inbound == null || inbound.isEmpty() || !session.established()) {
+            return;
+        }
+        List<Frame> batch = new ArrayList<>(Math.min(MAX_BATCH, inbound.size()));
+        while (!inbound.isEmpty() && batch.size() < MAX_BATCH) {
+            Frame frame = inbound.poll();
+            inboundBytes -= frame.bodyLength();
+            batch.add(frame);
+        }
+        relayBusy = true;
+        Instant now = services.clock().instant();
+        try {
+            CompletableFuture.supplyAsync(() -> services.relay().process(deviceId, userId, batch, now),
+                            services.storageExecutor())
+                    .thenCompose(committed -> committed)
+                    .thenCompose(this::route)
+                    .whenCompleteAsync((relayed, error) -> relayed(batch, relayed, error), loop);
+        } catch (RejectedExecutionException e) {
+            relayBusy = false;
+            batch.forEach(frame -> refuse(frame, unavailable()));
+        }
+    }
+
+    /**
+     * Once the batch committed: what goes to other nodes goes there, off the loop. When the
+     * storage executor is saturated, every delivery is tried here only; the others wait in the
+     * inbox, and the Acks still go out (the batch is durable).
+     */
+    private CompletableFuture<Relayed> route(List<Outcome> outcomes) {
+        List<Delivery> deliveries = new ArrayList<>();
+        outcomes.forEach(outcome -> deliveries.addAll(outcome.deliveries()));
+        try {
+            return CompletableFuture.supplyAsync(() -> new Relayed(outcomes, services.router().forward(deliveries)),
+                    services.storageExecutor());
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.completedFuture(new Relayed(outcomes, deliveries));
+        }
+    }
+
+    /** A batch's outcomes, and the deliveries for sessions of this node. */
+    private record Relayed(List<Outcome> outcomes, List<Delivery> local) {
+    }
+
+    private void relayed(List<Frame> batch, Relayed relayed, Throwable error) {
+        relayBusy = false;
+        if (error != null) {
+            LOG.warn("relay failed for {}: {}", deviceId, error.toString());
+            batch.forEach(frame -> refuse(frame, unavailable()));
+        } else {
+            // Committed work reaches its recipients even when this session ended meanwhile.
+            relayed.local().forEach(services.registry()::deliver);
+            for (Outcome outcome : relayed.outcomes()) {
+                if (outcome.isAccepted()) {
+                    if (session.established()) {
+                        session.send(Frame.control(FrameType.ACK, outcome.request().channelId(),
+                                session.nextSequence(), outcome.ack()));
+                    }
+                } else {
+                    refuse(outcome.request(), outcome.refusal());
+                }
+            }
+        }
+        pump();
+    }
+
+    private static RelayException unavailable() {
+        return new RelayException(RelayException.Kind.UNAVAILABLE, "storage unavailable, retry later");
+    }
+
+    /** §4.5: a semantic error is answered and the session goes on. */
+    private void refuse(Frame frame, RelayException refusal) {
+        if (session.established()) {
+            ObjectNode body = ControlJson.object();
+            body.put("error", refusal.kind().wire());
+            body.put("detail", refusal.detail());
+            body.put("ack", frame.sequence());
+            session.send(Frame.control(FrameType.ERROR, frame.channelId(), session.nextSequence(), body));
+        }
+    }
+
+    /** On this session's loop: a frame from another device, numbered from this connection's counter. */
+    void deliver(Delivery delivery) {
+        if (!session.established()) {
+            return;
+        }
+        if (!delivery.durable()) {
+            session.send(delivery.frame().withSequence(session.nextSequence()));
+        } else if (window.offerLive(delivery.envelopeId()) == DeliveryWindow.Offer.SEND) {
+            sendDurable(delivery);
+        }
+    }
+
+    private void sendDurable(Delivery delivery) {
+        long sequence = session.nextSequence();
+        window.sent(sequence, delivery.envelopeId());
+        session.send(delivery.frame().withSequence(sequence));
+    }
+
+    /** Reads queued envelopes (an earlier session's leftovers, or what did not fit the window). */
+    void pullInbox() {
+        if (!session.established() || !window.shouldPull()) {
+            return;
+        }
+        int limit = window.startPull();
+        long afterId = window.cursor();
+        Instant now = services.clock().instant();
+        try {
+            CompletableFuture.supplyAsync(() -> {
+                try {
+                    return services.relay().pending(deviceId, afterId, now, limit);
+                } catch (StorageException e) {
+                    throw new CompletionException(e);
+                }
+            }, services.storageExecutor()).whenCompleteAsync((pending, error) -> pulled(pending, limit, error), loop);
+        } catch (RejectedExecutionException e) {
+            window.pullFailed();
+        }
+    }
+
+    private void pulled(List<Delivery> pending, int limit, Throwable error) {
+        if (!session.established()) {
+            return;
+        }
+        if (error != null) {
+            window.pullFailed();
+            LOG.warn("inbox read failed for {}: {}", deviceId, error.toString());
+            return;
+        }
+        for (Delivery delivery : pending) {
+            if (window.offerPulled(delivery.envelopeId())) {
+                sendDurable(delivery);
+            }
+        }
+        window.pullDone(pending.size(), limit);
+        pullInbox();
+    }
+
+    /** §4.2 Deviation: the device's Ack of a delivered envelope deletes it from the inbox. */
+    void onDeviceAck(Frame frame) {
+        JsonNode ack = frame.control().json().get("ack");
+        if (ack == null || !ack.canConvertToExactIntegral() || !ack.canConvertToLong()) {
+            return;
+        }
+        long envelopeId = window.acknowledge(ack.longValue());
+        if (envelopeId == 0) {
+            return; // Not a durable delivery in flight (already acknowledged, or never sent).
+        }
+        if (acknowledged == null) {
+            acknowledged = new ArrayList<>();
+        }
+        acknowledged.add(envelopeId);
+        flushAcknowledged();
+        pullInbox();
+    }
+
+    /** Deletes acknowledged envelopes, one batch at a time; runs on even after the session ended. */
+    private void flushAcknowledged() {
+        if (acknowledging || acknowledged == null || acknowledged.isEmpty()) {
+            return;
+        }
+        List<Long> ids = acknowledged;
+        acknowledged = new ArrayList<>();
+        acknowledging = true;
+        services.relay().acknowledge(deviceId, ids).whenCompleteAsync((deleted, error) -> {
+            acknowledging = false;
+            if (error == null) {
+                window.deleted(ids);
+                flushAcknowledged();
+            } else {
+                // Kept for the next refresh; if the session ends first, the envelopes are
+                // delivered again on the next connection (at-least-once).
+                LOG.warn("inbox delete failed for {}: {}", deviceId, error.toString());
+                acknowledged.addAll(ids);
+            }
+        }, loop);
+    }
+}
