@@ -111,7 +111,7 @@ public final class InboxWriter implements AutoCloseable {
                             + " waiting)"));
             return done;
         }
-        queue.add(new Insert(List.copyOf(envelopes), bytes, done, new AtomicBoolean()));
+        offer(new Insert(List.copyOf(envelopes), bytes, done, new AtomicBoolean()));
         return done;
     }
 
@@ -131,8 +131,28 @@ public final class InboxWriter implements AutoCloseable {
         List<Acknowledgement> acks = new ArrayList<>(envelopeIds.size());
         envelopeIds.forEach(id -> acks.add(new Acknowledgement(recipient, id)));
         pendingRows.addAndGet(acks.size());
-        queue.add(new Delete(acks, done, new AtomicBoolean()));
+        offer(new Delete(acks, done, new AtomicBoolean()));
         return done;
+    }
+
+    /** Queues a request; one that raced with {@link #close} past its drain is failed, never left waiting. */
+    private void offer(Request request) {
+        queue.add(request);
+        if (closed && queue.remove(request)) {
+            failClosed(request);
+        }
+    }
+
+    private void failClosed(Request request) {
+        StorageException closedError = new StorageException(StorageException.Kind.UNAVAILABLE, "inbox writer closed");
+        if (request instanceof Insert insert) {
+            release(List.of(insert), List.of());
+            insert.done().completeExceptionally(closedError);
+        } else {
+            Delete delete = (Delete) request;
+            release(List.of(), List.of(delete));
+            delete.done().completeExceptionally(closedError);
+        }
     }
 
     /** Rows waiting for a transaction (for metrics). */
@@ -261,15 +281,7 @@ public final class InboxWriter implements AutoCloseable {
         }
         Request left;
         while ((left = queue.poll()) != null) {
-            StorageException closedError = new StorageException(StorageException.Kind.UNAVAILABLE, "inbox writer closed");
-            if (left instanceof Insert insert) {
-                release(List.of(insert), List.of());
-                insert.done().completeExceptionally(closedError);
-            } else {
-                Delete delete = (Delete) left;
-                release(List.of(), List.of(delete));
-                delete.done().completeExceptionally(closedError);
-            }
+            failClosed(left);
         }
     }
 }
