@@ -2,6 +2,7 @@ package io.commucat.ccp.server.e2e;
 
 import static io.commucat.ccp.server.e2e.ChannelFrames.answerTo;
 import static io.commucat.ccp.server.e2e.ChannelFrames.assertAcked;
+import static io.commucat.ccp.server.e2e.ChannelFrames.assertPresenceReaches;
 import static io.commucat.ccp.server.e2e.ChannelFrames.join;
 import static io.commucat.ccp.server.e2e.ChannelFrames.msg;
 import static io.commucat.ccp.server.e2e.ChannelFrames.newChannel;
@@ -639,11 +640,7 @@ abstract class AbstractEndToEndTest {
         DeviceRun b = bob.connect(main, NoisePattern.XK, UserHints.handle(newHandle()));
         openTogether(a, b, bob.id);
 
-        send(a, seq -> Frame.control(FrameType.PRESENCE, 0, seq, ControlJson.object().put("state", "busy")));
-
-        Frame presence = nextOfType(b, FrameType.PRESENCE);
-        assertEquals(alice.id, presence.control().text("device"));
-        assertEquals("busy", presence.control().text("state"));
+        assertPresenceReaches(a, alice.id, b, "busy");
     }
 
     // ---- liveness (§4.3) ----

@@ -73,6 +73,15 @@ final class ChannelFrames {
         return send(run, seq -> Frame.opaque(FrameType.MSG, channel, seq, text.getBytes(StandardCharsets.UTF_8)));
     }
 
+    /** {@code from} announces {@code state}; its channel peer {@code peer} receives it (§4.3 Deviation). */
+    static void assertPresenceReaches(DeviceRun from, String fromId, DeviceRun peer, String state) throws Exception {
+        send(from, seq -> Frame.control(FrameType.PRESENCE, 0, seq, ControlJson.object().put("state", state)));
+
+        Frame presence = nextOfType(peer, FrameType.PRESENCE);
+        assertEquals(fromId, presence.control().text("device"));
+        assertEquals(state, presence.control().text("state"));
+    }
+
     static String text(Frame frame) {
         return new String(frame.opaque().toByteArray(), StandardCharsets.UTF_8);
     }

@@ -1,6 +1,7 @@
 package io.commucat.ccp.server.e2e;
 
 import static io.commucat.ccp.server.e2e.ChannelFrames.assertAcked;
+import static io.commucat.ccp.server.e2e.ChannelFrames.assertPresenceReaches;
 import static io.commucat.ccp.server.e2e.ChannelFrames.join;
 import static io.commucat.ccp.server.e2e.ChannelFrames.msg;
 import static io.commucat.ccp.server.e2e.ChannelFrames.nextOfType;
@@ -120,11 +121,7 @@ class ClusterEndToEndTest {
         DeviceRun b = bob.connect(west, NoisePattern.XK, UserHints.handle(newHandle()));
         openTogether(a, b, bob.id);
 
-        send(a, seq -> Frame.control(FrameType.PRESENCE, 0, seq, ControlJson.object().put("state", "away")));
-
-        Frame presence = nextOfType(b, FrameType.PRESENCE);
-        assertEquals(alice.id, presence.control().text("device"));
-        assertEquals("away", presence.control().text("state"));
+        assertPresenceReaches(a, alice.id, b, "away");
     }
 
     @Test
