@@ -14,7 +14,9 @@ import java.nio.ByteBuffer;
  * decoded into frames. Server and SDK both talk through this one type.
  *
  * <p>Fails closed: a {@link NoiseException} (the transport) or a {@link CodecException} (the
- * decrypted stream) ends the stream for good.
+ * decrypted stream) ends reading for good. A codec error leaves the sending half intact, so the
+ * owner can still seal the {@code Error {"error":"decode"}} that §4.5 sends before it ends the
+ * session; a transport failure ends both halves.
  *
  * <p>Not thread-safe: one owner at a time (the connection's event loop).
  */
@@ -22,6 +24,8 @@ public final class SecureFrameStream {
 
     private final NoiseTransport transport;
     private final StreamingFrameDecoder decoder;
+    /** The decrypted stream did not decode: nothing more is read. */
+    private CodecException decodeFailure;
 
     public SecureFrameStream(NoiseTransport transport) {
         this(transport, FrameLimits.DEFAULT);
@@ -43,14 +47,35 @@ public final class SecureFrameStream {
      * ignored (to stop, the owner stops feeding bytes).
      */
     public void open(byte[] wire, int off, int len, FrameSink sink) throws NoiseException, CodecException {
-        transport.open(wire, off, len, plaintext -> decoder.decode(ByteBuffer.wrap(plaintext), frame -> {
-            sink.accept(frame);
-            return true;
-        }));
+        if (decodeFailure != null) {
+            throw decodeFailure;
+        }
+        // The codec error is caught inside the transport's sink: thrown through it, it would fail
+        // the transport in both directions (a decryption-grade failure), and the Error could not
+        // be sealed.
+        transport.open(wire, off, len, plaintext -> {
+            if (decodeFailure != null) {
+                return;
+            }
+            try {
+                decoder.decode(ByteBuffer.wrap(plaintext), frame -> {
+                    sink.accept(frame);
+                    return true;
+                });
+            } catch (CodecException e) {
+                decodeFailure = e;
+            }
+        });
+        if (decodeFailure != null) {
+            throw decodeFailure;
+        }
     }
 
     /** The stream has ended: a partial frame inside the plaintext is an unexpected end. */
     public void endOfStream() throws CodecException {
+        if (decodeFailure != null) {
+            throw decodeFailure;
+        }
         decoder.endOfStream();
     }
 

@@ -1,11 +1,13 @@
 package io.commucat.ccp.crypto.noise;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.commucat.ccp.proto.CodecException;
 import io.commucat.ccp.proto.ControlJson;
+import io.commucat.ccp.proto.FrameCodec;
 import io.commucat.ccp.proto.Frame;
 import io.commucat.ccp.proto.FrameType;
 import java.nio.charset.StandardCharsets;
@@ -106,6 +108,28 @@ class SecureFrameStreamTest {
         byte[] wire = raw.seal(new byte[] {4, 0x7f, 0, 0, 0});
         CodecException e = assertThrows(CodecException.class, () -> open(receiving, wire));
         assertEquals(CodecException.Kind.INVALID_FRAME_TYPE, e.kind());
+    }
+
+    @Test
+    void aCodecErrorEndsReadingButLeavesSealingOpenForTheErrorFrame() throws Exception {
+        NoiseKeyPair serverKey = NoiseKeyPair.generate(RANDOM);
+        NoiseHandshake initiator = NoiseHandshake.initiator(NoisePattern.IK, NoiseKeyPair.generate(RANDOM),
+                serverKey.publicKey(), PROLOGUE);
+        NoiseHandshake responder = NoiseHandshake.responder(NoisePattern.IK, serverKey, PROLOGUE);
+        responder.readMessage(initiator.writeMessage(new byte[0]));
+        initiator.readMessage(responder.writeMessage(new byte[0]));
+        NoiseTransport raw = initiator.split();
+        SecureFrameStream receiving = new SecureFrameStream(responder.split());
+        byte[] garbage = raw.seal(new byte[] {4, 0x7f, 0, 0, 0});
+        assertThrows(CodecException.class, () -> open(receiving, garbage));
+
+        Frame error = Frame.control(FrameType.ERROR, 0, 1, ControlJson.object().put("error", "decode"));
+        byte[] sealed = receiving.seal(error);
+
+        assertEquals(NoiseTransport.State.OPEN, receiving.state());
+        assertArrayEquals(FrameCodec.encode(error), raw.open(sealed));
+        byte[] more = raw.seal(FrameCodec.encode(error));
+        assertThrows(CodecException.class, () -> open(receiving, more), "reading stays failed");
     }
 
     @Test
