@@ -76,9 +76,14 @@ final class ConfigBinder {
                 s.integer("rotation.device.notify_channel", 0, 0, Long.MAX_VALUE));
         HttpLimits http = httpLimits();
         Admin admin = new Admin(adminToken());
+        ServerConfig.Downstream downstream = new ServerConfig.Downstream(
+                // 1 MiB: a second of a modest mobile link; one frame of any size still goes out alone.
+                s.intValue("security.downstream.window_bytes", 1_048_576, 16_384, 256 * 1_048_576),
+                // A reader that answers PINGs but takes nothing for a minute is not coming back.
+                seconds("security.downstream.stall_timeout", 60, 1, DAY));
         declareLegacy();
         return new ServerConfig(server, storage, crypto, ledger, limits, pairing, rateLimits, rotation,
-                deviceRotation, http, admin);
+                deviceRotation, http, admin, downstream);
     }
 
     private Server server() throws ConfigException {

@@ -22,7 +22,8 @@ public record ServerConfig(
         Rotation rotation,
         DeviceRotation deviceRotation,
         HttpLimits http,
-        Admin admin) {
+        Admin admin,
+        Downstream downstream) {
 
     public ServerConfig {
         Objects.requireNonNull(server, "server");
@@ -36,6 +37,7 @@ public record ServerConfig(
         Objects.requireNonNull(deviceRotation, "deviceRotation");
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(admin, "admin");
+        Objects.requireNonNull(downstream, "downstream");
     }
 
     /** Shorthand for {@link Server#keepaliveInterval()}. */
@@ -187,6 +189,19 @@ public record ServerConfig(
             Duration rstWindow,
             int maxRequestBody,
             Duration tlsHandshakeTimeout) {
+    }
+
+    /**
+     * {@code [security.downstream]} (ours): how delivery to a device is paced by its reading
+     * (ccp-1.md §4.2; docs/security.md).
+     *
+     * @param windowBytes  response bytes a {@code /connect} reader may leave unread before the
+     *                     server stops producing for it (one frame of any allowed size always
+     *                     goes out when nothing is unread); queued envelopes wait in the inbox
+     * @param stallTimeout a reader that leaves bytes unread and takes none of them for this long
+     *                     is cut off (its unacknowledged envelopes stay queued)
+     */
+    public record Downstream(int windowBytes, Duration stallTimeout) {
     }
 
     /** {@code [admin]}: bearer token for admin endpoints; empty means "generate at first start". */

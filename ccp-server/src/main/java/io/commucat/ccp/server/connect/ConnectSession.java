@@ -149,12 +149,22 @@ public final class ConnectSession {
     public void onUpstreamEnd() {
         upstreamEnded = true;
         switch (state) {
-            case AWAIT_HELLO, AWAIT_CLIENT_AUTH -> failBootstrap("client-closed", null, false);
+            case AWAIT_HELLO, AWAIT_CLIENT_AUTH -> {
+                try {
+                    bootstrapDecoder.endOfStream();
+                } catch (CodecException e) {
+                    // §2: a frame cut by the end of the stream is an unexpected end, answered as any codec error.
+                    failBootstrap("decode", null, true);
+                    return;
+                }
+                failBootstrap("client-closed", null, false);
+            }
             case ESTABLISHED -> {
                 try {
                     secure.endOfStream();
                 } catch (CodecException e) {
-                    LOG.debug("device {} ended inside a frame", hello.deviceId());
+                    decodeFailed();
+                    return;
                 }
                 close(SessionEnd.CLIENT_CLOSED);
             }
@@ -187,6 +197,13 @@ public final class ConnectSession {
     void replacedIfOlderThan(Instant since) {
         if (state == State.ESTABLISHED && authenticatedAt.isBefore(since)) {
             replaced();
+        }
+    }
+
+    /** The device's reader drained its window after the session found no room (see {@link Downstream#room()}). */
+    public void onReady() {
+        if (state == State.ESTABLISHED) {
+            relay.onReady();
         }
     }
 
@@ -482,8 +499,7 @@ public final class ConnectSession {
         try {
             secure.open(data, off, len, this::establishedFrame);
         } catch (CodecException e) {
-            sendEncrypted(errorFrame(0, "decode", null, null));
-            close(SessionEnd.DECODE_ERROR);
+            decodeFailed();
         } catch (NoiseException e) {
             // §4.1: a decryption failure ends the session; nothing can be said to this peer.
             close(SessionEnd.DECRYPTION_FAILURE);
@@ -508,6 +524,14 @@ public final class ConnectSession {
             default -> relay.enqueue(frame);
         }
         return true;
+    }
+
+    /** §4.5: a codec error after the bootstrap ends the session after an encrypted Error. */
+    private void decodeFailed() {
+        if (state == State.ESTABLISHED) {
+            sendEncrypted(errorFrame(0, "decode", null, null));
+            close(SessionEnd.DECODE_ERROR);
+        }
     }
 
     // ---- channels and relay (§4.2, §4.4) ----
@@ -598,6 +622,11 @@ public final class ConnectSession {
         @Override
         public void send(Frame frame) {
             sendEncrypted(frame);
+        }
+
+        @Override
+        public long room() {
+            return downstream.room();
         }
     }
 

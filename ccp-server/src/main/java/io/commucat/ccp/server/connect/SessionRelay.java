@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.commucat.ccp.proto.ControlJson;
 import io.commucat.ccp.proto.Frame;
 import io.commucat.ccp.proto.FrameType;
+import io.commucat.ccp.server.relay.Backlog;
 import io.commucat.ccp.server.relay.Delivery;
 import io.commucat.ccp.server.relay.DeliveryWindow;
 import io.commucat.ccp.server.relay.Outcome;
@@ -27,6 +28,12 @@ import org.slf4j.LoggerFactory;
  * frames from other devices come in through {@link #deliver}, durable ones within the
  * {@link DeliveryWindow} until the device acknowledges them. Confined to the session's loop,
  * like the session; storage work goes to the storage executor and comes back.
+ *
+ * <p>Delivery is paced by the device's reading: a durable frame goes out only while its reader
+ * has room ({@link SessionOutput#room()}), otherwise it stays in the inbox, and the inbox is read
+ * only for as many bytes as the reader has room for; {@link #onReady()} resumes. So a device
+ * behind any backlog receives all of it, as fast as it reads. Frames that are never queued go
+ * out unless the reader is {@link #LIVE_SLACK} beyond its window, where they are stale anyway.
  */
 final class SessionRelay {
 
@@ -40,6 +47,9 @@ final class SessionRelay {
 
         /** Seals and writes a frame. */
         void send(Frame frame);
+
+        /** What the device's reader can still take ({@link Downstream#room()}). */
+        long room();
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionRelay.class);
@@ -51,6 +61,8 @@ final class SessionRelay {
     static final int MAX_BATCH = 256;
     /** Durable deliveries in flight to one device before it must acknowledge some. */
     static final int DELIVERY_WINDOW = 256;
+    /** How far beyond its window a reader still gets live frames (typing, calls, media, presence). */
+    static final long LIVE_SLACK = 1024 * 1024;
 
     private final ConnectServices services;
     private final Executor loop;
@@ -189,11 +201,21 @@ final class SessionRelay {
         if (!session.established()) {
             return;
         }
+        long room = session.room();
         if (!delivery.durable()) {
-            session.send(delivery.frame().withSequence(session.nextSequence()));
-        } else if (window.offerLive(delivery.envelopeId()) == DeliveryWindow.Offer.SEND) {
+            if (room > -LIVE_SLACK) {
+                session.send(delivery.frame().withSequence(session.nextSequence()));
+            } else {
+                services.relay().droppedLive(delivery.frame().type());
+            }
+        } else if (window.offerLive(delivery.envelopeId(), room > 0) == DeliveryWindow.Offer.SEND) {
             sendDurable(delivery);
         }
+    }
+
+    /** The device's reader drained its window: what waits in the inbox may go on. */
+    void onReady() {
+        pullInbox();
     }
 
     private void sendDurable(Delivery delivery) {
@@ -202,9 +224,16 @@ final class SessionRelay {
         session.send(delivery.frame().withSequence(sequence));
     }
 
-    /** Reads queued envelopes (an earlier session's leftovers, or what did not fit the window). */
+    /**
+     * Reads queued envelopes (an earlier session's leftovers, or what did not fit the window),
+     * no more than the reader has room for; with none, {@link #onReady()} comes back here.
+     */
     void pullInbox() {
         if (!session.established() || !window.shouldPull()) {
+            return;
+        }
+        long room = session.room();
+        if (room <= 0) {
             return;
         }
         int limit = window.startPull();
@@ -213,17 +242,17 @@ final class SessionRelay {
         try {
             CompletableFuture.supplyAsync(() -> {
                 try {
-                    return services.relay().pending(deviceId, afterId, now, limit);
+                    return services.relay().pending(deviceId, afterId, now, limit, room);
                 } catch (StorageException e) {
                     throw new CompletionException(e);
                 }
-            }, services.storageExecutor()).whenCompleteAsync((pending, error) -> pulled(pending, limit, error), loop);
+            }, services.storageExecutor()).whenCompleteAsync(this::pulled, loop);
         } catch (RejectedExecutionException e) {
             window.pullFailed();
         }
     }
 
-    private void pulled(List<Delivery> pending, int limit, Throwable error) {
+    private void pulled(Backlog backlog, Throwable error) {
         if (!session.established()) {
             return;
         }
@@ -232,12 +261,12 @@ final class SessionRelay {
             LOG.warn("inbox read failed for {}: {}", deviceId, error.toString());
             return;
         }
-        for (Delivery delivery : pending) {
-            if (window.offerPulled(delivery.envelopeId())) {
+        for (Delivery delivery : backlog.deliveries()) {
+            if (window.offerPulled(delivery.envelopeId(), session.room() > 0)) {
                 sendDurable(delivery);
             }
         }
-        window.pullDone(pending.size(), limit);
+        window.pullDone(backlog.more());
         pullInbox();
     }
 

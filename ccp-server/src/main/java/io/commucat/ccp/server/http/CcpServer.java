@@ -90,7 +90,7 @@ public final class CcpServer implements AutoCloseable {
     public CcpServer start() throws InterruptedException {
         startedNanos = System.nanoTime();
         ServerContext context = new ServerContext(router(), config.connectHandler, metrics, config.limits,
-                config.keepaliveInterval, config.drainTimeout, config.maxPendingDownstream, openConnects);
+                config.keepaliveInterval, config.drainTimeout, config.downstream, openConnects);
         loops = EventLoops.newGroup(config.eventLoopThreads);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loops)
@@ -234,7 +234,7 @@ public final class CcpServer implements AutoCloseable {
         private Executor blockingExecutor;
         private String version = defaultVersion();
         private int eventLoopThreads;
-        private int maxPendingDownstream = 1024 * 1024;
+        private ServerConfig.Downstream downstream = new ServerConfig.Downstream(1024 * 1024, Duration.ofSeconds(60));
         private int socketSendBuffer;
         private Consumer<Router.Builder> extraRoutes = routes -> { };
 
@@ -247,6 +247,7 @@ public final class CcpServer implements AutoCloseable {
             limits = config.http();
             keepaliveInterval = config.keepaliveInterval();
             adminToken = config.admin().token();
+            downstream = config.downstream();
             return this;
         }
 
@@ -333,9 +334,9 @@ public final class CcpServer implements AutoCloseable {
             return this;
         }
 
-        /** Unread response bytes a {@code /connect} reader may leave before it is cut off; default 1 MiB. */
-        public Builder maxPendingDownstream(int bytes) {
-            this.maxPendingDownstream = bytes;
+        /** How delivery to a {@code /connect} reader is paced: its unread-bytes window and stall deadline. */
+        public Builder downstream(ServerConfig.Downstream downstream) {
+            this.downstream = Objects.requireNonNull(downstream, "downstream");
             return this;
         }
 

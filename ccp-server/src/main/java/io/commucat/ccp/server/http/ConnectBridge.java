@@ -6,6 +6,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoop;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,32 +15,51 @@ import org.slf4j.LoggerFactory;
  * The protocol-neutral half of a binary {@code /connect} exchange: feeds request body bytes to
  * the {@link ConnectStream} and turns its {@link Downstream} calls into response body writes.
  *
- * <p>Back-pressure is pull-based: the transport reads with autoRead off, and the bridge asks for
- * the next upstream chunk only after the previous one was handed to the stream and only while
- * the response side is writable. So a peer that does not read its downstream stops being read;
- * its upload then stalls on HTTP/2 flow control (window credit goes back only for frames
- * delivered here) or on TCP. Writes the stream makes on its own (not caused by upstream bytes)
- * are bounded by {@code maxPendingBytes}: beyond it the reader is too far behind and is cut off.
+ * <p>Back-pressure is pull-based both ways. Downstream, the bridge counts the bytes written but
+ * not yet taken by the network (HTTP/2 flow control or TCP holds them): the reader's unread
+ * bytes. {@link #room()} tells the stream how much the reader's window still takes, and
+ * {@link ConnectStream#onReady()} follows once a reader that had none drained half the window;
+ * so a device coming back to a large backlog gets it at the pace it reads, never cut for being
+ * behind. Upstream, the transport reads with autoRead off and the bridge asks for the next
+ * chunk only while the reader has taken all but one window beyond its own: the answers a
+ * device's frames cause (Acks, Errors) cannot pile up either. A peer that does not read stops
+ * being read; its upload then stalls on HTTP/2 flow control or TCP.
  *
- * <p>Threading: event loop of the exchange only.
+ * <p>A reader that leaves bytes unread and takes none of them for the stall timeout is cut off:
+ * that, and never the amount unread, is what ends a slow session. A hard cap far above what a
+ * paced stream can reach guards against a producer that ignores {@link #room()}.
+ *
+ * <p>Threading: event loop of the exchange only (write listeners run there too).
  */
 final class ConnectBridge implements Downstream {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectBridge.class);
+    /** Beyond the windows: the largest frame's records (16 MiB plus Noise overhead), with room to spare. */
+    private static final long LARGEST_WRITE = 17L * 1024 * 1024;
 
     private final ConnectTransport transport;
     private final ServerContext context;
+    private final long window;
+    private final long stallNanos;
 
     private ConnectStream stream;
     private boolean registered;
     private boolean upstreamEnded;
     private boolean downstreamClosed;
     private boolean transportClosed;
-    private long pendingBytes;
+    /** Written, not yet taken by the network. */
+    private long unreadBytes;
+    /** Whether the stream found no room and waits for {@link ConnectStream#onReady()}. */
+    private boolean awaitingReady;
+    /** When the reader last took bytes (or, when it had nothing unread, when the first write went out). */
+    private long lastProgressNanos;
+    private ScheduledFuture<?> stallCheck;
 
     ConnectBridge(ConnectTransport transport, ServerContext context) {
         this.transport = transport;
         this.context = context;
+        this.window = context.downstream().windowBytes();
+        this.stallNanos = context.downstream().stallTimeout().toNanos();
     }
 
     /** Opens the stream and asks for the first upstream bytes. The response head is already out. */
@@ -77,6 +98,7 @@ final class ConnectBridge implements Downstream {
         }
     }
 
+    /** The transport's own buffer drained (channel writability); reading may go on. */
     void onWritable() {
         requestMoreIfReady();
     }
@@ -106,17 +128,28 @@ final class ConnectBridge implements Downstream {
             return;
         }
         int length = wireBytes.length;
-        if (pendingBytes + length > context.maxPendingDownstream()) {
-            LOG.info("{}: reader too far behind ({} bytes queued), cutting the stream", transport.remoteAddress(), pendingBytes);
-            transportClosed = true;
-            release();
-            transport.abort();
-            // Not from inside the stream's own write call: it may still be using its state.
-            transport.eventLoop().execute(stream::onTransportClosed);
+        if (unreadBytes + length > 2 * window + LARGEST_WRITE) {
+            // Unreachable for a stream that asks room() and is read only while the reader keeps up.
+            LOG.warn("{}: {} bytes unread, past any paced stream's reach; cutting the stream",
+                    transport.remoteAddress(), unreadBytes);
+            cut();
             return;
         }
-        pendingBytes += length;
-        transport.send(Unpooled.wrappedBuffer(wireBytes)).addListener(f -> pendingBytes -= length);
+        if (unreadBytes == 0) {
+            lastProgressNanos = System.nanoTime();
+            armStallCheck(stallNanos);
+        }
+        unreadBytes += length;
+        transport.send(Unpooled.wrappedBuffer(wireBytes)).addListener(f -> taken(length));
+    }
+
+    @Override
+    public long room() {
+        long room = window - unreadBytes;
+        if (room <= 0) {
+            awaitingReady = true;
+        }
+        return room;
     }
 
     @Override
@@ -129,13 +162,64 @@ final class ConnectBridge implements Downstream {
         transport.end(upstreamEnded);
     }
 
+    /** A write left the process (or failed with the exchange): the reader took those bytes. */
+    private void taken(int length) {
+        unreadBytes -= length;
+        lastProgressNanos = System.nanoTime();
+        if (transportClosed || downstreamClosed) {
+            return;
+        }
+        if (awaitingReady && unreadBytes <= window / 2) {
+            awaitingReady = false;
+            stream.onReady();
+        }
+        requestMoreIfReady();
+    }
+
+    /** One timer per stream, armed only while bytes are unread. */
+    private void armStallCheck(long delayNanos) {
+        if (stallCheck == null) {
+            stallCheck = transport.eventLoop().schedule(this::checkStall, delayNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void checkStall() {
+        stallCheck = null;
+        if (transportClosed || downstreamClosed || unreadBytes == 0) {
+            return;
+        }
+        long idle = System.nanoTime() - lastProgressNanos;
+        if (idle < stallNanos) {
+            armStallCheck(stallNanos - idle);
+            return;
+        }
+        LOG.info("{}: reader took nothing of {} unread bytes for {} s, cutting the stream", transport.remoteAddress(),
+                unreadBytes, TimeUnit.NANOSECONDS.toSeconds(idle));
+        context.metrics().connectStalled();
+        cut();
+    }
+
+    private void cut() {
+        transportClosed = true;
+        release();
+        transport.abort();
+        // Not from inside the stream's own write call: it may still be using its state.
+        transport.eventLoop().execute(stream::onTransportClosed);
+    }
+
+    /** Upstream is read while the reader keeps up: at most one window beyond its own is unread. */
     private void requestMoreIfReady() {
-        if (!transportClosed && !downstreamClosed && !upstreamEnded && transport.isWritable()) {
+        if (!transportClosed && !downstreamClosed && !upstreamEnded && unreadBytes < 2 * window
+                && transport.isWritable()) {
             transport.requestUpstream();
         }
     }
 
     private void release() {
+        if (stallCheck != null) {
+            stallCheck.cancel(false);
+            stallCheck = null;
+        }
         if (registered) {
             registered = false;
             context.metrics().connectClosed();

@@ -46,6 +46,11 @@ public interface ConnectHandler {
         }
 
         @Override
+        public void onReady() {
+            session.onReady();
+        }
+
+        @Override
         public void shutdown() {
             session.shutdown();
         }

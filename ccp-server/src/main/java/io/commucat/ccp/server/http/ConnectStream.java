@@ -20,6 +20,12 @@ public interface ConnectStream {
     /** The transport is gone: stream reset, connection lost, liveness timeout, slow reader cut off. */
     void onTransportClosed();
 
+    /**
+     * The reader drained what was unread down to half the window after {@code Downstream.room()}
+     * had answered none: the stream may produce again.
+     */
+    void onReady();
+
     /** The server is shutting down: send a final error and end the downstream. */
     void shutdown();
 }

@@ -1,5 +1,6 @@
 package io.commucat.ccp.server.http;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.group.ChannelGroup;
@@ -7,7 +8,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The transport's meters: open connections, open HTTP/2 streams, open {@code /connect}
- * sessions (gauges) and requests by route and status (counter {@code ccp_http_requests_total}).
+ * sessions (gauges), requests by route and status (counter {@code ccp_http_requests_total}) and
+ * {@code /connect} streams cut for a stalled reader ({@code ccp_connect_stalled_total}).
  * Thread-safe: updated from every event loop.
  */
 final class HttpMetrics {
@@ -15,6 +17,7 @@ final class HttpMetrics {
     private final MeterRegistry registry;
     private final AtomicInteger streams = new AtomicInteger();
     private final AtomicInteger connects = new AtomicInteger();
+    private final Counter stalled;
 
     HttpMetrics(MeterRegistry registry, ChannelGroup connections) {
         this.registry = registry;
@@ -24,6 +27,9 @@ final class HttpMetrics {
                 .description("Open HTTP/2 streams").strongReference(true).register(registry);
         Gauge.builder("ccp.connect.sessions.open", connects, AtomicInteger::get)
                 .description("Open /connect sessions, any transport").strongReference(true).register(registry);
+        stalled = Counter.builder("ccp.connect.stalled")
+                .description("/connect streams cut because their reader took nothing for the stall timeout")
+                .register(registry);
     }
 
     void streamOpened() {
@@ -40,6 +46,10 @@ final class HttpMetrics {
 
     void connectClosed() {
         connects.decrementAndGet();
+    }
+
+    void connectStalled() {
+        stalled.increment();
     }
 
     int openConnects() {

@@ -1,5 +1,6 @@
 package io.commucat.ccp.server.http;
 
+import io.commucat.ccp.server.config.ServerConfig;
 import io.commucat.ccp.server.config.ServerConfig.HttpLimits;
 import io.commucat.ccp.server.http.rest.Router;
 import java.time.Duration;
@@ -12,7 +13,7 @@ import java.util.Set;
  *
  * @param keepaliveInterval    HTTP/2 PING period on connections carrying {@code /connect}
  * @param drainTimeout         how long shutdown waits for connections to finish
- * @param maxPendingDownstream response bytes a {@code /connect} reader may leave unread
+ * @param downstream           how a {@code /connect} reader paces delivery: unread-bytes window, stall deadline
  */
 record ServerContext(
         Router router,
@@ -21,6 +22,6 @@ record ServerContext(
         HttpLimits limits,
         Duration keepaliveInterval,
         Duration drainTimeout,
-        int maxPendingDownstream,
+        ServerConfig.Downstream downstream,
         Set<ConnectBridge> openConnects) {
 }

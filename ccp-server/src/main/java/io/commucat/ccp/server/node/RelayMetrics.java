@@ -31,6 +31,11 @@ final class RelayMetrics implements RelayListener {
     }
 
     @Override
+    public void droppedLive(FrameType type) {
+        metrics.counter("ccp.relay.live.dropped", "type", type.label()).increment();
+    }
+
+    @Override
     public void committed(boolean insert, int rows) {
         String op = insert ? "insert" : "delete";
         metrics.counter("ccp.inbox.transactions", "op", op).increment();

@@ -13,8 +13,9 @@ import java.util.Set;
  * the inbox may hold more for it (ccp-1.md §4.2, delivery guarantee). Confined to the session's
  * event loop; not thread-safe.
  *
- * <p>At most {@code capacity} envelopes are in flight. What does not fit stays in the inbox and
- * is pulled when acknowledgements free half the window; while the inbox may hold older
+ * <p>At most {@code capacity} envelopes are in flight, and a durable delivery goes out only while
+ * the device's reader has room (the caller says so). What does not fit stays in the inbox and
+ * is pulled when acknowledgements free half the window or the reader drains; while the inbox may hold older
  * envelopes ({@link #backlog}), live deliveries wait there too, so the device receives a
  * sender's frames in the order they were queued. A new session of a known device starts with a
  * backlog: whatever an earlier session left unacknowledged is delivered again.
@@ -61,11 +62,15 @@ public final class DeliveryWindow {
         this.backlog = inboxMayHoldEnvelopes;
     }
 
-    public Offer offerLive(long envelopeId) {
+    /**
+     * @param readerHasRoom whether the device's reader can take another frame now; without room
+     *     the delivery stays in the inbox and a later pull sends it
+     */
+    public Offer offerLive(long envelopeId, boolean readerHasRoom) {
         if (inFlight(envelopeId) || settled(envelopeId)) {
             return Offer.DUPLICATE;
         }
-        if (backlog || free() == 0) {
+        if (backlog || free() == 0 || !readerHasRoom) {
             backlog = true;
             if (pulling) {
                 missedDuringPull = true;
@@ -77,9 +82,10 @@ public final class DeliveryWindow {
 
     /**
      * Whether a pulled envelope is to be sent now. Pulled envelopes are offered in id order; once
-     * one does not fit, the rest of the pull is left for the next one.
+     * one does not fit (the window is full or the reader has no room), the rest of the pull is
+     * left for the next one.
      */
-    public boolean offerPulled(long envelopeId) {
+    public boolean offerPulled(long envelopeId, boolean readerHasRoom) {
         if (pullStopped) {
             return false;
         }
@@ -87,7 +93,7 @@ public final class DeliveryWindow {
             cursor = Math.max(cursor, envelopeId);
             return false;
         }
-        if (free() == 0) {
+        if (free() == 0 || !readerHasRoom) {
             pullStopped = true;
             missedDuringPull = true;
             return false;
@@ -158,10 +164,14 @@ public final class DeliveryWindow {
         return cursor;
     }
 
-    /** The pull came back with {@code returned} of the {@code limit} asked for. */
-    public void pullDone(int returned, int limit) {
+    /**
+     * The pull came back.
+     *
+     * @param more whether the inbox held more than the pull read (its count or byte limit cut it)
+     */
+    public void pullDone(boolean more) {
         endPull();
-        backlog = returned >= limit || missedDuringPull;
+        backlog = more || missedDuringPull;
     }
 
     /** The pull failed; the backlog stays, and the next acknowledgement or refresh tries again. */

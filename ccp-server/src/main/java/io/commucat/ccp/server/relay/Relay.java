@@ -13,6 +13,7 @@ import io.commucat.ccp.server.storage.Envelope;
 import io.commucat.ccp.server.storage.GroupMember;
 import io.commucat.ccp.server.storage.Groups;
 import io.commucat.ccp.server.storage.Inbox;
+import io.commucat.ccp.server.storage.InboxPage;
 import io.commucat.ccp.server.storage.StorageException;
 import java.time.Duration;
 import java.time.Instant;
@@ -244,15 +245,23 @@ public final class Relay {
 
     /**
      * The device's queued envelopes after {@code afterId} as deliveries, oldest first, at most
-     * {@code limit}. An envelope whose stored payload no longer parses is skipped (it expires
-     * with {@code relay_ttl}).
+     * {@code limit} of them and, after the first, at most {@code maxBytes} of payload together
+     * (ccp-1.md §4.2: the inbox is read only as fast as the device reads). An envelope whose
+     * stored payload no longer parses is skipped (it expires with {@code relay_ttl}).
      */
-    public List<Delivery> pending(String deviceId, long afterId, Instant now, int limit) throws StorageException {
-        List<Delivery> deliveries = new ArrayList<>();
-        for (Envelope envelope : inbox.pending(deviceId, afterId, now, limit)) {
+    public Backlog pending(String deviceId, long afterId, Instant now, int limit, long maxBytes)
+            throws StorageException {
+        InboxPage page = inbox.pending(deviceId, afterId, now, limit, maxBytes);
+        List<Delivery> deliveries = new ArrayList<>(page.envelopes().size());
+        for (Envelope envelope : page.envelopes()) {
             frameOf(envelope).ifPresent(frame -> deliveries.add(new Delivery(deviceId, frame, envelope.id())));
         }
-        return deliveries;
+        return new Backlog(deliveries, page.more());
+    }
+
+    /** A live frame for a device whose reader was too far behind was dropped (metrics only). */
+    public void droppedLive(FrameType type) {
+        listener.droppedLive(type);
     }
 
     /**

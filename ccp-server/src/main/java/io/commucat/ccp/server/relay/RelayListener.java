@@ -20,6 +20,13 @@ public interface RelayListener {
     default void refused(FrameType type, RelayException.Kind kind) {
     }
 
+    /**
+     * A live frame that is never queued (typing, call, media, presence) was dropped because its
+     * recipient's reader was too far behind; called on the recipient's event loop.
+     */
+    default void droppedLive(FrameType type) {
+    }
+
     /** One inbox transaction committed {@code rows} inserted envelopes, or deleted ones. */
     default void committed(boolean insert, int rows) {
     }

@@ -19,9 +19,13 @@ public interface Inbox {
 
     /**
      * The device's envelopes that have not expired at {@code now}, oldest first, skipping those
-     * with an id at most {@code afterId}, at most {@code limit} of them.
+     * with an id at most {@code afterId}: at most {@code limit} of them, and no more than fit
+     * in {@code maxBytes} of payload together, except that the first is always returned
+     * whatever its size (so a reader with any room gets the largest envelope too). The page
+     * says whether more envelopes were left for a later read.
      */
-    List<Envelope> pending(String recipient, long afterId, Instant now, int limit) throws StorageException;
+    InboxPage pending(String recipient, long afterId, Instant now, int limit, long maxBytes)
+            throws StorageException;
 
     /** Deletes the device's envelopes with these ids; returns how many there were. */
     int acknowledge(String recipient, Collection<Long> ids) throws StorageException;

@@ -71,10 +71,16 @@ class ChannelRelayTest {
         }
 
         void connect() throws Exception {
+            connect(Long.MAX_VALUE / 4);
+        }
+
+        /** Connects with a reader whose window holds {@code window} unread bytes. */
+        void connect(long window) throws Exception {
             if (device.established != null) {
                 device.start(NoisePattern.XK, UserHints.NONE);
             }
             stream = f.open();
+            stream.down.window(window);
             device.bootstrap(stream);
             sequence = 3;
             received.clear();
@@ -181,7 +187,7 @@ class ChannelRelayTest {
     }
 
     private List<Envelope> queuedFor(String deviceId) throws Exception {
-        return f.store.inbox().pending(deviceId, 0, Instant.now(), 1000);
+        return f.store.inbox().pending(deviceId, 0, Instant.now(), 1000, Long.MAX_VALUE).envelopes();
     }
 
     @Test
@@ -300,6 +306,97 @@ class ChannelRelayTest {
             m[1].ack(delivered);
         }
         awaitQueued("bob-phone", 0);
+    }
+
+    // ---- delivery paced by the reader (issue #15) ----
+
+    /** A 4 KiB Msg's bytes on the wire: payload, frame header, Noise tag and record prefix. */
+    private static final int FOUR_KIB_WIRE = 4096 + 64;
+
+    private static String padded(int i, int size) {
+        String head = "m" + i + ":";
+        return head + "x".repeat(size - head.length());
+    }
+
+    private void queueWhileOffline(Member alice, Member bob, int count, int size) throws Exception {
+        bob.disconnect();
+        for (int i = 0; i < count; i++) {
+            alice.msg(CHANNEL, padded(i, size));
+        }
+        alice.acked(alice.sequence - 1);
+        awaitQueued(bob.id(), count);
+    }
+
+    @Test
+    void aBacklogLargerThanTheReadersWindowArrivesWholeAtTheReadersPace() throws Exception {
+        Member[] m = aliceAndBobInAChannel();
+        queueWhileOffline(m[0], m[1], 40, 4096);
+        long window = 16 * 1024;
+
+        m[1].connect(window);
+
+        for (int i = 0; i < 40; i++) {
+            long unread = m[1].stream.down.unread();
+            assertTrue(unread <= window + FOUR_KIB_WIRE, "the session wrote " + unread + " bytes ahead of its reader");
+            assertEquals(padded(i, 4096), text(m[1].message()));
+        }
+    }
+
+    @Test
+    void aFrameLargerThanTheWindowGoesOutAloneWhenNothingIsUnread() throws Exception {
+        Member[] m = aliceAndBobInAChannel();
+        queueWhileOffline(m[0], m[1], 3, 8192);
+
+        m[1].connect(1024);
+
+        awaitUnread(m[1], 8192);
+        Thread.sleep(50); // Nothing more may follow while the reader has not taken it.
+        long unread = m[1].stream.down.unread();
+        assertTrue(unread >= 8192 && unread < 2 * 8192, "one frame unread, got " + unread + " bytes");
+        for (int i = 0; i < 3; i++) {
+            assertEquals(padded(i, 8192), text(m[1].message()));
+        }
+    }
+
+    @Test
+    void aLiveMsgForAReaderWithoutRoomWaitsInTheInboxAndFollowsInOrder() throws Exception {
+        Member[] m = aliceAndBobInAChannel();
+        m[1].disconnect();
+        m[1].connect(1024);
+        m[0].acked(m[0].msg(CHANNEL, padded(0, 8192)));
+        awaitUnread(m[1], 8192);
+
+        m[0].acked(m[0].msg(CHANNEL, padded(1, 100)));
+
+        assertEquals(2, queuedFor(m[1].id()).size(), "both kept until acknowledged");
+        assertTrue(m[1].stream.down.unread() < 8192 + 1024, "the second waits for the reader");
+        assertEquals(padded(0, 8192), text(m[1].message()));
+        assertEquals(padded(1, 100), text(m[1].message()));
+    }
+
+    @Test
+    void liveFramesAreDroppedOnlyForAReaderFarBeyondItsWindow() throws Exception {
+        Member[] m = aliceAndBobInAChannel();
+        m[1].disconnect();
+        m[1].connect(1024);
+        int large = (int) SessionRelay.LIVE_SLACK + 64 * 1024;
+        m[0].acked(m[0].msg(CHANNEL, padded(0, large)));
+        awaitUnread(m[1], large);
+
+        m[0].acked(m[0].send(s -> Frame.control(FrameType.TYPING, CHANNEL, s, ControlJson.object().put("typing", true))));
+        assertEquals(padded(0, large), text(m[1].message()));
+        m[0].acked(m[0].send(s -> Frame.control(FrameType.TYPING, CHANNEL, s, ControlJson.object().put("typing", false))));
+
+        Frame typing = m[1].await(frame -> frame.type() == FrameType.TYPING);
+        assertFalse(typing.control().json().get("typing").asBoolean(), "the first was stale and dropped");
+    }
+
+    private static void awaitUnread(Member member, long bytes) throws Exception {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (member.stream.down.unread() < bytes) {
+            assertTrue(System.nanoTime() < deadline, "never wrote " + bytes + " bytes");
+            Thread.sleep(5);
+        }
     }
 
     @Test

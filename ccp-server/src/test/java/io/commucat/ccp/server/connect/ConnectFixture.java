@@ -59,6 +59,7 @@ final class ConnectFixture implements AutoCloseable {
     final ThreadRecorder storageThreads = new ThreadRecorder();
     final List<String> failures = new CopyOnWriteArrayList<>();
     final List<HandshakeReport> established = new CopyOnWriteArrayList<>();
+    final List<SessionEnd> endings = new CopyOnWriteArrayList<>();
     final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, LOOP_THREAD));
     final ExecutorService storagePool = Executors.newFixedThreadPool(2, r -> new Thread(r, "test-storage"));
     final ConnectServices services;
@@ -86,6 +87,11 @@ final class ConnectFixture implements AutoCloseable {
             @Override
             public void established(HandshakeReport report) {
                 established.add(report);
+            }
+
+            @Override
+            public void ended(HandshakeReport report, SessionEnd reason) {
+                endings.add(reason);
             }
         };
         Inbox inbox = storageThreads.wrap(Inbox.class, store.inbox());
@@ -123,6 +129,7 @@ final class ConnectFixture implements AutoCloseable {
     Stream open() throws Exception {
         RecordingDownstream down = new RecordingDownstream();
         ConnectSession session = loop.submit(() -> new ConnectSession(services, down, loop, "192.0.2.7:50000")).get();
+        down.onReady(() -> loop.execute(session::onReady));
         return new Stream(this, session, down);
     }
 

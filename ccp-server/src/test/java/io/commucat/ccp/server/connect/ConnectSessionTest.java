@@ -518,17 +518,79 @@ class ConnectSessionTest {
     }
 
     @Test
-    void garbageInsideTheEncryptionEndsTheSessionWithADecodeError() throws Exception {
+    void garbageInsideTheEncryptionEndsTheSessionWithAnEncryptedDecodeError() throws Exception {
+        assertDecodeErrorAfterTheBootstrap(new byte[] {4, 0x7f, 0, 0, 0});
+    }
+
+    @Test
+    void anUnknownFrameTypeAfterTheBootstrapIsAnEncryptedDecodeError() throws Exception {
+        assertDecodeErrorAfterTheBootstrap(new byte[] {4, 0x15, 0, 0, 0});
+    }
+
+    @Test
+    void aChannelIdBeyondU32AfterTheBootstrapIsAnEncryptedDecodeError() throws Exception {
+        byte[] channel = Varint.encode(1L << 32);
+        byte[] body = new byte[1 + channel.length + 2];
+        body[0] = 0x05;
+        System.arraycopy(channel, 0, body, 1, channel.length);
+        byte[] frame = new byte[body.length + 1];
+        frame[0] = (byte) body.length;
+        System.arraycopy(body, 0, frame, 1, body.length);
+        assertDecodeErrorAfterTheBootstrap(frame);
+    }
+
+    /** §4.5: an authentic record whose plaintext does not decode is answered, encrypted, then the session ends. */
+    private void assertDecodeErrorAfterTheBootstrap(byte[] plaintext) throws Exception {
         ConnectFixture f = fixture();
         TestDevice device = new TestDevice(f, "phone-1").start(NoisePattern.XK, UserHints.handle("alice"));
         ConnectFixture.Stream stream = f.open();
         EstablishedSession s = device.bootstrap(stream);
-        // An authentic record whose plaintext is not a frame.
         var transport = (NoiseTransport) field(s.frames(), "transport");
-        stream.send(transport.seal(new byte[] {4, 0x7f, 0, 0, 0}));
+
+        stream.send(transport.seal(plaintext));
+
         stream.awaitWrites(Integer.MAX_VALUE);
         assertTrue(stream.down.isClosed());
         assertEquals(ConnectSession.State.CLOSED, stream.state());
+        List<Frame> frames = device.readEncrypted(stream);
+        assertEquals(1, frames.size(), frames.toString());
+        assertEquals(FrameType.ERROR, frames.get(0).type());
+        assertEquals("decode", frames.get(0).control().text("error"));
+        assertEquals(List.of(SessionEnd.DECODE_ERROR), f.endings);
+    }
+
+    @Test
+    void aFrameCutByTheEndOfTheUpstreamAfterTheBootstrapIsAnEncryptedDecodeError() throws Exception {
+        ConnectFixture f = fixture();
+        TestDevice device = new TestDevice(f, "phone-1").start(NoisePattern.XK, UserHints.handle("alice"));
+        ConnectFixture.Stream stream = f.open();
+        EstablishedSession s = device.bootstrap(stream);
+        var transport = (NoiseTransport) field(s.frames(), "transport");
+        byte[] presence = FrameCodec.encode(control(FrameType.PRESENCE, 0, 3, ControlJson.object()));
+
+        stream.send(transport.seal(java.util.Arrays.copyOf(presence, presence.length - 1)));
+        stream.endUpstream();
+
+        stream.awaitWrites(Integer.MAX_VALUE);
+        List<Frame> frames = device.readEncrypted(stream);
+        assertEquals("decode", frames.get(frames.size() - 1).control().text("error"));
+        assertEquals(List.of(SessionEnd.DECODE_ERROR), f.endings);
+    }
+
+    @Test
+    void aFrameCutByTheEndOfTheUpstreamDuringTheBootstrapIsADecodeError() throws Exception {
+        ConnectFixture f = fixture();
+        TestDevice device = new TestDevice(f, "phone-1").start(NoisePattern.XK, UserHints.handle("alice"));
+        ConnectFixture.Stream stream = f.open();
+        byte[] hello = device.hello();
+
+        stream.send(java.util.Arrays.copyOf(hello, hello.length - 1));
+        stream.endUpstream();
+
+        Frame error = device.nextPlain(stream);
+        assertEquals(FrameType.ERROR, error.type());
+        assertEquals("decode", error.control().text("error"));
+        assertEquals(List.of("decode"), f.failures);
     }
 
     @Test

@@ -87,6 +87,11 @@ final class StoredState {
                 r -> new String(r.getBytes(1), java.nio.charset.StandardCharsets.UTF_8), deviceId);
     }
 
+    /** How many envelopes are queued for the device. */
+    int queuedCount(String deviceId) throws SQLException {
+        return query("SELECT COUNT(*) FROM inbox WHERE recipient = ?", r -> r.getInt(1), deviceId).get(0);
+    }
+
     /** {@code device joined} of each member row of the channel. */
     List<String> channelMembers(long channelId) throws SQLException {
         return query("SELECT device_id, joined FROM channel_members WHERE channel_id = CAST(? AS BIGINT)"

@@ -76,6 +76,11 @@ final class EchoHandler implements ConnectHandler {
         }
 
         @Override
+        public void onReady() {
+            check();
+        }
+
+        @Override
         public void shutdown() {
             check();
             shutdown.countDown();

@@ -15,8 +15,8 @@ class DeliveryWindowTest {
     /** A window whose first pull found an empty inbox. */
     private static DeliveryWindow drained(int capacity) {
         DeliveryWindow window = new DeliveryWindow(capacity, true);
-        int limit = window.startPull();
-        window.pullDone(0, limit);
+        window.startPull();
+        window.pullDone(false);
         return window;
     }
 
@@ -25,7 +25,7 @@ class DeliveryWindowTest {
         DeliveryWindow window = new DeliveryWindow(4, true);
 
         assertTrue(window.shouldPull());
-        assertEquals(Offer.DEFERRED, window.offerLive(1));
+        assertEquals(Offer.DEFERRED, window.offerLive(1, true));
     }
 
     @Test
@@ -33,12 +33,12 @@ class DeliveryWindowTest {
         DeliveryWindow window = new DeliveryWindow(4, false);
 
         assertFalse(window.shouldPull());
-        assertEquals(Offer.SEND, window.offerLive(1));
+        assertEquals(Offer.SEND, window.offerLive(1, true));
     }
 
     @Test
     void afterAnEmptyPullLiveDeliveriesGoOutDirectly() {
-        assertEquals(Offer.SEND, drained(4).offerLive(1));
+        assertEquals(Offer.SEND, drained(4).offerLive(1, true));
     }
 
     @Test
@@ -46,8 +46,8 @@ class DeliveryWindowTest {
         DeliveryWindow window = drained(4);
         window.sent(10, 1);
 
-        assertEquals(Offer.DUPLICATE, window.offerLive(1));
-        assertFalse(window.offerPulled(1));
+        assertEquals(Offer.DUPLICATE, window.offerLive(1, true));
+        assertFalse(window.offerPulled(1, true));
     }
 
     @Test
@@ -57,9 +57,9 @@ class DeliveryWindowTest {
 
         assertEquals(1, window.acknowledge(10));
 
-        assertEquals(Offer.DUPLICATE, window.offerLive(1));
+        assertEquals(Offer.DUPLICATE, window.offerLive(1, true));
         window.deleted(List.of(1L));
-        assertEquals(Offer.SEND, window.offerLive(1));
+        assertEquals(Offer.SEND, window.offerLive(1, true));
     }
 
     @Test
@@ -67,13 +67,13 @@ class DeliveryWindowTest {
         DeliveryWindow window = drained(4);
         window.sent(10, 1);
         window.acknowledge(10);
-        int limit = window.startPull();
+        window.startPull();
 
         window.deleted(List.of(1L)); // the pull's SELECT may have run before this commit
 
-        assertFalse(window.offerPulled(1));
-        window.pullDone(0, limit);
-        assertEquals(Offer.SEND, window.offerLive(1), "forgotten once that pull is done");
+        assertFalse(window.offerPulled(1, true));
+        window.pullDone(false);
+        assertEquals(Offer.SEND, window.offerLive(1, true), "forgotten once that pull is done");
     }
 
     @Test
@@ -87,7 +87,7 @@ class DeliveryWindowTest {
         window.sent(1, 1);
         window.sent(2, 2);
 
-        assertEquals(Offer.DEFERRED, window.offerLive(3));
+        assertEquals(Offer.DEFERRED, window.offerLive(3, true));
         assertTrue(window.backlog());
         assertFalse(window.shouldPull(), "no room yet");
         window.acknowledge(1);
@@ -97,14 +97,14 @@ class DeliveryWindowTest {
     @Test
     void aPullStopsAtTheFirstEnvelopeThatDoesNotFitAndResumesThere() {
         DeliveryWindow window = new DeliveryWindow(2, true);
-        int limit = window.startPull();
-        assertTrue(window.offerPulled(5));
+        window.startPull();
+        assertTrue(window.offerPulled(5, true));
         window.sent(1, 5);
-        assertTrue(window.offerPulled(6));
+        assertTrue(window.offerPulled(6, true));
         window.sent(2, 6);
-        assertFalse(window.offerPulled(7));
-        assertFalse(window.offerPulled(8), "nothing after a refusal, even if it would be settled");
-        window.pullDone(2, limit);
+        assertFalse(window.offerPulled(7, true));
+        assertFalse(window.offerPulled(8, true), "nothing after a refusal, even if it would be settled");
+        window.pullDone(true);
 
         assertEquals(6, window.cursor());
         assertTrue(window.backlog());
@@ -113,10 +113,10 @@ class DeliveryWindowTest {
     @Test
     void aLiveDeliveryDeferredDuringAPullKeepsTheBacklog() {
         DeliveryWindow window = new DeliveryWindow(4, true);
-        int limit = window.startPull();
+        window.startPull();
 
-        assertEquals(Offer.DEFERRED, window.offerLive(9));
-        window.pullDone(0, limit);
+        assertEquals(Offer.DEFERRED, window.offerLive(9, true));
+        window.pullDone(false);
 
         assertTrue(window.backlog(), "the pull's snapshot may have missed it");
     }
@@ -127,6 +127,41 @@ class DeliveryWindowTest {
         window.startPull();
 
         window.pullFailed();
+
+        assertTrue(window.shouldPull());
+    }
+
+    @Test
+    void aLiveDeliveryWaitsInTheInboxWhileTheReaderHasNoRoom() {
+        DeliveryWindow window = drained(4);
+
+        assertEquals(Offer.DEFERRED, window.offerLive(1, false));
+        assertTrue(window.backlog(), "a later pull sends it");
+        assertTrue(window.shouldPull());
+    }
+
+    @Test
+    void aPullStopsWhereTheReaderRunsOutOfRoomAndResumesThere() {
+        DeliveryWindow window = new DeliveryWindow(8, true);
+        window.startPull();
+        assertTrue(window.offerPulled(5, true));
+        window.sent(1, 5);
+        assertFalse(window.offerPulled(6, false));
+        assertFalse(window.offerPulled(7, true), "nothing after the reader ran out of room");
+        window.pullDone(false);
+
+        assertEquals(5, window.cursor());
+        assertTrue(window.backlog(), "what the reader had no room for is still queued");
+    }
+
+    @Test
+    void aPullThatLeftMoreInTheInboxKeepsTheBacklog() {
+        DeliveryWindow window = new DeliveryWindow(8, true);
+        window.startPull();
+        assertTrue(window.offerPulled(5, true));
+        window.sent(1, 5);
+
+        window.pullDone(true);
 
         assertTrue(window.shouldPull());
     }

@@ -8,6 +8,7 @@ import io.commucat.ccp.proto.FrameType;
 import io.commucat.ccp.server.storage.Acknowledgement;
 import io.commucat.ccp.server.storage.Envelope;
 import io.commucat.ccp.server.storage.Inbox;
+import io.commucat.ccp.server.storage.InboxPage;
 import io.commucat.ccp.server.storage.StorageException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -58,8 +59,8 @@ class InboxWriterTest {
         }
 
         @Override
-        public List<Envelope> pending(String recipient, long afterId, Instant now, int limit) {
-            return List.of();
+        public InboxPage pending(String recipient, long afterId, Instant now, int limit, long maxBytes) {
+            return new InboxPage(List.of(), false);
         }
 
         @Override

@@ -83,7 +83,7 @@ class RelayTest {
         Outcome outcome = send(10);
 
         assertEquals(RelayException.Kind.TOO_LARGE, outcome.refusal().kind());
-        assertEquals(List.of(), store.inbox().pending("bob", 0, T0, 10));
+        assertEquals(List.of(), store.inbox().pending("bob", 0, T0, 10, Long.MAX_VALUE).envelopes());
         assertEquals(List.of("refused msg too_large"), events);
     }
 }

@@ -2,6 +2,7 @@ package io.commucat.ccp.server.storage;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.commucat.ccp.proto.FrameType;
@@ -37,7 +38,7 @@ public interface InboxContract {
 
         assertEquals(2, queued.size());
         assertTrue(queued.get(0).id() > 0 && queued.get(1).id() > queued.get(0).id(), queued.toString());
-        assertEquals(queued, inbox().pending(bob, 0, T0, 100));
+        assertEquals(queued, inbox().pending(bob, 0, T0, 100, Long.MAX_VALUE).envelopes());
     }
 
     @Test
@@ -51,7 +52,7 @@ public interface InboxContract {
 
         inbox().enqueue(List.of(sent));
 
-        Envelope read = inbox().pending(bob, 0, T0, 1).get(0);
+        Envelope read = inbox().pending(bob, 0, T0, 1, Long.MAX_VALUE).envelopes().get(0);
 
         assertEquals(sent.withId(read.id()), read);
         assertArrayEquals(binary, read.payload());
@@ -63,7 +64,7 @@ public interface InboxContract {
         String carol = device();
         inbox().enqueue(List.of(envelope(bob, "for bob"), envelope(carol, "for carol")));
 
-        assertEquals(List.of("for bob"), texts(inbox().pending(bob, 0, T0, 100)));
+        assertEquals(List.of("for bob"), texts(inbox().pending(bob, 0, T0, 100, Long.MAX_VALUE).envelopes()));
     }
 
     @Test
@@ -71,8 +72,53 @@ public interface InboxContract {
         String bob = device();
         List<Envelope> queued = inbox().enqueue(List.of(envelope(bob, "1"), envelope(bob, "2"), envelope(bob, "3")));
 
-        assertEquals(List.of("1", "2"), texts(inbox().pending(bob, 0, T0, 2)));
-        assertEquals(List.of("3"), texts(inbox().pending(bob, queued.get(1).id(), T0, 2)));
+        assertEquals(List.of("1", "2"), texts(inbox().pending(bob, 0, T0, 2, Long.MAX_VALUE).envelopes()));
+        assertEquals(List.of("3"), texts(inbox().pending(bob, queued.get(1).id(), T0, 2, Long.MAX_VALUE).envelopes()));
+    }
+
+    @Test
+    default void aPageSaysWhetherTheCountLimitLeftMore() throws Exception {
+        String bob = device();
+        inbox().enqueue(List.of(envelope(bob, "1"), envelope(bob, "2"), envelope(bob, "3")));
+
+        assertTrue(inbox().pending(bob, 0, T0, 2, Long.MAX_VALUE).more());
+        assertFalse(inbox().pending(bob, 0, T0, 3, Long.MAX_VALUE).more());
+        assertFalse(inbox().pending(bob, 0, T0, 10, Long.MAX_VALUE).more());
+    }
+
+    @Test
+    default void pendingStopsAtTheByteBudgetAndSaysMoreIsQueued() throws Exception {
+        String bob = device();
+        // Payloads of 3 bytes each: a budget of 7 holds the first two (6 bytes) and not the third.
+        inbox().enqueue(List.of(envelope(bob, "aaa"), envelope(bob, "bbb"), envelope(bob, "ccc")));
+
+        InboxPage page = inbox().pending(bob, 0, T0, 10, 7);
+
+        assertEquals(List.of("aaa", "bbb"), texts(page.envelopes()));
+        assertTrue(page.more());
+    }
+
+    @Test
+    default void theFirstEnvelopeComesWhateverItsSize() throws Exception {
+        String bob = device();
+        inbox().enqueue(List.of(envelope(bob, "x".repeat(5000)), envelope(bob, "small")));
+
+        InboxPage page = inbox().pending(bob, 0, T0, 10, 1);
+
+        assertEquals(1, page.envelopes().size());
+        assertEquals(5000, page.envelopes().get(0).payloadLength());
+        assertTrue(page.more());
+    }
+
+    @Test
+    default void aBudgetThatHoldsEverythingLeavesNothingMore() throws Exception {
+        String bob = device();
+        inbox().enqueue(List.of(envelope(bob, "aaa"), envelope(bob, "bbb")));
+
+        InboxPage page = inbox().pending(bob, 0, T0, 10, 6);
+
+        assertEquals(List.of("aaa", "bbb"), texts(page.envelopes()));
+        assertFalse(page.more());
     }
 
     @Test
@@ -82,7 +128,7 @@ public interface InboxContract {
 
         assertEquals(1, inbox().acknowledge(bob, List.of(queued.get(0).id())));
 
-        assertEquals(List.of("2"), texts(inbox().pending(bob, 0, T0, 100)));
+        assertEquals(List.of("2"), texts(inbox().pending(bob, 0, T0, 100, Long.MAX_VALUE).envelopes()));
     }
 
     @Test
@@ -92,7 +138,7 @@ public interface InboxContract {
 
         assertEquals(0, inbox().acknowledge(device(), List.of(queued.get(0).id())));
 
-        assertEquals(1, inbox().pending(bob, 0, T0, 100).size());
+        assertEquals(1, inbox().pending(bob, 0, T0, 100, Long.MAX_VALUE).envelopes().size());
     }
 
     @Test
@@ -105,8 +151,8 @@ public interface InboxContract {
                 new Acknowledgement(carol, queued.get(2).id()), new Acknowledgement(carol, queued.get(1).id())));
 
         assertEquals(2, deleted, "carol cannot acknowledge bob's envelope");
-        assertEquals(List.of("b2"), texts(inbox().pending(bob, 0, T0, 10)));
-        assertEquals(List.of(), inbox().pending(carol, 0, T0, 10));
+        assertEquals(List.of("b2"), texts(inbox().pending(bob, 0, T0, 10, Long.MAX_VALUE).envelopes()));
+        assertEquals(List.of(), inbox().pending(carol, 0, T0, 10, Long.MAX_VALUE).envelopes());
     }
 
     @Test
@@ -119,7 +165,7 @@ public interface InboxContract {
         List<Long> ids = inbox().enqueue(many).stream().map(Envelope::id).toList();
 
         assertEquals(1_200, inbox().acknowledge(bob, ids));
-        assertEquals(List.of(), inbox().pending(bob, 0, T0, 10));
+        assertEquals(List.of(), inbox().pending(bob, 0, T0, 10, Long.MAX_VALUE).envelopes());
     }
 
     @Test
@@ -128,10 +174,10 @@ public interface InboxContract {
         inbox().enqueue(List.of(envelope(bob, "old")));
         Instant expiry = T0.plus(TTL);
 
-        assertEquals(1, inbox().pending(bob, 0, expiry.minusNanos(1_000), 10).size());
-        assertEquals(List.of(), inbox().pending(bob, 0, expiry, 10));
+        assertEquals(1, inbox().pending(bob, 0, expiry.minusNanos(1_000), 10, Long.MAX_VALUE).envelopes().size());
+        assertEquals(List.of(), inbox().pending(bob, 0, expiry, 10, Long.MAX_VALUE).envelopes());
         assertEquals(1, inbox().purgeExpired(expiry));
-        assertEquals(List.of(), inbox().pending(bob, 0, T0, 10));
+        assertEquals(List.of(), inbox().pending(bob, 0, T0, 10, Long.MAX_VALUE).envelopes());
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.commucat.ccp.proto.FrameType;
 import io.commucat.ccp.server.storage.Acknowledgement;
 import io.commucat.ccp.server.storage.Envelope;
 import io.commucat.ccp.server.storage.Inbox;
+import io.commucat.ccp.server.storage.InboxPage;
 import io.commucat.ccp.server.storage.StorageException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * {@link Inbox} on PostgreSQL or H2. An enqueue is one transaction with one batched INSERT, so
@@ -65,10 +67,34 @@ public final class JdbcInbox implements Inbox {
     }
 
     @Override
-    public List<Envelope> pending(String recipient, long afterId, Instant now, int limit) throws StorageException {
-        return jdbc.call("pending envelopes", c -> Jdbc.queryList(c, "SELECT " + COLUMNS
-                + " FROM inbox WHERE recipient = ? AND id > ? AND expires_at > ? ORDER BY id LIMIT " + Math.max(0, limit),
-                JdbcInbox::envelope, recipient, afterId, now));
+    public InboxPage pending(String recipient, long afterId, Instant now, int limit, long maxBytes)
+            throws StorageException {
+        int rows = Math.max(0, limit);
+        // One read of at most limit + 1 rows: the running sum of payload sizes before each row
+        // decides in the database whether its payload comes along, so a device behind a large
+        // backlog never makes the node load more than its reader has room for; the rows past
+        // the budget (or the limit) come without payload and only say that more is queued.
+        List<Optional<Envelope>> read = jdbc.call("pending envelopes", c -> Jdbc.queryList(c,
+                "SELECT id, recipient, channel_id, frame_type, sender, queued_at, expires_at,"
+                        + " CASE WHEN before_bytes IS NULL OR before_bytes + OCTET_LENGTH(payload) <= ? THEN payload END"
+                        + " AS payload"
+                        + " FROM (SELECT " + COLUMNS + ", SUM(OCTET_LENGTH(payload)) OVER (ORDER BY id"
+                        + " ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS before_bytes FROM inbox"
+                        + " WHERE recipient = ? AND id > ? AND expires_at > ? ORDER BY id LIMIT " + (rows + 1)
+                        + ") queued ORDER BY id",
+                row -> {
+                    byte[] payload = row.getBytes("payload");
+                    return payload == null ? Optional.empty() : Optional.of(envelope(row, payload));
+                },
+                Math.max(1, maxBytes), recipient, afterId, now));
+        List<Envelope> envelopes = new ArrayList<>(Math.min(rows, read.size()));
+        for (Optional<Envelope> envelope : read) {
+            if (envelope.isEmpty() || envelopes.size() == rows) {
+                return new InboxPage(envelopes, true);
+            }
+            envelopes.add(envelope.get());
+        }
+        return new InboxPage(envelopes, false);
     }
 
     @Override
@@ -120,13 +146,13 @@ public final class JdbcInbox implements Inbox {
         return jdbc.call("purge expired envelopes", c -> Jdbc.update(c, "DELETE FROM inbox WHERE expires_at <= ?", now));
     }
 
-    private static Envelope envelope(ResultSet row) throws SQLException {
+    private static Envelope envelope(ResultSet row, byte[] payload) throws SQLException {
         FrameType type = FrameType.fromCode(row.getShort("frame_type"));
         if (type == null) {
             throw new SQLException("inbox row " + row.getLong("id") + " has an unknown frame type");
         }
         return new Envelope(row.getLong("id"), row.getString("recipient"), row.getLong("channel_id"), type,
-                row.getBytes("payload"), row.getString("sender"), Jdbc.instant(row, "queued_at"),
+                payload, row.getString("sender"), Jdbc.instant(row, "queued_at"),
                 Jdbc.instant(row, "expires_at"));
     }
 }
