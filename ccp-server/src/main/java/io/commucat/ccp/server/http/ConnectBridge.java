@@ -39,8 +39,6 @@ final class ConnectBridge implements Downstream {
 
     private final ConnectTransport transport;
     private final ServerContext context;
-    private final long window;
-    private final long stallNanos;
 
     private ConnectStream stream;
     private boolean registered;
@@ -58,8 +56,6 @@ final class ConnectBridge implements Downstream {
     ConnectBridge(ConnectTransport transport, ServerContext context) {
         this.transport = transport;
         this.context = context;
-        this.window = context.downstream().windowBytes();
-        this.stallNanos = context.downstream().stallTimeout().toNanos();
     }
 
     /** Opens the stream and asks for the first upstream bytes. The response head is already out. */
@@ -128,7 +124,7 @@ final class ConnectBridge implements Downstream {
             return;
         }
         int length = wireBytes.length;
-        if (unreadBytes + length > 2 * window + LARGEST_WRITE) {
+        if (unreadBytes + length > 2 * window() + LARGEST_WRITE) {
             // Unreachable for a stream that asks room() and is read only while the reader keeps up.
             LOG.warn("{}: {} bytes unread, past any paced stream's reach; cutting the stream",
                     transport.remoteAddress(), unreadBytes);
@@ -137,7 +133,7 @@ final class ConnectBridge implements Downstream {
         }
         if (unreadBytes == 0) {
             lastProgressNanos = System.nanoTime();
-            armStallCheck(stallNanos);
+            armStallCheck(stallNanos());
         }
         unreadBytes += length;
         transport.send(Unpooled.wrappedBuffer(wireBytes)).addListener(f -> taken(length));
@@ -145,7 +141,7 @@ final class ConnectBridge implements Downstream {
 
     @Override
     public long room() {
-        long room = window - unreadBytes;
+        long room = window() - unreadBytes;
         if (room <= 0) {
             awaitingReady = true;
         }
@@ -169,7 +165,7 @@ final class ConnectBridge implements Downstream {
         if (transportClosed || downstreamClosed) {
             return;
         }
-        if (awaitingReady && unreadBytes <= window / 2) {
+        if (awaitingReady && unreadBytes <= window() / 2) {
             awaitingReady = false;
             stream.onReady();
         }
@@ -189,14 +185,23 @@ final class ConnectBridge implements Downstream {
             return;
         }
         long idle = System.nanoTime() - lastProgressNanos;
-        if (idle < stallNanos) {
-            armStallCheck(stallNanos - idle);
+        if (idle < stallNanos()) {
+            armStallCheck(stallNanos() - idle);
             return;
         }
         LOG.info("{}: reader took nothing of {} unread bytes for {} s, cutting the stream", transport.remoteAddress(),
                 unreadBytes, TimeUnit.NANOSECONDS.toSeconds(idle));
         context.metrics().connectStalled();
         cut();
+    }
+
+    /** Read from the shared context, not kept per stream: idle sessions stay small. */
+    private long window() {
+        return context.downstream().windowBytes();
+    }
+
+    private long stallNanos() {
+        return context.downstream().stallTimeout().toNanos();
     }
 
     private void cut() {
@@ -209,7 +214,7 @@ final class ConnectBridge implements Downstream {
 
     /** Upstream is read while the reader keeps up: at most one window beyond its own is unread. */
     private void requestMoreIfReady() {
-        if (!transportClosed && !downstreamClosed && !upstreamEnded && unreadBytes < 2 * window
+        if (!transportClosed && !downstreamClosed && !upstreamEnded && unreadBytes < 2 * window()
                 && transport.isWritable()) {
             transport.requestUpstream();
         }
