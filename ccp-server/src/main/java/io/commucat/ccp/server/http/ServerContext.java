@@ -1,5 +1,6 @@
 package io.commucat.ccp.server.http;
 
+import io.commucat.ccp.server.admission.Admission;
 import io.commucat.ccp.server.config.ServerConfig.HttpLimits;
 import io.commucat.ccp.server.http.rest.Router;
 import java.time.Duration;
@@ -13,6 +14,7 @@ import java.util.Set;
  * @param keepaliveInterval    HTTP/2 PING period on connections carrying {@code /connect}
  * @param drainTimeout         how long shutdown waits for connections to finish
  * @param maxPendingDownstream response bytes a {@code /connect} reader may leave unread
+ * @param admission            the per-address limits (rest.md "Rate limits")
  */
 record ServerContext(
         Router router,
@@ -22,5 +24,6 @@ record ServerContext(
         Duration keepaliveInterval,
         Duration drainTimeout,
         int maxPendingDownstream,
-        Set<ConnectBridge> openConnects) {
+        Set<ConnectBridge> openConnects,
+        Admission admission) {
 }
