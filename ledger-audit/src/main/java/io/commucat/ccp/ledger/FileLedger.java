@@ -76,6 +76,22 @@ public final class FileLedger implements LedgerSink {
         return Optional.ofNullable(damageFound);
     }
 
+    /**
+     * Bytes the ledger's files ({@code <prefix>-NNNNNN.jsonl}) in {@code directory} take now, for
+     * a size metric. Reads only file sizes; safe from any thread while the ledger writes.
+     */
+    public static long bytesOnDisk(Path directory, String prefix) throws IOException {
+        long total = 0;
+        for (Path file : LedgerFiles.list(directory, prefix)) {
+            try {
+                total += java.nio.file.Files.size(file);
+            } catch (java.nio.file.NoSuchFileException gone) {
+                // Removed by the operator between the listing and now.
+            }
+        }
+        return total;
+    }
+
     /** The file records go to now. */
     public Path currentFile() {
         return file;

@@ -47,6 +47,8 @@ final class EmbeddedNode implements AutoCloseable {
         // One client address makes all the load: per-address limits would measure the limiter.
         env.put("CCP_SECURITY_RATE_LIMIT_CONNECT_BURST", "1000000");
         env.put("CCP_SECURITY_RATE_LIMIT_HTTP_BURST", "1000000");
+        env.put("CCP_SECURITY_RATE_LIMIT_REGISTER_BURST", "1000000");
+        env.put("CCP_SECURITY_RATE_LIMIT_MAX_CONNECTIONS_PER_ADDRESS", "1000000");
         env.putAll(overrides);
         ServerConfig config = new ConfigLoader(env, w -> System.err.println("config warning: " + w))
                 .load(Optional.empty(), List.of());

@@ -9,6 +9,7 @@ import io.commucat.ccp.ledger.QueueOptions;
 import io.commucat.ccp.ledger.Receipt;
 import io.commucat.ccp.server.connect.HandshakeReport;
 import io.commucat.ccp.server.connect.SessionEnd;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -66,6 +67,26 @@ public final class Audit implements AutoCloseable {
         handshake(report, f);
         f.put("detail", detail);
         return result("handshake", "failure", f);
+    }
+
+    /**
+     * Failures counted but not written one by one ({@link FailureDigest}): {@code remote_addr} is
+     * the address key ({@code 192.0.2.7}, {@code 2001:db8:1:2::/64}, or {@code other} for the
+     * addresses past the digest's table), {@code count} how many, {@code reasons} how many per
+     * reason ({@code client-closed} as {@code client_closed}), {@code first_at} / {@code last_at}
+     * the first and last of them, {@code interval_ms} the digest's interval.
+     */
+    CompletableFuture<Receipt> handshakeFailuresSummarized(RepeatedFailures.Summary summary, Duration interval) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("remote_addr", summary.address() == null ? "other" : summary.address().toString());
+        f.put("count", summary.count());
+        Map<String, Object> reasons = new java.util.TreeMap<>();
+        summary.reasons().forEach((reason, n) -> reasons.put(reason.replace('-', '_'), n));
+        f.put("reasons", reasons);
+        f.put("first_at", summary.firstAt().toString());
+        f.put("last_at", summary.lastAt().toString());
+        f.put("interval_ms", interval.toMillis());
+        return result("handshake", "failure_summary", f);
     }
 
     public CompletableFuture<Receipt> handshakeSucceeded(HandshakeReport report) {

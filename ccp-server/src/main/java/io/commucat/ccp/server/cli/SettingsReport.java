@@ -80,6 +80,11 @@ public final class SettingsReport {
         r.rate("http", c.rateLimits().http());
         r.rate("connect", c.rateLimits().connect());
         r.rate("pairing", c.rateLimits().pairing());
+        r.rate("register", c.rateLimits().register());
+        r.add("security.rate_limit.max_connections_per_address", c.rateLimits().maxConnectionsPerAddress());
+        r.add("security.rate_limit.max_tracked_addresses", c.rateLimits().maxTrackedAddresses());
+        r.add("security.rate_limit.failure_summary_interval_ms", c.rateLimits().failureSummaryInterval().toMillis());
+        r.add("security.rate_limit.failure_records_per_interval", c.rateLimits().failureRecordsPerInterval());
         r.add("security.rotation.noise_interval_hours", c.rotation().noiseInterval().toHours());
         r.add("security.rotation.noise_grace_hours", c.rotation().noiseGrace().toHours());
         r.add("security.rotation.noise_max_versions", c.rotation().noiseMaxVersions());

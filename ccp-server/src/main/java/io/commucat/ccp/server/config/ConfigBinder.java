@@ -64,7 +64,14 @@ final class ConfigBinder {
         RateLimits rateLimits = new RateLimits(
                 rateLimit("http", 60, 1_000, 10_000),
                 rateLimit("connect", 20, 1_000, 30_000),
-                rateLimit("pairing", 5, 60_000, 120_000));
+                rateLimit("pairing", 5, 60_000, 120_000),
+                // An honest address registers a handful of devices; a flood registered 100 in 28 s.
+                rateLimit("register", 5, 3_600_000, 0),
+                s.intValue("security.rate_limit.max_connections_per_address", 256, 1, 1_000_000),
+                // ~120 bytes per address and table: 65 536 addresses take ~8 MB per limiter (docs/security.md).
+                s.intValue("security.rate_limit.max_tracked_addresses", 65_536, 64, 16_777_216),
+                Duration.ofMillis(s.integer("security.rate_limit.failure_summary_interval_ms", 60_000, 100, DAY * 1000)),
+                s.intValue("security.rate_limit.failure_records_per_interval", 10, 1, 1_000_000));
         Rotation rotation = new Rotation(
                 Duration.ofHours(s.integer("security.rotation.noise_interval_hours", 168, 1, 8760)),
                 Duration.ofHours(s.integer("security.rotation.noise_grace_hours", 48, 0, 8760)),

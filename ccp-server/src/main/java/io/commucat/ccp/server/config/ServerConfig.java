@@ -148,8 +148,20 @@ public record ServerConfig(
     public record Pairing(int maxLiveCodes, boolean allowServerGeneratedKeys) {
     }
 
-    /** {@code [security.rate_limit]}: per client address. */
-    public record RateLimits(RateLimit http, RateLimit connect, RateLimit pairing) {
+    /**
+     * {@code [security.rate_limit]}: per client address (IPv4 address or IPv6 /64).
+     *
+     * @param register                  Hellos of unknown devices (each may register a user and a device)
+     * @param maxConnectionsPerAddress  TCP connections one address may hold open at once
+     * @param maxTrackedAddresses       addresses each limiter's table remembers at most
+     * @param failureSummaryInterval    handshake failures of an address past the first
+     *                                  {@code failureRecordsPerInterval} of one such interval are
+     *                                  written as one ledger record with a count (and one log line)
+     * @param failureRecordsPerInterval handshake failures of an address written one by one per interval
+     */
+    public record RateLimits(RateLimit http, RateLimit connect, RateLimit pairing, RateLimit register,
+            int maxConnectionsPerAddress, int maxTrackedAddresses, Duration failureSummaryInterval,
+            int failureRecordsPerInterval) {
     }
 
     /** One limiter: {@code burst} requests per {@code window}, then blocked for {@code penalty}. */

@@ -19,6 +19,7 @@ import io.commucat.ccp.proto.FrameLimits;
 import io.commucat.ccp.proto.FrameType;
 import io.commucat.ccp.proto.ProtocolVersions;
 import io.commucat.ccp.proto.StreamingFrameDecoder;
+import io.commucat.ccp.server.admission.ClientAddress;
 import io.commucat.ccp.server.handshake.ActiveNoiseKey;
 import io.commucat.ccp.server.handshake.HandshakeException;
 import io.commucat.ccp.server.handshake.HelloRequest;
@@ -266,7 +267,7 @@ public final class ConnectSession {
         try {
             CompletableFuture.supplyAsync(() -> {
                 try {
-                    return services.resolver().resolve(hello, now);
+                    return services.resolver().resolve(hello, now, ClientAddress.parse(remoteAddress));
                 } catch (HandshakeException e) {
                     throw new CompletionException(e);
                 }

@@ -24,6 +24,14 @@ public interface HandshakeListener {
     }
 
     /**
+     * A bootstrap failed from an address that already failed in the current interval: count it,
+     * do not write it one by one (an aggregate is written when the interval ends; see
+     * {@code audit.FailureDigest}). Arguments as in {@link #failed}.
+     */
+    default void failureRepeated(HandshakeReport report, String reason, HandshakeException failure) {
+    }
+
+    /**
      * The device was resolved (§3.2 steps 6–9): registered when {@code !resolution.deviceKnown()},
      * given a certificate when {@code resolution.certificateIssued()}. Both are stored by now,
      * whatever happens to the rest of the bootstrap.
@@ -50,6 +58,11 @@ public interface HandshakeListener {
             @Override
             public void failed(HandshakeReport report, String reason, HandshakeException failure) {
                 each.forEach(l -> l.failed(report, reason, failure));
+            }
+
+            @Override
+            public void failureRepeated(HandshakeReport report, String reason, HandshakeException failure) {
+                each.forEach(l -> l.failureRepeated(report, reason, failure));
             }
 
             @Override

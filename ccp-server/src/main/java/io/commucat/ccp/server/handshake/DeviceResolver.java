@@ -7,6 +7,8 @@ import io.commucat.ccp.crypto.cert.CertificateValidity;
 import io.commucat.ccp.crypto.cert.CertificateVerifier;
 import io.commucat.ccp.crypto.cert.DeviceCertificate;
 import io.commucat.ccp.crypto.cert.DeviceCertificateAuthority;
+import io.commucat.ccp.server.admission.ClientAddress;
+import io.commucat.ccp.server.admission.RateLimiter;
 import io.commucat.ccp.server.storage.Device;
 import io.commucat.ccp.server.storage.DeviceKeyEvent;
 import io.commucat.ccp.server.storage.DeviceStatus;
@@ -33,25 +35,44 @@ public final class DeviceResolver {
     private final CertificateVerifier verifier;
     private final HandshakePolicy policy;
     private final SecureRandom random;
+    private final RateLimiter registrations;
 
+    /** Without a limit on registrations per address (tests of other rules). */
     public DeviceResolver(Directory directory, DeviceCertificateAuthority ca, HandshakePolicy policy,
             SecureRandom random) {
+        this(directory, ca, policy, random, RateLimiter.unlimited("register"));
+    }
+
+    /**
+     * @param registrations counts, per client address, the Hellos of unknown devices (each may
+     *     create a user and register a device), before any of that is stored
+     */
+    public DeviceResolver(Directory directory, DeviceCertificateAuthority ca, HandshakePolicy policy,
+            SecureRandom random, RateLimiter registrations) {
         this.directory = directory;
         this.ca = ca;
         this.verifier = ca.verifier();
         this.policy = policy;
         this.random = random;
+        this.registrations = registrations;
     }
 
+    /** {@link #resolve(HelloRequest, Instant, ClientAddress)} for a peer of unknown address. */
     public Resolution resolve(HelloRequest hello, Instant now) throws HandshakeException {
+        return resolve(hello, now, ClientAddress.UNKNOWN);
+    }
+
+    /** @param client the peer's address key, which a registration is counted against */
+    public Resolution resolve(HelloRequest hello, Instant now, ClientAddress client) throws HandshakeException {
         try {
-            return resolveOrThrow(hello, now);
+            return resolveOrThrow(hello, now, client);
         } catch (StorageException e) {
             throw new HandshakeException(HandshakeException.Kind.UNAVAILABLE, "storage failure", e);
         }
     }
 
-    private Resolution resolveOrThrow(HelloRequest hello, Instant now) throws HandshakeException, StorageException {
+    private Resolution resolveOrThrow(HelloRequest hello, Instant now, ClientAddress client)
+            throws HandshakeException, StorageException {
         Optional<Device> known = directory.findDevice(hello.deviceId());
         User user;
         boolean deviceKnown = known.isPresent();
@@ -62,6 +83,7 @@ public final class DeviceResolver {
                 throw e.forKnownDevice(known.get().userId());
             }
         } else {
+            admitRegistration(client);
             user = registerUnknownDevice(hello, now);
         }
 
@@ -119,6 +141,18 @@ public final class DeviceResolver {
             throw HandshakeException.invalid("device key mismatch");
         }
         return user;
+    }
+
+    /**
+     * Issue 15: auto-approval created accounts without limit from one address. Every Hello of an
+     * unknown device counts, whatever its outcome: it is the attempt that costs (a user may be
+     * created before the policy says no).
+     */
+    private void admitRegistration(ClientAddress client) throws HandshakeException {
+        if (!registrations.admit(client).admitted()) {
+            throw new HandshakeException(HandshakeException.Kind.RATE_LIMITED,
+                    "too many new devices from this address, retry later");
+        }
     }
 
     /** Step 6, unknown device: find or create its user, then register it if policy allows. */

@@ -15,7 +15,9 @@ public final class HandshakeException extends Exception {
         /** No protocol version in common (§2.2). */
         NEGOTIATION,
         /** A storage dependency failed; the device may retry. */
-        UNAVAILABLE
+        UNAVAILABLE,
+        /** A per-address limit refused the attempt (too many new devices); the device may retry later. */
+        RATE_LIMITED
     }
 
     private final Kind kind;

@@ -1,10 +1,14 @@
 package io.commucat.ccp.server.http;
 
+import io.commucat.ccp.server.admission.ClientAddress;
+import io.commucat.ccp.server.admission.ConnectionCap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds every accepted connection's pipeline: TLS 1.3 (with a handshake deadline), then
@@ -12,6 +16,8 @@ import io.netty.handler.ssl.SslHandler;
  * the pipeline is assembled. Runs on the connection's event loop.
  */
 final class CcpChannelInitializer extends ChannelInitializer<Channel> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CcpChannelInitializer.class);
 
     private final SslContext sslContext;
     private final ServerContext context;
@@ -25,6 +31,15 @@ final class CcpChannelInitializer extends ChannelInitializer<Channel> {
 
     @Override
     protected void initChannel(Channel ch) {
+        // The per-address cap, before any TLS work: a refused connection costs an accept and a close.
+        ClientAddress client = ClientAddress.of(ch.remoteAddress());
+        ConnectionCap cap = context.admission().connections();
+        if (!cap.tryOpen(client)) {
+            LOG.debug("{}: refused, {} connections from this address are open already", client, cap.maxPerAddress());
+            ch.close();
+            return;
+        }
+        ch.closeFuture().addListener(f -> cap.closed(client));
         connections.add(ch);
         // Reads are pulled from the start: the TLS handler asks for what its handshake needs, and
         // the protocol installed after ALPN decides how reading continues (HTTP/2: autoRead on,

@@ -1,5 +1,6 @@
 package io.commucat.ccp.server.http;
 
+import io.commucat.ccp.server.admission.Admission;
 import io.commucat.ccp.server.config.BindAddress;
 import io.commucat.ccp.server.config.ServerConfig;
 import io.commucat.ccp.server.config.ServerConfig.HttpLimits;
@@ -90,7 +91,7 @@ public final class CcpServer implements AutoCloseable {
     public CcpServer start() throws InterruptedException {
         startedNanos = System.nanoTime();
         ServerContext context = new ServerContext(router(), config.connectHandler, metrics, config.limits,
-                config.keepaliveInterval, config.drainTimeout, config.downstream, openConnects);
+                config.keepaliveInterval, config.drainTimeout, config.downstream, openConnects, config.admission);
         loops = EventLoops.newGroup(config.eventLoopThreads);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loops)
@@ -237,6 +238,7 @@ public final class CcpServer implements AutoCloseable {
         private ServerConfig.Downstream downstream = new ServerConfig.Downstream(1024 * 1024, Duration.ofSeconds(60));
         private int socketSendBuffer;
         private Consumer<Router.Builder> extraRoutes = routes -> { };
+        private Admission admission = Admission.unlimited();
 
         private Builder() {
         }
@@ -346,6 +348,15 @@ public final class CcpServer implements AutoCloseable {
          */
         public Builder socketSendBuffer(int bytes) {
             this.socketSendBuffer = bytes;
+            return this;
+        }
+
+        /**
+         * The per-address limits: REST requests, {@code /connect} streams and connections per
+         * address. Default: none ({@link Admission#unlimited()}); a node passes the configured ones.
+         */
+        public Builder admission(Admission admission) {
+            this.admission = java.util.Objects.requireNonNull(admission, "admission");
             return this;
         }
 

@@ -1,5 +1,6 @@
 package io.commucat.ccp.server.http;
 
+import io.commucat.ccp.server.admission.ClientAddress;
 import io.commucat.ccp.server.http.rest.Problem;
 import io.commucat.ccp.server.http.rest.RestEndpoint;
 import io.commucat.ccp.server.http.rest.RestResponse;
@@ -107,7 +108,12 @@ final class Http1Dispatcher extends ChannelInboundHandlerAdapter {
             return;
         }
         head = RequestHead.of(request, String.valueOf(ctx.channel().remoteAddress()));
-        plan = RequestPlan.of(context, head);
+        plan = RequestPlan.of(context, head, ClientAddress.of(ctx.channel().remoteAddress()));
+        if (plan instanceof RequestPlan.Refuse r) {
+            // The body is not read (a /connect one never ends): the connection cannot be reused.
+            write(plan.route(), r.response(), true);
+            return;
+        }
         if (plan instanceof RequestPlan.Connect) {
             connect = new Http1ConnectExchange(ctx, context, plan.route(), this::pull, this::connectEnded);
             connect.start();

@@ -4,6 +4,7 @@ import io.commucat.ccp.server.http.rest.Problem;
 import io.commucat.ccp.server.http.rest.RestEndpoint;
 import io.commucat.ccp.server.http.rest.RestResponse;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
@@ -43,6 +44,13 @@ final class Http2RestHandler extends ChannelInboundHandlerAdapter {
     public void handlerAdded(ChannelHandlerContext ctx) {
         if (plan instanceof RequestPlan.Respond r) {
             respond(ctx, r.response());
+        } else if (plan instanceof RequestPlan.Refuse r) {
+            answered = true;
+            context.metrics().request(plan.route(), r.response().status());
+            // Closing a stream the client has not ended resets it (CANCEL): nothing more is read.
+            ctx.write(new DefaultHttp2HeadersFrame(ResponseHeads.h2(r.response()), false));
+            ctx.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(r.response().body()), true))
+                    .addListener(ChannelFutureListener.CLOSE);
         } else if (endAtHeaders) {
             call(ctx);
         }

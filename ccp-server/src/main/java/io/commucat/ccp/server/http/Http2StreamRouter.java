@@ -1,5 +1,6 @@
 package io.commucat.ccp.server.http;
 
+import io.commucat.ccp.server.admission.ClientAddress;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
@@ -26,7 +27,7 @@ final class Http2StreamRouter extends ChannelInboundHandlerAdapter {
             return;
         }
         RequestHead head = RequestHead.of(headers.headers(), String.valueOf(ctx.channel().parent().remoteAddress()));
-        RequestPlan plan = RequestPlan.of(context, head);
+        RequestPlan plan = RequestPlan.of(context, head, ClientAddress.of(ctx.channel().parent().remoteAddress()));
         if (plan instanceof RequestPlan.Connect) {
             ctx.pipeline().replace(this, "connect", new Http2ConnectHandler(context, plan.route(), headers.isEndStream()));
         } else {

@@ -1,5 +1,7 @@
 package io.commucat.ccp.server.http;
 
+import io.commucat.ccp.server.admission.ClientAddress;
+import io.commucat.ccp.server.admission.RateLimiter;
 import io.commucat.ccp.server.http.rest.Problem;
 import io.commucat.ccp.server.http.rest.RestEndpoint;
 import io.commucat.ccp.server.http.rest.RestResponse;
@@ -21,13 +23,31 @@ sealed interface RequestPlan {
     record Respond(String route, RestResponse response) implements RequestPlan {
     }
 
+    /**
+     * Answer at once and end the exchange without reading the body: HTTP/1.1 closes the
+     * connection, HTTP/2 resets the stream if the client is still sending (a refused
+     * {@code /connect} would otherwise stay open). For a per-address limit's 429.
+     */
+    record Refuse(String route, RestResponse response) implements RequestPlan {
+    }
+
     /** Collect the body (bounded), then call the endpoint. */
     record Call(String route, RestEndpoint endpoint) implements RequestPlan {
     }
 
-    static RequestPlan of(ServerContext context, RequestHead head) {
+    /**
+     * @param client the peer's address key: the per-address limit of the request's kind
+     *     ({@code /connect} or any other) is counted here, before anything else is done
+     */
+    static RequestPlan of(ServerContext context, RequestHead head, ClientAddress client) {
         Router.Match match = context.router().match(head.method(), head.path());
-        if (match instanceof Router.Connect) {
+        boolean connect = match instanceof Router.Connect;
+        RateLimiter limiter = connect ? context.admission().connect() : context.admission().http();
+        RateLimiter.Verdict verdict = limiter.admit(client);
+        if (!verdict.admitted()) {
+            return new Refuse(match.route(), Problem.tooManyRequests(limiter.name(), verdict.retryAfterSeconds()));
+        }
+        if (connect) {
             ConnectMode mode = head.connectMode();
             if (mode == ConnectMode.BINARY) {
                 return new Connect(match.route());

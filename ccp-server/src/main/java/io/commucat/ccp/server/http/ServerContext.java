@@ -1,5 +1,6 @@
 package io.commucat.ccp.server.http;
 
+import io.commucat.ccp.server.admission.Admission;
 import io.commucat.ccp.server.config.ServerConfig;
 import io.commucat.ccp.server.config.ServerConfig.HttpLimits;
 import io.commucat.ccp.server.http.rest.Router;
@@ -14,6 +15,7 @@ import java.util.Set;
  * @param keepaliveInterval    HTTP/2 PING period on connections carrying {@code /connect}
  * @param drainTimeout         how long shutdown waits for connections to finish
  * @param downstream           how a {@code /connect} reader paces delivery: unread-bytes window, stall deadline
+ * @param admission            the per-address limits (rest.md "Rate limits")
  */
 record ServerContext(
         Router router,
@@ -23,5 +25,6 @@ record ServerContext(
         Duration keepaliveInterval,
         Duration drainTimeout,
         ServerConfig.Downstream downstream,
-        Set<ConnectBridge> openConnects) {
+        Set<ConnectBridge> openConnects,
+        Admission admission) {
 }

@@ -2,12 +2,16 @@ package io.commucat.ccp.server.node;
 
 import io.commucat.ccp.crypto.cert.DeviceCertificateAuthority;
 import io.commucat.ccp.crypto.keys.DeviceCaKeyPair;
+import io.commucat.ccp.ledger.FileLedger;
 import io.commucat.ccp.ledger.LedgerException;
+import io.commucat.ccp.server.admission.Admission;
 import io.commucat.ccp.server.audit.Audit;
 import io.commucat.ccp.server.audit.AuditLedgers;
 import io.commucat.ccp.server.audit.AuditedHandshakes;
+import io.commucat.ccp.server.audit.FailureDigest;
 import io.commucat.ccp.server.cli.RunningServer;
 import io.commucat.ccp.server.cli.SettingsReport;
+import io.commucat.ccp.server.config.LedgerMode;
 import io.commucat.ccp.server.config.ServerConfig;
 import io.commucat.ccp.server.connect.ConnectServices;
 import io.commucat.ccp.server.connect.HandshakeListener;
@@ -32,6 +36,8 @@ import io.commucat.ccp.server.storage.jdbc.JdbcSettings;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -70,11 +76,15 @@ public final class CcpNode implements RunningServer {
     private final Audit audit;
     private final ServerConfig config;
     private final String configDigest;
+    private final Admission admission;
+    private final FailureDigest failureDigest;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private CcpNode(StorageBackends storage, ThreadPoolExecutor storageExecutor, InboxWriter inboxWriter,
             ScheduledExecutorService maintenance, CcpServer server, SessionRegistry registry, Audit audit,
-            ServerConfig config, String configDigest) {
+            ServerConfig config, String configDigest, Admission admission, FailureDigest failureDigest) {
+        this.admission = admission;
+        this.failureDigest = failureDigest;
         this.audit = audit;
         this.config = config;
         this.configDigest = configDigest;
@@ -117,6 +127,12 @@ public final class CcpNode implements RunningServer {
             // Twice the JDBC pool: Redis calls share the executor with the database ones.
             storageExecutor = StorageExecutor.create(2 * JdbcSettings.DEFAULT_POOL_SIZE, 10_000);
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            Admission admission = Admission.configured(config.rateLimits(), metrics);
+            FailureDigest failureDigest = new FailureDigest(
+                    HandshakeListener.all(new HandshakeLog(metrics), new AuditedHandshakes(audit)), audit,
+                    config.rateLimits().failureSummaryInterval(), config.rateLimits().failureRecordsPerInterval(),
+                    config.rateLimits().maxTrackedAddresses(), clock);
+            ledgerSizeGauge(config.ledger(), metrics);
             SessionRegistry registry = new SessionRegistry();
             RelayMetrics relayMetrics = new RelayMetrics(metrics);
             inboxWriter = new InboxWriter(storage.sql().inbox(), INBOX_WRITERS, INBOX_MAX_PENDING_ROWS,
@@ -124,13 +140,14 @@ public final class CcpNode implements RunningServer {
             Gauge.builder("ccp.inbox.pending.rows", inboxWriter, InboxWriter::pendingRows).register(metrics);
             Gauge.builder("ccp.sessions.established", registry, SessionRegistry::size).register(metrics);
             ConnectServices services = new ConnectServices(policy, noiseKeys,
-                    new DeviceResolver(storage.sql().directory(), new DeviceCertificateAuthority(caKey), policy, random),
+                    new DeviceResolver(storage.sql().directory(), new DeviceCertificateAuthority(caKey), policy, random,
+                            admission.registrations()),
                     storage.sql().sessions(), storage.presence(),
                     new Relay(storage.sql().channels(), storage.sql().inbox(), inboxWriter, storage.sql().groups(),
                             config.limits().relayTtl(), Relay.MAX_FANOUT_BYTES, relayMetrics),
                     new Router(storage.presence(), storage.bus(), config.server().nodeId()),
                     new SessionTokens(random), caKey.publicKey(), registry,
-                    HandshakeListener.all(new HandshakeLog(metrics), new AuditedHandshakes(audit)), storageExecutor, clock,
+                    failureDigest, storageExecutor, clock,
                     config.server().nodeId());
 
             // Subscribed before the listener opens: no session exists that the bus could miss.
@@ -139,6 +156,7 @@ public final class CcpNode implements RunningServer {
                     .config(config)
                     .sslContext(ServerTls.forServer(data.tls().certificateChain(), data.tls().privateKey()))
                     .connectHandler(ConnectHandler.sessions(services))
+                    .admission(admission)
                     .meterRegistry(metrics)
                     .serverInfo(new ServerInfo(config, noiseKeys, caKey.publicKey(), clock))
                     .readinessCheck(storage.sqlName(), storage.sql()::ping)
@@ -155,13 +173,15 @@ public final class CcpNode implements RunningServer {
             });
             maintenance.scheduleWithFixedDelay(() -> maintain(noiseKeys, storage, clock), MAINTENANCE_PERIOD.toSeconds(),
                     MAINTENANCE_PERIOD.toSeconds(), TimeUnit.SECONDS);
+            long digestMillis = failureDigest.interval().toMillis();
+            maintenance.scheduleAtFixedRate(failureDigest::flush, digestMillis, digestMillis, TimeUnit.MILLISECONDS);
             LOG.info("ccp node {} listening on {} (TLS {}, {}, storage {} + {})", config.server().nodeId(),
                     server.localAddress(), server.sslProvider(), server.transport(), storage.sqlName(),
                     storage.presenceName());
             String digest = SettingsReport.digest(config, data);
             audit.serverStarted(version(), config.server().nodeId(), digest);
             return new CcpNode(storage, storageExecutor, inboxWriter, maintenance, server, registry, audit, config,
-                    digest);
+                    digest, admission, failureDigest);
         } catch (Exception | Error e) {
             if (maintenance != null) {
                 maintenance.shutdownNow();
@@ -176,6 +196,22 @@ public final class CcpNode implements RunningServer {
             closeQuietly(audit);
             throw e;
         }
+    }
+
+    /** {@code ccp_ledger_bytes}: what the ledger's files take on disk (file mode only). */
+    private static void ledgerSizeGauge(ServerConfig.Ledger ledger, PrometheusMeterRegistry metrics) {
+        if (ledger.mode() != LedgerMode.FILE) {
+            return;
+        }
+        Path directory = ledger.directory();
+        String prefix = ledger.prefix();
+        Gauge.builder("ccp.ledger.bytes", () -> {
+            try {
+                return FileLedger.bytesOnDisk(directory, prefix);
+            } catch (IOException e) {
+                return Double.NaN;
+            }
+        }).description("Bytes the audit ledger's files take on disk").register(metrics);
     }
 
     private static void closeQuietly(Audit audit) {
@@ -213,6 +249,14 @@ public final class CcpNode implements RunningServer {
         return storage;
     }
 
+    /**
+     * The node's per-address limits; {@code pairing()} is for the pairing-claim endpoint, which
+     * asks it before anything else (rest.md "Rate limits").
+     */
+    public Admission admission() {
+        return admission;
+    }
+
     /** Established device sessions on this node. */
     public int sessions() {
         return registry.size();
@@ -238,6 +282,8 @@ public final class CcpNode implements RunningServer {
             Thread.currentThread().interrupt();
         }
         inboxWriter.close();
+        // Failures counted since the last interval still get their summary, before "stop".
+        failureDigest.flush();
         audit.serverStopped(version(), config.server().nodeId(), configDigest);
         closeQuietly(audit);
         storage.close();

@@ -23,10 +23,20 @@ final class HandshakeLog implements HandshakeListener {
 
     @Override
     public void failed(HandshakeReport report, String reason, HandshakeException failure) {
-        metrics.counter("ccp.handshakes", "result", "failure", "pattern", String.valueOf(report.pattern()),
-                "reason", reason).increment();
+        countFailure(report, reason);
         LOG.info("handshake failed: reason={} stage={} detail={} device={} remote={}", reason, report.stage(),
                 failure == null ? "-" : failure.detail(), report.deviceId(), report.remoteAddress());
+    }
+
+    /** Counted like any failure; the log line is the digest's summary (audit.FailureDigest). */
+    @Override
+    public void failureRepeated(HandshakeReport report, String reason, HandshakeException failure) {
+        countFailure(report, reason);
+    }
+
+    private void countFailure(HandshakeReport report, String reason) {
+        metrics.counter("ccp.handshakes", "result", "failure", "pattern", String.valueOf(report.pattern()),
+                "reason", reason).increment();
     }
 
     @Override

@@ -80,6 +80,20 @@ class ConfigDefaultsTest {
     }
 
     @Test
+    void fiveRegistrationsPerAddressAnHourAnd256ConnectionsPerAddress() {
+        ServerConfig.RateLimits r = config.rateLimits();
+        assertEquals(new ServerConfig.RateLimit(5, Duration.ofHours(1), Duration.ZERO), r.register());
+        assertEquals(256, r.maxConnectionsPerAddress());
+        assertEquals(65_536, r.maxTrackedAddresses());
+    }
+
+    @Test
+    void tenFailureRecordsPerAddressAMinuteThenASummary() {
+        assertEquals(Duration.ofMinutes(1), config.rateLimits().failureSummaryInterval());
+        assertEquals(10, config.rateLimits().failureRecordsPerInterval());
+    }
+
+    @Test
     void noiseRotationEveryWeekWithTwoDaysGraceAndThreeVersions() {
         assertEquals(new ServerConfig.Rotation(Duration.ofHours(168), Duration.ofHours(48), 3), config.rotation());
     }

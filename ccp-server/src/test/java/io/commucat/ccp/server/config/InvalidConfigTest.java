@@ -89,6 +89,24 @@ class InvalidConfigTest {
     }
 
     @Test
+    void zeroConnectionsPerAddressIsRejected() {
+        ConfigException e = envError("CCP_SECURITY_RATE_LIMIT_MAX_CONNECTIONS_PER_ADDRESS", "0");
+        assertEquals(Optional.of("security.rate_limit.max_connections_per_address"), e.key());
+    }
+
+    @Test
+    void aTableTooSmallToStripeIsRejected() {
+        ConfigException e = envError("CCP_SECURITY_RATE_LIMIT_MAX_TRACKED_ADDRESSES", "10");
+        assertEquals(Optional.of("security.rate_limit.max_tracked_addresses"), e.key());
+    }
+
+    @Test
+    void aFailureSummaryIntervalUnder100MsIsRejected() {
+        ConfigException e = envError("CCP_SECURITY_RATE_LIMIT_FAILURE_SUMMARY_INTERVAL_MS", "99");
+        assertEquals(Optional.of("security.rate_limit.failure_summary_interval_ms"), e.key());
+    }
+
+    @Test
     void malformedBindAddressIsRejected() {
         for (String bad : List.of("8443", "localhost", "::1:8443", "127.0.0.1:70000", "300.1.1.1:80", "[zz]:1", "host_x:1", ":80")) {
             ConfigException e = envError("CCP_SERVER_BIND", bad);

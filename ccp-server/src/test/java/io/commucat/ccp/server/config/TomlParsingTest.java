@@ -73,6 +73,13 @@ class TomlParsingTest {
                 pairing_burst = 6
                 pairing_window_ms = 60003
                 pairing_penalty_ms = 120003
+                register_burst = 7
+                register_window_ms = 3600004
+                register_penalty_ms = 4
+                max_connections_per_address = 64
+                max_tracked_addresses = 4096
+                failure_summary_interval_ms = 5000
+                failure_records_per_interval = 3
 
                 [security.rotation]
                 noise_interval_hours = 24
@@ -146,6 +153,16 @@ class TomlParsingTest {
         assertEquals(new ServerConfig.RateLimit(61, Duration.ofMillis(1001), Duration.ofMillis(10001)), r.http());
         assertEquals(new ServerConfig.RateLimit(21, Duration.ofMillis(1002), Duration.ofMillis(30002)), r.connect());
         assertEquals(new ServerConfig.RateLimit(6, Duration.ofMillis(60003), Duration.ofMillis(120003)), r.pairing());
+        assertEquals(new ServerConfig.RateLimit(7, Duration.ofMillis(3600004), Duration.ofMillis(4)), r.register());
+    }
+
+    @Test
+    void readsConnectionCapTableBoundAndFailureSummaries() {
+        ServerConfig.RateLimits r = config.rateLimits();
+        assertEquals(64, r.maxConnectionsPerAddress());
+        assertEquals(4096, r.maxTrackedAddresses());
+        assertEquals(Duration.ofSeconds(5), r.failureSummaryInterval());
+        assertEquals(3, r.failureRecordsPerInterval());
     }
 
     @Test

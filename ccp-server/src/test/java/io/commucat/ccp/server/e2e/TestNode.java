@@ -30,6 +30,13 @@ final class TestNode implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    static final Map<String, String> GENEROUS_LIMITS = Map.of(
+            "CCP_SECURITY_RATE_LIMIT_HTTP_BURST", "1000000",
+            "CCP_SECURITY_RATE_LIMIT_CONNECT_BURST", "1000000",
+            "CCP_SECURITY_RATE_LIMIT_REGISTER_BURST", "1000000",
+            "CCP_SECURITY_RATE_LIMIT_MAX_CONNECTIONS_PER_ADDRESS", "1000000",
+            "CCP_SECURITY_RATE_LIMIT_FAILURE_RECORDS_PER_INTERVAL", "1000000");
+
     final ServerConfig config;
     final DataDirectory data;
     final CcpNode node;
@@ -61,6 +68,9 @@ final class TestNode implements AutoCloseable {
         Map<String, String> env = new HashMap<>(backend.environment());
         env.put("CCP_SERVER_BIND", "127.0.0.1:0");
         env.put("CCP_SERVER_DATA_DIR", dataDir.toString());
+        // Every test device connects from 127.0.0.1: per-address limits generous enough for the
+        // suites (tests of the limits set their own small ones through settings).
+        env.putAll(GENEROUS_LIMITS);
         env.putAll(settings);
         ServerConfig config = new ConfigLoader(env, warning -> { }).load(Optional.empty(), List.of());
         DataDirectory data = new DataDirectoryBootstrap().prepare(config);

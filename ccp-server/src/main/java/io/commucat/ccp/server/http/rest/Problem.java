@@ -55,6 +55,15 @@ public final class Problem {
         return of(413, "request body larger than " + limit + " bytes");
     }
 
+    /**
+     * 429 with {@code Retry-After} in whole seconds (rest.md "Rate limits"); the detail names the
+     * limit that refused ({@code http}, {@code connect}, {@code pairing}).
+     */
+    public static RestResponse tooManyRequests(String limit, long retryAfterSeconds) {
+        return of(429, "rate limit '" + limit + "' exceeded for this address; retry after " + retryAfterSeconds + " s")
+                .withHeader("retry-after", Long.toString(retryAfterSeconds));
+    }
+
     public static RestResponse internalError() {
         return of(500, "internal error");
     }
