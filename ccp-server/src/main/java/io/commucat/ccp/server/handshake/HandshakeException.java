@@ -15,7 +15,9 @@ public final class HandshakeException extends Exception {
         /** No protocol version in common (§2.2). */
         NEGOTIATION,
         /** A storage dependency failed; the device may retry. */
-        UNAVAILABLE
+        UNAVAILABLE,
+        /** The device did not finish its part of the bootstrap before the deadline. */
+        TIMEOUT
     }
 
     private final Kind kind;
