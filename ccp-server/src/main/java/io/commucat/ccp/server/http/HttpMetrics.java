@@ -7,7 +7,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The transport's meters: open connections, open HTTP/2 streams, open {@code /connect}
- * sessions (gauges) and requests by route and status (counter {@code ccp_http_requests_total}).
+ * sessions (gauges), requests by route and status (counter {@code ccp_http_requests_total}) and
+ * connections or streams the server cut, by reason (counter {@code ccp_connections_closed_total}).
  * Thread-safe: updated from every event loop.
  */
 final class HttpMetrics {
@@ -44,6 +45,14 @@ final class HttpMetrics {
 
     int openConnects() {
         return connects.get();
+    }
+
+    /**
+     * The server cut a connection (or, for {@code body_timeout} on HTTP/2, a stream):
+     * {@code header_timeout}, {@code body_timeout}, {@code idle} or {@code protocol_error}.
+     */
+    void connectionClosed(String reason) {
+        registry.counter("ccp.connections.closed", "reason", reason).increment();
     }
 
     /** One answered request; {@code route} is a template ({@code /healthz}, {@code unmatched}), never the raw path. */

@@ -1,6 +1,7 @@
 package io.commucat.ccp.server.http;
 
 import io.commucat.ccp.server.config.ServerConfig.HttpLimits;
+import io.commucat.ccp.server.config.ServerConfig.Timeouts;
 import io.commucat.ccp.server.http.rest.Router;
 import java.time.Duration;
 import java.util.Set;
@@ -13,6 +14,7 @@ import java.util.Set;
  * @param keepaliveInterval    HTTP/2 PING period on connections carrying {@code /connect}
  * @param drainTimeout         how long shutdown waits for connections to finish
  * @param maxPendingDownstream response bytes a {@code /connect} reader may leave unread
+ * @param timeouts             header, body and idle deadlines of connections and streams
  */
 record ServerContext(
         Router router,
@@ -22,5 +24,6 @@ record ServerContext(
         Duration keepaliveInterval,
         Duration drainTimeout,
         int maxPendingDownstream,
-        Set<ConnectBridge> openConnects) {
+        Set<ConnectBridge> openConnects,
+        Timeouts timeouts) {
 }
