@@ -29,6 +29,10 @@ final class HandshakeLog implements HandshakeListener {
         if ("timeout".equals(reason)) {
             // The one name for every cut by a deadline; the HTTP layer counts its own reasons.
             metrics.counter("ccp.connections.closed", "reason", "bootstrap_timeout").increment();
+            // Streams opened and left silent cost a peer nothing: a flood of them must not fill the log.
+            LOG.debug("handshake failed: reason={} stage={} detail={} device={} remote={}", reason, report.stage(),
+                    failure == null ? "-" : failure.detail(), report.deviceId(), report.remoteAddress());
+            return;
         }
         LOG.info("handshake failed: reason={} stage={} detail={} device={} remote={}", reason, report.stage(),
                 failure == null ? "-" : failure.detail(), report.deviceId(), report.remoteAddress());
