@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
 final class Http2Deadlines extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(Http2Deadlines.class);
-    private static final int PREFACE_LENGTH = Http2CodecUtil.connectionPrefaceBuf().readableBytes();
+    /** RFC 9113 §3.4: "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n". */
+    private static final int PREFACE_LENGTH = 24;
     private static final int FRAME_HEADER_LENGTH = Http2CodecUtil.FRAME_HEADER_LENGTH;
     private static final int TYPE_HEADERS = 0x1;
     private static final int TYPE_CONTINUATION = 0x9;
