@@ -114,6 +114,8 @@ public final class ConnectSession {
     private final long openedNanos = System.nanoTime();
     /** Hello deadline until the Hello, then the bootstrap deadline until established or closed. */
     private ScheduledFuture<?> bootstrapDeadline;
+    /** The deadline passed while the device's resolution was in flight: fail once it is back (and reported). */
+    private boolean bootstrapOverdue;
     private String presenceState = "online";
 
     /** The channel half (§4.2, §4.4), made at establishment. */
@@ -314,6 +316,10 @@ public final class ConnectSession {
         token = services.tokens().newToken();
         sessionId = SessionTokens.sessionId(token);
         services.listener().resolved(snapshot(null), result);
+        if (bootstrapOverdue) {
+            bootstrapTimedOut();
+            return;
+        }
         try {
             sendServerAuth();
         } catch (NoiseException e) {
@@ -681,9 +687,18 @@ public final class ConnectSession {
     /** §4.5 the bootstrap way: PINGs keep a connection alive, never a bootstrap that does not progress. */
     private void bootstrapDeadlinePassed() {
         bootstrapDeadline = null;
-        if (state == State.ESTABLISHED || state == State.CLOSED) {
+        if (state == State.RESOLVING) {
+            // Storage work in flight: decide when it is back, so that what it stored is reported.
+            bootstrapOverdue = true;
             return;
         }
+        if (state != State.AWAIT_HELLO && state != State.AWAIT_CLIENT_AUTH) {
+            return; // ESTABLISHING: the device did its part in time; ESTABLISHED, CLOSED: nothing is due
+        }
+        bootstrapTimedOut();
+    }
+
+    private void bootstrapTimedOut() {
         String detail = state == State.AWAIT_HELLO
                 ? "no Hello within " + services.policy().helloTimeout().toMillis() + " ms"
                 : "handshake not completed within " + services.policy().bootstrapTimeout().toMillis() + " ms";

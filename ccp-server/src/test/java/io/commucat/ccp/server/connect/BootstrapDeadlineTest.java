@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -81,6 +82,35 @@ class BootstrapDeadlineTest {
         assertEquals("await_client", f.failedReports.get(0).stage());
         assertEquals("phone-1", f.failedReports.get(0).deviceId());
         assertTrue(f.sessions.find(SessionTokens.hash(auth.control().text("session")), Instant.now()).isEmpty());
+    }
+
+    @Test
+    void aDeadlinePassingWhileTheDeviceIsResolvedFailsOnceTheResolutionIsBack() throws Exception {
+        ConnectFixture f = fixture(300, 600);
+        CountDownLatch release = new CountDownLatch(1);
+        for (int i = 0; i < 2; i++) { // both storage threads busy: the resolution waits in the queue
+            f.storagePool.execute(() -> {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
+        TestDevice device = new TestDevice(f, "phone-1").start(NoisePattern.XK, UserHints.handle("alice"));
+        ConnectFixture.Stream stream = f.open();
+        stream.send(device.hello());
+        Thread.sleep(900);
+        assertEquals(ConnectSession.State.RESOLVING, stream.state(), "nothing is decided while storage works");
+        release.countDown();
+
+        Frame error = device.nextPlain(stream);
+        assertEquals(FrameType.ERROR, error.type(), "no Auth after the deadline");
+        assertEquals("handshake not completed within 600 ms", error.control().text("detail"));
+        stream.awaitWrites(Integer.MAX_VALUE);
+        assertTrue(stream.down.isClosed());
+        assertEquals(List.of("timeout:handshake not completed within 600 ms"), f.failures);
+        assertTrue(f.directory.findDevice("phone-1").isPresent(), "what the resolution stored stays, and was reported");
     }
 
     @Test
