@@ -101,6 +101,12 @@ public final class SettingsReport {
         r.add("security.http.rst_window", seconds(h.rstWindow()));
         r.add("security.http.max_request_body", h.maxRequestBody());
         r.add("security.http.tls_handshake_timeout", seconds(h.tlsHandshakeTimeout()));
+        ServerConfig.Timeouts timeouts = c.timeouts();
+        r.add("security.timeouts.hello_ms", timeouts.hello().toMillis());
+        r.add("security.timeouts.bootstrap_ms", timeouts.bootstrap().toMillis());
+        r.add("security.timeouts.header_ms", timeouts.header().toMillis());
+        r.add("security.timeouts.body_ms", timeouts.body().toMillis());
+        r.add("security.timeouts.idle_ms", timeouts.idle().toMillis());
         r.add("admin.token", c.admin().token().map(t -> "(set)").orElse("(not set)"));
         return List.copyOf(r.lines);
     }

@@ -12,6 +12,7 @@ import io.commucat.ccp.server.config.ServerConfig.RateLimits;
 import io.commucat.ccp.server.config.ServerConfig.Rotation;
 import io.commucat.ccp.server.config.ServerConfig.Server;
 import io.commucat.ccp.server.config.ServerConfig.Storage;
+import io.commucat.ccp.server.config.ServerConfig.Timeouts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -88,9 +89,10 @@ final class ConfigBinder {
                 s.intValue("security.downstream.window_bytes", 1_048_576, 16_384, 256 * 1_048_576),
                 // A reader that answers PINGs but takes nothing for a minute is not coming back.
                 seconds("security.downstream.stall_timeout", 60, 1, DAY));
+        Timeouts timeouts = timeouts();
         declareLegacy();
         return new ServerConfig(server, storage, crypto, ledger, limits, pairing, rateLimits, rotation,
-                deviceRotation, http, admin, downstream);
+                deviceRotation, http, admin, downstream, timeouts);
     }
 
     private Server server() throws ConfigException {
@@ -186,6 +188,25 @@ final class ConfigBinder {
                 seconds(p + "rst_window", 30, 1, 3_600),
                 s.intValue(p + "max_request_body", 1_048_576, 1_024, 64 * 1_048_576),
                 seconds(p + "tls_handshake_timeout", 10, 1, 300));
+    }
+
+    private Timeouts timeouts() throws ConfigException {
+        String p = "security.timeouts.";
+        Timeouts d = Timeouts.DEFAULTS;
+        Duration hello = millis(p + "hello_ms", d.hello(), 100, 300_000);
+        Duration bootstrap = millis(p + "bootstrap_ms", d.bootstrap(), 100, 600_000);
+        if (bootstrap.compareTo(hello) < 0) {
+            throw new ConfigException(ConfigException.Kind.OUT_OF_RANGE, p + "bootstrap_ms",
+                    "must be at least " + p + "hello_ms (" + hello.toMillis() + "), got " + bootstrap.toMillis());
+        }
+        return new Timeouts(hello, bootstrap,
+                millis(p + "header_ms", d.header(), 100, 300_000),
+                millis(p + "body_ms", d.body(), 100, 3_600_000),
+                millis(p + "idle_ms", d.idle(), 100, DAY * 1000));
+    }
+
+    private Duration millis(String key, Duration fallback, long min, long max) throws ConfigException {
+        return Duration.ofMillis(s.integer(key, fallback.toMillis(), min, max));
     }
 
     private Optional<String> adminToken() throws ConfigException {

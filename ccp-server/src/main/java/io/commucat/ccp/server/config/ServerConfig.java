@@ -23,7 +23,8 @@ public record ServerConfig(
         DeviceRotation deviceRotation,
         HttpLimits http,
         Admin admin,
-        Downstream downstream) {
+        Downstream downstream,
+        Timeouts timeouts) {
 
     public ServerConfig {
         Objects.requireNonNull(server, "server");
@@ -38,6 +39,7 @@ public record ServerConfig(
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(admin, "admin");
         Objects.requireNonNull(downstream, "downstream");
+        Objects.requireNonNull(timeouts, "timeouts");
     }
 
     /** Shorthand for {@link Server#keepaliveInterval()}. */
@@ -214,6 +216,38 @@ public record ServerConfig(
      *                     is cut off (its unacknowledged envelopes stay queued)
      */
     public record Downstream(int windowBytes, Duration stallTimeout) {
+    }
+
+    /**
+     * {@code [security.timeouts]} (ours): how long a peer may take before the server cuts it
+     * (docs/security.md, "Deadlines and timeouts").
+     *
+     * @param hello     a {@code /connect} stream's Hello must arrive this soon after the stream opened
+     * @param bootstrap the device's Auth must complete the handshake this soon after the stream
+     *                  opened (so the Ack can go out); at least {@code hello}
+     * @param header    an HTTP/1.1 request head, the HTTP/2 preface with the first SETTINGS, or an
+     *                  HTTP/2 header block must be complete this soon after it was due or began
+     * @param body      a REST request body must be complete this soon after its head
+     *                  ({@code /connect} bodies are streams and have no such deadline)
+     * @param idle      a connection with no request in progress (HTTP/1.1) or no open stream
+     *                  (HTTP/2) is closed after this long
+     */
+    public record Timeouts(Duration hello, Duration bootstrap, Duration header, Duration body, Duration idle) {
+
+        /** The defaults of docs/configuration.md. */
+        public static final Timeouts DEFAULTS = new Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(30),
+                Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60));
+
+        public Timeouts {
+            for (Duration d : new Duration[] {hello, bootstrap, header, body, idle}) {
+                if (d.isZero() || d.isNegative()) {
+                    throw new IllegalArgumentException("timeouts must be positive: " + d);
+                }
+            }
+            if (bootstrap.compareTo(hello) < 0) {
+                throw new IllegalArgumentException("the bootstrap deadline cannot be shorter than the Hello deadline");
+            }
+        }
     }
 
     /** {@code [admin]}: bearer token for admin endpoints; empty means "generate at first start". */

@@ -34,6 +34,7 @@ import io.commucat.ccp.server.storage.User;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -110,6 +111,12 @@ public final class ConnectSession {
     /** When the device's Auth completed the handshake; orders this session against one on another node. */
     private Instant authenticatedAt;
     private ScheduledFuture<?> keepalive;
+    /** When the stream opened, for the bootstrap deadline. */
+    private final long openedNanos = System.nanoTime();
+    /** Hello deadline until the Hello, then the bootstrap deadline until established or closed. */
+    private ScheduledFuture<?> bootstrapDeadline;
+    /** The deadline passed while the device's resolution was in flight: fail once it is back (and reported). */
+    private boolean bootstrapOverdue;
     private String presenceState = "online";
 
     /** The channel half (§4.2, §4.4), made at establishment. */
@@ -121,6 +128,7 @@ public final class ConnectSession {
         this.downstream = downstream;
         this.loop = loop;
         this.remoteAddress = remoteAddress;
+        armBootstrapDeadline(services.policy().helloTimeout());
     }
 
     public State state() {
@@ -252,6 +260,7 @@ public final class ConnectSession {
 
     /** §3.2 steps 1–5 on the loop, then 6–9 off it. */
     private void onHello(Frame frame) throws HandshakeException {
+        armBootstrapDeadline(services.policy().bootstrapTimeout().minusNanos(System.nanoTime() - openedNanos));
         helloChannel = frame.channelId();
         hello = HelloRequest.parse(frame.control().json());
         ProofContext context = new ProofContext(services.policy().domain(), hello.deviceId(), hello.devicePublic(),
@@ -325,6 +334,10 @@ public final class ConnectSession {
         token = services.tokens().newToken();
         sessionId = SessionTokens.sessionId(token);
         services.listener().resolved(snapshot(null), result);
+        if (bootstrapOverdue) {
+            bootstrapTimedOut();
+            return;
+        }
         try {
             sendServerAuth();
         } catch (NoiseException e) {
@@ -431,6 +444,7 @@ public final class ConnectSession {
         }
         sendPlain(Frame.control(FrameType.ACK, helloChannel, nextSequence(), ack()));
         state = State.ESTABLISHED;
+        cancelBootstrapDeadline();
         ConnectSession previous = services.registry().register(hello.deviceId(), this);
         services.listener().established(snapshot(null));
         if (previous != null && previous != this) {
@@ -682,6 +696,45 @@ public final class ConnectSession {
         close(SessionEnd.SERVER_CLOSED);
     }
 
+    /** (Re)arms the one bootstrap timer; it fires on the loop. */
+    private void armBootstrapDeadline(Duration after) {
+        cancelBootstrapDeadline();
+        try {
+            bootstrapDeadline = loop.schedule(this::bootstrapDeadlinePassed, Math.max(0, after.toNanos()),
+                    TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("loop shutting down; no bootstrap deadline for {}", remoteAddress);
+        }
+    }
+
+    private void cancelBootstrapDeadline() {
+        if (bootstrapDeadline != null) {
+            bootstrapDeadline.cancel(false);
+            bootstrapDeadline = null;
+        }
+    }
+
+    /** §4.5 the bootstrap way: PINGs keep a connection alive, never a bootstrap that does not progress. */
+    private void bootstrapDeadlinePassed() {
+        bootstrapDeadline = null;
+        if (state == State.RESOLVING) {
+            // Storage work in flight: decide when it is back, so that what it stored is reported.
+            bootstrapOverdue = true;
+            return;
+        }
+        if (state != State.AWAIT_HELLO && state != State.AWAIT_CLIENT_AUTH) {
+            return; // ESTABLISHING: the device did its part in time; ESTABLISHED, CLOSED: nothing is due
+        }
+        bootstrapTimedOut();
+    }
+
+    private void bootstrapTimedOut() {
+        String detail = state == State.AWAIT_HELLO
+                ? "no Hello within " + services.policy().helloTimeout().toMillis() + " ms"
+                : "handshake not completed within " + services.policy().bootstrapTimeout().toMillis() + " ms";
+        failBootstrap("timeout", new HandshakeException(HandshakeException.Kind.TIMEOUT, detail), false);
+    }
+
     private void report(String reason, HandshakeException failure) {
         services.listener().failed(snapshot(failure), reason, failure);
     }
@@ -715,6 +768,7 @@ public final class ConnectSession {
             services.listener().ended(snapshot(null), reason);
         }
         state = State.CLOSED;
+        cancelBootstrapDeadline();
         if (keepalive != null) {
             keepalive.cancel(false);
         }

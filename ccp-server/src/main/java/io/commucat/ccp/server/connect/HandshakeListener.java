@@ -16,8 +16,8 @@ public interface HandshakeListener {
     /**
      * A bootstrap failed.
      *
-     * @param reason {@code read}, {@code decode}, {@code handshake} or {@code client-closed}
-     *     (ccp-1.md §4.5)
+     * @param reason {@code read}, {@code decode}, {@code handshake}, {@code client-closed}
+     *     (ccp-1.md §4.5) or {@code timeout} (a bootstrap deadline passed)
      * @param failure the handshake error, or null for decode and close failures
      */
     default void failed(HandshakeReport report, String reason, HandshakeException failure) {

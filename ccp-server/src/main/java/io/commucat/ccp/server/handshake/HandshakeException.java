@@ -17,7 +17,9 @@ public final class HandshakeException extends Exception {
         /** A storage dependency failed; the device may retry. */
         UNAVAILABLE,
         /** A per-address limit refused the attempt (too many new devices); the device may retry later. */
-        RATE_LIMITED
+        RATE_LIMITED,
+        /** The device did not finish its part of the bootstrap before the deadline. */
+        TIMEOUT
     }
 
     private final Kind kind;

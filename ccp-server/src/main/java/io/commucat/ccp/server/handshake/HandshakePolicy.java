@@ -15,6 +15,9 @@ import java.time.Duration;
  * @param keepaliveInterval how often a live connection refreshes session and presence (§4.3)
  * @param presenceTtl lifetime of a presence snapshot and route
  * @param certificateValidity validity of certificates the server issues (§3.2 step 8)
+ * @param helloTimeout the Hello must arrive this soon after the {@code /connect} stream opened
+ * @param bootstrapTimeout the device's Auth must complete the handshake this soon after the
+ *     stream opened; past either deadline the bootstrap fails with reason {@code timeout}
  */
 public record HandshakePolicy(
         String domain,
@@ -25,7 +28,9 @@ public record HandshakePolicy(
         Duration connectionKeepalive,
         Duration keepaliveInterval,
         Duration presenceTtl,
-        Duration certificateValidity) {
+        Duration certificateValidity,
+        Duration helloTimeout,
+        Duration bootstrapTimeout) {
 
     public HandshakePolicy {
         prologue = prologue.clone();

@@ -4,6 +4,7 @@ import io.commucat.ccp.server.admission.Admission;
 import io.commucat.ccp.server.config.BindAddress;
 import io.commucat.ccp.server.config.ServerConfig;
 import io.commucat.ccp.server.config.ServerConfig.HttpLimits;
+import io.commucat.ccp.server.config.ServerConfig.Timeouts;
 import io.commucat.ccp.server.http.rest.BearerToken;
 import io.commucat.ccp.server.http.rest.HealthEndpoint;
 import io.commucat.ccp.server.http.rest.MetricsEndpoint;
@@ -91,7 +92,8 @@ public final class CcpServer implements AutoCloseable {
     public CcpServer start() throws InterruptedException {
         startedNanos = System.nanoTime();
         ServerContext context = new ServerContext(router(), config.connectHandler, metrics, config.limits,
-                config.keepaliveInterval, config.drainTimeout, config.downstream, openConnects, config.admission);
+                config.keepaliveInterval, config.drainTimeout, config.downstream, openConnects, config.admission,
+                config.timeouts);
         loops = EventLoops.newGroup(config.eventLoopThreads);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loops)
@@ -218,7 +220,7 @@ public final class CcpServer implements AutoCloseable {
     /**
      * Settings for a {@link CcpServer}. Required: {@link #bind}, {@link #httpLimits},
      * {@link #sslContext}, {@link #connectHandler}, {@link #meterRegistry};
-     * {@link #config(ServerConfig)} sets the first two and the keepalive and admin token.
+     * {@link #config(ServerConfig)} sets the first two and the keepalive, admin token and timeouts.
      */
     public static final class Builder {
         private BindAddress bind;
@@ -239,17 +241,25 @@ public final class CcpServer implements AutoCloseable {
         private int socketSendBuffer;
         private Consumer<Router.Builder> extraRoutes = routes -> { };
         private Admission admission = Admission.unlimited();
+        private Timeouts timeouts = Timeouts.DEFAULTS;
 
         private Builder() {
         }
 
-        /** Bind address, HTTP limits, keepalive interval (PING period) and admin token from the configuration. */
+        /** Bind address, HTTP limits, keepalive interval (PING period), admin token and timeouts from the configuration. */
         public Builder config(ServerConfig config) {
             bind = config.server().bind();
             limits = config.http();
             keepaliveInterval = config.keepaliveInterval();
             adminToken = config.admin().token();
             downstream = config.downstream();
+            timeouts = config.timeouts();
+            return this;
+        }
+
+        /** Header, body and idle deadlines ({@code [security.timeouts]}); the bootstrap ones belong to the session. */
+        public Builder timeouts(Timeouts timeouts) {
+            this.timeouts = Objects.requireNonNull(timeouts, "timeouts");
             return this;
         }
 

@@ -191,7 +191,7 @@ final class ConnectBridge implements Downstream {
         }
         LOG.info("{}: reader took nothing of {} unread bytes for {} s, cutting the stream", transport.remoteAddress(),
                 unreadBytes, TimeUnit.NANOSECONDS.toSeconds(idle));
-        context.metrics().connectStalled();
+        context.metrics().connectionClosed("stalled_reader");
         cut();
     }
 

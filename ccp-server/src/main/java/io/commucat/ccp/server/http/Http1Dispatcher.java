@@ -8,6 +8,7 @@ import io.commucat.ccp.server.http.rest.Router;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -24,12 +25,19 @@ import org.slf4j.LoggerFactory;
  * only when no decoded message is waiting, so the inbox never holds more than one read's worth.
  * (Netty's {@code FlowControlHandler} would do this, but 4.2.18's lost the request that arrived
  * in the same read as the end of the TLS handshake.) Event loop only.
+ *
+ * <p>Deadlines ({@link Http1Deadlines}): a head within the header deadline, a REST body within
+ * the body deadline (else 408 and close), the next request within the idle deadline; a
+ * {@code /connect} body has none. A message the codec could not parse (bad request line, header
+ * too large, bad chunk size) is answered 400 where a response can still go out, and the
+ * connection is closed either way: the codec discards everything after it.
  */
 final class Http1Dispatcher extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(Http1Dispatcher.class);
 
     private final ServerContext context;
+    private final Http1Deadlines deadlines;
     private ChannelHandlerContext ctx;
     private boolean busy;
     private boolean draining;
@@ -41,8 +49,9 @@ final class Http1Dispatcher extends ChannelInboundHandlerAdapter {
     private boolean wanted;
     private boolean delivering;
 
-    Http1Dispatcher(ServerContext context) {
+    Http1Dispatcher(ServerContext context, Http1Deadlines deadlines) {
         this.context = context;
+        this.deadlines = deadlines;
     }
 
     @Override
@@ -50,6 +59,7 @@ final class Http1Dispatcher extends ChannelInboundHandlerAdapter {
         this.ctx = ctx;
         ctx.channel().config().setAutoRead(false);
         Draining.register(ctx.channel(), this::drain);
+        deadlines.awaitFirstRequest();
         pull();
     }
 
@@ -85,6 +95,10 @@ final class Http1Dispatcher extends ChannelInboundHandlerAdapter {
 
     private void handle(Object msg) {
         try {
+            if (msg instanceof HttpObject message && message.decoderResult().isFailure()) {
+                malformed(message);
+                return;
+            }
             if (msg instanceof HttpRequest request) {
                 onRequest(request);
             }
@@ -103,10 +117,7 @@ final class Http1Dispatcher extends ChannelInboundHandlerAdapter {
             return;
         }
         busy = true;
-        if (request.decoderResult().isFailure()) {
-            write(Router.UNMATCHED, Problem.of(400, "malformed HTTP request"), true);
-            return;
-        }
+        deadlines.awaitNothing();
         head = RequestHead.of(request, String.valueOf(ctx.channel().remoteAddress()));
         plan = RequestPlan.of(context, head, ClientAddress.of(ctx.channel().remoteAddress()));
         if (plan instanceof RequestPlan.Refuse r) {
@@ -128,6 +139,7 @@ final class Http1Dispatcher extends ChannelInboundHandlerAdapter {
             ctx.writeAndFlush(ResponseHeads.h1Continue());
         }
         body = new BodyBuffer(context.limits().maxRequestBody());
+        deadlines.awaitBody(this::bodyTimedOut);
         if (!(request instanceof HttpContent)) {
             pull();
         }
@@ -147,10 +159,39 @@ final class Http1Dispatcher extends ChannelInboundHandlerAdapter {
         } else if (content instanceof LastHttpContent) {
             byte[] bytes = body.toByteArray();
             body = null;
+            deadlines.awaitNothing();
             dispatch(bytes);
         } else {
             pull();
         }
+    }
+
+    /** The body deadline passed (see {@link Http1Deadlines}). */
+    private void bodyTimedOut() {
+        if (body != null) {
+            body = null;
+            write(plan.route(), Problem.requestTimeout(context.timeouts().body().toMillis()), true);
+        }
+    }
+
+    /**
+     * The codec marked {@code message} as failed and now discards the rest of the connection:
+     * answer 400 unless a response is already under way, and close.
+     */
+    private void malformed(HttpObject message) {
+        context.metrics().connectionClosed("protocol_error");
+        LOG.debug("{}: malformed HTTP/1.1 request ({}), closing", ctx.channel().remoteAddress(),
+                message.decoderResult().cause().getClass().getSimpleName());
+        deadlines.awaitNothing();
+        boolean responding = connect != null || (busy && body == null);
+        if (responding) {
+            // A /connect response is streaming, or a response is already on its way.
+            ctx.close();
+            return;
+        }
+        busy = true;
+        body = null;
+        write(plan == null ? Router.UNMATCHED : plan.route(), Problem.of(400, "malformed HTTP request"), true);
     }
 
     private void dispatch(byte[] bytes) {
@@ -198,6 +239,7 @@ final class Http1Dispatcher extends ChannelInboundHandlerAdapter {
         if (draining) {
             ctx.close();
         } else {
+            deadlines.awaitNextRequest();
             pull();
         }
     }

@@ -9,9 +9,13 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
+import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.util.ReferenceCountUtil;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * One REST request on an HTTP/2 stream: collects the body up to the limit (413 beyond), calls
  * the endpoint and writes its response. Body bytes that arrive after an early answer are
  * dropped; their flow-control credit still goes back. Event loop only; the endpoint's future
- * may complete elsewhere, the write hops back here.
+ * may complete elsewhere, the write hops back here. A body not complete within the body deadline
+ * is answered 408 (unless answered already) and the stream reset with {@code NO_ERROR}.
  */
 final class Http2RestHandler extends ChannelInboundHandlerAdapter {
 
@@ -31,6 +36,7 @@ final class Http2RestHandler extends ChannelInboundHandlerAdapter {
     private final boolean endAtHeaders;
     private final BodyBuffer body;
     private boolean answered;
+    private ScheduledFuture<?> bodyDeadline;
 
     Http2RestHandler(ServerContext context, RequestHead head, RequestPlan plan, boolean endAtHeaders) {
         this.context = context;
@@ -42,6 +48,10 @@ final class Http2RestHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
+        if (!endAtHeaders) {
+            bodyDeadline = ctx.executor().schedule(() -> bodyTimedOut(ctx), context.timeouts().body().toNanos(),
+                    TimeUnit.NANOSECONDS);
+        }
         if (plan instanceof RequestPlan.Respond r) {
             respond(ctx, r.response());
         } else if (plan instanceof RequestPlan.Refuse r) {
@@ -59,6 +69,10 @@ final class Http2RestHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         try {
+            if ((msg instanceof Http2DataFrame data && data.isEndStream())
+                    || (msg instanceof Http2HeadersFrame trailers && trailers.isEndStream())) {
+                cancelBodyDeadline();
+            }
             if (answered) {
                 return;
             }
@@ -74,6 +88,39 @@ final class Http2RestHandler extends ChannelInboundHandlerAdapter {
         } finally {
             ReferenceCountUtil.release(msg);
         }
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        cancelBodyDeadline();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        cancelBodyDeadline();
+        ctx.fireChannelInactive();
+    }
+
+    private void cancelBodyDeadline() {
+        if (bodyDeadline != null) {
+            bodyDeadline.cancel(false);
+            bodyDeadline = null;
+        }
+    }
+
+    /** The body trickles or stalls: answer 408 if nothing was answered yet, then end the stream. */
+    private void bodyTimedOut(ChannelHandlerContext ctx) {
+        bodyDeadline = null;
+        if (!ctx.channel().isActive()) {
+            return;
+        }
+        context.metrics().connectionClosed("body_timeout");
+        LOG.debug("REST stream {}: body not complete within {} ms", ctx.channel(), context.timeouts().body().toMillis());
+        if (!answered) {
+            respond(ctx, Problem.requestTimeout(context.timeouts().body().toMillis()));
+        }
+        // RFC 9113 §8.1: after a complete response, RST_STREAM(NO_ERROR) stops the client's upload.
+        ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.NO_ERROR)).addListener(ChannelFutureListener.CLOSE);
     }
 
     @Override

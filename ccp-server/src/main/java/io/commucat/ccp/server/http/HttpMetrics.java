@@ -1,6 +1,5 @@
 package io.commucat.ccp.server.http;
 
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.group.ChannelGroup;
@@ -9,7 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The transport's meters: open connections, open HTTP/2 streams, open {@code /connect}
  * sessions (gauges), requests by route and status (counter {@code ccp_http_requests_total}) and
- * {@code /connect} streams cut for a stalled reader ({@code ccp_connect_stalled_total}).
+ * connections or streams the server cut, by reason (counter {@code ccp_connections_closed_total}).
  * Thread-safe: updated from every event loop.
  */
 final class HttpMetrics {
@@ -17,7 +16,6 @@ final class HttpMetrics {
     private final MeterRegistry registry;
     private final AtomicInteger streams = new AtomicInteger();
     private final AtomicInteger connects = new AtomicInteger();
-    private final Counter stalled;
 
     HttpMetrics(MeterRegistry registry, ChannelGroup connections) {
         this.registry = registry;
@@ -27,9 +25,6 @@ final class HttpMetrics {
                 .description("Open HTTP/2 streams").strongReference(true).register(registry);
         Gauge.builder("ccp.connect.sessions.open", connects, AtomicInteger::get)
                 .description("Open /connect sessions, any transport").strongReference(true).register(registry);
-        stalled = Counter.builder("ccp.connect.stalled")
-                .description("/connect streams cut because their reader took nothing for the stall timeout")
-                .register(registry);
     }
 
     void streamOpened() {
@@ -48,12 +43,17 @@ final class HttpMetrics {
         connects.decrementAndGet();
     }
 
-    void connectStalled() {
-        stalled.increment();
-    }
-
     int openConnects() {
         return connects.get();
+    }
+
+    /**
+     * The server cut a connection (or, for {@code body_timeout} on HTTP/2, a stream):
+     * {@code header_timeout}, {@code body_timeout}, {@code idle}, {@code protocol_error}, or
+     * {@code stalled_reader} (a {@code /connect} stream whose reader took nothing for the stall timeout).
+     */
+    void connectionClosed(String reason) {
+        registry.counter("ccp.connections.closed", "reason", reason).increment();
     }
 
     /** One answered request; {@code route} is a template ({@code /healthz}, {@code unmatched}), never the raw path. */

@@ -49,20 +49,24 @@ final class ProtocolNegotiator extends ApplicationProtocolNegotiationHandler {
             // Between TLS and HTTP/2: the frames a loop task writes (a batch's Acks, deliveries to
             // the streams of one connection) leave in one TLS flush instead of one per frame.
             pipeline.addLast("flush", new FlushConsolidationHandler(FLUSHES_BEFORE_FORCED_FLUSH, true));
+            Http2Deadlines deadlines = new Http2Deadlines(context.timeouts(), context.metrics());
+            pipeline.addLast("deadlines", deadlines);
             Http2FrameCodec codec = Http2Codecs.server(context.limits(), context.drainTimeout());
             pipeline.addLast("h2", codec);
             Http2Codecs.growConnectionWindow(codec, context.limits().connectionWindowSize());
             pipeline.addLast("liveness", new Http2Liveness(context.keepaliveInterval()));
-            pipeline.addLast("streams", new Http2MultiplexHandler(new StreamInitializer(context)));
+            pipeline.addLast("streams", new Http2MultiplexHandler(new StreamInitializer(context, deadlines)));
             // Closing through the codec sends GOAWAY and waits for open streams (up to the drain timeout).
             Draining.register(ctx.channel(), ctx.channel()::close);
             ctx.channel().config().setAutoRead(true);
             return;
         }
         if (ApplicationProtocolNames.HTTP_1_1.equals(protocol)) {
+            Http1Deadlines deadlines = new Http1Deadlines(context.timeouts(), context.metrics());
+            pipeline.addLast("deadlines", deadlines);
             pipeline.addLast("http1", new HttpServerCodec(MAX_INITIAL_LINE, context.limits().maxHeaderListSize(), MAX_CHUNK));
             pipeline.addLast("keepalive", new HttpServerKeepAliveHandler());
-            pipeline.addLast("dispatch", new Http1Dispatcher(context));
+            pipeline.addLast("dispatch", new Http1Dispatcher(context, deadlines));
             return;
         }
         throw new IllegalStateException("unexpected ALPN protocol: " + protocol);
@@ -75,18 +79,24 @@ final class ProtocolNegotiator extends ApplicationProtocolNegotiationHandler {
         ctx.close();
     }
 
-    /** Per HTTP/2 stream: counts it and starts it with a {@link Http2StreamRouter}. */
+    /** Per HTTP/2 stream: counts it (metrics, idle deadline) and starts it with a {@link Http2StreamRouter}. */
     private static final class StreamInitializer extends ChannelInitializer<Http2StreamChannel> {
         private final ServerContext context;
+        private final Http2Deadlines deadlines;
 
-        StreamInitializer(ServerContext context) {
+        StreamInitializer(ServerContext context, Http2Deadlines deadlines) {
             this.context = context;
+            this.deadlines = deadlines;
         }
 
         @Override
         protected void initChannel(Http2StreamChannel ch) {
             context.metrics().streamOpened();
-            ch.closeFuture().addListener(f -> context.metrics().streamClosed());
+            deadlines.streamOpened();
+            ch.closeFuture().addListener(f -> {
+                context.metrics().streamClosed();
+                deadlines.streamClosed();
+            });
             ch.pipeline().addLast(new Http2StreamRouter(context));
         }
     }

@@ -3,6 +3,7 @@ package io.commucat.ccp.server.http;
 import io.commucat.ccp.server.admission.Admission;
 import io.commucat.ccp.server.config.ServerConfig;
 import io.commucat.ccp.server.config.ServerConfig.HttpLimits;
+import io.commucat.ccp.server.config.ServerConfig.Timeouts;
 import io.commucat.ccp.server.http.rest.Router;
 import java.time.Duration;
 import java.util.Set;
@@ -16,6 +17,7 @@ import java.util.Set;
  * @param drainTimeout         how long shutdown waits for connections to finish
  * @param downstream           how a {@code /connect} reader paces delivery: unread-bytes window, stall deadline
  * @param admission            the per-address limits (rest.md "Rate limits")
+ * @param timeouts             header, body and idle deadlines of connections and streams
  */
 record ServerContext(
         Router router,
@@ -26,5 +28,6 @@ record ServerContext(
         Duration drainTimeout,
         ServerConfig.Downstream downstream,
         Set<ConnectBridge> openConnects,
-        Admission admission) {
+        Admission admission,
+        Timeouts timeouts) {
 }

@@ -123,7 +123,8 @@ public final class CcpNode implements RunningServer {
             HandshakePolicy policy = new HandshakePolicy(config.server().domain(), config.crypto().prologueBytes(),
                     config.server().autoApproveDevices(), config.server().autoApproveExistingUsers(),
                     config.server().maxAutoDevicesPerUser(), config.server().keepalive(), config.keepaliveInterval(),
-                    config.limits().presenceTtl(), CERTIFICATE_VALIDITY);
+                    config.limits().presenceTtl(), CERTIFICATE_VALIDITY, config.timeouts().hello(),
+                    config.timeouts().bootstrap());
             // Twice the JDBC pool: Redis calls share the executor with the database ones.
             storageExecutor = StorageExecutor.create(2 * JdbcSettings.DEFAULT_POOL_SIZE, 10_000);
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

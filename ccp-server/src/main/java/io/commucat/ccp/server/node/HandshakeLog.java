@@ -8,7 +8,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Logs and counts bootstrap outcomes ({@code ccp_handshakes_total{result,pattern,reason}}). The
+ * Logs and counts bootstrap outcomes ({@code ccp_handshakes_total{result,pattern,reason}}, and
+ * a bootstrap deadline as {@code ccp_connections_closed_total{reason="bootstrap_timeout"}}). The
  * audit ledger hears the same events through {@link io.commucat.ccp.server.audit.AuditedHandshakes}.
  */
 final class HandshakeLog implements HandshakeListener {
@@ -24,6 +25,12 @@ final class HandshakeLog implements HandshakeListener {
     @Override
     public void failed(HandshakeReport report, String reason, HandshakeException failure) {
         countFailure(report, reason);
+        if ("timeout".equals(reason)) {
+            // Streams opened and left silent cost a peer nothing: a flood of them must not fill the log.
+            LOG.debug("handshake failed: reason={} stage={} detail={} device={} remote={}", reason, report.stage(),
+                    failure == null ? "-" : failure.detail(), report.deviceId(), report.remoteAddress());
+            return;
+        }
         LOG.info("handshake failed: reason={} stage={} detail={} device={} remote={}", reason, report.stage(),
                 failure == null ? "-" : failure.detail(), report.deviceId(), report.remoteAddress());
     }
@@ -37,6 +44,10 @@ final class HandshakeLog implements HandshakeListener {
     private void countFailure(HandshakeReport report, String reason) {
         metrics.counter("ccp.handshakes", "result", "failure", "pattern", String.valueOf(report.pattern()),
                 "reason", reason).increment();
+        if ("timeout".equals(reason)) {
+            // The one name for every cut by a deadline; the HTTP layer counts its own reasons.
+            metrics.counter("ccp.connections.closed", "reason", "bootstrap_timeout").increment();
+        }
     }
 
     @Override

@@ -58,6 +58,8 @@ final class ConnectFixture implements AutoCloseable {
     final SessionRegistry registry = new SessionRegistry();
     final ThreadRecorder storageThreads = new ThreadRecorder();
     final List<String> failures = new CopyOnWriteArrayList<>();
+    /** The report of each failure in {@link #failures}, same order. */
+    final List<HandshakeReport> failedReports = new CopyOnWriteArrayList<>();
     final List<HandshakeReport> established = new CopyOnWriteArrayList<>();
     final List<SessionEnd> endings = new CopyOnWriteArrayList<>();
     final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, LOOP_THREAD));
@@ -76,11 +78,13 @@ final class ConnectFixture implements AutoCloseable {
         caKey = DeviceCaKeyPair.generate(random);
         HandshakePolicy policy = change.apply(new HandshakePolicy(DOMAIN,
                 "commucat".getBytes(StandardCharsets.US_ASCII), true, false, 5, Duration.ofSeconds(60),
-                Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofDays(30)));
+                Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofDays(30), Duration.ofSeconds(10),
+                Duration.ofSeconds(30)));
         DeviceResolver resolver = new DeviceResolver(directory, new DeviceCertificateAuthority(caKey), policy, random);
         HandshakeListener listener = new HandshakeListener() {
             @Override
             public void failed(HandshakeReport report, String reason, HandshakeException failure) {
+                failedReports.add(report);
                 failures.add(reason + (failure == null ? "" : ":" + failure.detail()));
             }
 
@@ -113,12 +117,20 @@ final class ConnectFixture implements AutoCloseable {
 
     static HandshakePolicy with(HandshakePolicy p, boolean autoApprove, boolean existingUsers, int maxDevices) {
         return new HandshakePolicy(p.domain(), p.prologue(), autoApprove, existingUsers, maxDevices,
-                p.connectionKeepalive(), p.keepaliveInterval(), p.presenceTtl(), p.certificateValidity());
+                p.connectionKeepalive(), p.keepaliveInterval(), p.presenceTtl(), p.certificateValidity(),
+                p.helloTimeout(), p.bootstrapTimeout());
     }
 
     static HandshakePolicy withKeepaliveInterval(HandshakePolicy p, Duration interval) {
         return new HandshakePolicy(p.domain(), p.prologue(), p.autoApproveDevices(), p.autoApproveExistingUsers(),
-                p.maxAutoDevicesPerUser(), p.connectionKeepalive(), interval, p.presenceTtl(), p.certificateValidity());
+                p.maxAutoDevicesPerUser(), p.connectionKeepalive(), interval, p.presenceTtl(), p.certificateValidity(),
+                p.helloTimeout(), p.bootstrapTimeout());
+    }
+
+    static HandshakePolicy withBootstrapDeadlines(HandshakePolicy p, Duration hello, Duration bootstrap) {
+        return new HandshakePolicy(p.domain(), p.prologue(), p.autoApproveDevices(), p.autoApproveExistingUsers(),
+                p.maxAutoDevicesPerUser(), p.connectionKeepalive(), p.keepaliveInterval(), p.presenceTtl(),
+                p.certificateValidity(), hello, bootstrap);
     }
 
     byte[] serverNoisePublic() {

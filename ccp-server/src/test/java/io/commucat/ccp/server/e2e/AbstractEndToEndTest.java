@@ -139,11 +139,14 @@ abstract class AbstractEndToEndTest {
         }
     }
 
-    /** Auto-approval off; keepalive 1 s, so the PING interval is the protocol's 5 s floor (§4.3). */
+    /**
+     * Auto-approval off; keepalive 1 s, so the PING interval is the protocol's 5 s floor (§4.3); the
+     * bootstrap deadlines past two PING intervals, as the PING test holds streams that never say Hello.
+     */
     private synchronized TestNode strict() throws Exception {
         if (strict == null) {
             strict = TestNode.start(backend, root.resolve("strict"), Map.of("CCP_SERVER_AUTO_APPROVE_DEVICES", "false",
-                    "CCP_SERVER_KEEPALIVE", "1"), clientLoops);
+                    "CCP_SERVER_KEEPALIVE", "1", "CCP_SECURITY_TIMEOUTS_HELLO_MS", "30000"), clientLoops);
         }
         return strict;
     }

@@ -81,6 +81,11 @@ final class RawH2Client implements AutoCloseable {
         });
     }
 
+    /** Writes {@code bytes} as they are: frames the writer would not make (an unfinished header block). */
+    void raw(byte[] bytes) {
+        onLoop(() -> ctx.writeAndFlush(io.netty.buffer.Unpooled.wrappedBuffer(bytes)));
+    }
+
     void reset(int streamId) {
         onLoop(() -> {
             writer.writeRstStream(ctx, streamId, Http2Error.CANCEL.code(), ctx.newPromise());

@@ -6,8 +6,8 @@ import java.util.Map;
 /**
  * RFC 9457 error bodies, {@code application/problem+json}, with the original server's titles
  * (rest.md "Errors"). Titles for statuses rest.md does not list are ours: 405
- * {@code MethodNotAllowed}, 501 {@code NotImplemented}. The detail is always our own text,
- * never attacker input or an exception message.
+ * {@code MethodNotAllowed}, 408 {@code RequestTimeout}, 501 {@code NotImplemented}. The detail
+ * is always our own text, never attacker input or an exception message.
  */
 public final class Problem {
 
@@ -19,6 +19,7 @@ public final class Problem {
             Map.entry(403, "Forbidden"),
             Map.entry(404, "NotFound"),
             Map.entry(405, "MethodNotAllowed"),
+            Map.entry(408, "RequestTimeout"),
             Map.entry(409, "Conflict"),
             Map.entry(413, "PayloadTooLarge"),
             Map.entry(429, "TooManyRequests"),
@@ -62,6 +63,11 @@ public final class Problem {
     public static RestResponse tooManyRequests(String limit, long retryAfterSeconds) {
         return of(429, "rate limit '" + limit + "' exceeded for this address; retry after " + retryAfterSeconds + " s")
                 .withHeader("retry-after", Long.toString(retryAfterSeconds));
+    }
+
+    /** The request body did not arrive within {@code timeoutMillis}. */
+    public static RestResponse requestTimeout(long timeoutMillis) {
+        return of(408, "request body not received within " + timeoutMillis + " ms");
     }
 
     public static RestResponse internalError() {
