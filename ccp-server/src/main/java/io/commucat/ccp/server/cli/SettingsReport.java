@@ -96,7 +96,11 @@ public final class SettingsReport {
         r.add("security.http.rst_window", seconds(h.rstWindow()));
         r.add("security.http.max_request_body", h.maxRequestBody());
         r.add("security.http.tls_handshake_timeout", seconds(h.tlsHandshakeTimeout()));
-        r.add("admin.token", c.admin().token().map(t -> "(set)").orElse("(not set)"));
+        r.add("security.http.hsts_max_age", seconds(c.https().hstsMaxAge()));
+        r.add("security.http.tls_session_timeout", seconds(c.https().tlsSessionTimeout()));
+        r.add("security.http.tls_ticket_rotation", seconds(c.https().tlsTicketRotation()));
+        r.add("admin.token", c.admin().token().map(t -> "(set)")
+                .orElse("(generated: " + d.root().resolve(DataDirectory.ADMIN_TOKEN) + ")"));
         return List.copyOf(r.lines);
     }
 

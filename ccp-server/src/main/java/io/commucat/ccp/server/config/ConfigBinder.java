@@ -4,6 +4,7 @@ import io.commucat.ccp.server.config.ServerConfig.Admin;
 import io.commucat.ccp.server.config.ServerConfig.Crypto;
 import io.commucat.ccp.server.config.ServerConfig.DeviceRotation;
 import io.commucat.ccp.server.config.ServerConfig.HttpLimits;
+import io.commucat.ccp.server.config.ServerConfig.Https;
 import io.commucat.ccp.server.config.ServerConfig.Ledger;
 import io.commucat.ccp.server.config.ServerConfig.Limits;
 import io.commucat.ccp.server.config.ServerConfig.Pairing;
@@ -76,9 +77,10 @@ final class ConfigBinder {
                 s.integer("rotation.device.notify_channel", 0, 0, Long.MAX_VALUE));
         HttpLimits http = httpLimits();
         Admin admin = new Admin(adminToken());
+        Https https = https();
         declareLegacy();
         return new ServerConfig(server, storage, crypto, ledger, limits, pairing, rateLimits, rotation,
-                deviceRotation, http, admin);
+                deviceRotation, http, admin, https);
     }
 
     private Server server() throws ConfigException {
@@ -174,6 +176,16 @@ final class ConfigBinder {
                 seconds(p + "rst_window", 30, 1, 3_600),
                 s.intValue(p + "max_request_body", 1_048_576, 1_024, 64 * 1_048_576),
                 seconds(p + "tls_handshake_timeout", 10, 1, 300));
+    }
+
+    private Https https() throws ConfigException {
+        String p = "security.http.";
+        return new Https(
+                // One year: what HSTS preload lists ask for; two years is the most anyone uses.
+                seconds(p + "hsts_max_age", YEAR, 0, 2 * YEAR),
+                // RFC 8446 §4.6.1: a ticket lives at most seven days.
+                seconds(p + "tls_session_timeout", DAY, 60, 7 * DAY),
+                seconds(p + "tls_ticket_rotation", 3_600, 60, DAY));
     }
 
     private Optional<String> adminToken() throws ConfigException {

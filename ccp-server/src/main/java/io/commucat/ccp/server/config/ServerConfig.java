@@ -22,7 +22,8 @@ public record ServerConfig(
         Rotation rotation,
         DeviceRotation deviceRotation,
         HttpLimits http,
-        Admin admin) {
+        Admin admin,
+        Https https) {
 
     public ServerConfig {
         Objects.requireNonNull(server, "server");
@@ -36,6 +37,7 @@ public record ServerConfig(
         Objects.requireNonNull(deviceRotation, "deviceRotation");
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(admin, "admin");
+        Objects.requireNonNull(https, "https");
     }
 
     /** Shorthand for {@link Server#keepaliveInterval()}. */
@@ -187,6 +189,17 @@ public record ServerConfig(
             Duration rstWindow,
             int maxRequestBody,
             Duration tlsHandshakeTimeout) {
+    }
+
+    /**
+     * {@code [security.http]} keys about HTTPS itself (ours).
+     *
+     * @param hstsMaxAge        {@code strict-transport-security: max-age} on every response
+     * @param tlsSessionTimeout how long a TLS session may be resumed from its ticket
+     * @param tlsTicketRotation how often a new session-ticket key takes over (OpenSSL provider);
+     *                          older keys still decrypt until {@code tlsSessionTimeout} has passed
+     */
+    public record Https(Duration hstsMaxAge, Duration tlsSessionTimeout, Duration tlsTicketRotation) {
     }
 
     /** {@code [admin]}: bearer token for admin endpoints; empty means "generate at first start". */

@@ -4,6 +4,7 @@ import io.commucat.ccp.server.config.BindAddress;
 import io.commucat.ccp.server.config.ServerConfig;
 import io.commucat.ccp.server.config.ServerConfig.HttpLimits;
 import io.commucat.ccp.server.http.rest.BearerToken;
+import io.commucat.ccp.server.http.rest.DependencyHealth;
 import io.commucat.ccp.server.http.rest.HealthEndpoint;
 import io.commucat.ccp.server.http.rest.MetricsEndpoint;
 import io.commucat.ccp.server.http.rest.ReadinessEndpoint;
@@ -20,6 +21,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -62,6 +64,8 @@ public final class CcpServer implements AutoCloseable {
     private final Executor blockingExecutor;
     private final HttpMetrics metrics;
     private EventLoopGroup loops;
+    private DependencyHealth health;
+    private TlsSessions tlsSessions;
     private Channel serverChannel;
     private long startedNanos;
 
@@ -89,8 +93,12 @@ public final class CcpServer implements AutoCloseable {
     /** Binds and returns once the port listens. */
     public CcpServer start() throws InterruptedException {
         startedNanos = System.nanoTime();
+        health = new DependencyHealth(config.readiness, config.readinessInterval, config.readinessTimeout).start();
         ServerContext context = new ServerContext(router(), config.connectHandler, metrics, config.limits,
-                config.keepaliveInterval, config.drainTimeout, config.maxPendingDownstream, openConnects);
+                config.keepaliveInterval, config.drainTimeout, config.maxPendingDownstream, openConnects,
+                Hsts.value(config.https.hstsMaxAge()));
+        tlsSessions = TlsSessions.start(sslContext, config.https.tlsSessionTimeout(), config.https.tlsTicketRotation(),
+                new SecureRandom());
         loops = EventLoops.newGroup(config.eventLoopThreads);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loops)
@@ -107,6 +115,8 @@ public final class CcpServer implements AutoCloseable {
             serverChannel = bootstrap.bind(config.bind.toSocketAddress()).sync().channel();
         } catch (RuntimeException | InterruptedException e) {
             loops.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            health.close();
+            tlsSessions.close();
             shutdownOwnedExecutor();
             throw e;
         }
@@ -119,7 +129,7 @@ public final class CcpServer implements AutoCloseable {
         Router.Builder routes = Router.builder()
                 .get("/healthz", new HealthEndpoint(
                         () -> TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startedNanos), config.version))
-                .get("/readyz", new ReadinessEndpoint(config.readiness, blockingExecutor, config.readinessTimeout))
+                .get("/readyz", new ReadinessEndpoint(health))
                 .get("/api/server-info", new ServerInfoEndpoint(config.serverInfo, blockingExecutor))
                 .get("/metrics", new MetricsEndpoint(config.registry::scrape, config.adminToken.map(BearerToken::new),
                         blockingExecutor));
@@ -176,6 +186,12 @@ public final class CcpServer implements AutoCloseable {
                 // Closes whatever is still registered, then stops the threads.
                 loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
             }
+            if (health != null) {
+                health.close();
+            }
+            if (tlsSessions != null) {
+                tlsSessions.close();
+            }
             shutdownOwnedExecutor();
         } finally {
             terminated.countDown();
@@ -202,7 +218,7 @@ public final class CcpServer implements AutoCloseable {
         }
     }
 
-    /** Bounded: a burst of readiness or scrape calls queues instead of spawning threads. */
+    /** Bounded: a burst of server-info or scrape calls queues instead of spawning threads. */
     private static ExecutorService newBlockingPool() {
         AtomicInteger next = new AtomicInteger(1);
         ThreadPoolExecutor pool = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(1024), task -> {
@@ -227,8 +243,12 @@ public final class CcpServer implements AutoCloseable {
         private PrometheusMeterRegistry registry;
         private Duration keepaliveInterval = Duration.ofSeconds(30);
         private Duration drainTimeout = Duration.ofSeconds(10);
-        private Duration readinessTimeout = Duration.ofSeconds(5);
+        private Duration readinessTimeout = Duration.ofSeconds(1);
+        private Duration readinessInterval = Duration.ofSeconds(1);
         private Optional<String> adminToken = Optional.empty();
+        // The [security.http] defaults (ConfigBinder): HSTS one year, sessions one day, a new ticket key hourly.
+        private ServerConfig.Https https = new ServerConfig.Https(Duration.ofDays(365), Duration.ofDays(1),
+                Duration.ofHours(1));
         private Supplier<?> serverInfo = () -> Map.of();
         private Map<String, BooleanSupplier> readiness = new LinkedHashMap<>();
         private Executor blockingExecutor;
@@ -247,6 +267,13 @@ public final class CcpServer implements AutoCloseable {
             limits = config.http();
             keepaliveInterval = config.keepaliveInterval();
             adminToken = config.admin().token();
+            https = config.https();
+            return this;
+        }
+
+        /** HSTS max-age, TLS session lifetime and ticket key rotation ({@code [security.http]}). */
+        public Builder https(ServerConfig.Https https) {
+            this.https = Objects.requireNonNull(https, "https");
             return this;
         }
 
@@ -292,7 +319,7 @@ public final class CcpServer implements AutoCloseable {
             return this;
         }
 
-        /** Admin token that {@code /metrics} requires; empty: {@code /metrics} is open. */
+        /** Admin token that {@code /metrics} requires; empty: {@code /metrics} answers 401 to everyone. */
         public Builder adminToken(Optional<String> adminToken) {
             this.adminToken = adminToken;
             return this;
@@ -304,19 +331,29 @@ public final class CcpServer implements AutoCloseable {
             return this;
         }
 
-        /** One readiness check; {@code /readyz} runs them on the blocking executor. */
+        /**
+         * One dependency for {@code /readyz}: probed in the background on a thread of its own
+         * (never an event loop), every {@link #readinessInterval}; {@code /readyz} answers from
+         * the last results.
+         */
         public Builder readinessCheck(String dependency, BooleanSupplier check) {
             readiness.put(dependency, check);
             return this;
         }
 
-        /** A check slower than this counts as down; default 5 s. */
+        /** A probe that has not answered within this counts as down; default 1 s. */
         public Builder readinessTimeout(Duration timeout) {
             this.readinessTimeout = timeout;
             return this;
         }
 
-        /** Where readiness checks, server-info and scrapes run; not owned. Default: a small pool the server owns. */
+        /** Time between background probes of each dependency; default 1 s. */
+        public Builder readinessInterval(Duration interval) {
+            this.readinessInterval = interval;
+            return this;
+        }
+
+        /** Where server-info and scrapes run; not owned. Default: a small pool the server owns. */
         public Builder blockingExecutor(Executor executor) {
             this.blockingExecutor = executor;
             return this;

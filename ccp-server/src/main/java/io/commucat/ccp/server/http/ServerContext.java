@@ -13,6 +13,7 @@ import java.util.Set;
  * @param keepaliveInterval    HTTP/2 PING period on connections carrying {@code /connect}
  * @param drainTimeout         how long shutdown waits for connections to finish
  * @param maxPendingDownstream response bytes a {@code /connect} reader may leave unread
+ * @param hsts                 the {@code strict-transport-security} value every response carries
  */
 record ServerContext(
         Router router,
@@ -22,5 +23,6 @@ record ServerContext(
         Duration keepaliveInterval,
         Duration drainTimeout,
         int maxPendingDownstream,
-        Set<ConnectBridge> openConnects) {
+        Set<ConnectBridge> openConnects,
+        String hsts) {
 }
