@@ -10,6 +10,7 @@ import io.commucat.ccp.server.http.rest.MetricsEndpoint;
 import io.commucat.ccp.server.http.rest.ReadinessEndpoint;
 import io.commucat.ccp.server.http.rest.Router;
 import io.commucat.ccp.server.http.rest.ServerInfoEndpoint;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -94,6 +95,11 @@ public final class CcpServer implements AutoCloseable {
     public CcpServer start() throws InterruptedException {
         startedNanos = System.nanoTime();
         health = new DependencyHealth(config.readiness, config.readinessInterval, config.readinessTimeout).start();
+        for (String dependency : config.readiness.keySet()) {
+            Gauge.builder("ccp.dependency.up", health, h -> h.snapshot().get(dependency) == DependencyHealth.State.UP ? 1 : 0)
+                    .tag("dependency", dependency).description("1 while the last probe of the dependency passed (/readyz)")
+                    .register(config.registry);
+        }
         ServerContext context = new ServerContext(router(), config.connectHandler, metrics, config.limits,
                 config.keepaliveInterval, config.drainTimeout, config.maxPendingDownstream, openConnects,
                 Hsts.value(config.https.hstsMaxAge()));

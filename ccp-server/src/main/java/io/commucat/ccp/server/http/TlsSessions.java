@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * <p>Keys are per node: a device that reconnects to another node makes a full handshake.
  * Threading: one daemon thread ({@code ccp-tls-tickets}) rotates; {@link #close()} stops it.
  */
-final class TlsSessions implements AutoCloseable {
+public final class TlsSessions implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TlsSessions.class);
 
@@ -55,8 +55,11 @@ final class TlsSessions implements AutoCloseable {
         rotator.scheduleAtFixedRate(this::rotate, rotation.toMillis(), rotation.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Turns resumption on for {@code context} (a server context from {@link ServerTls}). */
-    static TlsSessions start(SslContext context, Duration sessionTimeout, Duration rotation, SecureRandom random) {
+    /**
+     * Turns resumption on for {@code context} (a server context from {@link ServerTls}); {@link
+     * CcpServer} does this for its listener, benchmarks for their bare ones.
+     */
+    public static TlsSessions start(SslContext context, Duration sessionTimeout, Duration rotation, SecureRandom random) {
         context.sessionContext().setSessionTimeout((int) Math.min(Integer.MAX_VALUE, sessionTimeout.toSeconds()));
         // The newest key plus every key that sealed a ticket still inside its lifetime.
         int kept = (int) Math.min(64, 1 + (sessionTimeout.toMillis() + rotation.toMillis() - 1) / rotation.toMillis());
@@ -91,6 +94,7 @@ final class TlsSessions implements AutoCloseable {
         return b;
     }
 
+    /** Stops the rotation (the keys in use stay). */
     @Override
     public void close() {
         if (rotator != null) {

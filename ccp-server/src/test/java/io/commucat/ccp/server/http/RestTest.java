@@ -215,6 +215,20 @@ class RestTest {
     }
 
     @Test
+    void eachDependencysStateIsAGaugeOnMetrics() throws Exception {
+        redisUp.set(false);
+        try {
+            readyzUntil(HttpClient.Version.HTTP_2, 503);
+            String metrics = send(HttpClient.Version.HTTP_2, HttpRequest.newBuilder(server.uri("/metrics"))
+                    .header("authorization", "Bearer " + ADMIN)).body();
+            assertTrue(metrics.contains("ccp_dependency_up{dependency=\"redis\"} 0.0"), metrics);
+            assertTrue(metrics.contains("ccp_dependency_up{dependency=\"postgres\"} 1.0"), metrics);
+        } finally {
+            redisUp.set(true);
+        }
+    }
+
+    @Test
     void readyzAnswers503WithinASecondWhileACheckHangs() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger probesInFlight = new AtomicInteger();
