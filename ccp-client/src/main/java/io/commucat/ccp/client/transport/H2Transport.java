@@ -46,6 +46,12 @@ import javax.net.ssl.SSLException;
  * and {@link #close()} shuts it down; a supplied group is shared, never shut down here, and must
  * serve NIO socket channels (a {@link MultiThreadIoEventLoopGroup} with {@link NioIoHandler}).
  * A load generator shares one group across many transports and connections.
+ *
+ * <p>TLS sessions: the transport builds its TLS context once and names the server's host and
+ * port for every connection, so a device that reconnects through the same transport presents
+ * the ticket of its last session and the server resumes it (no certificate, no signature). The
+ * JDK uses each ticket once: of several connections opened at the same moment, only as many
+ * resume as unused tickets are held. Keep one transport per server for the life of the device.
  */
 public final class H2Transport implements AutoCloseable {
 

@@ -60,7 +60,7 @@ public final class TlsSessions implements AutoCloseable {
      * CcpServer} does this for its listener, benchmarks for their bare ones.
      */
     public static TlsSessions start(SslContext context, Duration sessionTimeout, Duration rotation, SecureRandom random) {
-        context.sessionContext().setSessionTimeout((int) Math.min(Integer.MAX_VALUE, sessionTimeout.toSeconds()));
+        context.sessionContext().setSessionTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, sessionTimeout.toSeconds())));
         // The newest key plus every key that sealed a ticket still inside its lifetime.
         int kept = (int) Math.min(64, 1 + (sessionTimeout.toMillis() + rotation.toMillis() - 1) / rotation.toMillis());
         OpenSslSessionContext openSsl = context.sessionContext() instanceof OpenSslSessionContext o ? o : null;
