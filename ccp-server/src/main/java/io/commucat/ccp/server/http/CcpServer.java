@@ -249,7 +249,9 @@ public final class CcpServer implements AutoCloseable {
         private PrometheusMeterRegistry registry;
         private Duration keepaliveInterval = Duration.ofSeconds(30);
         private Duration drainTimeout = Duration.ofSeconds(10);
-        private Duration readinessTimeout = Duration.ofSeconds(1);
+        // As long as JDBC's own validation (JdbcStore.ping): a connection pool that is busy
+        // under load must not read as an outage.
+        private Duration readinessTimeout = Duration.ofSeconds(2);
         private Duration readinessInterval = Duration.ofSeconds(1);
         private Optional<String> adminToken = Optional.empty();
         // The [security.http] defaults (ConfigBinder): HSTS one year, sessions one day, a new ticket key hourly.
@@ -347,7 +349,7 @@ public final class CcpServer implements AutoCloseable {
             return this;
         }
 
-        /** A probe that has not answered within this counts as down; default 1 s. */
+        /** A probe that has not answered within this counts as down; default 2 s. */
         public Builder readinessTimeout(Duration timeout) {
             this.readinessTimeout = timeout;
             return this;

@@ -139,7 +139,14 @@ public final class DependencyHealth implements AutoCloseable {
             long number = ++probeNumber;
             CompletableFuture<Void> probe;
             try {
-                probe = CompletableFuture.runAsync(() -> finish(number, run()), probes);
+                probe = CompletableFuture.runAsync(() -> {
+                    boolean up = false;
+                    try {
+                        up = run();
+                    } finally {
+                        finish(number, up); // even after an Error: a stuck "in flight" would stop all probing
+                    }
+                }, probes);
             } catch (java.util.concurrent.RejectedExecutionException closed) {
                 return CompletableFuture.completedFuture(null);
             }
