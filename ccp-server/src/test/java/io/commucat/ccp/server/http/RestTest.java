@@ -279,6 +279,16 @@ class RestTest {
                 || response.body().contains("ccp_http_requests_total{route=\"/metrics\",status=\"401\"}"));
     }
 
+    @Test
+    void metricsOfAServerWithoutAnyAdminTokenAreClosedToEveryone() throws Exception {
+        try (TestServer tokenless = new TestServer()) {
+            HttpResponse<String> response = client(HttpClient.Version.HTTP_2).send(
+                    HttpRequest.newBuilder(tokenless.uri("/metrics")).header("authorization", "Bearer anything-at-all")
+                            .timeout(Duration.ofSeconds(10)).build(), BodyHandlers.ofString());
+            problem(response, 401, "Unauthorized");
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(HttpClient.Version.class)
     void serverInfo(HttpClient.Version version) throws Exception {
