@@ -104,6 +104,14 @@ public final class TlsResumption implements Callable<Integer> {
         }
         out.append(String.format(Locale.ROOT, "| mean | | | %.0f | | | | %.0f | | %.2f |%n", fullSum / full.size(),
                 resumedSum / resumed.size(), fullSum / resumedSum));
+        double[] ratios = new double[full.size()];
+        for (int i = 0; i < ratios.length; i++) {
+            ratios[i] = full.get(i).micros() / resumed.get(i).micros();
+        }
+        java.util.Arrays.sort(ratios);
+        double median = ratios.length % 2 == 1 ? ratios[ratios.length / 2]
+                : (ratios[ratios.length / 2 - 1] + ratios[ratios.length / 2]) / 2;
+        out.append(String.format(Locale.ROOT, "%nMedian of the rounds' full / resumed: %.2f.%n", median));
         return out.toString();
     }
 }
