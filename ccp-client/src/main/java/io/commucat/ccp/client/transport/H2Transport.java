@@ -46,6 +46,12 @@ import javax.net.ssl.SSLException;
  * and {@link #close()} shuts it down; a supplied group is shared, never shut down here, and must
  * serve NIO socket channels (a {@link MultiThreadIoEventLoopGroup} with {@link NioIoHandler}).
  * A load generator shares one group across many transports and connections.
+ *
+ * <p>TLS sessions: the transport builds its TLS context once and names the server's host and
+ * port for every connection, so a device that reconnects through the same transport presents
+ * the ticket of its last session and the server resumes it (no certificate, no signature). The
+ * JDK uses each ticket once: of several connections opened at the same moment, only as many
+ * resume as unused tickets are held. Keep one transport per server for the life of the device.
  */
 public final class H2Transport implements AutoCloseable {
 
@@ -90,6 +96,20 @@ public final class H2Transport implements AutoCloseable {
                     protected void initChannel(Channel ch) {
                         SslHandler tls = ssl.newHandler(ch.alloc(), host, port);
                         tls.setHandshakeTimeoutMillis(connectTimeout.toMillis());
+                        // Listened to here, not after connect(): a server that closes right after
+                        // the handshake may have emptied the pipeline before a later lookup.
+                        tls.handshakeFuture().addListener(handshake -> {
+                            if (!handshake.isSuccess()) {
+                                ch.close();
+                                result.completeExceptionally(handshake.cause());
+                            } else if (!ApplicationProtocolNames.HTTP_2.equals(tls.applicationProtocol())) {
+                                ch.close();
+                                result.completeExceptionally(new IOException("server did not negotiate h2 (ALPN: "
+                                        + tls.applicationProtocol() + ")"));
+                            } else {
+                                result.complete(new H2Connection(ch, events, authority));
+                            }
+                        });
                         ch.pipeline().addLast(tls);
                         ch.pipeline().addLast(Http2FrameCodecBuilder.forClient().autoAckPingFrame(autoAckPings).build());
                         // Servers do not open streams towards a device (no push); such streams are refused.
@@ -100,22 +120,7 @@ public final class H2Transport implements AutoCloseable {
         bootstrap.connect(host, port).addListener(connected -> {
             if (!connected.isSuccess()) {
                 result.completeExceptionally(connected.cause());
-                return;
             }
-            Channel channel = ((io.netty.channel.ChannelFuture) connected).channel();
-            SslHandler tls = channel.pipeline().get(SslHandler.class);
-            tls.handshakeFuture().addListener(handshake -> {
-                if (!handshake.isSuccess()) {
-                    channel.close();
-                    result.completeExceptionally(handshake.cause());
-                } else if (!ApplicationProtocolNames.HTTP_2.equals(tls.applicationProtocol())) {
-                    channel.close();
-                    result.completeExceptionally(new IOException("server did not negotiate h2 (ALPN: "
-                            + tls.applicationProtocol() + ")"));
-                } else {
-                    result.complete(new H2Connection(channel, events, authority));
-                }
-            });
         });
         return result;
     }

@@ -3,6 +3,7 @@ package io.commucat.ccp.server.cli;
 import io.commucat.ccp.server.config.BindAddress;
 import io.commucat.ccp.server.config.ServerConfig;
 import io.commucat.ccp.server.datadir.DataDirectory;
+import java.util.Optional;
 
 /** The one line that tells an operator how to reach the server, e.g. a {@code curl} command. */
 public final class AccessHint {
@@ -26,6 +27,18 @@ public final class AccessHint {
                     + " https://localhost:" + port + "/healthz";
         }
         return "reach it with: curl https://" + config.server().domain() + ":" + port + "/healthz";
+    }
+
+    /**
+     * The generated admin token, on the one start that made it (rest.md: "generated at first
+     * start and printed once"); later starts read it from the file and print nothing.
+     */
+    public static Optional<String> adminToken(ServerConfig config, DataDirectory directory) {
+        if (config.admin().token().isPresent() || !directory.adminTokenCreated()) {
+            return Optional.empty();
+        }
+        return Optional.of("admin token (shown this once; kept in " + directory.root().resolve(DataDirectory.ADMIN_TOKEN)
+                + "): " + directory.adminTokenText().orElseThrow());
     }
 
     private static boolean isLoopback(String host) {

@@ -19,6 +19,7 @@ final class NodeStarter implements ServerStarter {
         CcpNode node = CcpNode.start(config, dataDirectory);
         SettingsReport.lines(config, dataDirectory).forEach(out::println);
         out.println(AccessHint.curl(config, dataDirectory, node.port()));
+        AccessHint.adminToken(config, dataDirectory).ifPresent(out::println);
         out.flush();
         return node;
     }

@@ -107,7 +107,11 @@ public final class SettingsReport {
         r.add("security.timeouts.header_ms", timeouts.header().toMillis());
         r.add("security.timeouts.body_ms", timeouts.body().toMillis());
         r.add("security.timeouts.idle_ms", timeouts.idle().toMillis());
-        r.add("admin.token", c.admin().token().map(t -> "(set)").orElse("(not set)"));
+        r.add("security.http.hsts_max_age", seconds(c.https().hstsMaxAge()));
+        r.add("security.http.tls_session_timeout", seconds(c.https().tlsSessionTimeout()));
+        r.add("security.http.tls_ticket_rotation", seconds(c.https().tlsTicketRotation()));
+        r.add("admin.token", c.admin().token().map(t -> "(set)")
+                .orElse("(generated: " + d.root().resolve(DataDirectory.ADMIN_TOKEN) + ")"));
         return List.copyOf(r.lines);
     }
 

@@ -4,6 +4,7 @@ import io.commucat.ccp.server.config.ServerConfig.Admin;
 import io.commucat.ccp.server.config.ServerConfig.Crypto;
 import io.commucat.ccp.server.config.ServerConfig.DeviceRotation;
 import io.commucat.ccp.server.config.ServerConfig.HttpLimits;
+import io.commucat.ccp.server.config.ServerConfig.Https;
 import io.commucat.ccp.server.config.ServerConfig.Ledger;
 import io.commucat.ccp.server.config.ServerConfig.Limits;
 import io.commucat.ccp.server.config.ServerConfig.Pairing;
@@ -90,9 +91,11 @@ final class ConfigBinder {
                 // A reader that answers PINGs but takes nothing for a minute is not coming back.
                 seconds("security.downstream.stall_timeout", 60, 1, DAY));
         Timeouts timeouts = timeouts();
+        Https https = https();
         declareLegacy();
         return new ServerConfig(server, storage, crypto, ledger, limits, pairing, rateLimits, rotation,
-                deviceRotation, http, admin, downstream, timeouts);
+                deviceRotation, http, admin, downstream, timeouts,
+                https);
     }
 
     private Server server() throws ConfigException {
@@ -207,6 +210,16 @@ final class ConfigBinder {
 
     private Duration millis(String key, Duration fallback, long min, long max) throws ConfigException {
         return Duration.ofMillis(s.integer(key, fallback.toMillis(), min, max));
+    }
+
+    private Https https() throws ConfigException {
+        String p = "security.http.";
+        return new Https(
+                // One year: what HSTS preload lists ask for; two years is the most anyone uses.
+                seconds(p + "hsts_max_age", YEAR, 0, 2 * YEAR),
+                // RFC 8446 §4.6.1: a ticket lives at most seven days.
+                seconds(p + "tls_session_timeout", DAY, 60, 7 * DAY),
+                seconds(p + "tls_ticket_rotation", 3_600, 60, DAY));
     }
 
     private Optional<String> adminToken() throws ConfigException {

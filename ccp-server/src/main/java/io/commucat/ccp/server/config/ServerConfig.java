@@ -24,7 +24,8 @@ public record ServerConfig(
         HttpLimits http,
         Admin admin,
         Downstream downstream,
-        Timeouts timeouts) {
+        Timeouts timeouts,
+        Https https) {
 
     public ServerConfig {
         Objects.requireNonNull(server, "server");
@@ -40,6 +41,7 @@ public record ServerConfig(
         Objects.requireNonNull(admin, "admin");
         Objects.requireNonNull(downstream, "downstream");
         Objects.requireNonNull(timeouts, "timeouts");
+        Objects.requireNonNull(https, "https");
     }
 
     /** Shorthand for {@link Server#keepaliveInterval()}. */
@@ -248,6 +250,17 @@ public record ServerConfig(
                 throw new IllegalArgumentException("the bootstrap deadline cannot be shorter than the Hello deadline");
             }
         }
+    }
+
+    /**
+     * {@code [security.http]} keys about HTTPS itself (ours).
+     *
+     * @param hstsMaxAge        {@code strict-transport-security: max-age} on every response
+     * @param tlsSessionTimeout how long a TLS session may be resumed from its ticket
+     * @param tlsTicketRotation how often a new session-ticket key takes over (OpenSSL provider);
+     *                          older keys still decrypt until {@code tlsSessionTimeout} has passed
+     */
+    public record Https(Duration hstsMaxAge, Duration tlsSessionTimeout, Duration tlsTicketRotation) {
     }
 
     /** {@code [admin]}: bearer token for admin endpoints; empty means "generate at first start". */

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.Optional;
 
 /**
  * Prepares the data directory for a start: creates it (0700) and, on first start, the seeds
@@ -48,10 +49,13 @@ public final class DataDirectoryBootstrap {
             FileLog log = new FileLog();
             SecretBytes noise = SeedFile.loadOrCreate(root.resolve(DataDirectory.NOISE_STATIC_SEED), random, log);
             SecretBytes deviceCa = SeedFile.loadOrCreate(root.resolve(DataDirectory.DEVICE_CA_SEED), random, log);
+            // A configured token wins; otherwise one is made once and kept (rest.md "Authentication").
+            Optional<SecretBytes> adminToken = config.admin().token().isPresent() ? Optional.empty()
+                    : Optional.of(SeedFile.loadOrCreate(root.resolve(DataDirectory.ADMIN_TOKEN), random, log));
             TlsMaterial tls = server.hasConfiguredTls()
                     ? ConfiguredTls.check(server.tlsCert().orElseThrow(), server.tlsKey().orElseThrow())
                     : new DevTls(root, new DevPki(random), log).prepare(clock.instant());
-            return new DataDirectory(root, tls, noise, deviceCa, log.created());
+            return new DataDirectory(root, tls, noise, deviceCa, log.created(), adminToken);
         } catch (IOException e) {
             throw new DataDirectoryException(lockFile, "cannot lock (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
         }

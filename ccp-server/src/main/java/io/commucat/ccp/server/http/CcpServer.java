@@ -6,11 +6,13 @@ import io.commucat.ccp.server.config.ServerConfig;
 import io.commucat.ccp.server.config.ServerConfig.HttpLimits;
 import io.commucat.ccp.server.config.ServerConfig.Timeouts;
 import io.commucat.ccp.server.http.rest.BearerToken;
+import io.commucat.ccp.server.http.rest.DependencyHealth;
 import io.commucat.ccp.server.http.rest.HealthEndpoint;
 import io.commucat.ccp.server.http.rest.MetricsEndpoint;
 import io.commucat.ccp.server.http.rest.ReadinessEndpoint;
 import io.commucat.ccp.server.http.rest.Router;
 import io.commucat.ccp.server.http.rest.ServerInfoEndpoint;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -22,6 +24,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -64,6 +67,8 @@ public final class CcpServer implements AutoCloseable {
     private final Executor blockingExecutor;
     private final HttpMetrics metrics;
     private EventLoopGroup loops;
+    private DependencyHealth health;
+    private TlsSessions tlsSessions;
     private Channel serverChannel;
     private long startedNanos;
 
@@ -91,9 +96,17 @@ public final class CcpServer implements AutoCloseable {
     /** Binds and returns once the port listens. */
     public CcpServer start() throws InterruptedException {
         startedNanos = System.nanoTime();
+        health = new DependencyHealth(config.readiness, config.readinessInterval, config.readinessTimeout).start();
+        for (String dependency : config.readiness.keySet()) {
+            Gauge.builder("ccp.dependency.up", health, h -> h.snapshot().get(dependency) == DependencyHealth.State.UP ? 1 : 0)
+                    .tag("dependency", dependency).description("1 while the last probe of the dependency passed (/readyz)")
+                    .register(config.registry);
+        }
         ServerContext context = new ServerContext(router(), config.connectHandler, metrics, config.limits,
                 config.keepaliveInterval, config.drainTimeout, config.downstream, openConnects, config.admission,
-                config.timeouts);
+                config.timeouts, Hsts.value(config.https.hstsMaxAge()));
+        tlsSessions = TlsSessions.start(sslContext, config.https.tlsSessionTimeout(), config.https.tlsTicketRotation(),
+                new SecureRandom());
         loops = EventLoops.newGroup(config.eventLoopThreads);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loops)
@@ -110,6 +123,8 @@ public final class CcpServer implements AutoCloseable {
             serverChannel = bootstrap.bind(config.bind.toSocketAddress()).sync().channel();
         } catch (RuntimeException | InterruptedException e) {
             loops.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            health.close();
+            tlsSessions.close();
             shutdownOwnedExecutor();
             throw e;
         }
@@ -122,7 +137,7 @@ public final class CcpServer implements AutoCloseable {
         Router.Builder routes = Router.builder()
                 .get("/healthz", new HealthEndpoint(
                         () -> TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startedNanos), config.version))
-                .get("/readyz", new ReadinessEndpoint(config.readiness, blockingExecutor, config.readinessTimeout))
+                .get("/readyz", new ReadinessEndpoint(health))
                 .get("/api/server-info", new ServerInfoEndpoint(config.serverInfo, blockingExecutor))
                 .get("/metrics", new MetricsEndpoint(config.registry::scrape, config.adminToken.map(BearerToken::new),
                         blockingExecutor));
@@ -179,6 +194,12 @@ public final class CcpServer implements AutoCloseable {
                 // Closes whatever is still registered, then stops the threads.
                 loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
             }
+            if (health != null) {
+                health.close();
+            }
+            if (tlsSessions != null) {
+                tlsSessions.close();
+            }
             shutdownOwnedExecutor();
         } finally {
             terminated.countDown();
@@ -205,7 +226,7 @@ public final class CcpServer implements AutoCloseable {
         }
     }
 
-    /** Bounded: a burst of readiness or scrape calls queues instead of spawning threads. */
+    /** Bounded: a burst of server-info or scrape calls queues instead of spawning threads. */
     private static ExecutorService newBlockingPool() {
         AtomicInteger next = new AtomicInteger(1);
         ThreadPoolExecutor pool = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(1024), task -> {
@@ -230,8 +251,14 @@ public final class CcpServer implements AutoCloseable {
         private PrometheusMeterRegistry registry;
         private Duration keepaliveInterval = Duration.ofSeconds(30);
         private Duration drainTimeout = Duration.ofSeconds(10);
-        private Duration readinessTimeout = Duration.ofSeconds(5);
+        // As long as JDBC's own validation (JdbcStore.ping): a connection pool that is busy
+        // under load must not read as an outage.
+        private Duration readinessTimeout = Duration.ofSeconds(2);
+        private Duration readinessInterval = Duration.ofSeconds(1);
         private Optional<String> adminToken = Optional.empty();
+        // The [security.http] defaults (ConfigBinder): HSTS one year, sessions one day, a new ticket key hourly.
+        private ServerConfig.Https https = new ServerConfig.Https(Duration.ofDays(365), Duration.ofDays(1),
+                Duration.ofHours(1));
         private Supplier<?> serverInfo = () -> Map.of();
         private Map<String, BooleanSupplier> readiness = new LinkedHashMap<>();
         private Executor blockingExecutor;
@@ -254,12 +281,19 @@ public final class CcpServer implements AutoCloseable {
             adminToken = config.admin().token();
             downstream = config.downstream();
             timeouts = config.timeouts();
+            https = config.https();
             return this;
         }
 
         /** Header, body and idle deadlines ({@code [security.timeouts]}); the bootstrap ones belong to the session. */
         public Builder timeouts(Timeouts timeouts) {
             this.timeouts = Objects.requireNonNull(timeouts, "timeouts");
+            return this;
+        }
+
+        /** HSTS max-age, TLS session lifetime and ticket key rotation ({@code [security.http]}). */
+        public Builder https(ServerConfig.Https https) {
+            this.https = Objects.requireNonNull(https, "https");
             return this;
         }
 
@@ -305,7 +339,7 @@ public final class CcpServer implements AutoCloseable {
             return this;
         }
 
-        /** Admin token that {@code /metrics} requires; empty: {@code /metrics} is open. */
+        /** Admin token that {@code /metrics} requires; empty: {@code /metrics} answers 401 to everyone. */
         public Builder adminToken(Optional<String> adminToken) {
             this.adminToken = adminToken;
             return this;
@@ -317,19 +351,29 @@ public final class CcpServer implements AutoCloseable {
             return this;
         }
 
-        /** One readiness check; {@code /readyz} runs them on the blocking executor. */
+        /**
+         * One dependency for {@code /readyz}: probed in the background on a thread of its own
+         * (never an event loop), every {@link #readinessInterval}; {@code /readyz} answers from
+         * the last results.
+         */
         public Builder readinessCheck(String dependency, BooleanSupplier check) {
             readiness.put(dependency, check);
             return this;
         }
 
-        /** A check slower than this counts as down; default 5 s. */
+        /** A probe that has not answered within this counts as down; default 2 s. */
         public Builder readinessTimeout(Duration timeout) {
             this.readinessTimeout = timeout;
             return this;
         }
 
-        /** Where readiness checks, server-info and scrapes run; not owned. Default: a small pool the server owns. */
+        /** Time between background probes of each dependency; default 1 s. */
+        public Builder readinessInterval(Duration interval) {
+            this.readinessInterval = interval;
+            return this;
+        }
+
+        /** Where server-info and scrapes run; not owned. Default: a small pool the server owns. */
         public Builder blockingExecutor(Executor executor) {
             this.blockingExecutor = executor;
             return this;

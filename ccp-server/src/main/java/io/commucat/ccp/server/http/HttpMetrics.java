@@ -56,6 +56,11 @@ final class HttpMetrics {
         registry.counter("ccp.connections.closed", "reason", reason).increment();
     }
 
+    /** One completed TLS handshake, by whether it resumed an earlier session (counter {@code ccp_tls_handshakes_total}). */
+    void tlsHandshake(ServerTls.Resumption resumption) {
+        registry.counter("ccp.tls.handshakes", "resumed", resumption.label()).increment();
+    }
+
     /** One answered request; {@code route} is a template ({@code /healthz}, {@code unmatched}), never the raw path. */
     void request(String route, int status) {
         registry.counter("ccp.http.requests", "route", route, "status", Integer.toString(status)).increment();

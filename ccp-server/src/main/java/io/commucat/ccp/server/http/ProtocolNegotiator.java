@@ -11,6 +11,8 @@ import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +45,14 @@ final class ProtocolNegotiator extends ApplicationProtocolNegotiationHandler {
     }
 
     @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof SslHandshakeCompletionEvent done && done.isSuccess()) {
+            context.metrics().tlsHandshake(ServerTls.resumption(ctx.pipeline().get(SslHandler.class).engine()));
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
     protected void configurePipeline(ChannelHandlerContext ctx, String protocol) throws Exception {
         ChannelPipeline pipeline = ctx.pipeline();
         if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
@@ -53,6 +63,7 @@ final class ProtocolNegotiator extends ApplicationProtocolNegotiationHandler {
             pipeline.addLast("deadlines", deadlines);
             Http2FrameCodec codec = Http2Codecs.server(context.limits(), context.drainTimeout());
             pipeline.addLast("h2", codec);
+            pipeline.addLast("hsts", Hsts.h2(context.hsts()));
             Http2Codecs.growConnectionWindow(codec, context.limits().connectionWindowSize());
             pipeline.addLast("liveness", new Http2Liveness(context.keepaliveInterval()));
             pipeline.addLast("streams", new Http2MultiplexHandler(new StreamInitializer(context, deadlines)));
@@ -65,6 +76,7 @@ final class ProtocolNegotiator extends ApplicationProtocolNegotiationHandler {
             Http1Deadlines deadlines = new Http1Deadlines(context.timeouts(), context.metrics());
             pipeline.addLast("deadlines", deadlines);
             pipeline.addLast("http1", new HttpServerCodec(MAX_INITIAL_LINE, context.limits().maxHeaderListSize(), MAX_CHUNK));
+            pipeline.addLast("hsts", Hsts.h1(context.hsts()));
             pipeline.addLast("keepalive", new HttpServerKeepAliveHandler());
             pipeline.addLast("dispatch", new Http1Dispatcher(context, deadlines));
             return;

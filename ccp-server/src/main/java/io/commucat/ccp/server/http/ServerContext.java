@@ -18,6 +18,7 @@ import java.util.Set;
  * @param downstream           how a {@code /connect} reader paces delivery: unread-bytes window, stall deadline
  * @param admission            the per-address limits (rest.md "Rate limits")
  * @param timeouts             header, body and idle deadlines of connections and streams
+ * @param hsts                 the {@code strict-transport-security} value every response carries
  */
 record ServerContext(
         Router router,
@@ -29,5 +30,6 @@ record ServerContext(
         ServerConfig.Downstream downstream,
         Set<ConnectBridge> openConnects,
         Admission admission,
-        Timeouts timeouts) {
+        Timeouts timeouts,
+        String hsts) {
 }

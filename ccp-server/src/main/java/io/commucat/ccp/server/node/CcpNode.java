@@ -155,6 +155,8 @@ public final class CcpNode implements RunningServer {
             storage.bus().subscribe(config.server().nodeId(), new ClusterLink(registry));
             CcpServer server = CcpServer.builder()
                     .config(config)
+                    // A configured admin.token overrides the one generated in the data directory.
+                    .adminToken(config.admin().token().or(data::adminTokenText))
                     .sslContext(ServerTls.forServer(data.tls().certificateChain(), data.tls().privateKey()))
                     .connectHandler(ConnectHandler.sessions(services))
                     .admission(admission)
@@ -162,6 +164,8 @@ public final class CcpNode implements RunningServer {
                     .serverInfo(new ServerInfo(config, noiseKeys, caKey.publicKey(), clock))
                     .readinessCheck(storage.sqlName(), storage.sql()::ping)
                     .readinessCheck(storage.presenceName(), storage.presence()::ping)
+                    // The ledger never retries after a failed write: one failure means down until restart.
+                    .readinessCheck("ledger", () -> audit.stats().failed() == 0)
                     .blockingExecutor(storageExecutor)
                     .version(version())
                     .build()

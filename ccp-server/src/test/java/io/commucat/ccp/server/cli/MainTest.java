@@ -1,6 +1,7 @@
 package io.commucat.ccp.server.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.commucat.ccp.server.config.ServerConfig;
@@ -9,6 +10,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -92,6 +94,30 @@ class MainTest {
         assertTrue(text.contains("reach it with: curl --cacert " + tmp.resolve("data").resolve("dev-ca.pem")
                 + " https://localhost:8443/healthz"), text);
         assertEquals("", err.toString());
+    }
+
+    @Test
+    void firstStartPrintsTheGeneratedAdminTokenOnceAndKeepsItOwnerOnly() throws Exception {
+        assertEquals(ExitCodes.OK, run("serve", "--data", data()));
+        Path file = tmp.resolve("data").resolve(DataDirectory.ADMIN_TOKEN);
+        String token = Files.readString(file).strip();
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        assertTrue(out.toString().contains("admin token (shown this once; kept in " + file + "): " + token), out.toString());
+
+        out.getBuffer().setLength(0);
+        assertEquals(ExitCodes.OK, run("serve", "--data", data()));
+        assertFalse(out.toString().contains(token), "printed only on the start that made it: " + out);
+        assertFalse(out.toString().contains("admin token ("), out.toString());
+        assertEquals(token, Files.readString(file).strip(), "never regenerated while present");
+    }
+
+    @Test
+    void aConfiguredAdminTokenIsNeitherGeneratedNorPrinted() {
+        assertEquals(ExitCodes.OK, run(new PrintSettingsStarter(new PrintWriter(out)),
+                Map.of("CCP_ADMIN_TOKEN", "configured-admin-token-0123"), "serve", "--data", data()));
+        assertFalse(Files.exists(tmp.resolve("data").resolve(DataDirectory.ADMIN_TOKEN)));
+        assertFalse(out.toString().contains("admin token ("), out.toString());
+        assertTrue(out.toString().contains("admin.token = (set)"), out.toString());
     }
 
     @Test

@@ -20,6 +20,7 @@ public final class PrintSettingsStarter implements ServerStarter {
     public RunningServer start(ServerConfig config, DataDirectory dataDirectory) {
         SettingsReport.lines(config, dataDirectory).forEach(out::println);
         out.println(AccessHint.curl(config, dataDirectory, config.server().bind().port()));
+        AccessHint.adminToken(config, dataDirectory).ifPresent(out::println);
         out.flush();
         int port = config.server().bind().port();
         return new RunningServer() {

@@ -111,6 +111,11 @@ class ConfigDefaultsTest {
     }
 
     @Test
+    void httpsDefaultsHstsOneYearSessionsOneDayTicketKeysHourly() {
+        assertEquals(new ServerConfig.Https(Duration.ofDays(365), Duration.ofDays(1), Duration.ofHours(1)), config.https());
+    }
+
+    @Test
     void noAdminToken() {
         assertEquals(Optional.empty(), config.admin().token());
     }

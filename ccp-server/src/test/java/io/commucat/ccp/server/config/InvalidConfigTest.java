@@ -83,6 +83,24 @@ class InvalidConfigTest {
     }
 
     @Test
+    void ticketLifetimeBeyondTheSevenDaysOfTls13IsRejected() {
+        ConfigException e = fileError("[security.http]\ntls_session_timeout = 604801\n");
+        assertEquals(Kind.OUT_OF_RANGE, e.kind());
+        assertEquals(Optional.of("security.http.tls_session_timeout"), e.key());
+    }
+
+    @Test
+    void ticketKeyRotationUnderAMinuteIsRejected() {
+        assertEquals(Optional.of("security.http.tls_ticket_rotation"),
+                envError("CCP_SECURITY_HTTP_TLS_TICKET_ROTATION", "10").key());
+    }
+
+    @Test
+    void negativeHstsMaxAgeIsRejected() {
+        assertEquals(Optional.of("security.http.hsts_max_age"), envError("CCP_SECURITY_HTTP_HSTS_MAX_AGE", "-1").key());
+    }
+
+    @Test
     void zeroBurstIsRejected() {
         ConfigException e = envError("CCP_SECURITY_RATE_LIMIT_CONNECT_BURST", "0");
         assertEquals(Optional.of("security.rate_limit.connect_burst"), e.key());

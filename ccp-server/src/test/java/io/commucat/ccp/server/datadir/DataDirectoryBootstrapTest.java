@@ -30,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 class DataDirectoryBootstrapTest {
 
     private static final List<String> PRIVATE = List.of(
-            DataDirectory.DEV_CA_KEY, DataDirectory.TLS_KEY, DataDirectory.NOISE_STATIC_SEED, DataDirectory.DEVICE_CA_SEED);
+            DataDirectory.DEV_CA_KEY, DataDirectory.TLS_KEY, DataDirectory.NOISE_STATIC_SEED, DataDirectory.DEVICE_CA_SEED,
+            DataDirectory.ADMIN_TOKEN);
     private static final List<String> PUBLIC = List.of(DataDirectory.DEV_CA_CERT, DataDirectory.TLS_CERT);
 
     @TempDir
@@ -61,7 +62,7 @@ class DataDirectoryBootstrapTest {
     void firstStartCreatesEveryFile() throws Exception {
         DataDirectory d = prepare();
         assertEquals(data(), d.root());
-        assertEquals(6, d.created().size());
+        assertEquals(7, d.created().size());
         assertTrue(d.firstStart());
         for (String name : Stream.concat(PRIVATE.stream(), PUBLIC.stream()).toList()) {
             assertTrue(Files.isRegularFile(data().resolve(name)), name);
@@ -93,6 +94,31 @@ class DataDirectoryBootstrapTest {
         assertEquals(32, d.noiseStaticSeed().length());
         assertNotEquals(d.noiseStaticSeed(), d.deviceCaSeed());
         assertTrue(Files.readString(data().resolve(DataDirectory.NOISE_STATIC_SEED)).matches("[0-9a-f]{64}\n"));
+    }
+
+    @Test
+    void withoutAConfiguredAdminTokenOneIsGeneratedAs32RandomBytesInHex() throws Exception {
+        DataDirectory d = prepare();
+        String stored = Files.readString(data().resolve(DataDirectory.ADMIN_TOKEN));
+        assertTrue(stored.matches("[0-9a-f]{64}\n"), stored);
+        assertEquals(Optional.of(stored.strip()), d.adminTokenText());
+        assertTrue(d.adminTokenCreated());
+    }
+
+    @Test
+    void theGeneratedAdminTokenIsKeptAcrossStartsAndNotReportedAsNew() throws Exception {
+        DataDirectory first = prepare();
+        DataDirectory second = prepare();
+        assertEquals(first.adminTokenText(), second.adminTokenText());
+        assertFalse(second.adminTokenCreated());
+    }
+
+    @Test
+    void aConfiguredAdminTokenOverridesTheFileWhichIsThenNotMade() throws Exception {
+        DataDirectory d = new DataDirectoryBootstrap().prepare(config(Map.of("CCP_ADMIN_TOKEN", "configured-admin-token-0123")));
+        assertEquals(Optional.empty(), d.adminToken());
+        assertFalse(Files.exists(data().resolve(DataDirectory.ADMIN_TOKEN)));
+        assertFalse(d.adminTokenCreated());
     }
 
     @Test

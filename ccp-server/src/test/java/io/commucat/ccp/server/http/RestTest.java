@@ -21,6 +21,9 @@ import java.util.Optional;
 import javax.net.ssl.SSLSocket;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,6 +45,7 @@ class RestTest {
     static void start() throws Exception {
         server = new TestServer(new EchoHandler(), b -> b
                 .adminToken(Optional.of(ADMIN))
+                .readinessInterval(Duration.ofMillis(50))
                 .serverInfo(() -> Map.of("domain", "test.example", "supported_versions", List.of(1)))
                 .readinessCheck("postgres", () -> {
                     checkThreads.add(Thread.currentThread().getName());
@@ -102,6 +106,24 @@ class RestTest {
 
     @ParameterizedTest
     @EnumSource(HttpClient.Version.class)
+    void everyResponseCarriesHstsForOneYear(HttpClient.Version version) throws Exception {
+        for (HttpResponse<String> response : List.of(get(version, "/healthz"), get(version, "/nope"), get(version, "/metrics"),
+                send(version, HttpRequest.newBuilder(server.uri("/healthz")).PUT(BodyPublishers.ofString("{}"))))) {
+            assertEquals(Optional.of("max-age=31536000"), response.headers().firstValue("strict-transport-security"),
+                    response.statusCode() + " " + response.uri());
+        }
+    }
+
+    @Test
+    void connectResponseCarriesHsts() throws Exception {
+        try (TestServer own = new TestServer(); H2Client client = new H2Client(own.port())) {
+            H2Client.Stream connect = client.open("POST", "/connect", true);
+            assertEquals("max-age=31536000", connect.head.get(5, TimeUnit.SECONDS).get("strict-transport-security").toString());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(HttpClient.Version.class)
     void unknownRouteIs404(HttpClient.Version version) throws Exception {
         problem(get(version, "/nope?x=1"), 404, "NotFound");
     }
@@ -155,12 +177,23 @@ class RestTest {
                 413, "PayloadTooLarge");
     }
 
+    /** Polls {@code /readyz} until it answers {@code status} (the probes run in the background). */
+    private static HttpResponse<String> readyzUntil(HttpClient.Version version, int status) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            HttpResponse<String> response = get(version, "/readyz");
+            if (response.statusCode() == status || System.nanoTime() > deadline) {
+                return response;
+            }
+            Thread.sleep(20);
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(HttpClient.Version.class)
-    void readyzRunsChecksOffTheEventLoop(HttpClient.Version version) throws Exception {
+    void readyzAnswersFromBackgroundChecksRunOffTheEventLoop(HttpClient.Version version) throws Exception {
         redisUp.set(true);
-        checkThreads.clear();
-        HttpResponse<String> up = get(version, "/readyz");
+        HttpResponse<String> up = readyzUntil(version, 200);
         assertEquals(200, up.statusCode());
         JsonNode body = Json.mapper().readTree(up.body());
         assertEquals("ready", body.get("status").asText());
@@ -168,15 +201,65 @@ class RestTest {
         assertEquals("up", body.get("dependencies").get("redis").asText());
 
         redisUp.set(false);
-        HttpResponse<String> down = get(version, "/readyz");
+        HttpResponse<String> down = readyzUntil(version, 503);
         assertEquals(503, down.statusCode());
         body = Json.mapper().readTree(down.body());
         assertEquals("not_ready", body.get("status").asText());
         assertEquals("up", body.get("dependencies").get("postgres").asText());
         assertEquals("down", body.get("dependencies").get("redis").asText());
 
-        assertEquals(4, checkThreads.size());
+        redisUp.set(true);
+        assertEquals(200, readyzUntil(version, 200).statusCode(), "up again once the check passes");
+        assertFalse(checkThreads.isEmpty());
         assertTrue(checkThreads.stream().noneMatch(t -> t.startsWith(EventLoops.THREAD_PREFIX)), checkThreads.toString());
+    }
+
+    @Test
+    void eachDependencysStateIsAGaugeOnMetrics() throws Exception {
+        redisUp.set(false);
+        try {
+            readyzUntil(HttpClient.Version.HTTP_2, 503);
+            String metrics = send(HttpClient.Version.HTTP_2, HttpRequest.newBuilder(server.uri("/metrics"))
+                    .header("authorization", "Bearer " + ADMIN)).body();
+            assertTrue(metrics.contains("ccp_dependency_up{dependency=\"redis\"} 0.0"), metrics);
+            assertTrue(metrics.contains("ccp_dependency_up{dependency=\"postgres\"} 1.0"), metrics);
+        } finally {
+            redisUp.set(true);
+        }
+    }
+
+    @Test
+    void readyzAnswers503WithinASecondWhileACheckHangs() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger probesInFlight = new AtomicInteger();
+        AtomicInteger mostInFlight = new AtomicInteger();
+        try (TestServer hanging = new TestServer(new EchoHandler(), b -> b
+                .readinessCheck("postgres", () -> {
+                    mostInFlight.accumulateAndGet(probesInFlight.incrementAndGet(), Math::max);
+                    try {
+                        return release.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        return false;
+                    } finally {
+                        probesInFlight.decrementAndGet();
+                    }
+                })
+                .readinessCheck("redis", () -> true)
+                .readinessTimeout(Duration.ofMillis(200))
+                .readinessInterval(Duration.ofMillis(50)))) {
+            for (HttpClient.Version version : HttpClient.Version.values()) {
+                // The request itself times out after one second: today's answer took five.
+                HttpResponse<String> response = client(version).send(HttpRequest.newBuilder(hanging.uri("/readyz"))
+                        .timeout(Duration.ofSeconds(1)).build(), BodyHandlers.ofString());
+                assertEquals(503, response.statusCode(), response.body());
+                JsonNode body = Json.mapper().readTree(response.body());
+                assertEquals("down", body.get("dependencies").get("postgres").asText());
+                assertEquals("up", body.get("dependencies").get("redis").asText());
+            }
+            Thread.sleep(300);
+            assertEquals(1, mostInFlight.get(), "a hanging dependency is never probed twice at once");
+            release.countDown();
+        }
     }
 
     @ParameterizedTest
@@ -194,6 +277,16 @@ class RestTest {
         assertTrue(response.body().contains("ccp_http2_streams_open"));
         assertTrue(response.body().contains("ccp_http_requests_total{route=\"unmatched\",status=\"404\"}")
                 || response.body().contains("ccp_http_requests_total{route=\"/metrics\",status=\"401\"}"));
+    }
+
+    @Test
+    void metricsOfAServerWithoutAnyAdminTokenAreClosedToEveryone() throws Exception {
+        try (TestServer tokenless = new TestServer()) {
+            HttpResponse<String> response = client(HttpClient.Version.HTTP_2).send(
+                    HttpRequest.newBuilder(tokenless.uri("/metrics")).header("authorization", "Bearer anything-at-all")
+                            .timeout(Duration.ofSeconds(10)).build(), BodyHandlers.ofString());
+            problem(response, 401, "Unauthorized");
+        }
     }
 
     @ParameterizedTest

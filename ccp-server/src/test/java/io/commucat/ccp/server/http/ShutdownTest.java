@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.commucat.ccp.server.http.rest.RestResponse;
 import java.io.IOException;
 import java.net.Socket;
 import java.net.http.HttpClient;
@@ -26,26 +27,29 @@ class ShutdownTest {
     void gracefulShutdownEndsConnectStreamsAndLetsRestFinish() throws Exception {
         Semaphore checkEntered = new Semaphore(0);
         Semaphore releaseCheck = new Semaphore(0);
-        TestServer server = new TestServer(new EchoHandler(), b -> b.readinessCheck("postgres", () -> {
-            checkEntered.release();
-            try {
-                return releaseCheck.tryAcquire(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                return false;
-            }
-        }));
+        TestServer server = new TestServer(new EchoHandler(), b -> b.routes(r -> r.get("/test/slow",
+                request -> CompletableFuture.supplyAsync(() -> {
+                    checkEntered.release();
+                    try {
+                        boolean released = releaseCheck.tryAcquire(10, TimeUnit.SECONDS);
+                        return RestResponse.json(200, ("{\"postgres\":\"" + (released ? "up" : "down") + "\"}")
+                                .getBytes(StandardCharsets.UTF_8));
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }))));
         int port = server.port();
         try (H2Client client = new H2Client(port)) {
             H2Client.Stream connect = client.open("POST", "/connect", true);
             connect.head.get(5, TimeUnit.SECONDS);
-            // One REST request in flight on each protocol, both stuck in their readiness check.
+            // One REST request in flight on each protocol, both stuck in a slow endpoint.
             // HTTP/2 with Netty's client: JDK 17's HttpClient fails in-flight streams on any GOAWAY.
-            H2Client.Stream h2Rest = client.open("GET", "/readyz", true);
+            H2Client.Stream h2Rest = client.open("GET", "/test/slow", true);
             h2Rest.end();
             HttpClient http = HttpClient.newBuilder().sslContext(TestTls.jdkClient("TLSv1.3"))
                     .version(HttpClient.Version.HTTP_1_1).build();
             CompletableFuture<HttpResponse<String>> h1Rest = http.sendAsync(
-                    HttpRequest.newBuilder(server.uri("/readyz")).timeout(Duration.ofSeconds(15)).build(),
+                    HttpRequest.newBuilder(server.uri("/test/slow")).timeout(Duration.ofSeconds(15)).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertTrue(checkEntered.tryAcquire(2, 5, TimeUnit.SECONDS));
 

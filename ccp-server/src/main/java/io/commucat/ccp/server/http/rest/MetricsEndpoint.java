@@ -6,9 +6,10 @@ import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 /**
- * {@code GET /metrics}: Prometheus text format. When an admin token is configured the request
- * needs {@code Authorization: Bearer <token>}, else 401. The scrape walks every meter, so it
- * runs on {@code executor} rather than delaying the event loop.
+ * {@code GET /metrics}: Prometheus text format, for the admin token only: without
+ * {@code Authorization: Bearer <token>} (or with another token) 401. Without any admin token
+ * nobody may scrape: the endpoint is never open. The scrape walks every meter, so it runs on
+ * {@code executor} rather than delaying the event loop.
  */
 public final class MetricsEndpoint implements RestEndpoint {
 
@@ -27,7 +28,7 @@ public final class MetricsEndpoint implements RestEndpoint {
 
     @Override
     public CompletableFuture<RestResponse> handle(RestRequest request) {
-        if (adminToken.isPresent() && !adminToken.get().matches(request.header("authorization"))) {
+        if (adminToken.isEmpty() || !adminToken.get().matches(request.header("authorization"))) {
             return CompletableFuture.completedFuture(
                     Problem.of(401, "admin token required").withHeader("www-authenticate", "Bearer"));
         }
