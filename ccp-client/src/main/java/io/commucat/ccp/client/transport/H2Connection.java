@@ -77,8 +77,13 @@ public final class H2Connection implements AutoCloseable {
 
     /** A request without a body, its whole response collected (at most {@value #MAX_RESPONSE_BODY} bytes). */
     public CompletableFuture<H2Response> request(String method, String path) {
+        return request(method, path, Map.of());
+    }
+
+    /** A request without a body and with extra headers (e.g. {@code authorization}), its whole response collected. */
+    public CompletableFuture<H2Response> request(String method, String path, Map<String, String> headers) {
         ResponseCollector collector = new ResponseCollector(MAX_RESPONSE_BODY);
-        openStream(method, path, Map.of(), true, collector)
+        openStream(method, path, headers, true, collector)
                 .whenComplete((stream, error) -> {
                     if (error != null) {
                         collector.result.completeExceptionally(error);

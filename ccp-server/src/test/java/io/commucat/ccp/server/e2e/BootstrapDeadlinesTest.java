@@ -132,8 +132,7 @@ class BootstrapDeadlinesTest {
         assertEquals("await_client", failure.path("stage").asText());
         assertEquals("handshake not completed within 600 ms", failure.path("detail").asText());
         assertTrue(node.state.session(SessionTokens.hash(auth.control().text("session"))).isEmpty());
-        String metrics = new String(node.connection.get("/metrics").get(10, TimeUnit.SECONDS).body(),
-                StandardCharsets.UTF_8);
+        String metrics = node.scrapeMetrics();
         assertTrue(metrics.contains("ccp_connections_closed_total{reason=\"bootstrap_timeout\"} 1.0"), metrics);
         assertTrue(metrics.contains("ccp_handshakes_total{pattern=\"XK\",reason=\"timeout\",result=\"failure\"} 1.0"),
                 metrics);

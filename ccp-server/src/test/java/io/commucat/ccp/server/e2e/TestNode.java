@@ -93,6 +93,18 @@ final class TestNode implements AutoCloseable {
         }
     }
 
+    /** {@code /metrics} as text, with the node's admin token (configured, or generated in the data directory). */
+    String scrapeMetrics() throws Exception {
+        String token = config.admin().token().orElse(
+                java.nio.file.Files.readString(data.root().resolve(DataDirectory.ADMIN_TOKEN)).trim());
+        H2Response response = connection.request("GET", "/metrics", Map.of("authorization", "Bearer " + token))
+                .get(10, TimeUnit.SECONDS);
+        if (response.status() != 200) {
+            throw new AssertionError("/metrics answered " + response.status());
+        }
+        return new String(response.body(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     String domain() {
         return config.server().domain();
     }
