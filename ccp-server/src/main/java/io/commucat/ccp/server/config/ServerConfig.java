@@ -22,7 +22,8 @@ public record ServerConfig(
         Rotation rotation,
         DeviceRotation deviceRotation,
         HttpLimits http,
-        Admin admin) {
+        Admin admin,
+        Quotas quotas) {
 
     public ServerConfig {
         Objects.requireNonNull(server, "server");
@@ -36,6 +37,7 @@ public record ServerConfig(
         Objects.requireNonNull(deviceRotation, "deviceRotation");
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(admin, "admin");
+        Objects.requireNonNull(quotas, "quotas");
     }
 
     /** Shorthand for {@link Server#keepaliveInterval()}. */
@@ -187,6 +189,24 @@ public record ServerConfig(
             Duration rstWindow,
             int maxRequestBody,
             Duration tlsHandshakeTimeout) {
+    }
+
+    /**
+     * {@code [security.quota]} (ours): what one peer can make a node store or hold.
+     *
+     * @param inboxMaxEnvelopes envelopes waiting for one device; a durable frame past it is refused
+     * @param inboxMaxBytes     payload bytes waiting for one device
+     * @param channelMaxMembers members (joined or listed) of one channel
+     * @param deviceMaxChannels channels one device may be a member of (joined or listed)
+     * @param nodeBufferBytes   bytes all sessions of the node together may hold in unfinished
+     *                          frames and in frames waiting for storage
+     */
+    public record Quotas(
+            long inboxMaxEnvelopes,
+            long inboxMaxBytes,
+            int channelMaxMembers,
+            int deviceMaxChannels,
+            long nodeBufferBytes) {
     }
 
     /** {@code [admin]}: bearer token for admin endpoints; empty means "generate at first start". */

@@ -3,6 +3,8 @@ package io.commucat.ccp.server.relay;
 import io.commucat.ccp.server.storage.Acknowledgement;
 import io.commucat.ccp.server.storage.Envelope;
 import io.commucat.ccp.server.storage.Inbox;
+import io.commucat.ccp.server.storage.Inbox.Admission;
+import io.commucat.ccp.server.storage.InboxQuota;
 import io.commucat.ccp.server.storage.StorageException;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +30,10 @@ import org.slf4j.LoggerFactory;
  * most {@code maxPendingRows} rows and {@code maxPendingBytes} payload bytes wait; beyond that a
  * request fails at once with {@link StorageException.Kind#UNAVAILABLE} rather than queue without
  * bound. Thread-safe.
+ *
+ * <p>Each request is a list of frames, each frame its envelopes for all its recipients; the
+ * inbox admits a frame whole or refuses it whole when a recipient's {@link InboxQuota} is
+ * reached, so one sender's full recipient never fails the other requests of the transaction.
  */
 public final class InboxWriter implements AutoCloseable {
 
@@ -40,12 +46,8 @@ public final class InboxWriter implements AutoCloseable {
         int rows();
     }
 
-    private record Insert(List<Envelope> envelopes, long bytes, CompletableFuture<List<Envelope>> done,
+    private record Insert(List<List<Envelope>> frames, int rows, long bytes, CompletableFuture<List<Admission>> done,
             AtomicBoolean released) implements Request {
-        @Override
-        public int rows() {
-            return envelopes.size();
-        }
     }
 
     private record Delete(List<Acknowledgement> acknowledgements, CompletableFuture<Integer> done,
@@ -57,6 +59,7 @@ public final class InboxWriter implements AutoCloseable {
     }
 
     private final Inbox inbox;
+    private final InboxQuota quota;
     private final RelayListener listener;
     private final int maxPendingRows;
     private final long maxPendingBytes;
@@ -67,12 +70,17 @@ public final class InboxWriter implements AutoCloseable {
     private volatile boolean closed;
 
     public InboxWriter(Inbox inbox, int writers, int maxPendingRows, long maxPendingBytes) {
-        this(inbox, writers, maxPendingRows, maxPendingBytes, RelayListener.NONE);
+        this(inbox, writers, maxPendingRows, maxPendingBytes, InboxQuota.UNLIMITED, RelayListener.NONE);
     }
 
-    /** As above, reporting each committed transaction to {@code listener}. */
-    public InboxWriter(Inbox inbox, int writers, int maxPendingRows, long maxPendingBytes, RelayListener listener) {
+    /**
+     * As above, with the per-device {@code quota} every frame is checked against, reporting each
+     * committed transaction to {@code listener}.
+     */
+    public InboxWriter(Inbox inbox, int writers, int maxPendingRows, long maxPendingBytes, InboxQuota quota,
+            RelayListener listener) {
         this.inbox = Objects.requireNonNull(inbox, "inbox");
+        this.quota = Objects.requireNonNull(quota, "quota");
         this.listener = Objects.requireNonNull(listener, "listener");
         if (writers < 1 || maxPendingRows < 1 || maxPendingBytes < 1) {
             throw new IllegalArgumentException("writers, maxPendingRows and maxPendingBytes must be positive");
@@ -87,31 +95,52 @@ public final class InboxWriter implements AutoCloseable {
         }
     }
 
-    /** Queues the envelopes; the future holds them with their ids once committed. */
+    /**
+     * Queues one frame's envelopes without looking at the answer's admission; the future holds
+     * them with their ids once committed (empty when the quota refused them).
+     */
     public CompletableFuture<List<Envelope>> enqueue(List<Envelope> envelopes) {
         if (envelopes.isEmpty()) {
             return CompletableFuture.completedFuture(List.of());
         }
-        CompletableFuture<List<Envelope>> done = new CompletableFuture<>();
+        return enqueueFrames(List.of(envelopes)).thenApply(admissions -> admissions.get(0).queued());
+    }
+
+    /**
+     * Queues frames, each its envelopes for all its recipients; the future holds one admission
+     * per frame (its envelopes with their ids, or the recipient over quota) once committed.
+     */
+    public CompletableFuture<List<Admission>> enqueueFrames(List<List<Envelope>> frames) {
+        int rows = 0;
+        long bytes = 0;
+        for (List<Envelope> frame : frames) {
+            rows += frame.size();
+            for (Envelope envelope : frame) {
+                bytes += envelope.payloadLength();
+            }
+        }
+        if (rows == 0) {
+            return CompletableFuture.completedFuture(java.util.Collections.nCopies(frames.size(),
+                    Admission.queued(List.of())));
+        }
+        CompletableFuture<List<Admission>> done = new CompletableFuture<>();
         if (closed) {
             done.completeExceptionally(new StorageException(StorageException.Kind.UNAVAILABLE, "inbox writer closed"));
             return done;
         }
-        long bytes = 0;
-        for (Envelope envelope : envelopes) {
-            bytes += envelope.payloadLength();
-        }
-        boolean overRows = pendingRows.addAndGet(envelopes.size()) > maxPendingRows;
+        boolean overRows = pendingRows.addAndGet(rows) > maxPendingRows;
         boolean overBytes = pendingBytes.addAndGet(bytes) > maxPendingBytes;
         if (overRows || overBytes) {
-            pendingRows.addAndGet(-envelopes.size());
+            pendingRows.addAndGet(-rows);
             pendingBytes.addAndGet(-bytes);
             done.completeExceptionally(new StorageException(StorageException.Kind.UNAVAILABLE,
                     "inbox writer saturated (" + (overRows ? maxPendingRows + " rows" : maxPendingBytes + " bytes")
                             + " waiting)"));
             return done;
         }
-        offer(new Insert(List.copyOf(envelopes), bytes, done, new AtomicBoolean()));
+        List<List<Envelope>> copied = new ArrayList<>(frames.size());
+        frames.forEach(frame -> copied.add(List.copyOf(frame)));
+        offer(new Insert(List.copyOf(copied), rows, bytes, done, new AtomicBoolean()));
         return done;
     }
 
@@ -153,6 +182,11 @@ public final class InboxWriter implements AutoCloseable {
             release(List.of(), List.of(delete));
             delete.done().completeExceptionally(closedError);
         }
+    }
+
+    /** The per-device quota every frame is checked against. */
+    public InboxQuota quota() {
+        return quota;
     }
 
     /** Rows waiting for a transaction (for metrics). */
@@ -232,22 +266,26 @@ public final class InboxWriter implements AutoCloseable {
     }
 
     private void commitInserts(List<Insert> batch) {
-        List<Envelope> rows = new ArrayList<>();
-        batch.forEach(r -> rows.addAll(r.envelopes()));
-        List<Envelope> queued;
+        List<List<Envelope>> frames = new ArrayList<>();
+        batch.forEach(r -> frames.addAll(r.frames()));
+        List<Admission> admissions;
         try {
-            queued = inbox.enqueue(rows);
+            admissions = inbox.enqueue(frames, quota);
         } catch (StorageException e) {
             release(batch, List.of());
             batch.forEach(r -> r.done().completeExceptionally(e));
             return;
         }
         release(batch, List.of());
-        listener.committed(true, rows.size());
+        int rows = 0;
+        for (Admission admission : admissions) {
+            rows += admission.queued().size();
+        }
+        listener.committed(true, rows);
         int from = 0;
         for (Insert request : batch) {
-            int to = from + request.envelopes().size();
-            request.done().complete(List.copyOf(queued.subList(from, to)));
+            int to = from + request.frames().size();
+            request.done().complete(List.copyOf(admissions.subList(from, to)));
             from = to;
         }
     }

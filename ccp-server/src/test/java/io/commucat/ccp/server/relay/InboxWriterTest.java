@@ -8,6 +8,9 @@ import io.commucat.ccp.proto.FrameType;
 import io.commucat.ccp.server.storage.Acknowledgement;
 import io.commucat.ccp.server.storage.Envelope;
 import io.commucat.ccp.server.storage.Inbox;
+import io.commucat.ccp.server.storage.Inbox.Admission;
+import io.commucat.ccp.server.storage.InboxQuota;
+import io.commucat.ccp.server.storage.InboxUsage;
 import io.commucat.ccp.server.storage.StorageException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,7 +42,25 @@ class InboxWriterTest {
         volatile boolean fail;
 
         @Override
-        public List<Envelope> enqueue(List<Envelope> envelopes) throws StorageException {
+        public List<Admission> enqueue(List<List<Envelope>> frames, InboxQuota quota) throws StorageException {
+            List<Envelope> envelopes = new ArrayList<>();
+            frames.forEach(envelopes::addAll);
+            List<Envelope> queued = record(envelopes);
+            List<Admission> admissions = new ArrayList<>();
+            int from = 0;
+            for (List<Envelope> frame : frames) {
+                admissions.add(Admission.queued(queued.subList(from, from + frame.size())));
+                from += frame.size();
+            }
+            return admissions;
+        }
+
+        @Override
+        public InboxUsage usage(String recipient) {
+            return InboxUsage.EMPTY;
+        }
+
+        private List<Envelope> record(List<Envelope> envelopes) throws StorageException {
             if (holdFirst && transactions.isEmpty()) {
                 entered.countDown();
                 try {
