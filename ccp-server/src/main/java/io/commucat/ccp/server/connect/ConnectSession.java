@@ -358,11 +358,11 @@ public final class ConnectSession {
             if (noise.state() == NoiseHandshake.State.READ) {
                 noise.readMessage(message);
                 requireBoundStatic(noise);
-                secure = new SecureFrameStream(noise.split());
+                secure = new SecureFrameStream(noise.split(), FrameLimits.DEFAULT, services.buffers());
             } else {
                 var transport = noise.split();
                 transport.decrypt(message);
-                secure = new SecureFrameStream(transport);
+                secure = new SecureFrameStream(transport, FrameLimits.DEFAULT, services.buffers());
             }
         } catch (NoiseException e) {
             throw HandshakeException.invalid("invalid noise handshake");
@@ -482,6 +482,12 @@ public final class ConnectSession {
         try {
             secure.open(data, off, len, this::establishedFrame);
         } catch (CodecException e) {
+            if (e.kind() == CodecException.Kind.BUFFER_REFUSED) {
+                // The node's budget, not the device, is short: only this session ends (NodeBufferBudget logs).
+                sendEncrypted(errorFrame(0, "busy", "server memory budget exhausted; reconnect later", null));
+                close(SessionEnd.BUFFER_BUDGET);
+                return;
+            }
             sendEncrypted(errorFrame(0, "decode", null, null));
             close(SessionEnd.DECODE_ERROR);
         } catch (NoiseException e) {
@@ -689,7 +695,10 @@ public final class ConnectSession {
             keepalive.cancel(false);
         }
         if (secure != null) {
-            secure.close();
+            secure.close(); // also gives back the buffer of an unfinished frame
+        }
+        if (relay != null) {
+            relay.close();
         }
         held.reset();
         if (wasEstablished && services.registry().unregister(hello.deviceId(), this)) {

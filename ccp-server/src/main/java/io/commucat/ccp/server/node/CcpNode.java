@@ -136,7 +136,7 @@ public final class CcpNode implements RunningServer {
                     new Router(storage.presence(), storage.bus(), config.server().nodeId()),
                     new SessionTokens(random), caKey.publicKey(), registry,
                     HandshakeListener.all(new HandshakeLog(metrics), new AuditedHandshakes(audit)), storageExecutor, clock,
-                    config.server().nodeId());
+                    config.server().nodeId(), new NodeBufferBudget(quotas.nodeBufferBytes(), metrics));
 
             // Subscribed before the listener opens: no session exists that the bus could miss.
             storage.bus().subscribe(config.server().nodeId(), new ClusterLink(registry));
