@@ -26,7 +26,11 @@ import org.slf4j.LoggerFactory;
  * request completes when its transaction committed, or fails with the transaction; nobody waits
  * on a thread meanwhile.
  *
- * <p>{@code writers} threads take turns: while one commits, the next gathers what arrived. At
+ * <p>{@code writers} threads each own a queue, and a request goes to the queue its (first)
+ * recipient hashes to: the inbox locks each recipient's usage row until commit, so two writers
+ * that shared recipients would wait for each other's commits; split by recipient, they commit
+ * side by side (and PostgreSQL can flush their commits together). While a writer commits, its
+ * queue gathers what arrives. At
  * most {@code maxPendingRows} rows and {@code maxPendingBytes} payload bytes wait; beyond that a
  * request fails at once with {@link StorageException.Kind#UNAVAILABLE} rather than queue without
  * bound. Thread-safe.
@@ -44,10 +48,22 @@ public final class InboxWriter implements AutoCloseable {
     /** What waits for a writer: envelopes to insert, or acknowledgements to delete. */
     private sealed interface Request permits Insert, Delete {
         int rows();
+
+        /** The recipient whose writer takes the request. */
+        String recipient();
     }
 
     private record Insert(List<List<Envelope>> frames, int rows, long bytes, CompletableFuture<List<Admission>> done,
             AtomicBoolean released) implements Request {
+        @Override
+        public String recipient() {
+            for (List<Envelope> frame : frames) {
+                if (!frame.isEmpty()) {
+                    return frame.get(0).recipient();
+                }
+            }
+            return "";
+        }
     }
 
     private record Delete(List<Acknowledgement> acknowledgements, CompletableFuture<Integer> done,
@@ -56,6 +72,11 @@ public final class InboxWriter implements AutoCloseable {
         public int rows() {
             return acknowledgements.size();
         }
+
+        @Override
+        public String recipient() {
+            return acknowledgements.get(0).recipient();
+        }
     }
 
     private final Inbox inbox;
@@ -63,7 +84,7 @@ public final class InboxWriter implements AutoCloseable {
     private final RelayListener listener;
     private final int maxPendingRows;
     private final long maxPendingBytes;
-    private final LinkedBlockingQueue<Request> queue = new LinkedBlockingQueue<>();
+    private final List<LinkedBlockingQueue<Request>> queues = new ArrayList<>();
     private final AtomicInteger pendingRows = new AtomicInteger();
     private final AtomicLong pendingBytes = new AtomicLong();
     private final List<Thread> threads = new ArrayList<>();
@@ -88,7 +109,9 @@ public final class InboxWriter implements AutoCloseable {
         this.maxPendingRows = maxPendingRows;
         this.maxPendingBytes = maxPendingBytes;
         for (int i = 0; i < writers; i++) {
-            Thread t = new Thread(this::run, "ccp-inbox-writer-" + i);
+            LinkedBlockingQueue<Request> queue = new LinkedBlockingQueue<>();
+            queues.add(queue);
+            Thread t = new Thread(() -> run(queue), "ccp-inbox-writer-" + i);
             t.setDaemon(true);
             threads.add(t);
             t.start();
@@ -166,6 +189,7 @@ public final class InboxWriter implements AutoCloseable {
 
     /** Queues a request; one that raced with {@link #close} past its drain is failed, never left waiting. */
     private void offer(Request request) {
+        LinkedBlockingQueue<Request> queue = queues.get(Math.floorMod(request.recipient().hashCode(), queues.size()));
         queue.add(request);
         if (closed && queue.remove(request)) {
             failClosed(request);
@@ -194,7 +218,7 @@ public final class InboxWriter implements AutoCloseable {
         return pendingRows.get();
     }
 
-    private void run() {
+    private void run(LinkedBlockingQueue<Request> queue) {
         List<Insert> inserts = new ArrayList<>();
         List<Delete> deletes = new ArrayList<>();
         while (!closed || !queue.isEmpty()) {
@@ -317,9 +341,11 @@ public final class InboxWriter implements AutoCloseable {
                 return;
             }
         }
-        Request left;
-        while ((left = queue.poll()) != null) {
-            failClosed(left);
+        for (LinkedBlockingQueue<Request> queue : queues) {
+            Request left;
+            while ((left = queue.poll()) != null) {
+                failClosed(left);
+            }
         }
     }
 }
