@@ -39,6 +39,7 @@ public final class SecureFrameStream {
     public SecureFrameStream(NoiseTransport transport, FrameLimits limits, BufferReservations reservations) {
         this.transport = transport;
         this.decoder = new StreamingFrameDecoder(limits, reservations);
+        transport.reserveRecordsFrom(reservations);
     }
 
     /** The wire bytes of {@code frame}: its encoding, sealed into records of at most 65519 plaintext bytes. */
@@ -69,7 +70,7 @@ public final class SecureFrameStream {
         decoder.release();
     }
 
-    /** Bytes reserved for an unfinished frame now. */
+    /** Bytes reserved for an unfinished frame now (the record being reassembled not included). */
     public long reservedBytes() {
         return decoder.reservedBytes();
     }

@@ -491,8 +491,10 @@ public final class ConnectSession {
             sendEncrypted(errorFrame(0, "decode", null, null));
             close(SessionEnd.DECODE_ERROR);
         } catch (NoiseException e) {
-            // §4.1: a decryption failure ends the session; nothing can be said to this peer.
-            close(SessionEnd.DECRYPTION_FAILURE);
+            // §4.1: a decryption failure ends the session; nothing can be said to this peer (the
+            // transport is closed), nor after the budget refused a split record's buffer.
+            close(e.kind() == NoiseException.Kind.BUFFER_REFUSED ? SessionEnd.BUFFER_BUDGET
+                    : SessionEnd.DECRYPTION_FAILURE);
         }
     }
 
