@@ -1,6 +1,7 @@
 package io.commucat.ccp.server.relay;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -39,6 +40,8 @@ class InboxWriterTest {
         final CountDownLatch release = new CountDownLatch(1);
         final CountDownLatch entered = new CountDownLatch(1);
         volatile boolean holdFirst;
+        /** When set, only a transaction with an envelope for this recipient is held (until released). */
+        volatile String holdRecipient;
         volatile boolean fail;
 
         @Override
@@ -61,7 +64,9 @@ class InboxWriterTest {
         }
 
         private List<Envelope> record(List<Envelope> envelopes) throws StorageException {
-            if (holdFirst && transactions.isEmpty()) {
+            boolean forHeldRecipient = holdRecipient != null
+                    && envelopes.stream().anyMatch(e -> e.recipient().equals(holdRecipient));
+            if (holdFirst && transactions.isEmpty() && (holdRecipient == null || forHeldRecipient)) {
                 entered.countDown();
                 try {
                     release.await(5, TimeUnit.SECONDS);
@@ -187,6 +192,26 @@ class InboxWriterTest {
             assertEquals(StorageException.Kind.UNAVAILABLE, ((StorageException) e.getCause()).kind());
             inbox.release.countDown();
             assertEquals(3, held.get(5, TimeUnit.SECONDS).size());
+        }
+    }
+
+    @Test
+    void oneRecipientsRequestsGoToOneWriterWhileOtherRecipientsCommitBesideIt() throws Exception {
+        RecordingInbox inbox = new RecordingInbox();
+        inbox.holdFirst = true;
+        inbox.holdRecipient = "a"; // "a" and "b" hash to different writers of two
+        try (InboxWriter writer = new InboxWriter(inbox, 2, 100, 1L << 20)) {
+            CompletableFuture<List<Envelope>> first = writer.enqueue(envelopes("a", 1));
+            assertTrue(inbox.entered.await(5, TimeUnit.SECONDS), "a's first transaction started");
+            CompletableFuture<List<Envelope>> sameRecipient = writer.enqueue(envelopes("a", 1));
+
+            assertEquals(1, writer.enqueue(envelopes("b", 1)).get(5, TimeUnit.SECONDS).size(),
+                    "another recipient's writer is not held up");
+            assertFalse(sameRecipient.isDone(), "a's next request waits for a's writer, never runs beside it");
+
+            inbox.release.countDown();
+            assertEquals(1, first.get(5, TimeUnit.SECONDS).size());
+            assertEquals(1, sameRecipient.get(5, TimeUnit.SECONDS).size());
         }
     }
 
