@@ -17,7 +17,9 @@ public final class CodecException extends Exception {
         SEQUENCE_TOO_LARGE("sequence_too_large"),
         INVALID_CONTROL_JSON("invalid_control_json"),
         CONTROL_TOO_LARGE("control_too_large"),
-        TRAILING_BYTES("trailing_bytes");
+        TRAILING_BYTES("trailing_bytes"),
+        /** The receiver's memory budget refused the buffer a frame needs (not the peer's fault alone). */
+        BUFFER_REFUSED("buffer_refused");
 
         private final String label;
 

@@ -14,6 +14,10 @@ import java.util.List;
  * up to exactly the declared size, so a peer that announces 16 MiB and sends one byte costs a
  * few bytes. A completed body is handed to its frame without copying.
  *
+ * <p>Every byte of that buffer is reserved from {@link BufferReservations} before it is
+ * allocated and released exactly once: when the frame completes, when the decoder fails, or on
+ * {@link #release()}. A refused reservation is a {@link Kind#BUFFER_REFUSED} failure.
+ *
  * <p>Any error is fatal: the decoder moves to {@link State#FAILED} and rethrows it on every
  * later call.
  */
@@ -32,6 +36,9 @@ public final class StreamingFrameDecoder {
     private static final int FIRST_BODY_CHUNK = 256;
 
     private final FrameCodec codec;
+    private final BufferReservations reservations;
+    /** Bytes of {@link #body} reserved from {@link #reservations}; 0 between frames. */
+    private long reserved;
     private final byte[] lengthBytes = new byte[Varint.MAX_BYTES];
     private int lengthFill;
     private byte[] body;
@@ -45,7 +52,45 @@ public final class StreamingFrameDecoder {
     }
 
     public StreamingFrameDecoder(FrameLimits limits) {
+        this(limits, BufferReservations.UNLIMITED);
+    }
+
+    /** As above, reserving every body buffer from {@code reservations}. */
+    public StreamingFrameDecoder(FrameLimits limits, BufferReservations reservations) {
         this.codec = new FrameCodec(limits);
+        this.reservations = java.util.Objects.requireNonNull(reservations, "reservations");
+    }
+
+    /** Bytes this decoder holds reserved now (for tests and metrics). */
+    public long reservedBytes() {
+        return reserved;
+    }
+
+    /**
+     * Gives back what the decoder holds for an unfinished frame and drops it; the decoder fails
+     * every later call. Idempotent: the owner calls it whenever the stream ends.
+     */
+    public void release() {
+        if (state != State.FAILED) {
+            fail(new CodecException(Kind.UNEXPECTED_EOF, "decoder released"));
+        } else {
+            releaseBody();
+        }
+    }
+
+    private void fail(CodecException e) {
+        failure = e;
+        state = State.FAILED;
+        releaseBody();
+    }
+
+    private void releaseBody() {
+        body = null;
+        if (reserved > 0) {
+            long held = reserved;
+            reserved = 0;
+            reservations.release(held);
+        }
     }
 
     public State state() {
@@ -72,8 +117,7 @@ public final class StreamingFrameDecoder {
                 }
             }
         } catch (CodecException e) {
-            failure = e;
-            state = State.FAILED;
+            fail(e);
             throw e;
         }
     }
@@ -91,8 +135,7 @@ public final class StreamingFrameDecoder {
     public void endOfStream() throws CodecException {
         failIfFailed();
         if (bufferedBytes() > 0) {
-            failure = new CodecException(Kind.UNEXPECTED_EOF, "stream ends inside a frame");
-            state = State.FAILED;
+            fail(new CodecException(Kind.UNEXPECTED_EOF, "stream ends inside a frame"));
             throw failure;
         }
     }
@@ -138,14 +181,24 @@ public final class StreamingFrameDecoder {
         body = null;
     }
 
-    /** Grows the body buffer geometrically, never past the declared body length. */
-    private void ensureCapacity(int needed) {
+    /**
+     * Grows the body buffer geometrically, never past the declared body length, reserving the
+     * growth first (the old buffer and the new one coexist only during the copy).
+     */
+    private void ensureCapacity(int needed) throws CodecException {
         int capacity = body == null ? 0 : body.length;
         if (needed <= capacity && body != null) {
             return;
         }
         int next = Math.max(needed, Math.max(FIRST_BODY_CHUNK, capacity * 2));
-        byte[] grown = new byte[Math.min(next, bodyLength)];
+        int size = Math.min(next, bodyLength);
+        if (size > reserved) {
+            if (!reservations.reserve(size - reserved)) {
+                throw new CodecException(Kind.BUFFER_REFUSED, "no memory for a " + bodyLength + "-byte frame now");
+            }
+            reserved = size;
+        }
+        byte[] grown = new byte[size];
         if (body != null) {
             System.arraycopy(body, 0, grown, 0, bodyFill);
         }
@@ -155,7 +208,7 @@ public final class StreamingFrameDecoder {
     private void resetToLength() {
         state = State.LENGTH;
         lengthFill = 0;
-        body = null;
+        releaseBody();
         bodyLength = 0;
         bodyFill = 0;
     }

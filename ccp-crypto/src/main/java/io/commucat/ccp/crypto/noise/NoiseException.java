@@ -22,7 +22,9 @@ public final class NoiseException extends Exception {
         /** The call does not fit the current state (out of turn, after completion or failure). */
         BAD_STATE("bad_state"),
         /** A cipher state used its last nonce (2^64 - 1 is reserved by Noise). */
-        NONCE_EXHAUSTED("nonce_exhausted");
+        NONCE_EXHAUSTED("nonce_exhausted"),
+        /** The receiver's memory budget refused the buffer a split record needs (not a peer error). */
+        BUFFER_REFUSED("buffer_refused");
 
         private final String label;
 

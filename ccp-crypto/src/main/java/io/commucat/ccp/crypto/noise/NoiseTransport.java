@@ -265,5 +265,14 @@ public final class NoiseTransport {
     private void destroy() {
         sender.destroy();
         receiver.destroy();
+        reader.release();
+    }
+
+    /**
+     * Reserves the buffer of every record that arrives split from {@code reservations}; it is
+     * given back when the record completes or the transport closes or fails.
+     */
+    void reserveRecordsFrom(io.commucat.ccp.proto.BufferReservations reservations) {
+        reader.reserveFrom(reservations);
     }
 }

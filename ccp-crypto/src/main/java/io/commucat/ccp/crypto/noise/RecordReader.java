@@ -1,5 +1,6 @@
 package io.commucat.ccp.crypto.noise;
 
+import io.commucat.ccp.proto.BufferReservations;
 import io.commucat.ccp.proto.CodecException;
 import io.commucat.ccp.proto.Varint;
 
@@ -21,6 +22,24 @@ final class RecordReader {
     private int headerLength;
     private byte[] record;
     private int recordFill;
+    private BufferReservations reservations = BufferReservations.UNLIMITED;
+    /** Bytes of {@link #record} reserved; 0 when no record is being reassembled. */
+    private int reserved;
+
+    /** Where split records' buffers are reserved from (before any bytes are fed). */
+    void reserveFrom(BufferReservations budget) {
+        this.reservations = budget;
+    }
+
+    /** Drops an unfinished record and gives its reservation back. Idempotent. */
+    void release() {
+        record = null;
+        if (reserved > 0) {
+            int held = reserved;
+            reserved = 0;
+            reservations.release(held);
+        }
+    }
 
     /** Consumes {@code in[off, off + len)}, passing on each record as soon as it is complete. */
     <X extends Exception> void feed(byte[] in, int off, int len, RecordHandler<X> handler) throws NoiseException, X {
@@ -34,7 +53,7 @@ final class RecordReader {
                 pos += n;
                 if (recordFill == record.length) {
                     byte[] complete = record;
-                    record = null;
+                    release();
                     handler.record(complete, 0, complete.length);
                 }
                 continue;
@@ -66,6 +85,10 @@ final class RecordReader {
                 handler.record(in, pos, length);
                 pos += length;
             } else {
+                if (!reservations.reserve(length)) {
+                    throw new NoiseException(NoiseException.Kind.BUFFER_REFUSED, "no memory for a split record now");
+                }
+                reserved = length;
                 record = new byte[length];
                 recordFill = 0;
             }

@@ -1,5 +1,6 @@
 package io.commucat.ccp.crypto.noise;
 
+import io.commucat.ccp.proto.BufferReservations;
 import io.commucat.ccp.proto.CodecException;
 import io.commucat.ccp.proto.Frame;
 import io.commucat.ccp.proto.FrameCodec;
@@ -32,8 +33,17 @@ public final class SecureFrameStream {
     }
 
     public SecureFrameStream(NoiseTransport transport, FrameLimits limits) {
+        this(transport, limits, BufferReservations.UNLIMITED);
+    }
+
+    /**
+     * As above, reserving the buffer of every unfinished frame from {@code reservations} (a
+     * server's node-wide budget); {@link #close} gives back whatever is still held.
+     */
+    public SecureFrameStream(NoiseTransport transport, FrameLimits limits, BufferReservations reservations) {
         this.transport = transport;
-        this.decoder = new StreamingFrameDecoder(limits);
+        this.decoder = new StreamingFrameDecoder(limits, reservations);
+        transport.reserveRecordsFrom(reservations);
     }
 
     /** The wire bytes of {@code frame}: its encoding, sealed into records of at most 65519 plaintext bytes. */
@@ -79,9 +89,15 @@ public final class SecureFrameStream {
         decoder.endOfStream();
     }
 
-    /** Erases the keys. */
+    /** Erases the keys and gives back the buffer of an unfinished frame. Idempotent. */
     public void close() {
         transport.close();
+        decoder.release();
+    }
+
+    /** Bytes reserved for an unfinished frame now (the record being reassembled not included). */
+    public long reservedBytes() {
+        return decoder.reservedBytes();
     }
 
     public NoiseTransport.State state() {

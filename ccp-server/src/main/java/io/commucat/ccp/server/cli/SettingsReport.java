@@ -101,6 +101,12 @@ public final class SettingsReport {
         r.add("security.http.rst_window", seconds(h.rstWindow()));
         r.add("security.http.max_request_body", h.maxRequestBody());
         r.add("security.http.tls_handshake_timeout", seconds(h.tlsHandshakeTimeout()));
+        ServerConfig.Quotas q = c.quotas();
+        r.add("security.quota.inbox_max_envelopes", q.inboxMaxEnvelopes());
+        r.add("security.quota.inbox_max_bytes", q.inboxMaxBytes());
+        r.add("security.quota.channel_max_members", q.channelMaxMembers());
+        r.add("security.quota.device_max_channels", q.deviceMaxChannels());
+        r.add("security.quota.node_buffer_bytes", q.nodeBufferBytes());
         ServerConfig.Timeouts timeouts = c.timeouts();
         r.add("security.timeouts.hello_ms", timeouts.hello().toMillis());
         r.add("security.timeouts.bootstrap_ms", timeouts.bootstrap().toMillis());

@@ -8,6 +8,7 @@ import io.commucat.ccp.server.config.ServerConfig.Https;
 import io.commucat.ccp.server.config.ServerConfig.Ledger;
 import io.commucat.ccp.server.config.ServerConfig.Limits;
 import io.commucat.ccp.server.config.ServerConfig.Pairing;
+import io.commucat.ccp.server.config.ServerConfig.Quotas;
 import io.commucat.ccp.server.config.ServerConfig.RateLimit;
 import io.commucat.ccp.server.config.ServerConfig.RateLimits;
 import io.commucat.ccp.server.config.ServerConfig.Rotation;
@@ -41,6 +42,9 @@ final class ConfigBinder {
     private static final long YEAR = 365 * DAY;
     private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final String TEMPLATE_ADMIN_TOKEN = "replace-with-secret";
+    private static final long MIB = 1024 * 1024;
+    /** Below this, a node could not hold even a few bootstrap frames. */
+    static final long MIN_NODE_BUFFER_BYTES = MIB;
 
     private final LayeredSettings s;
     private final Supplier<String> nodeIds;
@@ -92,10 +96,29 @@ final class ConfigBinder {
                 seconds("security.downstream.stall_timeout", 60, 1, DAY));
         Timeouts timeouts = timeouts();
         Https https = https();
+        Quotas quotas = quotas();
         declareLegacy();
         return new ServerConfig(server, storage, crypto, ledger, limits, pairing, rateLimits, rotation,
                 deviceRotation, http, admin, downstream, timeouts,
-                https);
+                https, quotas);
+    }
+
+    /** A quarter of the heap: room for sessions' buffers with three quarters left for everything else. */
+    static long defaultNodeBufferBytes() {
+        return Math.max(MIN_NODE_BUFFER_BYTES, Runtime.getRuntime().maxMemory() / 4);
+    }
+
+    private Quotas quotas() throws ConfigException {
+        String p = "security.quota.";
+        return new Quotas(
+                // Far more than a person reads after a day away; the bytes bound is what protects the disk.
+                s.integer(p + "inbox_max_envelopes", 10_000, 1, 1_000_000_000),
+                // 16 frames of the largest size (16 MiB): a near-empty inbox never refuses a legal frame.
+                s.integer(p + "inbox_max_bytes", 256L * MIB, 1, Long.MAX_VALUE),
+                // The most one Join may list (1 024), so a channel one Join creates is always allowed.
+                s.intValue(p + "channel_max_members", 1_024, 2, 1_000_000),
+                s.intValue(p + "device_max_channels", 1_024, 1, 1_000_000),
+                s.integer(p + "node_buffer_bytes", defaultNodeBufferBytes(), MIN_NODE_BUFFER_BYTES, Long.MAX_VALUE));
     }
 
     private Server server() throws ConfigException {

@@ -25,7 +25,8 @@ public record ServerConfig(
         Admin admin,
         Downstream downstream,
         Timeouts timeouts,
-        Https https) {
+        Https https,
+        Quotas quotas) {
 
     public ServerConfig {
         Objects.requireNonNull(server, "server");
@@ -42,6 +43,7 @@ public record ServerConfig(
         Objects.requireNonNull(downstream, "downstream");
         Objects.requireNonNull(timeouts, "timeouts");
         Objects.requireNonNull(https, "https");
+        Objects.requireNonNull(quotas, "quotas");
     }
 
     /** Shorthand for {@link Server#keepaliveInterval()}. */
@@ -261,6 +263,24 @@ public record ServerConfig(
      *                          older keys still decrypt until {@code tlsSessionTimeout} has passed
      */
     public record Https(Duration hstsMaxAge, Duration tlsSessionTimeout, Duration tlsTicketRotation) {
+    }
+
+    /**
+     * {@code [security.quota]} (ours): what one peer can make a node store or hold.
+     *
+     * @param inboxMaxEnvelopes envelopes waiting for one device; a durable frame past it is refused
+     * @param inboxMaxBytes     payload bytes waiting for one device
+     * @param channelMaxMembers members (joined or listed) of one channel
+     * @param deviceMaxChannels channels one device may be a member of (joined or listed)
+     * @param nodeBufferBytes   bytes all sessions of the node together may hold in unfinished
+     *                          frames and in frames waiting for storage
+     */
+    public record Quotas(
+            long inboxMaxEnvelopes,
+            long inboxMaxBytes,
+            int channelMaxMembers,
+            int deviceMaxChannels,
+            long nodeBufferBytes) {
     }
 
     /** {@code [admin]}: bearer token for admin endpoints; empty means "generate at first start". */

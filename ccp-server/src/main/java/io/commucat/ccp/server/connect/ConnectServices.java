@@ -1,5 +1,6 @@
 package io.commucat.ccp.server.connect;
 
+import io.commucat.ccp.proto.BufferReservations;
 import io.commucat.ccp.server.cluster.Router;
 import io.commucat.ccp.server.handshake.DeviceResolver;
 import io.commucat.ccp.server.handshake.HandshakePolicy;
@@ -16,6 +17,7 @@ import java.util.concurrent.Executor;
  * only ever called on {@code storageExecutor}, never on an event loop.
  *
  * @param caPublicKey the device CA's public key, announced in Auth and Ack
+ * @param buffers     the node-wide budget for unfinished frames and relay queues
  */
 public record ConnectServices(
         HandshakePolicy policy,
@@ -31,10 +33,21 @@ public record ConnectServices(
         HandshakeListener listener,
         Executor storageExecutor,
         Clock clock,
-        String nodeId) {
+        String nodeId,
+        BufferReservations buffers) {
 
     public ConnectServices {
         caPublicKey = caPublicKey.clone();
+        java.util.Objects.requireNonNull(buffers, "buffers");
+    }
+
+    /** Without a node-wide buffer budget (tests that exercise something else). */
+    public ConnectServices(HandshakePolicy policy, NoiseKeyRing noiseKeys, DeviceResolver resolver, Sessions sessions,
+            Presence presence, Relay relay, Router router, SessionTokens tokens, byte[] caPublicKey,
+            SessionRegistry registry, HandshakeListener listener, Executor storageExecutor, Clock clock,
+            String nodeId) {
+        this(policy, noiseKeys, resolver, sessions, presence, relay, router, tokens, caPublicKey, registry, listener,
+                storageExecutor, clock, nodeId, BufferReservations.UNLIMITED);
     }
 
     @Override

@@ -172,7 +172,7 @@ public final class ConnectSession {
                 try {
                     secure.endOfStream();
                 } catch (CodecException e) {
-                    decodeFailed();
+                    decodeFailed(e);
                     return;
                 }
                 close(SessionEnd.CLIENT_CLOSED);
@@ -389,11 +389,11 @@ public final class ConnectSession {
             if (noise.state() == NoiseHandshake.State.READ) {
                 noise.readMessage(message);
                 requireBoundStatic(noise);
-                secure = new SecureFrameStream(noise.split());
+                secure = new SecureFrameStream(noise.split(), FrameLimits.DEFAULT, services.buffers());
             } else {
                 var transport = noise.split();
                 transport.decrypt(message);
-                secure = new SecureFrameStream(transport);
+                secure = new SecureFrameStream(transport, FrameLimits.DEFAULT, services.buffers());
             }
         } catch (NoiseException e) {
             throw HandshakeException.invalid("invalid noise handshake");
@@ -514,10 +514,12 @@ public final class ConnectSession {
         try {
             secure.open(data, off, len, this::establishedFrame);
         } catch (CodecException e) {
-            decodeFailed();
+            decodeFailed(e);
         } catch (NoiseException e) {
-            // §4.1: a decryption failure ends the session; nothing can be said to this peer.
-            close(SessionEnd.DECRYPTION_FAILURE);
+            // §4.1: a decryption failure ends the session; nothing can be said to this peer (the
+            // transport is closed), nor after the budget refused a split record's buffer.
+            close(e.kind() == NoiseException.Kind.BUFFER_REFUSED ? SessionEnd.BUFFER_BUDGET
+                    : SessionEnd.DECRYPTION_FAILURE);
         }
     }
 
@@ -541,12 +543,22 @@ public final class ConnectSession {
         return true;
     }
 
-    /** §4.5: a codec error after the bootstrap ends the session after an encrypted Error. */
-    private void decodeFailed() {
-        if (state == State.ESTABLISHED) {
-            sendEncrypted(errorFrame(0, "decode", null, null));
-            close(SessionEnd.DECODE_ERROR);
+    /**
+     * §4.5: a codec error after the bootstrap ends the session after an encrypted Error; a
+     * buffer the node's budget refused is answered {@code busy} instead (the peer did no wrong).
+     */
+    private void decodeFailed(CodecException e) {
+        if (state != State.ESTABLISHED) {
+            return;
         }
+        if (e.kind() == CodecException.Kind.BUFFER_REFUSED) {
+            // The node's budget, not the device, is short: only this session ends (NodeBufferBudget logs).
+            sendEncrypted(errorFrame(0, "busy", "server memory budget exhausted; reconnect later", null));
+            close(SessionEnd.BUFFER_BUDGET);
+            return;
+        }
+        sendEncrypted(errorFrame(0, "decode", null, null));
+        close(SessionEnd.DECODE_ERROR);
     }
 
     // ---- channels and relay (§4.2, §4.4) ----
@@ -773,7 +785,10 @@ public final class ConnectSession {
             keepalive.cancel(false);
         }
         if (secure != null) {
-            secure.close();
+            secure.close(); // also gives back the buffer of an unfinished frame
+        }
+        if (relay != null) {
+            relay.close();
         }
         held.reset();
         if (wasEstablished && services.registry().unregister(hello.deviceId(), this)) {

@@ -14,6 +14,8 @@ public enum SessionEnd {
     DECRYPTION_FAILURE("decryption-failure"),
     /** Sealing a frame for the device failed (nonce exhausted). */
     ENCRYPTION_FAILURE("encryption-failure"),
+    /** The node-wide buffer budget could not hold the device's unfinished frame. */
+    BUFFER_BUDGET("buffer-budget"),
     /** The server is shutting down. */
     SHUTDOWN("shutdown"),
     /** Closed by the server for another reason (the transport adapter asked). */

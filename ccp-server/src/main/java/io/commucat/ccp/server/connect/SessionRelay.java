@@ -110,9 +110,26 @@ final class SessionRelay {
                     "too many frames waiting; send again after the pending Acks"));
             return;
         }
+        // Queued bytes count against the node-wide budget until storage takes them.
+        if (!services.buffers().reserve(frame.bodyLength())) {
+            refuse(frame, new RelayException(RelayException.Kind.BUSY,
+                    "server memory budget exhausted; send again later"));
+            return;
+        }
         inbound.add(frame);
         inboundBytes += frame.bodyLength();
         pump();
+    }
+
+    /** The session ended: frames that never reached storage give their budget back. */
+    void close() {
+        if (inbound != null) {
+            while (!inbound.isEmpty()) {
+                Frame frame = inbound.poll();
+                inboundBytes -= frame.bodyLength();
+                services.buffers().release(frame.bodyLength());
+            }
+        }
     }
 
     private void pump() {
@@ -123,6 +140,7 @@ final class SessionRelay {
         while (!inbound.isEmpty() && batch.size() < MAX_BATCH) {
             Frame frame = inbound.poll();
             inboundBytes -= frame.bodyLength();
+            services.buffers().release(frame.bodyLength());
             batch.add(frame);
         }
         relayBusy = true;

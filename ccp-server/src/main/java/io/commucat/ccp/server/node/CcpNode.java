@@ -31,6 +31,8 @@ import io.commucat.ccp.server.secrets.DeviceCaKeys;
 import io.commucat.ccp.server.secrets.NoiseKeyCatalog;
 import io.commucat.ccp.server.secrets.SecretSealer;
 import io.commucat.ccp.server.secrets.SecretsException;
+import io.commucat.ccp.server.storage.ChannelLimits;
+import io.commucat.ccp.server.storage.InboxQuota;
 import io.commucat.ccp.server.storage.StorageException;
 import io.commucat.ccp.server.storage.jdbc.JdbcSettings;
 import io.micrometer.core.instrument.Gauge;
@@ -136,8 +138,10 @@ public final class CcpNode implements RunningServer {
             ledgerSizeGauge(config.ledger(), metrics);
             SessionRegistry registry = new SessionRegistry();
             RelayMetrics relayMetrics = new RelayMetrics(metrics);
+            ServerConfig.Quotas quotas = config.quotas();
             inboxWriter = new InboxWriter(storage.sql().inbox(), INBOX_WRITERS, INBOX_MAX_PENDING_ROWS,
-                    INBOX_MAX_PENDING_BYTES, relayMetrics);
+                    INBOX_MAX_PENDING_BYTES, new InboxQuota(quotas.inboxMaxEnvelopes(), quotas.inboxMaxBytes()),
+                    relayMetrics);
             Gauge.builder("ccp.inbox.pending.rows", inboxWriter, InboxWriter::pendingRows).register(metrics);
             Gauge.builder("ccp.sessions.established", registry, SessionRegistry::size).register(metrics);
             ConnectServices services = new ConnectServices(policy, noiseKeys,
@@ -145,11 +149,12 @@ public final class CcpNode implements RunningServer {
                             admission.registrations()),
                     storage.sql().sessions(), storage.presence(),
                     new Relay(storage.sql().channels(), storage.sql().inbox(), inboxWriter, storage.sql().groups(),
-                            config.limits().relayTtl(), Relay.MAX_FANOUT_BYTES, relayMetrics),
+                            config.limits().relayTtl(), Relay.MAX_FANOUT_BYTES,
+                            new ChannelLimits(quotas.channelMaxMembers(), quotas.deviceMaxChannels()), relayMetrics),
                     new Router(storage.presence(), storage.bus(), config.server().nodeId()),
                     new SessionTokens(random), caKey.publicKey(), registry,
                     failureDigest, storageExecutor, clock,
-                    config.server().nodeId());
+                    config.server().nodeId(), new NodeBufferBudget(quotas.nodeBufferBytes(), metrics));
 
             // Subscribed before the listener opens: no session exists that the bus could miss.
             storage.bus().subscribe(config.server().nodeId(), new ClusterLink(registry));

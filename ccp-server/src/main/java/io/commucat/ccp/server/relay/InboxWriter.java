@@ -3,6 +3,8 @@ package io.commucat.ccp.server.relay;
 import io.commucat.ccp.server.storage.Acknowledgement;
 import io.commucat.ccp.server.storage.Envelope;
 import io.commucat.ccp.server.storage.Inbox;
+import io.commucat.ccp.server.storage.Inbox.Admission;
+import io.commucat.ccp.server.storage.InboxQuota;
 import io.commucat.ccp.server.storage.StorageException;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,10 +26,18 @@ import org.slf4j.LoggerFactory;
  * request completes when its transaction committed, or fails with the transaction; nobody waits
  * on a thread meanwhile.
  *
- * <p>{@code writers} threads take turns: while one commits, the next gathers what arrived. At
+ * <p>{@code writers} threads each own a queue, and a request goes to the queue its (first)
+ * recipient hashes to: the inbox locks each recipient's usage row until commit, so two writers
+ * that shared recipients would wait for each other's commits; split by recipient, they commit
+ * side by side (and PostgreSQL can flush their commits together). While a writer commits, its
+ * queue gathers what arrives. At
  * most {@code maxPendingRows} rows and {@code maxPendingBytes} payload bytes wait; beyond that a
  * request fails at once with {@link StorageException.Kind#UNAVAILABLE} rather than queue without
  * bound. Thread-safe.
+ *
+ * <p>Each request is a list of frames, each frame its envelopes for all its recipients; the
+ * inbox admits a frame whole or refuses it whole when a recipient's {@link InboxQuota} is
+ * reached, so one sender's full recipient never fails the other requests of the transaction.
  */
 public final class InboxWriter implements AutoCloseable {
 
@@ -38,13 +48,21 @@ public final class InboxWriter implements AutoCloseable {
     /** What waits for a writer: envelopes to insert, or acknowledgements to delete. */
     private sealed interface Request permits Insert, Delete {
         int rows();
+
+        /** The recipient whose writer takes the request. */
+        String recipient();
     }
 
-    private record Insert(List<Envelope> envelopes, long bytes, CompletableFuture<List<Envelope>> done,
+    private record Insert(List<List<Envelope>> frames, int rows, long bytes, CompletableFuture<List<Admission>> done,
             AtomicBoolean released) implements Request {
         @Override
-        public int rows() {
-            return envelopes.size();
+        public String recipient() {
+            for (List<Envelope> frame : frames) {
+                if (!frame.isEmpty()) {
+                    return frame.get(0).recipient();
+                }
+            }
+            return "";
         }
     }
 
@@ -54,25 +72,36 @@ public final class InboxWriter implements AutoCloseable {
         public int rows() {
             return acknowledgements.size();
         }
+
+        @Override
+        public String recipient() {
+            return acknowledgements.get(0).recipient();
+        }
     }
 
     private final Inbox inbox;
+    private final InboxQuota quota;
     private final RelayListener listener;
     private final int maxPendingRows;
     private final long maxPendingBytes;
-    private final LinkedBlockingQueue<Request> queue = new LinkedBlockingQueue<>();
+    private final List<LinkedBlockingQueue<Request>> queues = new ArrayList<>();
     private final AtomicInteger pendingRows = new AtomicInteger();
     private final AtomicLong pendingBytes = new AtomicLong();
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean closed;
 
     public InboxWriter(Inbox inbox, int writers, int maxPendingRows, long maxPendingBytes) {
-        this(inbox, writers, maxPendingRows, maxPendingBytes, RelayListener.NONE);
+        this(inbox, writers, maxPendingRows, maxPendingBytes, InboxQuota.UNLIMITED, RelayListener.NONE);
     }
 
-    /** As above, reporting each committed transaction to {@code listener}. */
-    public InboxWriter(Inbox inbox, int writers, int maxPendingRows, long maxPendingBytes, RelayListener listener) {
+    /**
+     * As above, with the per-device {@code quota} every frame is checked against, reporting each
+     * committed transaction to {@code listener}.
+     */
+    public InboxWriter(Inbox inbox, int writers, int maxPendingRows, long maxPendingBytes, InboxQuota quota,
+            RelayListener listener) {
         this.inbox = Objects.requireNonNull(inbox, "inbox");
+        this.quota = Objects.requireNonNull(quota, "quota");
         this.listener = Objects.requireNonNull(listener, "listener");
         if (writers < 1 || maxPendingRows < 1 || maxPendingBytes < 1) {
             throw new IllegalArgumentException("writers, maxPendingRows and maxPendingBytes must be positive");
@@ -80,38 +109,61 @@ public final class InboxWriter implements AutoCloseable {
         this.maxPendingRows = maxPendingRows;
         this.maxPendingBytes = maxPendingBytes;
         for (int i = 0; i < writers; i++) {
-            Thread t = new Thread(this::run, "ccp-inbox-writer-" + i);
+            LinkedBlockingQueue<Request> queue = new LinkedBlockingQueue<>();
+            queues.add(queue);
+            Thread t = new Thread(() -> run(queue), "ccp-inbox-writer-" + i);
             t.setDaemon(true);
             threads.add(t);
             t.start();
         }
     }
 
-    /** Queues the envelopes; the future holds them with their ids once committed. */
+    /**
+     * Queues one frame's envelopes without looking at the answer's admission; the future holds
+     * them with their ids once committed (empty when the quota refused them).
+     */
     public CompletableFuture<List<Envelope>> enqueue(List<Envelope> envelopes) {
         if (envelopes.isEmpty()) {
             return CompletableFuture.completedFuture(List.of());
         }
-        CompletableFuture<List<Envelope>> done = new CompletableFuture<>();
+        return enqueueFrames(List.of(envelopes)).thenApply(admissions -> admissions.get(0).queued());
+    }
+
+    /**
+     * Queues frames, each its envelopes for all its recipients; the future holds one admission
+     * per frame (its envelopes with their ids, or the recipient over quota) once committed.
+     */
+    public CompletableFuture<List<Admission>> enqueueFrames(List<List<Envelope>> frames) {
+        int rows = 0;
+        long bytes = 0;
+        for (List<Envelope> frame : frames) {
+            rows += frame.size();
+            for (Envelope envelope : frame) {
+                bytes += envelope.payloadLength();
+            }
+        }
+        if (rows == 0) {
+            return CompletableFuture.completedFuture(java.util.Collections.nCopies(frames.size(),
+                    Admission.queued(List.of())));
+        }
+        CompletableFuture<List<Admission>> done = new CompletableFuture<>();
         if (closed) {
             done.completeExceptionally(new StorageException(StorageException.Kind.UNAVAILABLE, "inbox writer closed"));
             return done;
         }
-        long bytes = 0;
-        for (Envelope envelope : envelopes) {
-            bytes += envelope.payloadLength();
-        }
-        boolean overRows = pendingRows.addAndGet(envelopes.size()) > maxPendingRows;
+        boolean overRows = pendingRows.addAndGet(rows) > maxPendingRows;
         boolean overBytes = pendingBytes.addAndGet(bytes) > maxPendingBytes;
         if (overRows || overBytes) {
-            pendingRows.addAndGet(-envelopes.size());
+            pendingRows.addAndGet(-rows);
             pendingBytes.addAndGet(-bytes);
             done.completeExceptionally(new StorageException(StorageException.Kind.UNAVAILABLE,
                     "inbox writer saturated (" + (overRows ? maxPendingRows + " rows" : maxPendingBytes + " bytes")
                             + " waiting)"));
             return done;
         }
-        offer(new Insert(List.copyOf(envelopes), bytes, done, new AtomicBoolean()));
+        List<List<Envelope>> copied = new ArrayList<>(frames.size());
+        frames.forEach(frame -> copied.add(List.copyOf(frame)));
+        offer(new Insert(List.copyOf(copied), rows, bytes, done, new AtomicBoolean()));
         return done;
     }
 
@@ -137,6 +189,7 @@ public final class InboxWriter implements AutoCloseable {
 
     /** Queues a request; one that raced with {@link #close} past its drain is failed, never left waiting. */
     private void offer(Request request) {
+        LinkedBlockingQueue<Request> queue = queues.get(Math.floorMod(request.recipient().hashCode(), queues.size()));
         queue.add(request);
         if (closed && queue.remove(request)) {
             failClosed(request);
@@ -155,12 +208,17 @@ public final class InboxWriter implements AutoCloseable {
         }
     }
 
+    /** The per-device quota every frame is checked against. */
+    public InboxQuota quota() {
+        return quota;
+    }
+
     /** Rows waiting for a transaction (for metrics). */
     public int pendingRows() {
         return pendingRows.get();
     }
 
-    private void run() {
+    private void run(LinkedBlockingQueue<Request> queue) {
         List<Insert> inserts = new ArrayList<>();
         List<Delete> deletes = new ArrayList<>();
         while (!closed || !queue.isEmpty()) {
@@ -232,22 +290,26 @@ public final class InboxWriter implements AutoCloseable {
     }
 
     private void commitInserts(List<Insert> batch) {
-        List<Envelope> rows = new ArrayList<>();
-        batch.forEach(r -> rows.addAll(r.envelopes()));
-        List<Envelope> queued;
+        List<List<Envelope>> frames = new ArrayList<>();
+        batch.forEach(r -> frames.addAll(r.frames()));
+        List<Admission> admissions;
         try {
-            queued = inbox.enqueue(rows);
+            admissions = inbox.enqueue(frames, quota);
         } catch (StorageException e) {
             release(batch, List.of());
             batch.forEach(r -> r.done().completeExceptionally(e));
             return;
         }
         release(batch, List.of());
-        listener.committed(true, rows.size());
+        int rows = 0;
+        for (Admission admission : admissions) {
+            rows += admission.queued().size();
+        }
+        listener.committed(true, rows);
         int from = 0;
         for (Insert request : batch) {
-            int to = from + request.envelopes().size();
-            request.done().complete(List.copyOf(queued.subList(from, to)));
+            int to = from + request.frames().size();
+            request.done().complete(List.copyOf(admissions.subList(from, to)));
             from = to;
         }
     }
@@ -279,9 +341,11 @@ public final class InboxWriter implements AutoCloseable {
                 return;
             }
         }
-        Request left;
-        while ((left = queue.poll()) != null) {
-            failClosed(left);
+        for (LinkedBlockingQueue<Request> queue : queues) {
+            Request left;
+            while ((left = queue.poll()) != null) {
+                failClosed(left);
+            }
         }
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.commucat.ccp.proto.Frame;
 import io.commucat.ccp.server.relay.RelayException.Kind;
 import io.commucat.ccp.server.storage.Channel;
+import io.commucat.ccp.server.storage.ChannelLimits;
 import io.commucat.ccp.server.storage.Channels;
 import io.commucat.ccp.server.storage.GroupMember;
 import io.commucat.ccp.server.storage.GroupRole;
@@ -34,11 +35,13 @@ final class Membership {
 
     private final Channels channels;
     private final Groups groups;
+    private final ChannelLimits limits;
     private final SecureRandom random = new SecureRandom();
 
-    Membership(Channels channels, Groups groups) {
+    Membership(Channels channels, Groups groups, ChannelLimits limits) {
         this.channels = Objects.requireNonNull(channels, "channels");
         this.groups = Objects.requireNonNull(groups, "groups");
+        this.limits = Objects.requireNonNull(limits, "limits");
     }
 
     /** Join; with {@code group_id} the members come from the stored group. Returns that group id. */
@@ -55,13 +58,38 @@ final class Membership {
             }
         } else {
             listed = members(body.get("members"));
+            requireRegistered(listed, deviceId);
         }
-        Channels.JoinOutcome outcome = channels.join(frame.channelId(), deviceId, userId, listed, relay,
-                groupId.orElse(null), now);
-        if (outcome == Channels.JoinOutcome.NOT_MEMBER) {
-            throw notOpen(frame.channelId());
-        }
+        requireJoined(channels.join(frame.channelId(), deviceId, userId, listed, relay, groupId.orElse(null), now,
+                limits), frame.channelId());
         return groupId;
+    }
+
+    /** A channel or group lists only devices that exist: ids that do not are refused, never stored. */
+    private void requireRegistered(Set<String> listed, String deviceId) throws RelayException, StorageException {
+        Set<String> others = new LinkedHashSet<>(listed);
+        others.remove(deviceId);
+        Set<String> unknown = channels.unknownDevices(others);
+        if (!unknown.isEmpty()) {
+            // The count only: the ids are the peer's own bytes, up to 1 024 of them.
+            throw new RelayException(Kind.UNKNOWN_DEVICE, unknown.size() + " of the listed devices "
+                    + (unknown.size() == 1 ? "is" : "are") + " not registered; nothing changed");
+        }
+    }
+
+    /** Turns a join that changed nothing into the sender's refusal. */
+    private void requireJoined(Channels.JoinOutcome outcome, long channel) throws RelayException {
+        switch (outcome) {
+            case CREATED, JOINED -> {
+                // Done.
+            }
+            case NOT_MEMBER -> throw notOpen(channel);
+            case CHANNEL_FULL -> throw new RelayException(Kind.CHANNEL_FULL, "a channel has at most "
+                    + limits.maxMembers() + " members; nothing changed");
+            case TOO_MANY_CHANNELS -> throw new RelayException(Kind.TOO_MANY_CHANNELS, "a device belongs to at most "
+                    + limits.maxChannelsPerDevice() + " channels, and one this Join adds has reached that; nothing"
+                    + " changed");
+        }
     }
 
     /** GroupCreate: the group (sender as owner) and channel N listing its members. Returns the group id. */
@@ -76,6 +104,13 @@ final class Membership {
             throw new RelayException(Kind.BAD_REQUEST, "roles must be an object of device id to role");
         }
         requireListedOrAbsent(frame.channelId(), deviceId);
+        requireRegistered(listed, deviceId);
+        if (!groups.members(groupId).isEmpty()) {
+            throw new RelayException(Kind.GROUP_EXISTS, "group " + groupId + " exists");
+        }
+        // The channel first, within its limits: a refused GroupCreate stores no group.
+        requireJoined(channels.join(frame.channelId(), deviceId, userId, listed, relay, groupId, now, limits),
+                frame.channelId());
         List<GroupMember> members = new ArrayList<>();
         members.add(new GroupMember(groupId, deviceId, GroupRole.OWNER, now));
         for (String member : listed) {
@@ -90,10 +125,6 @@ final class Membership {
                 throw new RelayException(Kind.GROUP_EXISTS, "group " + groupId + " exists");
             }
             throw e;
-        }
-        if (channels.join(frame.channelId(), deviceId, userId, listed, relay, groupId, now)
-                == Channels.JoinOutcome.NOT_MEMBER) {
-            throw notOpen(frame.channelId());
         }
         return groupId;
     }
@@ -112,13 +143,13 @@ final class Membership {
             throw new RelayException(Kind.FORBIDDEN, "only the group's owner and admins may invite");
         }
         requireListedOrAbsent(frame.channelId(), deviceId);
+        requireRegistered(Set.of(invitee), deviceId);
         GroupMember invited = new GroupMember(groupId, invitee, invitedRole(body.get("role")), now);
-        groups.addMember(invited);
         boolean relay = channels.find(frame.channelId()).map(Channel::relay).orElse(true);
-        if (channels.join(frame.channelId(), deviceId, userId, Set.of(invitee), relay, groupId, now)
-                == Channels.JoinOutcome.NOT_MEMBER) {
-            throw notOpen(frame.channelId());
-        }
+        // The channel first, within its limits: a refused invitation adds nobody to the group.
+        requireJoined(channels.join(frame.channelId(), deviceId, userId, Set.of(invitee), relay, groupId, now,
+                limits), frame.channelId());
+        groups.addMember(invited);
         return invited;
     }
 

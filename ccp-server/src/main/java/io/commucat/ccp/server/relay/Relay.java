@@ -8,11 +8,14 @@ import io.commucat.ccp.proto.ControlPayload;
 import io.commucat.ccp.proto.Frame;
 import io.commucat.ccp.proto.FrameType;
 import io.commucat.ccp.server.relay.RelayException.Kind;
+import io.commucat.ccp.server.storage.ChannelLimits;
 import io.commucat.ccp.server.storage.Channels;
 import io.commucat.ccp.server.storage.Envelope;
 import io.commucat.ccp.server.storage.GroupMember;
 import io.commucat.ccp.server.storage.Groups;
 import io.commucat.ccp.server.storage.Inbox;
+import io.commucat.ccp.server.storage.Inbox.Admission;
+import io.commucat.ccp.server.storage.InboxQuota;
 import io.commucat.ccp.server.storage.InboxPage;
 import io.commucat.ccp.server.storage.StorageException;
 import java.time.Duration;
@@ -55,6 +58,7 @@ public final class Relay {
     private final Membership membership;
     private final Duration relayTtl;
     private final long maxFanoutBytes;
+    private final InboxQuota quota;
     private final RelayListener listener;
 
     /** @param writer group commit for {@code inbox}: how durable frames are queued */
@@ -68,10 +72,17 @@ public final class Relay {
      */
     public Relay(Channels channels, Inbox inbox, InboxWriter writer, Groups groups, Duration relayTtl,
             long maxFanoutBytes, RelayListener listener) {
+        this(channels, inbox, writer, groups, relayTtl, maxFanoutBytes, ChannelLimits.UNLIMITED, listener);
+    }
+
+    /** As above, with bounds on channel membership ({@code [security.quota]}). */
+    public Relay(Channels channels, Inbox inbox, InboxWriter writer, Groups groups, Duration relayTtl,
+            long maxFanoutBytes, ChannelLimits channelLimits, RelayListener listener) {
         this.channels = Objects.requireNonNull(channels, "channels");
         this.inbox = Objects.requireNonNull(inbox, "inbox");
         this.writer = Objects.requireNonNull(writer, "writer");
-        this.membership = new Membership(channels, groups);
+        this.quota = writer.quota();
+        this.membership = new Membership(channels, groups, channelLimits);
         this.relayTtl = Objects.requireNonNull(relayTtl, "relayTtl");
         this.maxFanoutBytes = maxFanoutBytes;
         this.listener = Objects.requireNonNull(listener, "listener");
@@ -94,9 +105,9 @@ public final class Relay {
                 drafts.add(new Draft(frame, null, List.of(), unavailable()));
             }
         }
-        return writer.enqueue(envelopes(deviceId, drafts, now)).handle((queued, error) -> {
+        return writer.enqueueFrames(envelopes(deviceId, drafts, now)).handle((admissions, error) -> {
             if (error == null) {
-                return outcomes(drafts, queued);
+                return outcomes(drafts, admissions);
             }
             // Nothing of the batch's durable frames was committed: all are refused, none Acked.
             LOG.warn("inbox write failed for {}: {}", deviceId, error.getMessage());
@@ -179,19 +190,21 @@ public final class Relay {
         return ack;
     }
 
-    /** The envelopes of the batch's durable frames, one per recipient, in frame order. */
-    private List<Envelope> envelopes(String deviceId, List<Draft> drafts, Instant now) {
-        List<Envelope> envelopes = new ArrayList<>();
+    /** The envelopes of each of the batch's durable frames, one per recipient, in frame order. */
+    private List<List<Envelope>> envelopes(String deviceId, List<Draft> drafts, Instant now) {
+        List<List<Envelope>> frames = new ArrayList<>();
         for (Draft draft : drafts) {
             if (draft.refusal() == null && durable(draft.frame())) {
                 byte[] payload = draft.frame().payload().toByteArray();
+                List<Envelope> envelopes = new ArrayList<>(draft.recipients().size());
                 for (String recipient : draft.recipients()) {
                     envelopes.add(new Envelope(0, recipient, draft.frame().channelId(), draft.frame().type(), payload,
                             deviceId, now, now.plus(relayTtl)));
                 }
+                frames.add(envelopes);
             }
         }
-        return envelopes;
+        return frames;
     }
 
     /** Msg, KeyUpdate and Group* frames are queued (§4.4); the rest is never. */
@@ -200,18 +213,32 @@ public final class Relay {
         return handling == Handling.DURABLE || handling == Handling.GROUP;
     }
 
-    private List<Outcome> outcomes(List<Draft> drafts, List<Envelope> queued) {
+    /**
+     * @param admissions one per durable frame that was not refused before queueing, in order
+     */
+    private List<Outcome> outcomes(List<Draft> drafts, List<Admission> admissions) {
         List<Outcome> outcomes = new ArrayList<>(drafts.size());
-        int next = 0;
+        int nextFrame = 0;
         for (Draft draft : drafts) {
-            if (draft.refusal() != null) {
-                listener.refused(draft.frame().type(), draft.refusal().kind());
-                outcomes.add(Outcome.refused(draft.frame(), draft.refusal()));
+            RelayException refusal = draft.refusal();
+            List<Envelope> queued = List.of();
+            boolean durable = durable(draft.frame());
+            if (refusal == null && durable) {
+                Admission admission = admissions.get(nextFrame++);
+                if (admission.admitted()) {
+                    queued = admission.queued();
+                } else {
+                    refusal = overQuota(admission);
+                }
+            }
+            if (refusal != null) {
+                listener.refused(draft.frame().type(), refusal.kind());
+                outcomes.add(Outcome.refused(draft.frame(), refusal));
                 continue;
             }
             listener.accepted(draft.frame().type(), draft.recipients().size());
-            boolean durable = durable(draft.frame());
             List<Delivery> deliveries = new ArrayList<>(draft.recipients().size());
+            int next = 0;
             for (String recipient : draft.recipients()) {
                 long envelopeId = durable ? queued.get(next++).id() : 0;
                 deliveries.add(new Delivery(recipient, draft.frame(), envelopeId));
@@ -219,6 +246,13 @@ public final class Relay {
             outcomes.add(Outcome.accepted(draft.frame(), draft.ack(), deliveries));
         }
         return outcomes;
+    }
+
+    /** Names the device (a channel peer the sender knows) and the quota, never the usage. */
+    private RelayException overQuota(Admission admission) {
+        return new RelayException(Kind.QUOTA_EXCEEDED, "the inbox of device " + admission.overQuota()
+                + " is full (at most " + quota.maxEnvelopes() + " envelopes and " + quota.maxBytes()
+                + " bytes wait for one device); nothing was queued, send again later");
     }
 
     private RelayException notOpenOrUnknown(long channel) {

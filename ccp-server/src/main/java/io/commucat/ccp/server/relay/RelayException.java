@@ -19,6 +19,17 @@ public final class RelayException extends Exception {
         GROUP_EXISTS("group_exists"),
         /** The sender belongs to the group but its role does not allow this (members cannot invite). */
         FORBIDDEN("forbidden"),
+        /**
+         * A durable frame that would take a recipient's inbox past its quota (envelopes or bytes):
+         * nothing was queued for anyone; resend once that device has drained its inbox.
+         */
+        QUOTA_EXCEEDED("quota_exceeded"),
+        /** A Join, GroupCreate or GroupInvite listed devices that are not registered. */
+        UNKNOWN_DEVICE("unknown_device"),
+        /** The channel would have more members than a channel may list. */
+        CHANNEL_FULL("channel_full"),
+        /** A listed device (or the sender) would belong to more channels than a device may. */
+        TOO_MANY_CHANNELS("too_many_channels"),
         /** A durable frame whose copies for all recipients would exceed the fan-out budget. */
         TOO_LARGE("too_large"),
         /** Storage failed or is saturated: nothing was accepted, the device may retry. */

@@ -23,15 +23,37 @@ public interface Channels {
         /** The sender, listed in the channel, joined it (or joined again). */
         JOINED,
         /** The channel exists and does not list the sender: nothing changed. */
-        NOT_MEMBER
+        NOT_MEMBER,
+        /** The channel would have more than {@link ChannelLimits#maxMembers()} members: nothing changed. */
+        CHANNEL_FULL,
+        /**
+         * A device the join adds to the channel (the creating sender, or a listed device) is a
+         * member of {@link ChannelLimits#maxChannelsPerDevice()} channels already: nothing changed.
+         */
+        TOO_MANY_CHANNELS
     }
 
     /**
      * The sender joins channel {@code channelId}, creating it when it does not exist, and lists
-     * {@code listed} (devices not yet in the channel are added as not joined).
+     * {@code listed} (devices not yet in the channel are added as not joined), within
+     * {@code limits}. The member count of a channel is exact (the channel is locked); the
+     * channel count of a device may be passed by joins of other channels that commit at the
+     * same moment (at most one per concurrent transaction).
      */
     JoinOutcome join(long channelId, String deviceId, String userId, Set<String> listed, boolean relay,
-            String groupId, Instant now) throws StorageException;
+            String groupId, Instant now, ChannelLimits limits) throws StorageException;
+
+    /** {@link #join(long, String, String, Set, boolean, String, Instant, ChannelLimits)} without limits. */
+    default JoinOutcome join(long channelId, String deviceId, String userId, Set<String> listed, boolean relay,
+            String groupId, Instant now) throws StorageException {
+        return join(channelId, deviceId, userId, listed, relay, groupId, now, ChannelLimits.UNLIMITED);
+    }
+
+    /**
+     * Those of {@code deviceIds} that are not registered devices (a channel lists only devices
+     * that exist).
+     */
+    Set<String> unknownDevices(Set<String> deviceIds) throws StorageException;
 
     /**
      * Removes the sender from the channel (not the channel for everyone: a Deviation). A channel

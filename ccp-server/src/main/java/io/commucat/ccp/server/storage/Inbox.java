@@ -3,19 +3,68 @@ package io.commucat.ccp.server.storage;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Envelopes queued per device until the device acknowledges them (at-least-once; ccp-1.md
- * §4.2). Blocking, thread-safe.
+ * §4.2). Each device's {@link InboxUsage} (envelopes and payload bytes waiting) is kept in the
+ * same transactions, so a quota is checked without counting rows; every change to one device's
+ * envelopes is serialised on its usage (across nodes too). Blocking, thread-safe.
  */
 public interface Inbox {
 
     /**
-     * Queues every envelope in one transaction: all are durable when this returns, or none is.
+     * What became of one frame's envelopes in {@link #enqueue(List, InboxQuota)}.
+     *
+     * @param queued      the envelopes with their ids, in the order given; empty when refused
+     * @param overQuota   the first recipient whose inbox the frame would have taken past the
+     *                    quota (nothing was queued for anyone), else {@code null}
+     * @param usage       that recipient's usage when it was refused, else {@code null}
+     */
+    record Admission(List<Envelope> queued, String overQuota, InboxUsage usage) {
+
+        public Admission {
+            queued = List.copyOf(queued);
+        }
+
+        public static Admission queued(List<Envelope> envelopes) {
+            return new Admission(envelopes, null, null);
+        }
+
+        public static Admission refused(String recipient, InboxUsage usage) {
+            return new Admission(List.of(), Objects.requireNonNull(recipient), Objects.requireNonNull(usage));
+        }
+
+        public boolean admitted() {
+            return overQuota == null;
+        }
+    }
+
+    /**
+     * Queues frames, each a list of envelopes (one per recipient), in one transaction: a frame
+     * is queued for all its recipients or, when one of them would go past {@code quota}, for
+     * none. Frames are admitted in the order given, each counted against what the ones before
+     * it took. All admitted envelopes are durable when this returns, or none is (exception).
+     *
+     * @return one admission per frame, in the order given
+     */
+    List<Admission> enqueue(List<List<Envelope>> frames, InboxQuota quota) throws StorageException;
+
+    /**
+     * Queues every envelope in one transaction without a quota: all are durable when this
+     * returns, or none is.
      *
      * @return the envelopes with their assigned ids, in the order given
      */
-    List<Envelope> enqueue(List<Envelope> envelopes) throws StorageException;
+    default List<Envelope> enqueue(List<Envelope> envelopes) throws StorageException {
+        if (envelopes.isEmpty()) {
+            return List.of();
+        }
+        return enqueue(List.of(envelopes), InboxQuota.UNLIMITED).get(0).queued();
+    }
+
+    /** The device's usage now (zero for a device with nothing queued). */
+    InboxUsage usage(String recipient) throws StorageException;
 
     /**
      * The device's envelopes that have not expired at {@code now}, oldest first, skipping those

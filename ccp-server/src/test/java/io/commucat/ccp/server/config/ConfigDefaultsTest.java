@@ -119,4 +119,10 @@ class ConfigDefaultsTest {
     void noAdminToken() {
         assertEquals(Optional.empty(), config.admin().token());
     }
+
+    @Test
+    void quotasDefaultToTenThousandEnvelopes256MiBAndAQuarterOfTheHeap() {
+        assertEquals(new ServerConfig.Quotas(10_000, 256L * 1024 * 1024, 1_024, 1_024,
+                Math.max(1024 * 1024, Runtime.getRuntime().maxMemory() / 4)), config.quotas());
+    }
 }

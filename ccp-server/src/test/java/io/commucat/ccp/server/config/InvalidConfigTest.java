@@ -125,6 +125,17 @@ class InvalidConfigTest {
     }
 
     @Test
+    void quotaLimitsAreRangeChecked() {
+        assertEquals(Optional.of("security.quota.inbox_max_envelopes"),
+                envError("CCP_SECURITY_QUOTA_INBOX_MAX_ENVELOPES", "0").key());
+        assertEquals(Optional.of("security.quota.channel_max_members"),
+                fileError("[security.quota]\nchannel_max_members = 1\n").key());
+        ConfigException e = fileError("[security.quota]\nnode_buffer_bytes = 1000\n");
+        assertEquals(Kind.OUT_OF_RANGE, e.kind());
+        assertTrue(e.getMessage().startsWith("security.quota.node_buffer_bytes: must be"), e.getMessage());
+    }
+
+    @Test
     void malformedBindAddressIsRejected() {
         for (String bad : List.of("8443", "localhost", "::1:8443", "127.0.0.1:70000", "300.1.1.1:80", "[zz]:1", "host_x:1", ":80")) {
             ConfigException e = envError("CCP_SERVER_BIND", bad);

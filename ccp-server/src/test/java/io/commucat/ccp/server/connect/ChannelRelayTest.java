@@ -528,6 +528,7 @@ class ChannelRelayTest {
     @Test
     void groupCreateIsAckedWithTheNewGroupIdAndListsItsMembersInTheChannel() throws Exception {
         Member alice = new Member("alice-phone", "alice");
+        new Member("bob-phone", "bob"); // registered: a group lists only devices that exist
         ObjectNode body = ControlJson.object();
         body.putArray("members").add("bob-phone");
 
@@ -555,6 +556,7 @@ class ChannelRelayTest {
     void joinWithAGroupIdListsTheGroupsMembersAndAcksTheGroup() throws Exception {
         Member alice = new Member("alice-phone", "alice");
         Member bob = new Member("bob-phone", "bob");
+        new Member("carol-phone", "carol");
         ObjectNode body = ControlJson.object().put("group_id", "team");
         body.putArray("members").add("bob-phone").add("carol-phone");
         alice.acked(groupCreate(alice, CHANNEL, body));
@@ -582,6 +584,7 @@ class ChannelRelayTest {
     void groupInviteByTheOwnerAddsTheDeviceToGroupAndChannel() throws Exception {
         Member alice = new Member("alice-phone", "alice");
         alice.acked(groupCreate(alice, CHANNEL, ControlJson.object().put("group_id", "team")));
+        new Member("dave-phone", "dave");
 
         Frame ack = alice.acked(alice.send(s -> Frame.control(FrameType.GROUP_INVITE, CHANNEL, s,
                 ControlJson.object().put("group_id", "team").put("device", "dave-phone").put("role", "owner"))));

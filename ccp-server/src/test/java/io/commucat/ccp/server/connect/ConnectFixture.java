@@ -2,6 +2,7 @@ package io.commucat.ccp.server.connect;
 
 import io.commucat.ccp.crypto.cert.DeviceCertificateAuthority;
 import io.commucat.ccp.crypto.keys.DeviceCaKeyPair;
+import io.commucat.ccp.proto.BufferReservations;
 import io.commucat.ccp.server.cluster.Router;
 import io.commucat.ccp.server.handshake.DeviceResolver;
 import io.commucat.ccp.server.handshake.HandshakeException;
@@ -67,6 +68,11 @@ final class ConnectFixture implements AutoCloseable {
     final ConnectServices services;
 
     ConnectFixture(Path dir, PolicyChange change) throws Exception {
+        this(dir, change, BufferReservations.UNLIMITED);
+    }
+
+    /** As above, with a node-wide buffer budget. */
+    ConnectFixture(Path dir, PolicyChange change, BufferReservations buffers) throws Exception {
         store = JdbcStore.open(JdbcSettings.h2File(dir.resolve("db")));
         directory = storageThreads.wrap(Directory.class, store.directory());
         sessions = storageThreads.wrap(Sessions.class, store.sessions());
@@ -104,7 +110,7 @@ final class ConnectFixture implements AutoCloseable {
                 storageThreads.wrap(Groups.class, store.groups()), Duration.ofDays(1));
         services = new ConnectServices(policy, noiseKeys, resolver, sessions, presence, relay,
                 new Router(presence, storageThreads.wrap(Bus.class, bus), NODE), new SessionTokens(random),
-                caKey.publicKey(), registry, listener, storagePool, Clock.systemUTC(), NODE);
+                caKey.publicKey(), registry, listener, storagePool, Clock.systemUTC(), NODE, buffers);
     }
 
     /** Changes the default policy for one test. */

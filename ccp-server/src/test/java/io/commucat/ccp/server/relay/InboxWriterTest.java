@@ -1,6 +1,7 @@
 package io.commucat.ccp.server.relay;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +9,9 @@ import io.commucat.ccp.proto.FrameType;
 import io.commucat.ccp.server.storage.Acknowledgement;
 import io.commucat.ccp.server.storage.Envelope;
 import io.commucat.ccp.server.storage.Inbox;
+import io.commucat.ccp.server.storage.Inbox.Admission;
+import io.commucat.ccp.server.storage.InboxQuota;
+import io.commucat.ccp.server.storage.InboxUsage;
 import io.commucat.ccp.server.storage.InboxPage;
 import io.commucat.ccp.server.storage.StorageException;
 import java.time.Instant;
@@ -37,11 +41,33 @@ class InboxWriterTest {
         final CountDownLatch release = new CountDownLatch(1);
         final CountDownLatch entered = new CountDownLatch(1);
         volatile boolean holdFirst;
+        /** When set, only a transaction with an envelope for this recipient is held (until released). */
+        volatile String holdRecipient;
         volatile boolean fail;
 
         @Override
-        public List<Envelope> enqueue(List<Envelope> envelopes) throws StorageException {
-            if (holdFirst && transactions.isEmpty()) {
+        public List<Admission> enqueue(List<List<Envelope>> frames, InboxQuota quota) throws StorageException {
+            List<Envelope> envelopes = new ArrayList<>();
+            frames.forEach(envelopes::addAll);
+            List<Envelope> queued = record(envelopes);
+            List<Admission> admissions = new ArrayList<>();
+            int from = 0;
+            for (List<Envelope> frame : frames) {
+                admissions.add(Admission.queued(queued.subList(from, from + frame.size())));
+                from += frame.size();
+            }
+            return admissions;
+        }
+
+        @Override
+        public InboxUsage usage(String recipient) {
+            return InboxUsage.EMPTY;
+        }
+
+        private List<Envelope> record(List<Envelope> envelopes) throws StorageException {
+            boolean forHeldRecipient = holdRecipient != null
+                    && envelopes.stream().anyMatch(e -> e.recipient().equals(holdRecipient));
+            if (holdFirst && transactions.isEmpty() && (holdRecipient == null || forHeldRecipient)) {
                 entered.countDown();
                 try {
                     release.await(5, TimeUnit.SECONDS);
@@ -167,6 +193,26 @@ class InboxWriterTest {
             assertEquals(StorageException.Kind.UNAVAILABLE, ((StorageException) e.getCause()).kind());
             inbox.release.countDown();
             assertEquals(3, held.get(5, TimeUnit.SECONDS).size());
+        }
+    }
+
+    @Test
+    void oneRecipientsRequestsGoToOneWriterWhileOtherRecipientsCommitBesideIt() throws Exception {
+        RecordingInbox inbox = new RecordingInbox();
+        inbox.holdFirst = true;
+        inbox.holdRecipient = "a"; // "a" and "b" hash to different writers of two
+        try (InboxWriter writer = new InboxWriter(inbox, 2, 100, 1L << 20)) {
+            CompletableFuture<List<Envelope>> first = writer.enqueue(envelopes("a", 1));
+            assertTrue(inbox.entered.await(5, TimeUnit.SECONDS), "a's first transaction started");
+            CompletableFuture<List<Envelope>> sameRecipient = writer.enqueue(envelopes("a", 1));
+
+            assertEquals(1, writer.enqueue(envelopes("b", 1)).get(5, TimeUnit.SECONDS).size(),
+                    "another recipient's writer is not held up");
+            assertFalse(sameRecipient.isDone(), "a's next request waits for a's writer, never runs beside it");
+
+            inbox.release.countDown();
+            assertEquals(1, first.get(5, TimeUnit.SECONDS).size());
+            assertEquals(1, sameRecipient.get(5, TimeUnit.SECONDS).size());
         }
     }
 

@@ -271,4 +271,53 @@ public interface ChannelsContract {
             pool.shutdownNow();
         }
     }
+
+    // ---- bounds ----
+
+    @Test
+    default void unknownDevicesAreTheIdsThatAreNotRegistered() throws Exception {
+        String alice = device(user());
+
+        assertEquals(Set.of("nobody-1", "nobody-2"), channels().unknownDevices(Set.of(alice, "nobody-1", "nobody-2")));
+        assertEquals(Set.of(), channels().unknownDevices(Set.of(alice)));
+    }
+
+    @Test
+    default void aJoinThatWouldPassTheMemberLimitChangesNothing() throws Exception {
+        String user = user();
+        String alice = device(user);
+        String bob = device(user);
+        String carol = device(user);
+        long id = channelId();
+        ChannelLimits limits = new ChannelLimits(2, 100);
+        assertEquals(JoinOutcome.CREATED, channels().join(id, alice, user, Set.of(bob), false, null, T0, limits));
+
+        assertEquals(JoinOutcome.CHANNEL_FULL, channels().join(id, alice, user, Set.of(carol), true, null, T0, limits));
+
+        Channel channel = channels().find(id).orElseThrow();
+        assertEquals(2, channel.members().size());
+        assertFalse(channel.relay(), "a refused Join changes nothing");
+        assertEquals(JoinOutcome.CHANNEL_FULL, channels().join(channelId(), alice, user, Set.of(bob, carol), false,
+                null, T0, limits), "nor is a channel created with too many members");
+    }
+
+    @Test
+    default void aJoinThatWouldPassADevicesChannelLimitChangesNothing() throws Exception {
+        String user = user();
+        String alice = device(user);
+        String bob = device(user);
+        ChannelLimits limits = new ChannelLimits(10, 2);
+        channels().join(channelId(), bob, user, Set.of(), false, null, T0, limits);
+        channels().join(channelId(), alice, user, Set.of(bob), false, null, T0, limits);
+        long third = channelId();
+
+        assertEquals(JoinOutcome.TOO_MANY_CHANNELS, channels().join(third, alice, user, Set.of(bob), false, null, T0,
+                limits), "bob is in two channels already");
+
+        assertTrue(channels().find(third).isEmpty());
+        assertEquals(JoinOutcome.TOO_MANY_CHANNELS, channels().join(channelId(), bob, user, Set.of(), false, null, T0,
+                limits), "bob cannot create a third either");
+        assertEquals(JoinOutcome.CREATED, channels().join(channelId(), alice, user, Set.of(), false, null, T0, limits),
+                "alice, in one channel, may create another");
+    }
 }

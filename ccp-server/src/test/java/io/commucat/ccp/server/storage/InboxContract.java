@@ -185,6 +185,125 @@ public interface InboxContract {
         assertEquals(List.of(), inbox().enqueue(List.of()));
     }
 
+    // ---- usage and quota ----
+
+    /** One frame's envelopes, one per recipient, each carrying {@code bytes} payload bytes. */
+    static List<Envelope> frame(int bytes, String... recipients) {
+        List<Envelope> envelopes = new ArrayList<>();
+        for (String recipient : recipients) {
+            envelopes.add(new Envelope(0, recipient, 7, FrameType.MSG, new byte[bytes], "sender-1", T0, T0.plus(TTL)));
+        }
+        return envelopes;
+    }
+
+    @Test
+    default void usageCountsWhatIsQueuedForEachDevice() throws Exception {
+        String bob = device();
+        String carol = device();
+
+        inbox().enqueue(List.of(frame(10, bob, carol), frame(5, bob)), InboxQuota.UNLIMITED);
+
+        assertEquals(new InboxUsage(2, 15), inbox().usage(bob));
+        assertEquals(new InboxUsage(1, 10), inbox().usage(carol));
+        assertEquals(InboxUsage.EMPTY, inbox().usage(device()));
+    }
+
+    @Test
+    default void aFrameThatWouldPassTheEnvelopeQuotaIsRefusedForEveryRecipient() throws Exception {
+        String bob = device();
+        String carol = device();
+        InboxQuota quota = new InboxQuota(2, 1_000);
+        inbox().enqueue(List.of(frame(1, bob), frame(1, bob)), quota);
+
+        List<Inbox.Admission> admissions = inbox().enqueue(List.of(frame(1, carol, bob)), quota);
+
+        assertEquals(List.of(Inbox.Admission.refused(bob, new InboxUsage(2, 2))), admissions);
+        assertEquals(List.of(), inbox().pending(carol, 0, T0, 10, Long.MAX_VALUE).envelopes(), "nothing is queued for the recipient under quota");
+        assertEquals(InboxUsage.EMPTY, inbox().usage(carol));
+        assertEquals(new InboxUsage(2, 2), inbox().usage(bob));
+    }
+
+    @Test
+    default void aFrameThatWouldPassTheByteQuotaIsRefusedAndASmallerOneStillFits() throws Exception {
+        String bob = device();
+        InboxQuota quota = new InboxQuota(100, 100);
+
+        List<Inbox.Admission> admissions = inbox().enqueue(List.of(frame(60, bob), frame(60, bob), frame(40, bob)),
+                quota);
+
+        assertTrue(admissions.get(0).admitted());
+        assertEquals(Inbox.Admission.refused(bob, new InboxUsage(1, 60)), admissions.get(1));
+        assertTrue(admissions.get(2).admitted(), "the frames of one transaction count against each other");
+        assertEquals(new InboxUsage(2, 100), inbox().usage(bob));
+        assertEquals(2, inbox().pending(bob, 0, T0, 10, Long.MAX_VALUE).envelopes().size());
+    }
+
+    @Test
+    default void acknowledgementsGiveTheQuotaBack() throws Exception {
+        String bob = device();
+        InboxQuota quota = new InboxQuota(1, 1_000);
+        List<Envelope> queued = inbox().enqueue(List.of(frame(8, bob)), quota).get(0).queued();
+        assertFalse(inbox().enqueue(List.of(frame(8, bob)), quota).get(0).admitted());
+
+        inbox().acknowledgeAll(List.of(new Acknowledgement(bob, queued.get(0).id())));
+
+        assertEquals(InboxUsage.EMPTY, inbox().usage(bob));
+        assertTrue(inbox().enqueue(List.of(frame(8, bob)), quota).get(0).admitted());
+    }
+
+    @Test
+    default void anotherDevicesAcknowledgementGivesNothingBack() throws Exception {
+        String bob = device();
+        String carol = device();
+        List<Envelope> queued = inbox().enqueue(frame(8, bob));
+
+        inbox().acknowledgeAll(List.of(new Acknowledgement(carol, queued.get(0).id())));
+
+        assertEquals(new InboxUsage(1, 8), inbox().usage(bob));
+        assertEquals(InboxUsage.EMPTY, inbox().usage(carol));
+    }
+
+    @Test
+    default void expiryGivesTheQuotaBack() throws Exception {
+        String bob = device();
+        inbox().enqueue(List.of(frame(8, bob), frame(8, bob)), InboxQuota.UNLIMITED);
+        inbox().enqueue(List.of(new Envelope(0, bob, 7, FrameType.MSG, new byte[3], "sender-1", T0,
+                T0.plus(TTL).plusSeconds(60))));
+
+        assertEquals(2, inbox().purgeExpired(T0.plus(TTL)));
+
+        assertEquals(new InboxUsage(1, 3), inbox().usage(bob));
+    }
+
+    @Test
+    default void concurrentWritersNeverPassTheQuota() throws Exception {
+        String bob = device();
+        InboxQuota quota = new InboxQuota(50, Long.MAX_VALUE);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<List<Inbox.Admission>>> results = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                results.add(pool.submit(() -> {
+                    List<List<Envelope>> frames = new ArrayList<>();
+                    for (int f = 0; f < 10; f++) {
+                        frames.add(frame(1, bob));
+                    }
+                    return inbox().enqueue(frames, quota);
+                }));
+            }
+            int admitted = 0;
+            for (var result : results) {
+                admitted += (int) result.get().stream().filter(Inbox.Admission::admitted).count();
+            }
+
+            assertEquals(50, admitted);
+            assertEquals(new InboxUsage(50, 50), inbox().usage(bob));
+            assertEquals(50, inbox().pending(bob, 0, T0, 100, Long.MAX_VALUE).envelopes().size());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     private static List<String> texts(List<Envelope> envelopes) {
         return envelopes.stream().map(e -> new String(e.payload(), StandardCharsets.UTF_8)).toList();
     }

@@ -1,6 +1,7 @@
 package io.commucat.ccp.server.storage.jdbc;
 
 import io.commucat.ccp.server.storage.Channel;
+import io.commucat.ccp.server.storage.ChannelLimits;
 import io.commucat.ccp.server.storage.ChannelMember;
 import io.commucat.ccp.server.storage.Channels;
 import io.commucat.ccp.server.storage.StorageException;
@@ -31,12 +32,15 @@ public final class JdbcChannels implements Channels {
         this.jdbc = Objects.requireNonNull(jdbc, "jdbc");
     }
 
+    /** IN lists go in chunks so one statement never carries an unbounded list. */
+    private static final int CHUNK = 500;
+
     @Override
     public JoinOutcome join(long channelId, String deviceId, String userId, Set<String> listed, boolean relay,
-            String groupId, Instant now) throws StorageException {
+            String groupId, Instant now, ChannelLimits limits) throws StorageException {
         try {
             return jdbc.inTransaction("join channel", c -> join(c, channelId, deviceId, userId, listed, relay, groupId,
-                    now));
+                    now, limits));
         } catch (StorageException e) {
             if (e.kind() != StorageException.Kind.CONFLICT) {
                 throw e;
@@ -44,15 +48,38 @@ public final class JdbcChannels implements Channels {
             // Another node created the channel between our look and our insert: now it exists,
             // and the second attempt takes the existing-channel path under its lock.
             return jdbc.inTransaction("join channel", c -> join(c, channelId, deviceId, userId, listed, relay, groupId,
-                    now));
+                    now, limits));
         }
     }
 
     private static JoinOutcome join(Connection c, long channelId, String deviceId, String userId, Set<String> listed,
-            boolean relay, String groupId, Instant now) throws SQLException {
+            boolean relay, String groupId, Instant now, ChannelLimits limits) throws SQLException {
         boolean exists = Jdbc.queryOne(c, "SELECT id FROM channels WHERE id = ? FOR UPDATE", row -> true, channelId)
                 .isPresent();
         Set<String> present = new HashSet<>();
+        if (exists) {
+            present.addAll(Jdbc.queryList(c, "SELECT device_id FROM channel_members WHERE channel_id = ?",
+                    row -> row.getString(1), channelId));
+            if (!present.contains(deviceId)) {
+                return JoinOutcome.NOT_MEMBER;
+            }
+        }
+        // Checked before anything is written, so a refused Join changes nothing.
+        List<String> newcomers = new ArrayList<>();
+        if (!exists) {
+            newcomers.add(deviceId);
+        }
+        for (String member : listed) {
+            if (!present.contains(member) && !member.equals(deviceId)) {
+                newcomers.add(member);
+            }
+        }
+        if ((long) present.size() + newcomers.size() > limits.maxMembers()) {
+            return JoinOutcome.CHANNEL_FULL;
+        }
+        if (anyAtChannelLimit(c, newcomers, limits.maxChannelsPerDevice())) {
+            return JoinOutcome.TOO_MANY_CHANNELS;
+        }
         JoinOutcome outcome;
         if (!exists) {
             Jdbc.update(c, "INSERT INTO channels (id, creator_device, creator_user, relay, group_id, created_at)"
@@ -62,11 +89,6 @@ public final class JdbcChannels implements Channels {
             present.add(deviceId);
             outcome = JoinOutcome.CREATED;
         } else {
-            present.addAll(Jdbc.queryList(c, "SELECT device_id FROM channel_members WHERE channel_id = ?",
-                    row -> row.getString(1), channelId));
-            if (!present.contains(deviceId)) {
-                return JoinOutcome.NOT_MEMBER;
-            }
             Jdbc.update(c, "UPDATE channel_members SET joined = TRUE WHERE channel_id = ? AND device_id = ?", channelId,
                     deviceId);
             Jdbc.update(c, "UPDATE channels SET relay = ? WHERE id = ?", relay, channelId);
@@ -91,6 +113,45 @@ public final class JdbcChannels implements Channels {
             }
         }
         return outcome;
+    }
+
+    /** Whether one of {@code devices} is a member of {@code max} channels already (one indexed count each). */
+    private static boolean anyAtChannelLimit(Connection c, List<String> devices, int max) throws SQLException {
+        if (max == Integer.MAX_VALUE) {
+            return false;
+        }
+        for (int from = 0; from < devices.size(); from += CHUNK) {
+            List<String> chunk = devices.subList(from, Math.min(devices.size(), from + CHUNK));
+            Object[] params = new Object[chunk.size() + 1];
+            for (int i = 0; i < chunk.size(); i++) {
+                params[i] = chunk.get(i);
+            }
+            params[chunk.size()] = max;
+            if (Jdbc.queryOne(c, "SELECT device_id FROM channel_members WHERE device_id IN ("
+                    + String.join(", ", java.util.Collections.nCopies(chunk.size(), "?"))
+                    + ") GROUP BY device_id HAVING COUNT(*) >= ?", row -> true, params).isPresent()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public Set<String> unknownDevices(Set<String> deviceIds) throws StorageException {
+        if (deviceIds.isEmpty()) {
+            return Set.of();
+        }
+        List<String> all = new ArrayList<>(deviceIds);
+        return jdbc.call("known devices", c -> {
+            Set<String> unknown = new java.util.LinkedHashSet<>(deviceIds);
+            for (int from = 0; from < all.size(); from += CHUNK) {
+                List<String> chunk = all.subList(from, Math.min(all.size(), from + CHUNK));
+                unknown.removeAll(Jdbc.queryList(c, "SELECT id FROM devices WHERE id IN ("
+                        + String.join(", ", java.util.Collections.nCopies(chunk.size(), "?")) + ")",
+                        row -> row.getString(1), chunk.toArray()));
+            }
+            return unknown;
+        });
     }
 
     @Override
