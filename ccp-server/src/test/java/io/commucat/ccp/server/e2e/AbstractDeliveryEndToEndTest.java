@@ -1,6 +1,5 @@
 package io.commucat.ccp.server.e2e;
 
-import static io.commucat.ccp.server.e2e.ChannelFrames.answerTo;
 import static io.commucat.ccp.server.e2e.ChannelFrames.assertAcked;
 import static io.commucat.ccp.server.e2e.ChannelFrames.nextOfType;
 import static io.commucat.ccp.server.e2e.ChannelFrames.openTogether;
@@ -15,23 +14,12 @@ import io.commucat.ccp.proto.ControlJson;
 import io.commucat.ccp.proto.Frame;
 import io.commucat.ccp.proto.FrameLimits;
 import io.commucat.ccp.proto.FrameType;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.util.concurrent.DefaultThreadFactory;
-import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,11 +39,7 @@ abstract class AbstractDeliveryEndToEndTest {
     /** The largest payload a Msg can carry: the 16 MiB body less its longest header (1 + 5 + 5 + 4 bytes). */
     private static final int LARGEST_PAYLOAD = FrameLimits.DEFAULT.maxBodyBytes() - 16;
 
-    private final String runId = "dlv" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
-    private final AtomicInteger ids = new AtomicInteger();
-    private Path root;
-    private Backend backend;
-    private MultiThreadIoEventLoopGroup clientLoops;
+    private E2eNodes nodes;
     private TestNode main;
     private TestNode stalling;
 
@@ -63,41 +47,24 @@ abstract class AbstractDeliveryEndToEndTest {
 
     @BeforeAll
     void startNodes() throws Exception {
-        root = Files.createTempDirectory("ccp-delivery-");
-        backend = backend(runId);
-        clientLoops = new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory("delivery-client-loop", true),
-                NioIoHandler.newFactory());
-        main = TestNode.start(backend, root.resolve("main"), Map.of(), clientLoops);
-        stalling = TestNode.start(backend, root.resolve("stalling"),
-                Map.of("CCP_SECURITY_DOWNSTREAM_STALL_TIMEOUT", "1"), clientLoops);
+        nodes = E2eNodes.open("dlv", this::backend);
+        main = nodes.start("main", Map.of());
+        stalling = nodes.start("stalling", Map.of("CCP_SECURITY_DOWNSTREAM_STALL_TIMEOUT", "1"));
     }
 
     @AfterAll
-    void stopEverything() throws IOException {
-        for (TestNode node : new TestNode[] {stalling, main}) {
-            if (node != null) {
-                node.close();
-            }
-        }
-        if (clientLoops != null) {
-            clientLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-        }
-        if (backend != null) {
-            backend.close();
-        }
-        if (root != null) {
-            try (Stream<Path> files = Files.walk(root)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+    void stopEverything() {
+        if (nodes != null) {
+            nodes.close();
         }
     }
 
     private TestDevice newDevice() {
-        return new TestDevice(runId + "-dev-" + ids.incrementAndGet());
+        return nodes.newDevice();
     }
 
     private String newHandle() {
-        return runId + "-user-" + ids.incrementAndGet();
+        return nodes.newHandle();
     }
 
     /** Two devices of two users in one channel. */
@@ -142,7 +109,7 @@ abstract class AbstractDeliveryEndToEndTest {
     private void goOffline(TestNode node, TestDevice device, DeviceRun run) throws Exception {
         run.connection.endUpstream();
         run.awaitClosed();
-        awaitTrue(() -> node.state.route(device.id).isEmpty(), device.id + " offline");
+        E2eNodes.awaitTrue(() -> node.state.route(device.id).isEmpty(), device.id + " offline");
     }
 
     /** Queues {@code count} payloads of {@code size} for an offline bob; he comes back and reads and acknowledges them all. */
@@ -161,7 +128,7 @@ abstract class AbstractDeliveryEndToEndTest {
         for (int i = 0; i < count; i++) {
             assertArrayEquals(payloads.get(i), ackDelivered(again, p.channel()).opaque().toByteArray(), "Msg " + i);
         }
-        awaitTrue(() -> main.state.queuedCount(p.bob().id) == 0, "every acknowledged envelope deleted");
+        E2eNodes.awaitTrue(() -> main.state.queuedCount(p.bob().id) == 0, "every acknowledged envelope deleted");
         assertFalse(again.closed.isDone(), "the session goes on");
     }
 
@@ -184,7 +151,7 @@ abstract class AbstractDeliveryEndToEndTest {
 
         assertArrayEquals(large, ackDelivered(p.b(), p.channel()).opaque().toByteArray());
         assertArrayEquals(after, ackDelivered(p.b(), p.channel()).opaque().toByteArray());
-        awaitTrue(() -> main.state.queuedCount(p.bob().id) == 0, "both envelopes deleted");
+        E2eNodes.awaitTrue(() -> main.state.queuedCount(p.bob().id) == 0, "both envelopes deleted");
         assertFalse(p.b().closed.isDone(), "the peer stays connected");
     }
 
@@ -209,7 +176,7 @@ abstract class AbstractDeliveryEndToEndTest {
 
         sendAll(p.a(), p.channel(), payloads);
 
-        awaitTrue(() -> stalling.state.route(p.bob().id).isEmpty(), "the stalled session ended");
+        E2eNodes.awaitTrue(() -> stalling.state.route(p.bob().id).isEmpty(), "the stalled session ended");
         assertEquals(20, stalling.state.queuedCount(p.bob().id), "nothing unacknowledged was dropped");
         DeviceRun again = p.bob().connect(stalling, NoisePattern.XK, UserHints.NONE);
         for (int i = 0; i < 20; i++) {
@@ -237,13 +204,4 @@ abstract class AbstractDeliveryEndToEndTest {
         assertFalse(p.b().closed.isDone(), "the session goes on");
     }
 
-    private static void awaitTrue(Callable<Boolean> condition, String what) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (!condition.call()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within 15 s: " + what);
-            }
-            Thread.sleep(20);
-        }
-    }
 }

@@ -42,26 +42,17 @@ import io.commucat.ccp.ledger.VerificationResult;
 import io.commucat.ccp.server.cli.CliContext;
 import io.commucat.ccp.server.cli.Main;
 import io.commucat.ccp.server.handshake.SessionTokens;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.util.concurrent.DefaultThreadFactory;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -98,11 +89,7 @@ abstract class AbstractEndToEndTest {
     /** ConnectSession's bootstrap frame limit (64 KiB). */
     private static final int BOOTSTRAP_LIMIT = 64 * 1024;
 
-    private final String runId = "e2e" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
-    private final AtomicInteger ids = new AtomicInteger();
-    private Path root;
-    private Backend backend;
-    private MultiThreadIoEventLoopGroup clientLoops;
+    private E2eNodes nodes;
     private TestNode main;
     private TestNode strict;
     private TestNode open;
@@ -112,30 +99,14 @@ abstract class AbstractEndToEndTest {
 
     @BeforeAll
     void startMainNode() throws Exception {
-        root = Files.createTempDirectory("ccp-e2e-");
-        backend = backend(runId);
-        clientLoops = new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory("e2e-client-loop", true),
-                NioIoHandler.newFactory());
-        main = TestNode.start(backend, root.resolve("main"), Map.of(), clientLoops);
+        nodes = E2eNodes.open("e2e", this::backend);
+        main = nodes.start("main", Map.of());
     }
 
     @AfterAll
-    void stopEverything() throws IOException {
-        for (TestNode node : new TestNode[] {open, strict, main}) {
-            if (node != null) {
-                node.close();
-            }
-        }
-        if (clientLoops != null) {
-            clientLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-        }
-        if (backend != null) {
-            backend.close();
-        }
-        if (root != null) {
-            try (Stream<Path> files = Files.walk(root)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+    void stopEverything() {
+        if (nodes != null) {
+            nodes.close();
         }
     }
 
@@ -145,8 +116,8 @@ abstract class AbstractEndToEndTest {
      */
     private synchronized TestNode strict() throws Exception {
         if (strict == null) {
-            strict = TestNode.start(backend, root.resolve("strict"), Map.of("CCP_SERVER_AUTO_APPROVE_DEVICES", "false",
-                    "CCP_SERVER_KEEPALIVE", "1", "CCP_SECURITY_TIMEOUTS_HELLO_MS", "30000"), clientLoops);
+            strict = nodes.start("strict", Map.of("CCP_SERVER_AUTO_APPROVE_DEVICES", "false",
+                    "CCP_SERVER_KEEPALIVE", "1", "CCP_SECURITY_TIMEOUTS_HELLO_MS", "30000"));
         }
         return strict;
     }
@@ -154,18 +125,18 @@ abstract class AbstractEndToEndTest {
     /** Further devices of existing users are admitted, at most two per user. */
     private synchronized TestNode open() throws Exception {
         if (open == null) {
-            open = TestNode.start(backend, root.resolve("open"), Map.of("CCP_SERVER_AUTO_APPROVE_EXISTING_USERS", "true",
-                    "CCP_SERVER_MAX_AUTO_DEVICES_PER_USER", "2"), clientLoops);
+            open = nodes.start("open", Map.of("CCP_SERVER_AUTO_APPROVE_EXISTING_USERS", "true",
+                    "CCP_SERVER_MAX_AUTO_DEVICES_PER_USER", "2"));
         }
         return open;
     }
 
     private TestDevice newDevice() {
-        return new TestDevice(runId + "-dev-" + ids.incrementAndGet());
+        return nodes.newDevice();
     }
 
     private String newHandle() {
-        return runId + "-user-" + ids.incrementAndGet();
+        return nodes.newHandle();
     }
 
     // ---- bootstrap: success and stored state ----
@@ -226,7 +197,7 @@ abstract class AbstractEndToEndTest {
         DeviceRun run = device.connect(main, NoisePattern.XK, UserHints.handle(newHandle()));
         run.connection.endUpstream();
         assertTrue(run.awaitClosed().completed(), "the server ends the stream after the device's END_STREAM");
-        awaitTrue(() -> main.state.presenceState(device.id).isEmpty() && main.state.route(device.id).isEmpty(),
+        E2eNodes.awaitTrue(() -> main.state.presenceState(device.id).isEmpty() && main.state.route(device.id).isEmpty(),
                 "presence and route cleared");
         JsonNode end = LedgerLines.await(main, "session end", LedgerLines.event("session", "end", device.id));
         assertEquals("client-closed", end.path("reason").asText());
@@ -535,7 +506,7 @@ abstract class AbstractEndToEndTest {
         run.connection.send(Frame.control(FrameType.PRESENCE, 0, run.connection.nextSequence(),
                 ControlJson.object().put("state", "away")));
 
-        awaitTrue(() -> main.state.presenceState(device.id).equals(Optional.of("away")), "presence away");
+        E2eNodes.awaitTrue(() -> main.state.presenceState(device.id).equals(Optional.of("away")), "presence away");
         assertTrue(run.frames.isEmpty(), "Presence gets no Ack");
     }
 
@@ -561,7 +532,7 @@ abstract class AbstractEndToEndTest {
         // The new session still works.
         second.connection.send(Frame.control(FrameType.PRESENCE, 0, second.connection.nextSequence(),
                 ControlJson.object().put("state", "busy")));
-        awaitTrue(() -> main.state.presenceState(device.id).equals(Optional.of("busy")), "presence busy");
+        E2eNodes.awaitTrue(() -> main.state.presenceState(device.id).equals(Optional.of("busy")), "presence busy");
         assertFalse(second.closed.isDone());
     }
 
@@ -597,7 +568,7 @@ abstract class AbstractEndToEndTest {
         assertEquals(channel, delivered.channelId());
         assertEquals(List.of("hello bob"), main.state.queuedTexts(bob.id), "kept until bob acknowledges");
         send(b, seq -> Frame.control(FrameType.ACK, channel, seq, ControlJson.object().put("ack", delivered.sequence())));
-        awaitTrue(() -> main.state.queuedTexts(bob.id).isEmpty(), "envelope deleted after the device's Ack");
+        E2eNodes.awaitTrue(() -> main.state.queuedTexts(bob.id).isEmpty(), "envelope deleted after the device's Ack");
     }
 
     @Test
@@ -609,7 +580,7 @@ abstract class AbstractEndToEndTest {
         long channel = openTogether(a, b, bob.id);
         b.connection.endUpstream();
         b.awaitClosed();
-        awaitTrue(() -> main.state.route(bob.id).isEmpty(), "bob offline");
+        E2eNodes.awaitTrue(() -> main.state.route(bob.id).isEmpty(), "bob offline");
 
         assertAcked(a, msg(a, channel, "while you were away"));
         assertEquals(List.of("while you were away"), main.state.queuedTexts(bob.id));
@@ -652,7 +623,7 @@ abstract class AbstractEndToEndTest {
     @Timeout(20)
     void aPeerThatStopsAnsweringPingsIsClosedAndOneThatAnswersIsKept() throws Exception {
         TestNode node = strict();
-        try (H2Transport silent = node.transportBuilder().eventLoopGroup(clientLoops).autoAckPings(false).build()) {
+        try (H2Transport silent = node.transportBuilder().eventLoopGroup(nodes.clientLoops).autoAckPings(false).build()) {
             H2Connection deaf = silent.connect().get(10, TimeUnit.SECONDS);
             H2Connection alive = node.newConnection();
             RawStream deafStream = RawStream.open(deaf);
@@ -710,8 +681,8 @@ abstract class AbstractEndToEndTest {
     @Order(Integer.MAX_VALUE)
     void theLedgersHoldTheServerEventsNoSecretAndVerify() throws Exception {
         List<String> secrets = new java.util.ArrayList<>();
-        List<TestNode> nodes = Stream.of(main, strict, open).filter(java.util.Objects::nonNull).toList();
-        for (TestNode node : nodes) {
+        List<TestNode> started = Stream.of(main, strict, open).filter(java.util.Objects::nonNull).toList();
+        for (TestNode node : started) {
             secrets.add(Hex.encode(node.data.noiseStaticSeed().bytes()));
             secrets.add(Hex.encode(node.data.deviceCaSeed().bytes()));
             secrets.add(Hex.encode(DeviceCaKeyPair.fromSeed(node.data.deviceCaSeed().bytes()).secretKey()));
@@ -719,17 +690,17 @@ abstract class AbstractEndToEndTest {
             Files.readAllLines(node.data.tls().privateKey()).stream().filter(l -> !l.startsWith("-----"))
                     .findFirst().ifPresent(secrets::add);
         }
-        Optional.ofNullable(backend.environment().get("CCP_CRYPTO_SECRETS_KEY")).ifPresent(secrets::add);
+        Optional.ofNullable(nodes.backend.environment().get("CCP_CRYPTO_SECRETS_KEY")).ifPresent(secrets::add);
         TestDevice.ALL.forEach(device -> device.secrets().forEach(key -> secrets.add(Hex.encode(key))));
         secrets.addAll(DeviceRun.TOKENS);
-        assertTrue(secrets.size() > 3 * nodes.size() + 20, "the suite's secrets were collected: " + secrets.size());
+        assertTrue(secrets.size() > 3 * started.size() + 20, "the suite's secrets were collected: " + secrets.size());
         // Stop the nodes: their sessions end, then "stop" is written and the ledgers are closed.
         open = null;
         strict = null;
         main = null;
-        nodes.forEach(TestNode::close);
+        started.forEach(TestNode::close);
 
-        for (TestNode node : nodes) {
+        for (TestNode node : started) {
             List<Path> files = LedgerLines.files(node.config.ledger());
             VerificationResult result = new LedgerVerifier().verify(files);
             assertTrue(result.ok(), result::toString);
@@ -753,12 +724,12 @@ abstract class AbstractEndToEndTest {
             }
         }
 
-        List<Path> mainFiles = LedgerLines.files(nodes.get(0).config.ledger());
+        List<Path> mainFiles = LedgerLines.files(started.get(0).config.ledger());
         java.io.StringWriter out = new java.io.StringWriter();
         assertEquals(0, verifyCommand(mainFiles, out), out::toString);
         assertTrue(out.toString().startsWith("OK "), out::toString);
 
-        Path copy = Files.createDirectories(root.resolve("flipped")).resolve(mainFiles.get(0).getFileName());
+        Path copy = Files.createDirectories(nodes.directory("flipped")).resolve(mainFiles.get(0).getFileName());
         byte[] bytes = Files.readAllBytes(mainFiles.get(0));
         int lineStart = indexOf(bytes, (byte) '\n', 0) + 1;
         int lineEnd = indexOf(bytes, (byte) '\n', lineStart);
@@ -802,13 +773,4 @@ abstract class AbstractEndToEndTest {
         return error.control().text("detail");
     }
 
-    private static void awaitTrue(Callable<Boolean> condition, String what) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!condition.call()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within 5 s: " + what);
-            }
-            Thread.sleep(20);
-        }
-    }
 }

@@ -19,19 +19,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,49 +41,34 @@ abstract class AbstractFloodControlTest {
 
     static final String ADMIN = "flood-control-admin-token-0123456789";
 
-    private final String runId = "fc" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
-    private final AtomicInteger ids = new AtomicInteger();
-    private Path root;
-    private Backend backend;
-    private MultiThreadIoEventLoopGroup clientLoops;
+    private E2eNodes nodes;
 
     abstract Backend backend(String runId);
 
     @BeforeAll
     void setUp() throws Exception {
-        root = Files.createTempDirectory("ccp-flood-");
-        backend = backend(runId);
-        clientLoops = new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory("flood-client-loop", true),
-                NioIoHandler.newFactory());
+        nodes = E2eNodes.open("fc", this::backend);
     }
 
     @AfterAll
-    void tearDown() throws IOException {
-        if (clientLoops != null) {
-            clientLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-        }
-        if (backend != null) {
-            backend.close();
-        }
-        if (root != null) {
-            try (Stream<Path> files = Files.walk(root)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+    void tearDown() {
+        if (nodes != null) {
+            nodes.close();
         }
     }
 
     private TestNode node(String name, Map<String, String> settings) throws Exception {
         Map<String, String> all = new HashMap<>(settings);
         all.put("CCP_ADMIN_TOKEN", ADMIN);
-        return TestNode.start(backend, root.resolve(name), all, clientLoops);
+        return nodes.start(name, all);
     }
 
     private TestDevice newDevice() {
-        return new TestDevice(runId + "-dev-" + ids.incrementAndGet());
+        return nodes.newDevice();
     }
 
     private String newHandle() {
-        return runId + "-user-" + ids.incrementAndGet();
+        return nodes.newHandle();
     }
 
     // ---- /connect handshakes per address (rest.md "Rate limits") ----

@@ -17,22 +17,10 @@ import io.commucat.ccp.crypto.noise.NoisePattern;
 import io.commucat.ccp.proto.ControlJson;
 import io.commucat.ccp.proto.Frame;
 import io.commucat.ccp.proto.FrameType;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.util.concurrent.DefaultThreadFactory;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -59,11 +47,7 @@ abstract class AbstractQuotaEndToEndTest {
     /** How much of a large frame's wire bytes a session sends before it stops. */
     static final int LARGE_PREFIX = 1280 * 1024;
 
-    private final String runId = "e2eq" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
-    private final AtomicInteger ids = new AtomicInteger();
-    private Path root;
-    private Backend backend;
-    private MultiThreadIoEventLoopGroup clientLoops;
+    private E2eNodes nodes;
     TestNode node;
 
     abstract Backend backend(String runId);
@@ -80,37 +64,23 @@ abstract class AbstractQuotaEndToEndTest {
 
     @BeforeAll
     void startNode() throws Exception {
-        root = Files.createTempDirectory("ccp-e2e-quota-");
-        backend = backend(runId);
-        clientLoops = new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory("e2e-client-loop", true),
-                NioIoHandler.newFactory());
-        node = TestNode.start(backend, root.resolve("node"), settings(), clientLoops);
+        nodes = E2eNodes.open("e2eq", this::backend);
+        node = nodes.start("node", settings());
     }
 
     @AfterAll
-    void stopEverything() throws IOException {
-        if (node != null) {
-            node.close();
-        }
-        if (clientLoops != null) {
-            clientLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-        }
-        if (backend != null) {
-            backend.close();
-        }
-        if (root != null) {
-            try (Stream<Path> files = Files.walk(root)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+    void stopEverything() {
+        if (nodes != null) {
+            nodes.close();
         }
     }
 
     TestDevice newDevice() {
-        return new TestDevice(runId + "-dev-" + ids.incrementAndGet());
+        return nodes.newDevice();
     }
 
     String newHandle() {
-        return runId + "-user-" + ids.incrementAndGet();
+        return nodes.newHandle();
     }
 
     DeviceRun connect(TestDevice device) throws Exception {
@@ -134,7 +104,7 @@ abstract class AbstractQuotaEndToEndTest {
     private void goOffline(DeviceRun run, TestDevice device) throws Exception {
         run.connection.endUpstream();
         run.awaitClosed();
-        awaitTrue(() -> node.state.route(device.id).isEmpty(), device.id + " offline");
+        E2eNodes.awaitTrue(() -> node.state.route(device.id).isEmpty(), device.id + " offline");
     }
 
     private static Frame assertRefused(DeviceRun run, long sequence, String kind) throws Exception {
@@ -188,7 +158,7 @@ abstract class AbstractQuotaEndToEndTest {
             send(back, seq -> Frame.control(FrameType.ACK, p.channel(), seq,
                     ControlJson.object().put("ack", delivered.sequence())));
         }
-        awaitTrue(() -> node.state.queuedTexts(p.bob().id).isEmpty(), "bob's inbox drained");
+        E2eNodes.awaitTrue(() -> node.state.queuedTexts(p.bob().id).isEmpty(), "bob's inbox drained");
         goOffline(back, p.bob());
 
         assertAcked(p.alice(), msg(p.alice(), p.channel(), "fits again"));
@@ -229,7 +199,7 @@ abstract class AbstractQuotaEndToEndTest {
         DeviceRun a = connect(newDevice());
         long channel = newChannel();
 
-        Frame refusal = assertRefused(a, join(a, channel, runId + "-ghost-1", runId + "-ghost-2"), "unknown_device");
+        Frame refusal = assertRefused(a, join(a, channel, nodes.runId + "-ghost-1", nodes.runId + "-ghost-2"), "unknown_device");
 
         assertFalse(refusal.control().text("detail").contains("ghost"), "the peer's ids are not echoed");
         assertEquals(List.of(), node.state.channelMembers(channel));
@@ -343,13 +313,4 @@ abstract class AbstractQuotaEndToEndTest {
         assertAnswered(andAgain);
     }
 
-    static void awaitTrue(Callable<Boolean> condition, String what) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!condition.call()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within 5 s: " + what);
-            }
-            Thread.sleep(20);
-        }
-    }
 }
