@@ -38,7 +38,7 @@ final class E2eNodes implements AutoCloseable {
         this.runId = runId;
         this.backend = backend;
         this.root = root;
-        this.clientLoops = new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory(runId + "-client", true),
+        this.clientLoops = new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory("e2e-client-loop", true),
                 NioIoHandler.newFactory());
     }
 
