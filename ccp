@@ -96,7 +96,7 @@ fuzz() {
     # without installing them. The run is one long test: lift JUnit's per-test timeout and
     # let surefire's fork outlive the run.
     if ! JAZZER_FUZZ=1 "${MVN[@]}" -q test -pl "$module" -am -Dtest="$test" \
-        -Dsurefire.failIfNoSpecifiedTests=false -Djazzer.max_duration="${seconds}s" \
+        -Dsurefire.failIfNoSpecifiedTests=false -Djazzer.max_duration="${seconds}s" -Djazzer.hooks=true \
         -Djunit.jupiter.execution.timeout.mode=disabled -Dsurefire.timeout=$((seconds + 900)) </dev/null; then
       failed=1
       log "finding in $test: see the surefire report above and the new crash file"
