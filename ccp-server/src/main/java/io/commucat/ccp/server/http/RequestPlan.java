@@ -17,7 +17,7 @@ sealed interface RequestPlan {
     record Connect(String route) implements RequestPlan {
     }
 
-    /** Answer at once (404, 405, 413 by declared length, 501 for modes not built yet). */
+    /** Answer at once (400 for a malformed target, 404, 405, 413 by declared length, 501 for modes not built yet). */
     record Respond(String route, RestResponse response) implements RequestPlan {
     }
 
@@ -26,6 +26,9 @@ sealed interface RequestPlan {
     }
 
     static RequestPlan of(ServerContext context, RequestHead head) {
+        if (head.malformedTarget()) {
+            return new Respond(Router.UNMATCHED, Problem.of(400, "malformed request target"));
+        }
         Router.Match match = context.router().match(head.method(), head.path());
         if (match instanceof Router.Connect) {
             ConnectMode mode = head.connectMode();
