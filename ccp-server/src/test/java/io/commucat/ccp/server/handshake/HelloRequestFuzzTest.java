@@ -6,10 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.commucat.ccp.proto.CodecException;
 import io.commucat.ccp.proto.ControlJson;
 import io.commucat.ccp.proto.ProtocolVersions;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -21,6 +25,20 @@ class HelloRequestFuzzTest {
 
     private static final Set<HandshakeException.Kind> PARSE_KINDS =
             Set.of(HandshakeException.Kind.INVALID, HandshakeException.Kind.NEGOTIATION);
+
+    /** The versions a Hello offers, as exact numbers: supported_versions, else protocol_version. */
+    private static List<BigInteger> offered(ObjectNode json) {
+        List<BigInteger> versions = new ArrayList<>();
+        JsonNode list = json.get("supported_versions");
+        if (list != null && !list.isNull()) {
+            list.forEach(v -> versions.add(v.bigIntegerValue()));
+        } else if (json.hasNonNull("protocol_version")) {
+            versions.add(json.get("protocol_version").bigIntegerValue());
+        } else {
+            versions.add(BigInteger.ONE); // neither: the protocol's default (§2.2)
+        }
+        return versions;
+    }
 
     @FuzzTest
     void helloObject(byte[] input) {
@@ -39,6 +57,8 @@ class HelloRequestFuzzTest {
             return;
         }
         assertTrue(ProtocolVersions.SUPPORTED.contains(hello.protocolVersion()), "a negotiated version is ours");
+        assertTrue(offered(json).contains(BigInteger.valueOf(hello.protocolVersion())),
+                "the negotiated version is one the device offered, exactly");
         assertNotNull(hello.pattern());
         assertFalse(hello.deviceId().isBlank());
         assertTrue(hello.deviceId().length() <= HelloRequest.MAX_ID_LENGTH);
