@@ -93,10 +93,12 @@ fuzz() {
   while read -r module test; do
     log "fuzzing $test in $module for ${seconds}s (crashes land in $module/src/test/resources/.../${test%%#*}Inputs/${test#*#}/)"
     # Regression corpus first, then mutation; -am builds the modules a target depends on
-    # without installing them. The run is one long test: lift JUnit's per-test timeout and
-    # let surefire's fork outlive the run.
+    # without installing them. Coverage counts in our classes and in the parsers they hand
+    # peer bytes to (Jackson's JSON and TOML, Netty's query decoder). The run is one long
+    # test: lift JUnit's per-test timeout and let surefire's fork outlive the run.
     if ! JAZZER_FUZZ=1 "${MVN[@]}" -q test -pl "$module" -am -Dtest="$test" \
         -Dsurefire.failIfNoSpecifiedTests=false -Djazzer.max_duration="${seconds}s" -Djazzer.hooks=true \
+        -Djazzer.instrument='io.commucat.**,com.fasterxml.jackson.**,io.netty.handler.codec.http.**' \
         -Djunit.jupiter.execution.timeout.mode=disabled -Dsurefire.timeout=$((seconds + 900)) </dev/null; then
       failed=1
       log "finding in $test: see the surefire report above and the new crash file"

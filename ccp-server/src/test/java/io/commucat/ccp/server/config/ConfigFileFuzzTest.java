@@ -1,5 +1,6 @@
 package io.commucat.ccp.server.config;
 
+import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -33,7 +34,14 @@ class ConfigFileFuzzTest {
         Files.deleteIfExists(dir);
     }
 
+    /** TOML's tokens and our sections and keys, so mutation reaches the binder, not just the lexer. */
     @FuzzTest
+    @DictionaryEntries({"inf", "nan", "+inf", "-nan", "true", "false", " = ", "[[", "]]", "\"\"\"", "'''", "0x", "0o",
+        "0b", "1e", "_", "1979-05-27T07:32:00Z", "1979-05-27", "07:32:00", "{", "}", "\n",
+        "[server]", "[storage]", "[crypto]", "[ledger]", "[limits]", "[pairing]", "[security.rate_limit]",
+        "[security.rotation]", "[rotation.device]", "[security.http]", "[admin]", "[federation]",
+        "bind", "domain", "keepalive", "data_dir", "node_id", "tls_cert", "tls_key", "postgres_dsn", "redis_url",
+        "secrets_key", "prologue", "mode", "target", "token", "relay_ttl", "http_burst", "max_frame_size"})
     void configFile(byte[] input) {
         try {
             Files.write(file, input);
