@@ -2,6 +2,7 @@ package io.commucat.ccp.proto;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
@@ -56,7 +57,7 @@ class FrameDecoderFuzzTest {
         FrameCodec codec = new FrameCodec(limits);
         try {
             FrameCodec.Decoded first = codec.decodeFirst(stream);
-            assertTrue(!heap.frames().isEmpty(), "decodeFirst found a frame the loop did not");
+            assertFalse(heap.frames().isEmpty(), "decodeFirst found a frame the loop did not");
             assertEquals(heap.frames().get(0), first.frame());
         } catch (CodecException e) {
             if (heap.frames().isEmpty()) {

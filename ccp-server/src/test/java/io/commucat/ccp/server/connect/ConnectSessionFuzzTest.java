@@ -8,9 +8,12 @@ import io.commucat.ccp.proto.CodecException;
 import io.commucat.ccp.proto.Frame;
 import io.commucat.ccp.proto.FrameType;
 import io.commucat.ccp.proto.StreamingFrameDecoder;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -56,7 +59,7 @@ class ConnectSessionFuzzTest {
     static void stopNode() throws Exception {
         fixture.close();
         try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 
@@ -67,7 +70,7 @@ class ConnectSessionFuzzTest {
         ConnectFixture.Stream stream = fixture.open();
         for (int offset = 1, i = 0; offset < input.length; i++) {
             int length = Math.min(1 + (i * 31 + maxChunk / 2) % maxChunk, input.length - offset);
-            byte[] chunk = java.util.Arrays.copyOfRange(input, offset, offset + length);
+            byte[] chunk = Arrays.copyOfRange(input, offset, offset + length);
             stream.send(chunk);
             offset += length;
         }
@@ -92,7 +95,7 @@ class ConnectSessionFuzzTest {
         List<Frame> frames = new ArrayList<>();
         StreamingFrameDecoder decoder = new StreamingFrameDecoder();
         try {
-            decoder.decode(java.nio.ByteBuffer.wrap(written), frames::add);
+            decoder.decode(ByteBuffer.wrap(written), frames::add);
             decoder.endOfStream();
         } catch (CodecException e) {
             throw new AssertionError("the session wrote bytes a device cannot decode: " + e.kind(), e);
