@@ -72,8 +72,9 @@ final class TomlFile {
             return value.bigIntegerValue();
         }
         if (value.isNumber()) {
-            double d = value.doubleValue();
-            return value.isFloatingPointNumber() && !Double.isFinite(d) ? (Object) d : value.decimalValue();
+            // A binary float that is inf or nan has no decimal form.
+            boolean binary = value.isDouble() || value.isFloat();
+            return binary && !Double.isFinite(value.doubleValue()) ? (Object) value.doubleValue() : value.decimalValue();
         }
         if (value.isArray()) {
             List<Object> items = new ArrayList<>();
