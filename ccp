@@ -95,11 +95,14 @@ fuzz() {
     # Regression corpus first, then mutation; -am builds the modules a target depends on
     # without installing them. Coverage counts in our classes and in the parsers they hand
     # peer bytes to (Jackson's JSON and TOML, Netty's query decoder). The run is one long
-    # test: lift JUnit's per-test timeout and let surefire's fork outlive the run.
+    # test: lift JUnit's per-test timeout and let surefire's fork outlive the run; Jazzer
+    # turns the template timeout into libFuzzer's per-input one, so an input that takes
+    # over 10 s is a finding too.
     if ! JAZZER_FUZZ=1 "${MVN[@]}" -q test -pl "$module" -am -Dtest="$test" \
         -Dsurefire.failIfNoSpecifiedTests=false -Djazzer.max_duration="${seconds}s" -Djazzer.hooks=true \
         -Djazzer.instrument='io.commucat.**,com.fasterxml.jackson.**,io.netty.handler.codec.http.**' \
-        -Djunit.jupiter.execution.timeout.mode=disabled -Dsurefire.timeout=$((seconds + 900)) </dev/null; then
+        -Djunit.jupiter.execution.timeout.mode=disabled -Dsurefire.timeout=$((seconds + 900)) \
+        -Djunit.jupiter.execution.timeout.testtemplate.method.default='10 s' </dev/null; then
       failed=1
       log "finding in $test: see the surefire report above and the new crash file"
     fi
