@@ -59,6 +59,57 @@ ensure_tools() {
   command -v curl >/dev/null || command -v wget >/dev/null || apt_install curl || die "curl or wget is needed to fetch Maven"
 }
 
+# Every @FuzzTest as Class#method, with its module: "module Class#method" per line.
+fuzz_targets() {
+  grep -rl --include='*FuzzTest.java' '@FuzzTest' -- */src/test/java 2>/dev/null | sort | while read -r file; do
+    module=${file%%/*}
+    class=$(basename "$file" .java)
+    # The method name follows its @FuzzTest annotation: "void name(".
+    awk '/@FuzzTest/ {armed = 1; next} armed && /void [A-Za-z0-9_]+\(/ {
+           match($0, /void [A-Za-z0-9_]+\(/); print substr($0, RSTART + 5, RLENGTH - 6); armed = 0 }' "$file" \
+      | while read -r method; do echo "$module $class#$method"; done
+  done
+}
+
+# Coverage-guided fuzzing (docs/fuzzing.md): one target per JVM, as Jazzer requires.
+fuzz() {
+  local target=${1:-} seconds=${2:-300}
+  if [ -z "$target" ]; then
+    echo "usage: ./ccp fuzz TARGET|all [SECONDS]   (default 300 seconds per target)" >&2
+    echo "targets:" >&2
+    fuzz_targets | awk '{print "  " $2 "   (" $1 ")"}' >&2
+    exit 2
+  fi
+  [[ "$seconds" =~ ^[0-9]+$ ]] && [ "$seconds" -gt 0 ] || die "SECONDS must be a positive number, got '$seconds'"
+  local lines
+  if [ "$target" = all ]; then
+    lines=$(fuzz_targets)
+  else
+    # TARGET is Class#method, Class (every method of it, one after the other) or a unique method name.
+    lines=$(fuzz_targets | awk -v t="$target" '{split($2, cm, "#"); if ($2 == t || cm[1] == t || cm[2] == t) print}')
+  fi
+  [ -n "$lines" ] || die "no fuzz target matches '$target' (./ccp fuzz lists them)"
+  local failed=0
+  while read -r module test; do
+    log "fuzzing $test in $module for ${seconds}s (crashes land in $module/src/test/resources/.../${test%%#*}Inputs/${test#*#}/)"
+    # Regression corpus first, then mutation; -am builds the modules a target depends on
+    # without installing them. Coverage counts in our classes and in the parsers they hand
+    # peer bytes to (Jackson's JSON and TOML, Netty's query decoder). The run is one long
+    # test: lift JUnit's per-test timeout and let surefire's fork outlive the run; Jazzer
+    # turns the template timeout into libFuzzer's per-input one, so an input that takes
+    # over 10 s is a finding too.
+    if ! JAZZER_FUZZ=1 "${MVN[@]}" -q test -pl "$module" -am -Dtest="$test" \
+        -Dsurefire.failIfNoSpecifiedTests=false -Djazzer.max_duration="${seconds}s" -Djazzer.hooks=true \
+        -Djazzer.instrument='io.commucat.**,com.fasterxml.jackson.**,io.netty.handler.codec.http.**' \
+        -Djunit.jupiter.execution.timeout.mode=disabled -Dsurefire.timeout=$((seconds + 900)) \
+        -Djunit.jupiter.execution.timeout.testtemplate.method.default='10 s' </dev/null; then
+      failed=1
+      log "finding in $test: see the surefire report above and the new crash file"
+    fi
+  done <<< "$lines"
+  exit $failed
+}
+
 case "${1:-}" in
   test)
     shift
@@ -93,8 +144,13 @@ case "${1:-}" in
     "${MVN[@]}" -q install -DskipTests
     exec java -Xms1g -Xmx1g -cp ccp-bench/target/benchmarks.jar io.commucat.ccp.bench.load.RelayLoad "$@"
     ;;
+  fuzz)
+    shift
+    ensure_tools
+    fuzz "$@"
+    ;;
   *)
-    echo "usage: ./ccp test [maven args] | ./ccp run [serve options] | ./ccp bench [JMH args] | ./ccp load [options] | ./ccp relay-load [options]" >&2
+    echo "usage: ./ccp test [maven args] | ./ccp run [serve options] | ./ccp bench [JMH args] | ./ccp load [options] | ./ccp relay-load [options] | ./ccp fuzz [TARGET|all] [SECONDS]" >&2
     exit 2
     ;;
 esac

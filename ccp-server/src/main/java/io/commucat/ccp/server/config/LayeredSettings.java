@@ -232,7 +232,8 @@ final class LayeredSettings {
             return "an array";
         }
         if (value instanceof BigDecimal d) {
-            return d.toPlainString();
+            // Plain digits only while short: 1e2147483647 has no plain form that fits in a String.
+            return (long) d.precision() + Math.abs((long) d.scale()) <= 60 ? d.toPlainString() : d.toString();
         }
         return String.valueOf(value);
     }

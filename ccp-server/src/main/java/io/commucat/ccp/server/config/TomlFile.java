@@ -17,8 +17,9 @@ import java.util.Map;
 
 /**
  * Reads a TOML file into a flat map from dotted key ({@code security.rate_limit.http_burst})
- * to value: {@code String}, {@code BigInteger}, {@code BigDecimal}, {@code Boolean} or
- * {@code List} (which no key accepts). Flattening lets one lookup serve file, environment
+ * to value: {@code String}, {@code BigInteger}, {@code BigDecimal} ({@code Double} for TOML's
+ * {@code inf} and {@code nan}, which have no decimal form), {@code Boolean} or {@code List}
+ * (which no key accepts). Flattening lets one lookup serve file, environment
  * and flags alike.
  */
 final class TomlFile {
@@ -71,7 +72,9 @@ final class TomlFile {
             return value.bigIntegerValue();
         }
         if (value.isNumber()) {
-            return value.decimalValue();
+            // A binary float that is inf or nan has no decimal form.
+            boolean binary = value.isDouble() || value.isFloat();
+            return binary && !Double.isFinite(value.doubleValue()) ? (Object) value.doubleValue() : value.decimalValue();
         }
         if (value.isArray()) {
             List<Object> items = new ArrayList<>();

@@ -92,7 +92,8 @@ public record HelloRequest(
     }
 
     private static int negotiate(JsonNode hello) throws HandshakeException {
-        List<Long> versions = null;
+        // Exact numbers go to the negotiation, never asLong(): 2^64 + 1 would wrap to version 1.
+        List<Number> versions = null;
         JsonNode list = hello.get("supported_versions");
         if (list != null && !list.isNull()) {
             if (!list.isArray()) {
@@ -100,19 +101,19 @@ public record HelloRequest(
             }
             versions = new ArrayList<>();
             for (JsonNode v : list) {
-                if (!v.isIntegralNumber() || v.asLong(-1) < 0) {
+                if (!v.isIntegralNumber() || v.bigIntegerValue().signum() < 0) {
                     throw negotiation("supported_versions entries must be unsigned integers");
                 }
-                versions.add(v.asLong());
+                versions.add(v.numberValue());
             }
         }
-        Long single = null;
+        Number single = null;
         JsonNode one = hello.get("protocol_version");
         if (versions == null && one != null && !one.isNull()) {
-            if (!one.isIntegralNumber() || one.asLong(-1) < 0) {
+            if (!one.isIntegralNumber() || one.bigIntegerValue().signum() < 0) {
                 throw negotiation("protocol_version must be an unsigned integer");
             }
-            single = one.asLong();
+            single = one.numberValue();
         }
         try {
             return ProtocolVersions.negotiate(versions, single);

@@ -11,9 +11,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
 
-/** A request's method, target and headers, read from either protocol's head. Immutable. */
+/**
+ * A request's method, target and headers, read from either protocol's head. Immutable.
+ *
+ * @param malformedTarget the query holds a bad percent escape: the request is answered 400 and
+ *     its query is empty (never guessed at)
+ */
 record RequestHead(String method, String path, Map<String, List<String>> query,
-        Map<String, List<String>> headers, String remoteAddress) {
+        Map<String, List<String>> headers, String remoteAddress, boolean malformedTarget) {
 
     static RequestHead of(Http2Headers h2, String remoteAddress) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
@@ -36,8 +41,16 @@ record RequestHead(String method, String path, Map<String, List<String>> query,
 
     private static RequestHead of(String method, String target, Map<String, List<String>> headers, String remote) {
         QueryStringDecoder decoder = new QueryStringDecoder(target);
+        Map<String, List<String>> query;
+        boolean malformed = false;
+        try {
+            query = decoder.parameters();
+        } catch (IllegalArgumentException badEscape) {
+            query = Map.of();
+            malformed = true;
+        }
         // rawPath: routing must not see percent-decoded slashes.
-        return new RequestHead(method.toUpperCase(Locale.ROOT), decoder.rawPath(), decoder.parameters(), headers, remote);
+        return new RequestHead(method.toUpperCase(Locale.ROOT), decoder.rawPath(), query, headers, remote, malformed);
     }
 
     private static void add(Map<String, List<String>> headers, String name, String value) {

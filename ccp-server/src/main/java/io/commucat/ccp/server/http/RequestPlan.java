@@ -19,7 +19,7 @@ sealed interface RequestPlan {
     record Connect(String route) implements RequestPlan {
     }
 
-    /** Answer at once (404, 405, 413 by declared length, 501 for modes not built yet). */
+    /** Answer at once (400 for a malformed target, 404, 405, 413 by declared length, 501 for modes not built yet). */
     record Respond(String route, RestResponse response) implements RequestPlan {
     }
 
@@ -46,6 +46,9 @@ sealed interface RequestPlan {
         RateLimiter.Verdict verdict = limiter.admit(client);
         if (!verdict.admitted()) {
             return new Refuse(match.route(), Problem.tooManyRequests(limiter.name(), verdict.retryAfterSeconds()));
+        }
+        if (head.malformedTarget()) {
+            return new Respond(Router.UNMATCHED, Problem.of(400, "malformed request target"));
         }
         if (connect) {
             ConnectMode mode = head.connectMode();

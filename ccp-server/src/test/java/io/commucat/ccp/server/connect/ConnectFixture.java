@@ -68,17 +68,29 @@ final class ConnectFixture implements AutoCloseable {
     final ConnectServices services;
 
     ConnectFixture(Path dir, PolicyChange change) throws Exception {
-        this(dir, change, BufferReservations.UNLIMITED);
+        this(dir, change, BufferReservations.UNLIMITED, null);
     }
 
     /** As above, with a node-wide buffer budget. */
     ConnectFixture(Path dir, PolicyChange change, BufferReservations buffers) throws Exception {
+        this(dir, change, buffers, null);
+    }
+
+    /** As above, with the server's first Noise static key fixed so recorded Hellos stay valid. */
+    ConnectFixture(Path dir, PolicyChange change, byte[] noiseSeed) throws Exception {
+        this(dir, change, BufferReservations.UNLIMITED, noiseSeed);
+    }
+
+    /** @param noiseSeed the server's first Noise static key; null for a random one */
+    ConnectFixture(Path dir, PolicyChange change, BufferReservations buffers, byte[] noiseSeed) throws Exception {
         store = JdbcStore.open(JdbcSettings.h2File(dir.resolve("db")));
         directory = storageThreads.wrap(Directory.class, store.directory());
         sessions = storageThreads.wrap(Sessions.class, store.sessions());
         presence = storageThreads.wrap(Presence.class, new EmbeddedPresence());
-        byte[] seed = new byte[32];
-        random.nextBytes(seed);
+        byte[] seed = noiseSeed != null ? noiseSeed.clone() : new byte[32];
+        if (noiseSeed == null) {
+            random.nextBytes(seed);
+        }
         noiseKeys = NoiseKeyCatalog.open(store.secrets(), new SecretSealer(null, random), Duration.ofDays(30),
                 Duration.ofDays(7), 4, seed, Clock.systemUTC(), random);
         caKey = DeviceCaKeyPair.generate(random);
