@@ -94,17 +94,26 @@ class SecureFrameStreamTest {
         assertEquals(NoiseTransport.State.FAILED, server.state());
     }
 
-    @Test
-    void garbageInsideTheEncryptionIsACodecError() throws Exception {
-        // An authentic record whose plaintext is not a frame: the decoded stream fails.
+    /** A device side that seals any plaintext (frames or not), and the stream receiving it. */
+    private record RawPair(NoiseTransport raw, SecureFrameStream receiving) {
+    }
+
+    private static RawPair rawPair() throws Exception {
         NoiseKeyPair serverKey = NoiseKeyPair.generate(RANDOM);
         NoiseHandshake initiator = NoiseHandshake.initiator(NoisePattern.IK, NoiseKeyPair.generate(RANDOM),
                 serverKey.publicKey(), PROLOGUE);
         NoiseHandshake responder = NoiseHandshake.responder(NoisePattern.IK, serverKey, PROLOGUE);
         responder.readMessage(initiator.writeMessage(new byte[0]));
         initiator.readMessage(responder.writeMessage(new byte[0]));
-        NoiseTransport raw = initiator.split();
-        SecureFrameStream receiving = new SecureFrameStream(responder.split());
+        return new RawPair(initiator.split(), new SecureFrameStream(responder.split()));
+    }
+
+    @Test
+    void garbageInsideTheEncryptionIsACodecError() throws Exception {
+        // An authentic record whose plaintext is not a frame: the decoded stream fails.
+        RawPair pair = rawPair();
+        NoiseTransport raw = pair.raw();
+        SecureFrameStream receiving = pair.receiving();
         byte[] wire = raw.seal(new byte[] {4, 0x7f, 0, 0, 0});
         CodecException e = assertThrows(CodecException.class, () -> open(receiving, wire));
         assertEquals(CodecException.Kind.INVALID_FRAME_TYPE, e.kind());
@@ -112,14 +121,9 @@ class SecureFrameStreamTest {
 
     @Test
     void aCodecErrorEndsReadingButLeavesSealingOpenForTheErrorFrame() throws Exception {
-        NoiseKeyPair serverKey = NoiseKeyPair.generate(RANDOM);
-        NoiseHandshake initiator = NoiseHandshake.initiator(NoisePattern.IK, NoiseKeyPair.generate(RANDOM),
-                serverKey.publicKey(), PROLOGUE);
-        NoiseHandshake responder = NoiseHandshake.responder(NoisePattern.IK, serverKey, PROLOGUE);
-        responder.readMessage(initiator.writeMessage(new byte[0]));
-        initiator.readMessage(responder.writeMessage(new byte[0]));
-        NoiseTransport raw = initiator.split();
-        SecureFrameStream receiving = new SecureFrameStream(responder.split());
+        RawPair pair = rawPair();
+        NoiseTransport raw = pair.raw();
+        SecureFrameStream receiving = pair.receiving();
         byte[] garbage = raw.seal(new byte[] {4, 0x7f, 0, 0, 0});
         assertThrows(CodecException.class, () -> open(receiving, garbage));
 
