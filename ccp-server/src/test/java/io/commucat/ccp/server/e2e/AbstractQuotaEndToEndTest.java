@@ -279,8 +279,9 @@ abstract class AbstractQuotaEndToEndTest {
         third.session().writeQuietly(third.wire(), 0, LARGE_PREFIX);
 
         third.session().closed.get(DeviceRun.WAIT_SECONDS, TimeUnit.SECONDS);
-        // The server says busy before it ends the stream; today that Error can be lost when the
-        // session ends while its bytes are being read (issue #15 §5, the same path as "decode").
+        // Whichever buffer the budget refuses first decides the goodbye: the frame's (answered
+        // busy, sealed like the decode Error) or a split Noise record's (the transport fails with
+        // it, so the stream just ends).
         Frame refusal = third.session().frames.poll();
         if (refusal != null) {
             assertEquals("busy", refusal.control().text("error"), refusal.toString());
