@@ -92,6 +92,26 @@ public final class H2Connection implements AutoCloseable {
         return collector.result;
     }
 
+    /**
+     * A request with a body (sent whole, then END_STREAM) and extra headers (e.g.
+     * {@code content-type}, {@code authorization}), its whole response collected. An empty body
+     * sends no DATA frame.
+     */
+    public CompletableFuture<H2Response> request(String method, String path, Map<String, String> headers, byte[] body) {
+        if (body.length == 0) {
+            return request(method, path, headers);
+        }
+        ResponseCollector collector = new ResponseCollector(MAX_RESPONSE_BODY);
+        openStream(method, path, headers, false, collector).whenComplete((stream, error) -> {
+            if (error != null) {
+                collector.result.completeExceptionally(error);
+            } else {
+                stream.write(body, true);
+            }
+        });
+        return collector.result;
+    }
+
     /** {@code GET path}, collected. */
     public CompletableFuture<H2Response> get(String path) {
         return request("GET", path);

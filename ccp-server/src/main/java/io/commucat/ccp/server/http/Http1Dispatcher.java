@@ -200,7 +200,8 @@ final class Http1Dispatcher extends ChannelInboundHandlerAdapter {
             return;
         }
         String route = plan.route();
-        RestEndpoint.invoke(((RequestPlan.Call) plan).endpoint(), head.toRequest(bytes)).thenAccept(response -> {
+        RequestPlan.Call call = (RequestPlan.Call) plan;
+        RestEndpoint.invoke(call.endpoint(), call.request(head, bytes)).thenAccept(response -> {
             if (ctx.executor().inEventLoop()) {
                 write(route, response, false);
             } else {

@@ -131,8 +131,8 @@ final class Http2RestHandler extends ChannelInboundHandlerAdapter {
 
     private void call(ChannelHandlerContext ctx) {
         answered = true;
-        RestEndpoint endpoint = ((RequestPlan.Call) plan).endpoint();
-        RestEndpoint.invoke(endpoint, head.toRequest(body.toByteArray())).thenAccept(response -> {
+        RequestPlan.Call call = (RequestPlan.Call) plan;
+        RestEndpoint.invoke(call.endpoint(), call.request(head, body.toByteArray())).thenAccept(response -> {
             if (ctx.executor().inEventLoop()) {
                 write(ctx, response);
             } else {

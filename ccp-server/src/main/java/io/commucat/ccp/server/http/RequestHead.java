@@ -78,7 +78,7 @@ record RequestHead(String method, String path, Map<String, List<String>> query,
         return ConnectModeSelector.select(query, this::header);
     }
 
-    RestRequest toRequest(byte[] body) {
-        return new RestRequest(method, path, query, headers, body, remoteAddress);
+    RestRequest toRequest(byte[] body, java.util.Map<String, String> params) {
+        return new RestRequest(method, path, query, headers, body, remoteAddress, params);
     }
 }

@@ -4,6 +4,7 @@ import io.commucat.ccp.server.admission.ClientAddress;
 import io.commucat.ccp.server.admission.RateLimiter;
 import io.commucat.ccp.server.http.rest.Problem;
 import io.commucat.ccp.server.http.rest.RestEndpoint;
+import io.commucat.ccp.server.http.rest.RestRequest;
 import io.commucat.ccp.server.http.rest.RestResponse;
 import io.commucat.ccp.server.http.rest.Router;
 
@@ -31,8 +32,12 @@ sealed interface RequestPlan {
     record Refuse(String route, RestResponse response) implements RequestPlan {
     }
 
-    /** Collect the body (bounded), then call the endpoint. */
-    record Call(String route, RestEndpoint endpoint) implements RequestPlan {
+    /** Collect the body (bounded), then call the endpoint with the route's path parameters. */
+    record Call(String route, RestEndpoint endpoint, java.util.Map<String, String> params) implements RequestPlan {
+
+        RestRequest request(RequestHead head, byte[] body) {
+            return head.toRequest(body, params);
+        }
     }
 
     /**
@@ -58,6 +63,9 @@ sealed interface RequestPlan {
             // Next step: the SSE, long-poll and WebSocket adapters plug in here (docs/transport.md).
             return new Respond(match.route(), Problem.of(501, "connect mode " + mode.wireName() + " is not available yet; use binary"));
         }
+        if (match instanceof Router.BadParameter b) {
+            return new Respond(b.route(), Problem.of(400, "path parameter '" + b.name() + "' is not valid percent-encoded UTF-8"));
+        }
         if (match instanceof Router.MethodNotAllowed m) {
             return new Respond(m.route(), Problem.methodNotAllowed(m.allowed()));
         }
@@ -66,7 +74,7 @@ sealed interface RequestPlan {
             if (head.contentLength().orElse(0) > limit) {
                 return new Respond(e.route(), Problem.payloadTooLarge(limit));
             }
-            return new Call(e.route(), e.endpoint());
+            return new Call(e.route(), e.endpoint(), e.params());
         }
         return new Respond(match.route(), Problem.notFound());
     }

@@ -9,6 +9,10 @@ import io.commucat.ccp.server.audit.Audit;
 import io.commucat.ccp.server.audit.AuditLedgers;
 import io.commucat.ccp.server.audit.AuditedHandshakes;
 import io.commucat.ccp.server.audit.FailureDigest;
+import io.commucat.ccp.server.auth.AdminAuthenticator;
+import io.commucat.ccp.server.auth.DeviceAuthenticator;
+import io.commucat.ccp.server.cluster.DeviceNotifier;
+import io.commucat.ccp.server.http.rest.RouteSet;
 import io.commucat.ccp.server.cli.RunningServer;
 import io.commucat.ccp.server.cli.SettingsReport;
 import io.commucat.ccp.server.config.LedgerMode;
@@ -144,24 +148,34 @@ public final class CcpNode implements RunningServer {
                     relayMetrics);
             Gauge.builder("ccp.inbox.pending.rows", inboxWriter, InboxWriter::pendingRows).register(metrics);
             Gauge.builder("ccp.sessions.established", registry, SessionRegistry::size).register(metrics);
+            DeviceCertificateAuthority ca = new DeviceCertificateAuthority(caKey);
+            Router clusterRouter = new Router(storage.presence(), storage.bus(), config.server().nodeId());
             ConnectServices services = new ConnectServices(policy, noiseKeys,
-                    new DeviceResolver(storage.sql().directory(), new DeviceCertificateAuthority(caKey), policy, random,
+                    new DeviceResolver(storage.sql().directory(), ca, policy, random,
                             admission.registrations()),
                     storage.sql().sessions(), storage.presence(),
                     new Relay(storage.sql().channels(), storage.sql().inbox(), inboxWriter, storage.sql().groups(),
                             config.limits().relayTtl(), Relay.MAX_FANOUT_BYTES,
                             new ChannelLimits(quotas.channelMaxMembers(), quotas.deviceMaxChannels()), relayMetrics),
-                    new Router(storage.presence(), storage.bus(), config.server().nodeId()),
+                    clusterRouter,
                     new SessionTokens(random), caKey.publicKey(), registry,
                     failureDigest, storageExecutor, clock,
                     config.server().nodeId(), new NodeBufferBudget(quotas.nodeBufferBytes(), metrics));
+
+            // A configured admin.token overrides the one generated in the data directory.
+            java.util.Optional<String> adminToken = config.admin().token().or(data::adminTokenText);
+            java.util.List<RouteSet> api = RestApi.routeSets(new RestApi.Context(config, storage, storageExecutor,
+                    new DeviceAuthenticator(storage.sql().sessions(), storage.sql().directory(),
+                            config.server().keepalive(), clock),
+                    new AdminAuthenticator(adminToken), new DeviceNotifier(clusterRouter, registry), audit, admission,
+                    registry, ca, random, clock, metrics));
 
             // Subscribed before the listener opens: no session exists that the bus could miss.
             storage.bus().subscribe(config.server().nodeId(), new ClusterLink(registry));
             CcpServer server = CcpServer.builder()
                     .config(config)
-                    // A configured admin.token overrides the one generated in the data directory.
-                    .adminToken(config.admin().token().or(data::adminTokenText))
+                    .adminToken(adminToken)
+                    .routes(routes -> api.forEach(set -> set.register(routes)))
                     .sslContext(ServerTls.forServer(data.tls().certificateChain(), data.tls().privateKey()))
                     .connectHandler(ConnectHandler.sessions(services))
                     .admission(admission)

@@ -1,6 +1,7 @@
 package io.commucat.ccp.server.storage;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -40,6 +41,29 @@ public interface Directory {
 
     /** Records when a device was last connected. */
     void touchDevice(String deviceId, Instant lastSeen) throws StorageException;
+
+    /** Every device of the user, revoked ones included, oldest first. */
+    List<Device> listDevices(String userId) throws StorageException;
+
+    /**
+     * Marks an active device revoked.
+     *
+     * @return false when the device does not exist or was not active
+     */
+    boolean revokeDevice(String deviceId) throws StorageException;
+
+    /**
+     * Replaces an active device's key with {@code event.publicKey()} and records {@code event}
+     * (kind {@code rotate}) in one transaction, only while the stored key is still
+     * {@code expectedKey}.
+     *
+     * @throws StorageException {@link StorageException.Kind#CONFLICT} when the device is gone, not
+     *     active, or its key is no longer {@code expectedKey} (a racing rotation won)
+     */
+    void rotateDeviceKey(String deviceId, String expectedKey, DeviceKeyEvent event) throws StorageException;
+
+    /** The device's newest key event (its registration or last rotation). */
+    Optional<DeviceKeyEvent> lastKeyEvent(String deviceId) throws StorageException;
 
     /** A fresh, never reused certificate serial. */
     long nextCertificateSerial() throws StorageException;

@@ -58,6 +58,6 @@ class RequestHeadFuzzTest {
         assertNotNull(head.query());
         assertNotNull(head.connectMode());
         assertNotNull(head.contentLength());
-        assertNotNull(head.toRequest(new byte[0]));
+        assertNotNull(head.toRequest(new byte[0], java.util.Map.of()));
     }
 }

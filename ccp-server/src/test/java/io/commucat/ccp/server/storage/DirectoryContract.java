@@ -328,4 +328,77 @@ public interface DirectoryContract {
         directory().recordCertificate(new IssuedCertificate(-1L, id("device"), id("user"), KEY, T0, T0));
         directory().recordCertificate(new IssuedCertificate(Long.MIN_VALUE, id("device"), id("user"), KEY, T0, T0));
     }
+
+    @Test
+    default void listDevicesReturnsTheUsersDevicesOldestFirst() throws Exception {
+        User user = newUser();
+        User other = newUser();
+        Device first = new Device(id("device"), user.id(), KEY, DeviceStatus.ACTIVE, T0, "phone", null);
+        Device second = new Device(id("device"), user.id(), KEY, DeviceStatus.REVOKED, T0.plusSeconds(5), null, null);
+        register(second, 0);
+        register(first, 0);
+        register(device(other.id()), 0);
+
+        assertEquals(List.of(first, second), directory().listDevices(user.id()));
+    }
+
+    @Test
+    default void listDevicesOfUserWithoutDevicesIsEmpty() throws Exception {
+        assertEquals(List.of(), directory().listDevices(newUser().id()));
+    }
+
+    @Test
+    default void revokeDeviceMakesItRevokedOnce() throws Exception {
+        Device device = device(newUser().id());
+        register(device, 0);
+
+        assertTrue(directory().revokeDevice(device.id()));
+        assertEquals(DeviceStatus.REVOKED, directory().findDevice(device.id()).orElseThrow().status());
+        assertEquals(false, directory().revokeDevice(device.id()));
+        assertEquals(false, directory().revokeDevice(id("device")));
+    }
+
+    @Test
+    default void rotateDeviceKeyReplacesTheKeyAndRecordsTheEvent() throws Exception {
+        Device device = device(newUser().id());
+        register(device, 0);
+        String newKey = "b".repeat(64);
+        DeviceKeyEvent rotation = new DeviceKeyEvent(id("event"), device.id(), "rotate", newKey, T0.plusSeconds(60));
+
+        directory().rotateDeviceKey(device.id(), KEY, rotation);
+
+        assertEquals(newKey, directory().findDevice(device.id()).orElseThrow().publicKey());
+        assertEquals(Optional.of(rotation), directory().lastKeyEvent(device.id()));
+    }
+
+    @Test
+    default void rotateDeviceKeyFromAStaleKeyIsConflictAndChangesNothing() throws Exception {
+        Device device = device(newUser().id());
+        register(device, 0);
+        DeviceKeyEvent rotation = new DeviceKeyEvent(id("event"), device.id(), "rotate", "b".repeat(64), T0.plusSeconds(60));
+
+        StorageException e = assertThrows(StorageException.class,
+                () -> directory().rotateDeviceKey(device.id(), "c".repeat(64), rotation));
+
+        assertEquals(StorageException.Kind.CONFLICT, e.kind());
+        assertEquals(KEY, directory().findDevice(device.id()).orElseThrow().publicKey());
+        assertEquals("register", directory().lastKeyEvent(device.id()).orElseThrow().kind());
+    }
+
+    @Test
+    default void rotateDeviceKeyOfRevokedDeviceIsConflict() throws Exception {
+        Device device = device(newUser().id());
+        register(device, 0);
+        directory().revokeDevice(device.id());
+
+        StorageException e = assertThrows(StorageException.class, () -> directory().rotateDeviceKey(device.id(), KEY,
+                new DeviceKeyEvent(id("event"), device.id(), "rotate", "b".repeat(64), T0)));
+
+        assertEquals(StorageException.Kind.CONFLICT, e.kind());
+    }
+
+    @Test
+    default void lastKeyEventOfUnknownDeviceIsEmpty() throws Exception {
+        assertEquals(Optional.empty(), directory().lastKeyEvent(id("device")));
+    }
 }

@@ -6,7 +6,8 @@ import java.util.Map;
 /**
  * RFC 9457 error bodies, {@code application/problem+json}, with the original server's titles
  * (rest.md "Errors"). Titles for statuses rest.md does not list are ours: 405
- * {@code MethodNotAllowed}, 408 {@code RequestTimeout}, 501 {@code NotImplemented}. The detail
+ * {@code MethodNotAllowed}, 408 {@code RequestTimeout}, 415 {@code UnsupportedMediaType}, 501
+ * {@code NotImplemented}. The detail
  * is always our own text, never attacker input or an exception message.
  */
 public final class Problem {
@@ -22,6 +23,7 @@ public final class Problem {
             Map.entry(408, "RequestTimeout"),
             Map.entry(409, "Conflict"),
             Map.entry(413, "PayloadTooLarge"),
+            Map.entry(415, "UnsupportedMediaType"),
             Map.entry(429, "TooManyRequests"),
             Map.entry(500, "InternalError"),
             Map.entry(501, "NotImplemented"),
@@ -72,5 +74,20 @@ public final class Problem {
 
     public static RestResponse internalError() {
         return of(500, "internal error");
+    }
+
+    /**
+     * 500 that carries the id under which the server logged the cause: in the body
+     * ({@code correlation_id}) and in {@code x-correlation-id}, so an operator finds the log
+     * line from what a user reports. Never the cause itself.
+     */
+    public static RestResponse internalError(String correlationId) {
+        ObjectNode body = Json.object();
+        body.put("type", "about:blank");
+        body.put("title", title(500));
+        body.put("status", 500);
+        body.put("detail", "internal error; correlation id " + correlationId);
+        body.put("correlation_id", correlationId);
+        return new RestResponse(500, CONTENT_TYPE, Json.bytes(body), Map.of("x-correlation-id", correlationId));
     }
 }

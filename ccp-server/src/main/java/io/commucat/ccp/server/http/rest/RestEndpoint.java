@@ -13,19 +13,25 @@ public interface RestEndpoint {
 
     CompletableFuture<RestResponse> handle(RestRequest request);
 
-    /** Calls {@code endpoint}; a throw or a failed future becomes a 500 without internal text. */
+    /**
+     * Calls {@code endpoint}; a throw or a failed future becomes a 500 without internal text,
+     * logged with a correlation id the response carries.
+     */
     static CompletableFuture<RestResponse> invoke(RestEndpoint endpoint, RestRequest request) {
-        Logger log = LoggerFactory.getLogger(RestEndpoint.class);
         CompletableFuture<RestResponse> future;
         try {
             future = endpoint.handle(request);
         } catch (RuntimeException e) {
-            log.error("{} {} failed", request.method(), request.path(), e);
-            return CompletableFuture.completedFuture(Problem.internalError());
+            return CompletableFuture.completedFuture(internalError(request, e));
         }
-        return future.exceptionally(e -> {
-            log.error("{} {} failed", request.method(), request.path(), e);
-            return Problem.internalError();
-        });
+        return future.exceptionally(e -> internalError(request, e));
+    }
+
+    /** Logs {@code cause} under a fresh correlation id and answers 500 with that id. */
+    static RestResponse internalError(RestRequest request, Throwable cause) {
+        String id = CorrelationIds.next();
+        Logger log = LoggerFactory.getLogger(RestEndpoint.class);
+        log.error("{} {} failed [correlation id {}]", request.method(), request.path(), id, cause);
+        return Problem.internalError(id);
     }
 }

@@ -1,13 +1,25 @@
 package io.commucat.ccp.server.http.rest;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
 
 /**
  * Maps a method and a path to what serves it; one table for HTTP/2 and HTTP/1.1. Immutable
- * and thread-safe. Paths match exactly (no trailing-slash or prefix games).
+ * and thread-safe. A route is a literal path ({@code /api/devices}) or a template whose
+ * {@code {name}} segments match one non-empty path segment each
+ * ({@code /api/friends/{user}/devices}); a literal route wins over a template, and templates
+ * are tried in the order they were added. Path parameters are percent-decoded as UTF-8; the
+ * path itself is matched raw, so an encoded slash never splits a segment. No trailing-slash or
+ * prefix games.
  */
 public final class Router {
 
@@ -26,7 +38,11 @@ public final class Router {
     public record Connect(String route) implements Match {
     }
 
-    public record Endpoint(String route, RestEndpoint endpoint) implements Match {
+    /** @param params the template's parameters, percent-decoded */
+    public record Endpoint(String route, RestEndpoint endpoint, Map<String, String> params) implements Match {
+        public Endpoint {
+            params = Map.copyOf(params);
+        }
     }
 
     public record NotFound(String route) implements Match {
@@ -35,10 +51,20 @@ public final class Router {
     public record MethodNotAllowed(String route, String allowed) implements Match {
     }
 
-    private final Map<String, Map<String, RestEndpoint>> routes;
+    /** A path parameter that is not valid percent-encoded UTF-8: answered 400, never guessed at. */
+    public record BadParameter(String route, String name) implements Match {
+    }
 
-    private Router(Map<String, Map<String, RestEndpoint>> routes) {
-        this.routes = routes;
+    /** One registered path: its template's segments ({@code null} where a parameter stands). */
+    private record Template(String route, String[] literals, String[] names, Map<String, RestEndpoint> byMethod) {
+    }
+
+    private final Map<String, Map<String, RestEndpoint>> literal;
+    private final List<Template> templates;
+
+    private Router(Map<String, Map<String, RestEndpoint>> literal, List<Template> templates) {
+        this.literal = literal;
+        this.templates = templates;
     }
 
     public static Builder builder() {
@@ -51,15 +77,96 @@ public final class Router {
                     ? new Connect(CONNECT_PATH)
                     : new MethodNotAllowed(CONNECT_PATH, "GET, POST");
         }
-        Map<String, RestEndpoint> byMethod = routes.get(path);
-        if (byMethod == null) {
+        Map<String, RestEndpoint> byMethod = literal.get(path);
+        if (byMethod != null) {
+            return select(path, byMethod, method, Map.of());
+        }
+        if (templates.isEmpty() || !path.startsWith("/")) {
             return new NotFound(UNMATCHED);
         }
+        String[] segments = path.substring(1).split("/", -1);
+        for (Template template : templates) {
+            if (template.literals().length != segments.length) {
+                continue;
+            }
+            Map<String, String> params = bind(template, segments);
+            if (params == null) {
+                continue;
+            }
+            for (Map.Entry<String, String> param : params.entrySet()) {
+                if (param.getValue() == null) {
+                    return new BadParameter(template.route(), param.getKey());
+                }
+            }
+            return select(template.route(), template.byMethod(), method, params);
+        }
+        return new NotFound(UNMATCHED);
+    }
+
+    private static Match select(String route, Map<String, RestEndpoint> byMethod, String method,
+            Map<String, String> params) {
         RestEndpoint endpoint = byMethod.get(method);
         if (endpoint == null) {
-            return new MethodNotAllowed(path, String.join(", ", new TreeSet<>(byMethod.keySet())));
+            return new MethodNotAllowed(route, String.join(", ", new TreeSet<>(byMethod.keySet())));
         }
-        return new Endpoint(path, endpoint);
+        return new Endpoint(route, endpoint, params);
+    }
+
+    /** The template's parameters for these segments, a {@code null} value for one that does not decode; {@code null} when it does not match. */
+    private static Map<String, String> bind(Template template, String[] segments) {
+        Map<String, String> params = null;
+        for (int i = 0; i < segments.length; i++) {
+            String literalSegment = template.literals()[i];
+            if (literalSegment != null) {
+                if (!literalSegment.equals(segments[i])) {
+                    return null;
+                }
+            } else {
+                if (segments[i].isEmpty()) {
+                    return null;
+                }
+                if (params == null) {
+                    params = new LinkedHashMap<>();
+                }
+                params.put(template.names()[i], decode(segments[i]));
+            }
+        }
+        return params == null ? Map.of() : params;
+    }
+
+    /** RFC 3986 percent-decoding of one segment as UTF-8 ({@code +} stays a plus); {@code null} when malformed. */
+    static String decode(String segment) {
+        if (segment.indexOf('%') < 0) {
+            return segment;
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(segment.length());
+        for (int i = 0; i < segment.length(); i++) {
+            char c = segment.charAt(i);
+            if (c == '%') {
+                if (i + 2 >= segment.length()) {
+                    return null;
+                }
+                int hi = Character.digit(segment.charAt(i + 1), 16);
+                int lo = Character.digit(segment.charAt(i + 2), 16);
+                if (hi < 0 || lo < 0) {
+                    return null;
+                }
+                bytes.write(hi << 4 | lo);
+                i += 2;
+            } else if (c < 0x80) {
+                bytes.write(c);
+            } else {
+                return null; // a raw non-ASCII character is not a valid request target
+            }
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
     }
 
     public static final class Builder {
@@ -73,18 +180,66 @@ public final class Router {
             return add("POST", path, endpoint);
         }
 
+        public Builder put(String path, RestEndpoint endpoint) {
+            return add("PUT", path, endpoint);
+        }
+
+        public Builder delete(String path, RestEndpoint endpoint) {
+            return add("DELETE", path, endpoint);
+        }
+
+        /**
+         * @param path a literal path or a template with {@code {name}} segments
+         * @throws IllegalArgumentException for {@code /connect}, a path not starting with a slash,
+         *     or a method registered twice on one path
+         */
         public Builder add(String method, String path, RestEndpoint endpoint) {
             if (path.equals(CONNECT_PATH)) {
                 throw new IllegalArgumentException(CONNECT_PATH + " is the streaming route");
             }
-            routes.computeIfAbsent(path, p -> new LinkedHashMap<>()).put(method, Objects.requireNonNull(endpoint));
+            if (!path.startsWith("/")) {
+                throw new IllegalArgumentException("route must start with a slash: " + path);
+            }
+            RestEndpoint previous = routes.computeIfAbsent(path, p -> new LinkedHashMap<>())
+                    .putIfAbsent(method, Objects.requireNonNull(endpoint));
+            if (previous != null) {
+                throw new IllegalArgumentException(method + " " + path + " is registered twice");
+            }
             return this;
         }
 
         public Router build() {
-            Map<String, Map<String, RestEndpoint>> copy = new LinkedHashMap<>();
-            routes.forEach((path, methods) -> copy.put(path, Map.copyOf(methods)));
-            return new Router(Map.copyOf(copy));
+            Map<String, Map<String, RestEndpoint>> literal = new LinkedHashMap<>();
+            List<Template> templates = new ArrayList<>();
+            routes.forEach((path, methods) -> {
+                if (!path.contains("{")) {
+                    literal.put(path, Map.copyOf(methods));
+                    return;
+                }
+                String[] segments = path.substring(1).split("/", -1);
+                String[] literals = new String[segments.length];
+                String[] names = new String[segments.length];
+                for (int i = 0; i < segments.length; i++) {
+                    String s = segments[i];
+                    if (s.startsWith("{") && s.endsWith("}") && s.length() > 2) {
+                        names[i] = s.substring(1, s.length() - 1);
+                    } else if (s.contains("{") || s.contains("}")) {
+                        throw new IllegalArgumentException("a parameter must be a whole segment: " + path);
+                    } else {
+                        literals[i] = s;
+                    }
+                }
+                templates.add(new Template(path, literals, names, Map.copyOf(methods)));
+            });
+            return new Router(Map.copyOf(literal), List.copyOf(templates));
         }
+    }
+
+    /** Every registered path and its methods (for the OpenAPI check), sorted. */
+    public Map<String, java.util.Set<String>> table() {
+        Map<String, java.util.Set<String>> table = new java.util.TreeMap<>();
+        literal.forEach((path, methods) -> table.put(path, new TreeSet<>(methods.keySet())));
+        templates.forEach(t -> table.put(t.route(), new TreeSet<>(t.byMethod().keySet())));
+        return table;
     }
 }

@@ -13,6 +13,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -115,6 +116,47 @@ public final class JdbcDirectory implements Directory {
     public void touchDevice(String deviceId, Instant lastSeen) throws StorageException {
         jdbc.call("touch device", c -> Jdbc.update(c,
                 "UPDATE devices SET last_seen = ? WHERE id = ?", lastSeen, deviceId));
+    }
+
+    @Override
+    public List<Device> listDevices(String userId) throws StorageException {
+        return jdbc.call("list devices", c -> Jdbc.queryList(c,
+                "SELECT " + DEVICE_COLUMNS + " FROM devices WHERE user_id = ? ORDER BY created_at, id",
+                JdbcDirectory::device, userId));
+    }
+
+    @Override
+    public boolean revokeDevice(String deviceId) throws StorageException {
+        return jdbc.call("revoke device", c -> Jdbc.update(c,
+                "UPDATE devices SET status = ? WHERE id = ? AND status = ?",
+                DeviceStatus.REVOKED.label(), deviceId, ACTIVE)) > 0;
+    }
+
+    @Override
+    public void rotateDeviceKey(String deviceId, String expectedKey, DeviceKeyEvent event) throws StorageException {
+        jdbc.inTransaction("rotate device key", c -> {
+            int changed = Jdbc.update(c,
+                    "UPDATE devices SET public_key = ? WHERE id = ? AND public_key = ? AND status = ?",
+                    event.publicKey(), deviceId, expectedKey, ACTIVE);
+            if (changed == 0) {
+                throw new StorageException(StorageException.Kind.CONFLICT,
+                        "rotate device key: the device is gone, revoked, or its key changed");
+            }
+            Jdbc.update(c, "INSERT INTO device_key_events (id, device_id, kind, public_key, occurred_at)"
+                    + " VALUES (?, ?, ?, ?, ?)",
+                    event.id(), deviceId, event.kind(), event.publicKey(), event.at());
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<DeviceKeyEvent> lastKeyEvent(String deviceId) throws StorageException {
+        return jdbc.call("last key event", c -> Jdbc.queryOne(c,
+                "SELECT id, device_id, kind, public_key, occurred_at FROM device_key_events WHERE device_id = ?"
+                        + " ORDER BY occurred_at DESC, id DESC LIMIT 1",
+                row -> new DeviceKeyEvent(row.getString("id"), row.getString("device_id"), row.getString("kind"),
+                        row.getString("public_key"), Jdbc.instant(row, "occurred_at")),
+                deviceId));
     }
 
     /** From a sequence: never handed out twice, even by racing nodes or rolled-back work. */

@@ -1,0 +1,45 @@
+package io.commucat.ccp.server.node;
+
+import io.commucat.ccp.crypto.cert.DeviceCertificateAuthority;
+import io.commucat.ccp.server.admission.Admission;
+import io.commucat.ccp.server.audit.Audit;
+import io.commucat.ccp.server.auth.AdminAuthenticator;
+import io.commucat.ccp.server.auth.DeviceAuthenticator;
+import io.commucat.ccp.server.cluster.DeviceNotifier;
+import io.commucat.ccp.server.config.ServerConfig;
+import io.commucat.ccp.server.connect.SessionRegistry;
+import io.commucat.ccp.server.http.rest.RouteSet;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.Executor;
+
+/**
+ * The REST surface of rest.md beyond health, server-info and metrics: each feature's routes,
+ * built from what a node shares with them.
+ */
+final class RestApi {
+
+    /**
+     * What the features share.
+     *
+     * @param executor      where their blocking work runs (the storage executor)
+     * @param devices       session-token authentication of device requests
+     * @param admin         the admin token check
+     * @param notifier      live frames to devices' open sessions on any node
+     * @param ca            the device CA, for certificates issued by pairing and rotation
+     */
+    record Context(ServerConfig config, StorageBackends storage, Executor executor, DeviceAuthenticator devices,
+            AdminAuthenticator admin, DeviceNotifier notifier, Audit audit, Admission admission,
+            SessionRegistry registry, DeviceCertificateAuthority ca, SecureRandom random, Clock clock,
+            MeterRegistry metrics) {
+    }
+
+    private RestApi() {
+    }
+
+    static List<RouteSet> routeSets(Context context) {
+        return List.of();
+    }
+}
