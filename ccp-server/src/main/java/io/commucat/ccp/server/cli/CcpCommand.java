@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
         description = "CommuCat CCP-1 server.",
         mixinStandardHelpOptions = true,
         versionProvider = CcpCommand.Version.class,
-        subcommands = {ServeCommand.class, LedgerCommand.class, HelpCommand.class})
+        subcommands = {ServeCommand.class, LedgerCommand.class, AdminCommand.class, HelpCommand.class})
 public final class CcpCommand implements Callable<Integer> {
 
     private final CliContext context;
