@@ -110,6 +110,17 @@ fuzz() {
   exit $failed
 }
 
+# Builds the jars unless they are newer than every source and pom (device and admin commands
+# run several times in a row in the quick start; each would otherwise rebuild).
+build_jars() {
+  local jar=ccp-device/target/ccp-device.jar
+  if [ -f "$jar" ] && [ -f ccp-server/target/ccp-server.jar ] \
+      && [ -z "$(find . -path ./ccp-data -prune -o \( -name '*.java' -o -name pom.xml -o -name '*.sql' -o -name '*.json' \) -newer "$jar" -print -quit)" ]; then
+    return 0
+  fi
+  "${MVN[@]}" -q install -DskipTests
+}
+
 case "${1:-}" in
   test)
     shift
@@ -149,8 +160,20 @@ case "${1:-}" in
     ensure_tools
     fuzz "$@"
     ;;
+  device)
+    shift
+    ensure_tools
+    build_jars
+    exec java -jar ccp-device/target/ccp-device.jar "$@"
+    ;;
+  admin)
+    shift
+    ensure_tools
+    build_jars
+    exec java -jar ccp-server/target/ccp-server.jar admin "$@"
+    ;;
   *)
-    echo "usage: ./ccp test [maven args] | ./ccp run [serve options] | ./ccp bench [JMH args] | ./ccp load [options] | ./ccp relay-load [options] | ./ccp fuzz [TARGET|all] [SECONDS]" >&2
+    echo "usage: ./ccp test [maven args] | ./ccp run [serve options] | ./ccp bench [JMH args] | ./ccp load [options] | ./ccp relay-load [options] | ./ccp fuzz [TARGET|all] [SECONDS] | ./ccp device COMMAND | ./ccp admin COMMAND" >&2
     exit 2
     ;;
 esac
