@@ -21,6 +21,7 @@ import io.commucat.ccp.crypto.cert.DeviceCertificate;
 import io.commucat.ccp.crypto.keys.DeviceKeyPair;
 import io.commucat.ccp.crypto.keys.DeviceRotationProof;
 import io.commucat.ccp.crypto.noise.NoisePattern;
+import io.commucat.ccp.proto.ControlJson;
 import io.commucat.ccp.proto.Frame;
 import io.commucat.ccp.proto.FrameType;
 import io.commucat.ccp.server.e2e.RestCalls.Answer;
@@ -156,6 +157,24 @@ abstract class AbstractRotationEndToEndTest {
         DeviceCertificate certificate = DeviceCertificate.fromJson(update.path("certificate"));
         assertEquals(certificate.fields().issuedAt(), update.path("issued_at").asLong());
         assertEquals(certificate.fields().expiresAt(), update.path("expires_at").asLong());
+    }
+
+    @Test
+    void theDevicesAckOfTheKeyUpdateIsIgnoredAndTheSessionGoesOn() throws Exception {
+        Connected a = connect(main);
+        rotate(main, a, newKey());
+        Frame update = nextOfType(a.run, FrameType.KEY_UPDATE);
+
+        // §4.2: a device acknowledges delivered KeyUpdate frames; this one was never queued.
+        ChannelFrames.send(a.run, seq -> Frame.control(FrameType.ACK, update.channelId(), seq,
+                ControlJson.object().put("ack", update.sequence())));
+        long joined = join(a.run, newChannel());
+
+        Frame next = a.run.nextFrame();
+        while (next.type() != FrameType.ACK || next.control().json().path("ack").asLong() != joined) {
+            assertFalse(next.type() == FrameType.ERROR, "no Error for the Ack: " + next);
+            next = a.run.nextFrame();
+        }
     }
 
     @Test
