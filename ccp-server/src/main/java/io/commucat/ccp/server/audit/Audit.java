@@ -1,5 +1,6 @@
 package io.commucat.ccp.server.audit;
 
+import io.commucat.ccp.crypto.cert.CertificateFields;
 import io.commucat.ccp.ledger.Ledger;
 import io.commucat.ccp.ledger.LedgerEvent;
 import io.commucat.ccp.ledger.LedgerException;
@@ -166,6 +167,29 @@ public final class Audit implements AutoCloseable {
         f.put("rotates_at", rotatesAt.toString());
         f.put("expires_at", expiresAt.toString());
         return action("noise_key", "rotate", f);
+    }
+
+    // ---- device key rotation (POST /api/device/csr) ----
+
+    /**
+     * A device replaced its key through a signed request and got a certificate for the new one
+     * ({@code source: device-csr}, as the original). Public keys and ids only: the request's
+     * signature and nonce prove nothing to a reader of the ledger and stay out.
+     */
+    public CompletableFuture<Receipt> deviceKeyRotated(String deviceId, String userId, String rotationId,
+            String eventId, String oldPublicKey, String publicKey, CertificateFields certificate) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("device", deviceId);
+        f.put("user", userId);
+        f.put("source", "device-csr");
+        f.put("rotation_id", rotationId);
+        f.put("event_id", eventId);
+        f.put("old_public_key", oldPublicKey);
+        f.put("public_key", publicKey);
+        f.put("certificate_serial", certificate.serialText());
+        f.put("certificate_issued_at", Instant.ofEpochSecond(certificate.issuedAt()).toString());
+        f.put("certificate_expires_at", Instant.ofEpochSecond(certificate.expiresAt()).toString());
+        return action("device", "rotate", f);
     }
 
     // ---- plumbing ----

@@ -1,5 +1,6 @@
 package io.commucat.ccp.server.config;
 
+import io.commucat.ccp.proto.FrameLimits;
 import io.commucat.ccp.server.config.ServerConfig.Admin;
 import io.commucat.ccp.server.config.ServerConfig.Crypto;
 import io.commucat.ccp.server.config.ServerConfig.DeviceRotation;
@@ -86,7 +87,8 @@ final class ConfigBinder {
                 s.bool("rotation.device.enabled", true),
                 seconds("rotation.device.min_interval", DAY, 0, YEAR),
                 seconds("rotation.device.proof_ttl", 600, 1, DAY),
-                s.integer("rotation.device.notify_channel", 0, 0, Long.MAX_VALUE));
+                // A frame's channel id is u32 (ccp-1.md §2): a larger one could never be sent.
+                s.integer("rotation.device.notify_channel", 0, 0, FrameLimits.MAX_U32));
         HttpLimits http = httpLimits();
         Admin admin = new Admin(adminToken());
         ServerConfig.Downstream downstream = new ServerConfig.Downstream(

@@ -9,6 +9,8 @@ import io.commucat.ccp.server.cluster.DeviceNotifier;
 import io.commucat.ccp.server.config.ServerConfig;
 import io.commucat.ccp.server.connect.SessionRegistry;
 import io.commucat.ccp.server.http.rest.RouteSet;
+import io.commucat.ccp.server.rotation.DeviceKeyRotation;
+import io.commucat.ccp.server.rotation.RotationRoutes;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -40,6 +42,16 @@ final class RestApi {
     }
 
     static List<RouteSet> routeSets(Context context) {
-        return List.of();
+        return List.of(rotation(context));
+    }
+
+    /** {@code POST /api/device/csr}: certificates for rotated keys last as long as the handshake's. */
+    private static RouteSet rotation(Context context) {
+        DeviceKeyRotation rotation = new DeviceKeyRotation(context.storage().sql().directory(), context.ca(),
+                CcpNode.CERTIFICATE_VALIDITY, context.config().deviceRotation(),
+                (deviceId, frame) -> context.notifier().notify(List.of(deviceId), frame), context.audit(),
+                context.random(), context.clock(), context.metrics());
+        return new RotationRoutes(context.config().deviceRotation().enabled(), context.devices(), rotation,
+                context.executor());
     }
 }

@@ -71,6 +71,13 @@ class InvalidConfigTest {
     }
 
     @Test
+    void aNotifyChannelPastU32IsRefused() {
+        ConfigException e = envError("CCP_ROTATION_DEVICE_NOTIFY_CHANNEL", "4294967296");
+        assertEquals(Kind.OUT_OF_RANGE, e.kind());
+        assertEquals(Optional.of("rotation.device.notify_channel"), e.key());
+    }
+
+    @Test
     void outOfRangeNumberNamesTheBounds() {
         ConfigException e = fileError("[server]\nkeepalive = 0\n");
         assertEquals(Kind.OUT_OF_RANGE, e.kind());
