@@ -7,6 +7,7 @@ import io.commucat.ccp.server.auth.AdminAuthenticator;
 import io.commucat.ccp.server.auth.DeviceAuthenticator;
 import io.commucat.ccp.server.cluster.DeviceNotifier;
 import io.commucat.ccp.server.config.ServerConfig;
+import io.commucat.ccp.server.contacts.ContactsRoutes;
 import io.commucat.ccp.server.connect.SessionRegistry;
 import io.commucat.ccp.server.http.rest.RouteSet;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -40,6 +41,12 @@ final class RestApi {
     }
 
     static List<RouteSet> routeSets(Context context) {
-        return List.of();
+        return List.of(contacts(context));
+    }
+
+    private static RouteSet contacts(Context c) {
+        return new ContactsRoutes(c.executor(), c.devices(), c.storage().sql().directory(),
+                c.storage().sql().contacts(), c.notifier(), c.audit(), c.clock(), c.random(),
+                c.config().server().domain());
     }
 }
