@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.commucat.ccp.client.handshake.EstablishedSession;
 import io.commucat.ccp.client.handshake.UserHints;
 import io.commucat.ccp.client.transport.H2Response;
@@ -38,6 +39,8 @@ import org.junit.jupiter.api.Timeout;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(60)
 abstract class AbstractContactsEndToEndTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private E2eNodes nodes;
     private TestNode main;
@@ -81,7 +84,7 @@ abstract class AbstractContactsEndToEndTest {
 
     private Answer put(Person who, Object body) throws Exception {
         return RestCalls.call(main.connection, "PUT", "/api/friends", who.token(),
-                new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(body));
+                JSON.writeValueAsString(body));
     }
 
     private Answer putText(Person who, String json) throws Exception {
