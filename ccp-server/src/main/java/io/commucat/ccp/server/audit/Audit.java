@@ -192,6 +192,43 @@ public final class Audit implements AutoCloseable {
         return action("device", "rotate", f);
     }
 
+    // ---- contacts (rest.md "Contacts"): user ids only, never aliases or messages ----
+
+    /** A user replaced their friends list; {@code count} entries now (who they are is not recorded). */
+    public CompletableFuture<Receipt> friendsReplaced(String userId, int count) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("user", userId);
+        f.put("count", count);
+        return action("contacts", "replace", f);
+    }
+
+    public CompletableFuture<Receipt> friendRequestCreated(String fromUserId, String toUserId) {
+        return friendRequest("request", fromUserId, toUserId);
+    }
+
+    public CompletableFuture<Receipt> friendRequestAccepted(String fromUserId, String toUserId) {
+        return friendRequest("accept", fromUserId, toUserId);
+    }
+
+    public CompletableFuture<Receipt> friendRequestRejected(String fromUserId, String toUserId) {
+        return friendRequest("reject", fromUserId, toUserId);
+    }
+
+    /** {@code userId} dropped {@code friendId} from their list. */
+    public CompletableFuture<Receipt> friendDeleted(String userId, String friendId) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("user", userId);
+        f.put("friend", friendId);
+        return action("contacts", "delete", f);
+    }
+
+    private CompletableFuture<Receipt> friendRequest(String action, String fromUserId, String toUserId) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("from", fromUserId);
+        f.put("to", toUserId);
+        return action("contacts", action, f);
+    }
+
     // ---- plumbing ----
 
     /** {@code host:port}: Java's {@code /127.0.0.1:443} without the empty host name before the slash. */

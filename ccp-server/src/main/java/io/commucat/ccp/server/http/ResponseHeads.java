@@ -22,14 +22,20 @@ import java.util.Map;
 final class ResponseHeads {
 
     static final String CONNECT_MODE_HEADER = "x-commucat-connect-mode";
+    /** A 204 has no body, no content type, and must not carry a content length (RFC 9110 §8.6). */
+    private static final int NO_CONTENT = 204;
 
     private ResponseHeads() {
     }
 
     static Http2Headers h2(RestResponse response) {
         Http2Headers headers = new DefaultHttp2Headers().status(Integer.toString(response.status()));
-        headers.set(HttpHeaderNames.CONTENT_TYPE, response.contentType());
-        headers.setInt(HttpHeaderNames.CONTENT_LENGTH, response.body().length);
+        if (response.contentType() != null) {
+            headers.set(HttpHeaderNames.CONTENT_TYPE, response.contentType());
+        }
+        if (response.status() != NO_CONTENT) {
+            headers.setInt(HttpHeaderNames.CONTENT_LENGTH, response.body().length);
+        }
         headers.set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
         response.headers().forEach(headers::set);
         return headers;
@@ -45,8 +51,12 @@ final class ResponseHeads {
     static FullHttpResponse h1(RestResponse response, boolean close) {
         FullHttpResponse out = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                 HttpResponseStatus.valueOf(response.status()), Unpooled.wrappedBuffer(response.body()));
-        out.headers().set(HttpHeaderNames.CONTENT_TYPE, response.contentType());
-        out.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.body().length);
+        if (response.contentType() != null) {
+            out.headers().set(HttpHeaderNames.CONTENT_TYPE, response.contentType());
+        }
+        if (response.status() != NO_CONTENT) {
+            out.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.body().length);
+        }
         out.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
         for (Map.Entry<String, String> e : response.headers().entrySet()) {
             out.headers().set(e.getKey(), e.getValue());

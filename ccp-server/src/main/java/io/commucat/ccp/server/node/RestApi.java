@@ -7,6 +7,7 @@ import io.commucat.ccp.server.auth.AdminAuthenticator;
 import io.commucat.ccp.server.auth.DeviceAuthenticator;
 import io.commucat.ccp.server.cluster.DeviceNotifier;
 import io.commucat.ccp.server.config.ServerConfig;
+import io.commucat.ccp.server.contacts.ContactsRoutes;
 import io.commucat.ccp.server.connect.SessionRegistry;
 import io.commucat.ccp.server.http.rest.RouteSet;
 import io.commucat.ccp.server.rotation.DeviceKeyRotation;
@@ -42,7 +43,7 @@ final class RestApi {
     }
 
     static List<RouteSet> routeSets(Context context) {
-        return List.of(rotation(context));
+        return List.of(rotation(context), contacts(context));
     }
 
     /** {@code POST /api/device/csr}: certificates for rotated keys last as long as the handshake's. */
@@ -53,5 +54,11 @@ final class RestApi {
                 context.random(), context.clock(), context.metrics());
         return new RotationRoutes(context.config().deviceRotation().enabled(), context.devices(), rotation,
                 context.executor());
+    }
+
+    private static RouteSet contacts(Context c) {
+        return new ContactsRoutes(c.executor(), c.devices(), c.storage().sql().directory(),
+                c.storage().sql().contacts(), c.notifier(), c.audit(), c.clock(), c.random(),
+                c.config().server().domain());
     }
 }

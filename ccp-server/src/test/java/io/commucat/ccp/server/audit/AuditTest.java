@@ -163,4 +163,29 @@ class AuditTest {
             assertEquals(0, files.count());
         }
     }
+
+    @Test
+    void contactsEventsCarryUserIdsOnly() throws Exception {
+        try (Audit audit = AuditLedgers.open(fileLedger())) {
+            audit.friendsReplaced("u-a", 3);
+            audit.friendRequestCreated("u-a", "u-c");
+            audit.friendRequestAccepted("u-a", "u-c");
+            audit.friendRequestRejected("u-b", "u-c");
+            audit.friendDeleted("u-c", "u-a").get();
+        }
+        List<JsonNode> r = records();
+        assertEquals(5, r.size());
+        for (JsonNode record : r) {
+            assertEquals("contacts", record.path("scope").asText());
+        }
+        assertEquals(Set.of("action", "user", "count"), fields(r.get(0)));
+        assertEquals("replace", r.get(0).path("action").asText());
+        assertEquals(3, r.get(0).path("count").asInt());
+        assertEquals(Set.of("action", "from", "to"), fields(r.get(1)));
+        assertEquals(List.of("request", "accept", "reject"),
+                List.of(r.get(1).path("action").asText(), r.get(2).path("action").asText(), r.get(3).path("action").asText()));
+        assertEquals("u-b", r.get(3).path("from").asText());
+        assertEquals(Set.of("action", "user", "friend"), fields(r.get(4)));
+        assertEquals("delete", r.get(4).path("action").asText());
+    }
 }

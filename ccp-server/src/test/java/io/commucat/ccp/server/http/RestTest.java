@@ -56,7 +56,8 @@ class RestTest {
                     return redisUp.get();
                 })
                 .routes(r -> r.post("/test/length", request -> CompletableFuture.completedFuture(
-                        RestResponse.json(200, ("{\"length\":" + request.body().length + "}").getBytes(StandardCharsets.UTF_8))))));
+                        RestResponse.json(200, ("{\"length\":" + request.body().length + "}").getBytes(StandardCharsets.UTF_8))))
+                        .delete("/test/no-content", request -> CompletableFuture.completedFuture(RestResponse.noContent()))));
     }
 
     @AfterAll
@@ -120,6 +121,17 @@ class RestTest {
             H2Client.Stream connect = client.open("POST", "/connect", true);
             assertEquals("max-age=31536000", connect.head.get(5, TimeUnit.SECONDS).get("strict-transport-security").toString());
         }
+    }
+
+    @ParameterizedTest
+    @EnumSource(HttpClient.Version.class)
+    void noContentCarriesNeitherContentTypeNorLength(HttpClient.Version version) throws Exception {
+        HttpResponse<String> response = send(version, HttpRequest.newBuilder(server.uri("/test/no-content")).DELETE());
+
+        assertEquals(204, response.statusCode());
+        assertEquals("", response.body());
+        assertEquals(Optional.empty(), response.headers().firstValue("content-type"));
+        assertEquals(Optional.empty(), response.headers().firstValue("content-length"));
     }
 
     @ParameterizedTest
