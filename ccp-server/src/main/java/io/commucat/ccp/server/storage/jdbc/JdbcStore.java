@@ -35,6 +35,7 @@ public final class JdbcStore implements AutoCloseable {
     private final JdbcChannels channels;
     private final JdbcInbox inbox;
     private final JdbcGroups groups;
+    private final JdbcPairingCodes pairingCodes;
 
     private JdbcStore(HikariDataSource dataSource, Clock clock) {
         this.dataSource = dataSource;
@@ -45,6 +46,7 @@ public final class JdbcStore implements AutoCloseable {
         this.channels = new JdbcChannels(jdbc);
         this.inbox = new JdbcInbox(jdbc);
         this.groups = new JdbcGroups(jdbc);
+        this.pairingCodes = new JdbcPairingCodes(jdbc);
     }
 
     /** Connects, migrates the schema to the newest version, and returns the open store. */
@@ -87,6 +89,10 @@ public final class JdbcStore implements AutoCloseable {
 
     public JdbcGroups groups() {
         return groups;
+    }
+
+    public JdbcPairingCodes pairingCodes() {
+        return pairingCodes;
     }
 
     /**
