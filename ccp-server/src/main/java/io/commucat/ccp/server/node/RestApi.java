@@ -9,6 +9,7 @@ import io.commucat.ccp.server.cluster.DeviceNotifier;
 import io.commucat.ccp.server.config.ServerConfig;
 import io.commucat.ccp.server.connect.SessionRegistry;
 import io.commucat.ccp.server.http.rest.RouteSet;
+import io.commucat.ccp.server.pairing.PairingRoutes;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -40,6 +41,12 @@ final class RestApi {
     }
 
     static List<RouteSet> routeSets(Context context) {
-        return List.of();
+        return List.of(pairing(context));
+    }
+
+    private static RouteSet pairing(Context c) {
+        return new PairingRoutes(c.config(), c.storage().sql().pairingCodes(), c.storage().sql().directory(),
+                c.executor(), c.devices(), c.admin(), c.admission().pairing(), c.ca(), CcpNode.CERTIFICATE_VALIDITY,
+                c.audit(), c.metrics(), c.random(), c.clock());
     }
 }
