@@ -485,6 +485,14 @@ abstract class AbstractPairingEndToEndTest {
     }
 
     @Test
+    void issuingFromARevokedDeviceIs403() throws Exception {
+        Issuer issuer = newIssuer(main);
+        assertTrue(main.node.storage().sql().directory().revokeDevice(issuer.device().id));
+
+        assertProblem(issue(main, issuer.token(), null), 403, "revoked");
+    }
+
+    @Test
     void issuingWithAZeroTtlIs400() throws Exception {
         assertProblem(issue(main, newIssuer(main).token(), RestCalls.body("ttl", 0)), 400, "ttl must be a positive");
     }
@@ -652,6 +660,11 @@ abstract class AbstractPairingEndToEndTest {
         JsonNode lock = LedgerLines.await(main, "pairing lock", r -> "pairing".equals(r.path("scope").asText())
                 && "lock".equals(r.path("action").asText()) && codeId.equals(r.path("code_id").asText()));
         assertEquals(issuer.userId(), lock.path("user").asText());
+        JsonNode fifth = LedgerLines.await(main, "fifth failure", r -> "pairing".equals(r.path("scope").asText())
+                && "failure".equals(r.path("result").asText()) && codeId.equals(r.path("code_id").asText())
+                && r.path("failed_attempts").asInt() == 5);
+        assertEquals("bad_proof", fifth.path("reason").asText());
+        assertTrue(fifth.path("remote_addr").asText().startsWith("127.0.0.1:"), fifth::toString);
     }
 
     @Test
