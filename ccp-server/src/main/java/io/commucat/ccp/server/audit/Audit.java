@@ -109,7 +109,7 @@ public final class Audit implements AutoCloseable {
 
     // ---- devices ----
 
-    /** A device was registered (by a Hello today; by pairing later). */
+    /** A device was registered, by a Hello ({@code via: hello}) or a pairing claim ({@code pair-claim}). */
     public CompletableFuture<Receipt> deviceRegistered(String deviceId, String userId, String via, String remoteAddr) {
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("device", deviceId);
