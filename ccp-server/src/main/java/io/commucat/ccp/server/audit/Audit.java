@@ -110,7 +110,7 @@ public final class Audit implements AutoCloseable {
 
     // ---- devices ----
 
-    /** A device was registered (by a Hello today; by pairing later). */
+    /** A device was registered, by a Hello ({@code via: hello}) or a pairing claim ({@code pair-claim}). */
     public CompletableFuture<Receipt> deviceRegistered(String deviceId, String userId, String via, String remoteAddr) {
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("device", deviceId);
@@ -227,6 +227,74 @@ public final class Audit implements AutoCloseable {
         f.put("from", fromUserId);
         f.put("to", toUserId);
         return action("contacts", action, f);
+    }
+
+    // ---- pairing (rest.md "POST /api/pair", "POST /api/pair/claim", "POST /api/admin/enroll") ----
+    // A code appears only as its code_id (the first 16 hex digits of the stored SHA-256), never
+    // as the code; a claim's key appears only in the certificate's own record, never a private key.
+
+    /** A pairing code was issued; {@code issuerDeviceId} is null for an admin enrolment. */
+    public CompletableFuture<Receipt> pairingCodeIssued(String userId, String issuerDeviceId, String codeId,
+            Instant expiresAt) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("user", userId);
+        f.put("issuer_device", issuerDeviceId);
+        f.put("code_id", codeId);
+        f.put("expires_at", expiresAt.toString());
+        return action("pairing", "issue", f);
+    }
+
+    /**
+     * A claim of a live code was refused for a bad or missing proof, and counted against the code.
+     *
+     * @param failedAttempts the code's failed attempts after this one
+     */
+    public CompletableFuture<Receipt> pairingClaimFailed(String codeId, String userId, String reason,
+            int failedAttempts, String remoteAddr) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("code_id", codeId);
+        f.put("user", userId);
+        f.put("reason", reason);
+        f.put("failed_attempts", failedAttempts);
+        f.put("remote_addr", address(remoteAddr));
+        return result("pairing", "failure", f);
+    }
+
+    /** The failed attempt that locked a code for good. */
+    public CompletableFuture<Receipt> pairingCodeLocked(String codeId, String userId, String remoteAddr) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("code_id", codeId);
+        f.put("user", userId);
+        f.put("remote_addr", address(remoteAddr));
+        return action("pairing", "lock", f);
+    }
+
+    /**
+     * The certificate a pairing claim issued (the original's {@code action: certificate,
+     * source: pair-claim}); {@code code_id} names the code redeemed.
+     */
+    public CompletableFuture<Receipt> pairingCertificateIssued(String deviceId, String userId, String codeId,
+            String serial, Instant issuedAt, Instant expiresAt) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("device", deviceId);
+        f.put("user", userId);
+        f.put("source", "pair-claim");
+        f.put("code_id", codeId);
+        f.put("serial", serial);
+        f.put("issued_at", issuedAt.toString());
+        f.put("expires_at", expiresAt.toString());
+        return action("device", "certificate", f);
+    }
+
+    /** An admin enrolled a user (created now or found by handle) and issued it code {@code codeId}. */
+    public CompletableFuture<Receipt> userEnrolled(String userId, boolean userCreated, String codeId,
+            Instant expiresAt) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("user", userId);
+        f.put("user_created", userCreated);
+        f.put("code_id", codeId);
+        f.put("expires_at", expiresAt.toString());
+        return action("user", "enroll", f);
     }
 
     // ---- plumbing ----

@@ -65,8 +65,13 @@ public final class CcpNode implements RunningServer {
 
     /** Certificates the handshake issues are valid this long (ccp-1.md §3.2 step 8). */
     static final Duration CERTIFICATE_VALIDITY = Duration.ofDays(30);
-    /** How often a node checks Noise key rotation and purges expired sessions and envelopes. */
+    /** How often a node checks Noise key rotation and purges expired sessions, envelopes and pairing codes. */
     static final Duration MAINTENANCE_PERIOD = Duration.ofMinutes(1);
+    /**
+     * Expired pairing codes are kept this long before the purge, so that a late claim hears
+     * "expired" rather than "unknown" (rest.md "POST /api/pair/claim").
+     */
+    static final Duration PAIRING_CODE_RETENTION = Duration.ofDays(1);
     /** Inbox group-commit threads: one gathers while the other commits. */
     static final int INBOX_WRITERS = 2;
     /** Rows and payload bytes waiting for the inbox writers before new frames are refused as unavailable. */
@@ -246,13 +251,14 @@ public final class CcpNode implements RunningServer {
         }
     }
 
-    /** Rotation on schedule (and picking up other nodes' rotations), expired sessions and envelopes out. */
+    /** Rotation on schedule (and picking up other nodes' rotations), expired sessions, envelopes and codes out. */
     private static void maintain(NoiseKeyCatalog noiseKeys, StorageBackends storage, Clock clock) {
         try {
             noiseKeys.rotateIfDue();
             noiseKeys.reload();
             storage.sql().sessions().purgeExpired(Instant.now(clock));
             storage.sql().inbox().purgeExpired(Instant.now(clock));
+            storage.sql().pairingCodes().purgeExpired(Instant.now(clock).minus(PAIRING_CODE_RETENTION));
         } catch (StorageException | SecretsException | RuntimeException e) {
             LOG.warn("maintenance failed: {}", e.toString());
         }

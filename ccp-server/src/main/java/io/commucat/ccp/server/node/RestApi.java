@@ -10,6 +10,7 @@ import io.commucat.ccp.server.config.ServerConfig;
 import io.commucat.ccp.server.contacts.ContactsRoutes;
 import io.commucat.ccp.server.connect.SessionRegistry;
 import io.commucat.ccp.server.http.rest.RouteSet;
+import io.commucat.ccp.server.pairing.PairingRoutes;
 import io.commucat.ccp.server.rotation.DeviceKeyRotation;
 import io.commucat.ccp.server.rotation.RotationRoutes;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -43,7 +44,7 @@ final class RestApi {
     }
 
     static List<RouteSet> routeSets(Context context) {
-        return List.of(rotation(context), contacts(context));
+        return List.of(pairing(context), rotation(context), contacts(context));
     }
 
     /** {@code POST /api/device/csr}: certificates for rotated keys last as long as the handshake's. */
@@ -60,5 +61,11 @@ final class RestApi {
         return new ContactsRoutes(c.executor(), c.devices(), c.storage().sql().directory(),
                 c.storage().sql().contacts(), c.notifier(), c.audit(), c.clock(), c.random(),
                 c.config().server().domain());
+    }
+
+    private static RouteSet pairing(Context c) {
+        return new PairingRoutes(c.config(), c.storage().sql().pairingCodes(), c.storage().sql().directory(),
+                c.executor(), c.devices(), c.admin(), c.admission().pairing(), c.ca(), CcpNode.CERTIFICATE_VALIDITY,
+                c.audit(), c.metrics(), c.random(), c.clock());
     }
 }

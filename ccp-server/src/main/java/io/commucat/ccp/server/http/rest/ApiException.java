@@ -81,6 +81,14 @@ public final class ApiException extends Exception {
                 Math.max(1, retryAfterSeconds));
     }
 
+    /**
+     * 429 for a limit that is not per address (a user's live pairing codes), with our own
+     * {@code detail} and {@code Retry-After: retryAfterSeconds} (at least 1).
+     */
+    public static ApiException retryLater(String detail, long retryAfterSeconds) {
+        return new ApiException(Kind.TOO_MANY_REQUESTS, detail, Math.max(1, retryAfterSeconds));
+    }
+
     public Kind kind() {
         return kind;
     }

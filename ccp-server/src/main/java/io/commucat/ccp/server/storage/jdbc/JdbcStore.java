@@ -36,6 +36,7 @@ public final class JdbcStore implements AutoCloseable {
     private final JdbcInbox inbox;
     private final JdbcGroups groups;
     private final JdbcContacts contacts;
+    private final JdbcPairingCodes pairingCodes;
 
     private JdbcStore(HikariDataSource dataSource, Clock clock) {
         this.dataSource = dataSource;
@@ -47,6 +48,7 @@ public final class JdbcStore implements AutoCloseable {
         this.inbox = new JdbcInbox(jdbc);
         this.groups = new JdbcGroups(jdbc);
         this.contacts = new JdbcContacts(jdbc);
+        this.pairingCodes = new JdbcPairingCodes(jdbc);
     }
 
     /** Connects, migrates the schema to the newest version, and returns the open store. */
@@ -93,6 +95,10 @@ public final class JdbcStore implements AutoCloseable {
 
     public JdbcContacts contacts() {
         return contacts;
+    }
+
+    public JdbcPairingCodes pairingCodes() {
+        return pairingCodes;
     }
 
     /**

@@ -31,8 +31,9 @@ public final class JdbcStoreExtension implements BeforeAllCallback, AfterEachCal
     static final String DEFAULT_POSTGRES_URL = "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres";
 
     /** Children before parents, so foreign keys never object. */
-    private static final List<String> TABLES = List.of("friends", "friend_requests", "group_members", "chat_groups", "inbox", "inbox_usage", "channel_members",
-            "channels", "device_key_events", "devices", "users", "certificates", "sessions", "noise_keys", "device_ca");
+    private static final List<String> TABLES = List.of("pairing_codes", "friends", "friend_requests", "group_members",
+            "chat_groups", "inbox", "inbox_usage", "channel_members", "channels", "device_key_events", "devices", "users",
+            "certificates", "sessions", "noise_keys", "device_ca");
 
     private final Supplier<JdbcSettings> settings;
     private final boolean ownSchema;
