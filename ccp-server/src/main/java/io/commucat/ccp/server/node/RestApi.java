@@ -6,8 +6,10 @@ import io.commucat.ccp.server.audit.Audit;
 import io.commucat.ccp.server.auth.AdminAuthenticator;
 import io.commucat.ccp.server.auth.DeviceAuthenticator;
 import io.commucat.ccp.server.cluster.DeviceNotifier;
+import io.commucat.ccp.server.cluster.SessionRevoker;
 import io.commucat.ccp.server.config.ServerConfig;
 import io.commucat.ccp.server.connect.SessionRegistry;
+import io.commucat.ccp.server.devices.DeviceRoutes;
 import io.commucat.ccp.server.http.rest.RouteSet;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.security.SecureRandom;
@@ -40,6 +42,12 @@ final class RestApi {
     }
 
     static List<RouteSet> routeSets(Context context) {
-        return List.of();
+        return List.of(devices(context));
+    }
+
+    private static RouteSet devices(Context c) {
+        return new DeviceRoutes(c.executor(), c.devices(), c.admin(), c.storage().sql().directory(),
+                c.storage().presence(), new SessionRevoker(c.registry(), c.storage().bus(), c.storage().presence()),
+                c.audit());
     }
 }
