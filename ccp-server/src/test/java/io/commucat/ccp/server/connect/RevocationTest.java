@@ -1,8 +1,8 @@
 package io.commucat.ccp.server.connect;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.commucat.ccp.client.handshake.UserHints;
@@ -12,10 +12,16 @@ import io.commucat.ccp.proto.Frame;
 import io.commucat.ccp.proto.FrameType;
 import io.commucat.ccp.server.cluster.ClusterLink;
 import io.commucat.ccp.server.cluster.ClusterMessage;
+import io.commucat.ccp.server.cluster.SessionRevoker;
+import io.commucat.ccp.server.storage.PresenceSnapshot;
+import io.commucat.ccp.server.storage.StorageException;
+import io.commucat.ccp.server.storage.embedded.EmbeddedBus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -119,29 +125,43 @@ class RevocationTest {
         assertEquals(ConnectSession.State.ESTABLISHED, stream.state());
     }
 
+    // ---- SessionRevoker: this node directly, the others by broadcast, presence at once ----
+
     @Test
-    void aRevocationIsRememberedForItsMemoryOnly() {
-        AtomicLong nanos = new AtomicLong(1_000);
-        SessionRegistry registry = new SessionRegistry(nanos::get);
+    void theRevokerBroadcastsARevokeAndRemovesPresenceThatNamesAnotherNode() throws Exception {
+        EmbeddedBus.Hub hub = new EmbeddedBus.Hub();
+        LinkedBlockingQueue<ClusterMessage> west = new LinkedBlockingQueue<>();
+        new EmbeddedBus(hub).subscribe("west", bytes -> {
+            try {
+                west.add(ClusterMessage.decode(bytes));
+            } catch (ClusterMessage.MalformedException e) {
+                throw new AssertionError(e);
+            }
+        });
+        f.presence.publish(new PresenceSnapshot("phone-9", "alice", "online", "west", Instant.now()), Duration.ofMinutes(1));
+        f.presence.setRoute("phone-9", "west", Duration.ofMinutes(1));
 
-        registry.revoke("phone-1");
-        nanos.addAndGet(SessionRegistry.REVOCATION_MEMORY.toNanos() - 1);
-        assertTrue(registry.recentlyRevoked("phone-1"));
-        assertFalse(registry.recentlyRevoked("phone-2"));
+        new SessionRevoker(f.registry, new EmbeddedBus(hub), f.presence).endSessions("phone-9");
 
-        nanos.addAndGet(1);
-        assertFalse(registry.recentlyRevoked("phone-1"));
+        assertEquals(new ClusterMessage.Revoke("phone-9"), west.poll(5, TimeUnit.SECONDS));
+        assertTrue(f.presence.find("phone-9").isEmpty());
+        assertTrue(f.presence.route("phone-9").isEmpty());
     }
 
     @Test
-    void forgottenRevocationsMakeRoomForNewOnes() {
-        AtomicLong nanos = new AtomicLong();
-        SessionRegistry registry = new SessionRegistry(nanos::get);
-        registry.revoke("phone-1");
-        nanos.addAndGet(SessionRegistry.REVOCATION_MEMORY.toNanos());
+    void aFailedBroadcastIsReportedButTheSessionHereEndsAnyway() throws Exception {
+        TestDevice device = new TestDevice(f, "phone-1").start(NoisePattern.XK, UserHints.handle("alice"));
+        ConnectFixture.Stream stream = f.open();
+        device.bootstrap(stream);
+        EmbeddedBus down = new EmbeddedBus();
+        down.close();
 
-        registry.revoke("phone-2");
+        assertThrows(StorageException.class,
+                () -> new SessionRevoker(f.registry, down, f.presence).endSessions("phone-1"));
 
-        assertEquals(1, registry.rememberedRevocations());
+        assertRevokedError(device.awaitEncrypted(stream));
+        stream.awaitWrites(Integer.MAX_VALUE);
+        assertEquals(List.of(SessionEnd.REVOKED), f.endings);
+        awaitPresenceCleared("phone-1");
     }
 }
