@@ -297,6 +297,21 @@ public final class Audit implements AutoCloseable {
         return action("user", "enroll", f);
     }
 
+    // ---- device revocation (rest.md "Devices and revocation") ----
+
+    /**
+     * {@code deviceId} of {@code userId} was revoked by {@code by}: the calling device's id, or
+     * {@code admin} for the admin token.
+     */
+    public CompletableFuture<Receipt> deviceRevoked(String deviceId, String userId, String by, String remoteAddr) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("device", deviceId);
+        f.put("user", userId);
+        f.put("by", by);
+        f.put("remote_addr", address(remoteAddr));
+        return action("device", "revoke", f);
+    }
+
     // ---- plumbing ----
 
     /** {@code host:port}: Java's {@code /127.0.0.1:443} without the empty host name before the slash. */

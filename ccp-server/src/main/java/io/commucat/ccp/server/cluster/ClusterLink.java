@@ -33,6 +33,8 @@ public final class ClusterLink implements Consumer<byte[]> {
             registry.deliver(deliver.delivery());
         } else if (message instanceof ClusterMessage.Replace replace) {
             registry.replaceFromAnotherNode(replace.deviceId(), replace.since());
+        } else if (message instanceof ClusterMessage.Revoke revoke) {
+            registry.revoke(revoke.deviceId());
         }
     }
 }

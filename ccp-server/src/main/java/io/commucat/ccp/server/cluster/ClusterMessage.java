@@ -37,6 +37,13 @@ public sealed interface ClusterMessage {
     record Replace(String deviceId, Instant since) implements ClusterMessage {
     }
 
+    /**
+     * The device was revoked (broadcast to every node): each node ends its session of the device
+     * at once, and one that is still being established when this arrives.
+     */
+    record Revoke(String deviceId) implements ClusterMessage {
+    }
+
     /** A message that is not one of ours. */
     final class MalformedException extends Exception {
         MalformedException(String message, Throwable cause) {
@@ -58,12 +65,14 @@ public sealed interface ClusterMessage {
                 byte[] payload = frame.payload().toByteArray();
                 out.writeInt(payload.length);
                 out.write(payload);
-            } else {
-                Replace r = (Replace) message;
+            } else if (message instanceof Replace r) {
                 out.writeByte(2);
                 out.writeUTF(r.deviceId());
                 out.writeLong(r.since().getEpochSecond());
                 out.writeInt(r.since().getNano());
+            } else {
+                out.writeByte(3);
+                out.writeUTF(((Revoke) message).deviceId());
             }
         } catch (IOException e) {
             throw new UncheckedIOException("writing to memory", e);
@@ -81,6 +90,7 @@ public sealed interface ClusterMessage {
             ClusterMessage message = switch (kind) {
                 case 1 -> deliver(in);
                 case 2 -> new Replace(in.readUTF(), Instant.ofEpochSecond(in.readLong(), in.readInt()));
+                case 3 -> new Revoke(in.readUTF());
                 default -> throw new MalformedException("unknown cluster message kind " + kind, null);
             };
             if (in.available() > 0) {

@@ -209,6 +209,14 @@ public final class ConnectSession {
         }
     }
 
+    /** The device was revoked (called on this session's loop): tell it, then end the stream. */
+    void revoked() {
+        if (state == State.ESTABLISHED) {
+            sendEncrypted(errorFrame(0, "revoked", "device revoked", null));
+        }
+        close(SessionEnd.REVOKED);
+    }
+
     /** The device's reader drained its window after the session found no room (see {@link Downstream#room()}). */
     public void onReady() {
         if (state == State.ESTABLISHED) {
@@ -424,6 +432,16 @@ public final class ConnectSession {
         } catch (StorageException e) {
             throw new CompletionException(e);
         }
+        seen(now);
+    }
+
+    /** Off the loop, best effort: the device's {@code last_seen} (GET /api/devices) is informational. */
+    private void seen(Instant at) {
+        try {
+            services.resolver().seen(hello.deviceId(), at);
+        } catch (StorageException e) {
+            LOG.warn("last seen not recorded for {}: {}", hello.deviceId(), e.kind());
+        }
     }
 
     /** Off the loop; {@code state} is read on the loop and passed in, never the field. */
@@ -450,6 +468,12 @@ public final class ConnectSession {
         if (previous != null && previous != this) {
             services.listener().replaced(snapshot(null), previous.sessionId);
             previous.loop.execute(previous::replaced);
+        }
+        if (services.registry().recentlyRevoked(hello.deviceId())) {
+            // Revoked after its resolution found the device active: the revocation missed this
+            // session while it was not registered yet.
+            revoked();
+            return;
         }
         long interval = services.policy().keepaliveInterval().toMillis();
         keepalive = loop.scheduleAtFixedRate(this::refresh, interval, interval, TimeUnit.MILLISECONDS);
@@ -791,16 +815,21 @@ public final class ConnectSession {
             relay.close();
         }
         held.reset();
-        if (wasEstablished && services.registry().unregister(hello.deviceId(), this)) {
+        if (wasEstablished) {
             // Only the device's current session clears its presence: a replaced session shares
             // the node id with its successor, so clearing would erase the live entry.
+            boolean current = services.registry().unregister(hello.deviceId(), this);
             String deviceId = hello.deviceId();
+            Instant endedAt = services.clock().instant();
             offLoop(() -> {
-                try {
-                    services.presence().clear(deviceId, services.nodeId());
-                } catch (StorageException e) {
-                    LOG.warn("presence clear failed for {}: {}", deviceId, e.kind());
+                if (current) {
+                    try {
+                        services.presence().clear(deviceId, services.nodeId());
+                    } catch (StorageException e) {
+                        LOG.warn("presence clear failed for {}: {}", deviceId, e.kind());
+                    }
                 }
+                seen(endedAt);
             });
         }
     }

@@ -16,6 +16,8 @@ public enum SessionEnd {
     ENCRYPTION_FAILURE("encryption-failure"),
     /** The node-wide buffer budget could not hold the device's unfinished frame. */
     BUFFER_BUDGET("buffer-budget"),
+    /** The device was revoked (on this node or another). */
+    REVOKED("revoked"),
     /** The server is shutting down. */
     SHUTDOWN("shutdown"),
     /** Closed by the server for another reason (the transport adapter asked). */

@@ -1,18 +1,43 @@
 package io.commucat.ccp.server.connect;
 
 import io.commucat.ccp.server.relay.Delivery;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 
 /**
  * The established sessions of this node, by device. A device has at most one: a new session
- * replaces the old one, which is closed with an {@code Error} (issue #10). Thread-safe.
+ * replaces the old one, which is closed with an {@code Error} (issue #10). It also remembers
+ * recent revocations for a while, for sessions still being established when one arrives.
+ * Thread-safe.
  */
 public final class SessionRegistry {
 
+    /**
+     * How long a revocation is remembered: longer than any bootstrap may last (the bootstrap
+     * deadline is at most 10 minutes), so a session whose device was resolved as active just
+     * before it was revoked still meets the revocation when it registers.
+     */
+    static final Duration REVOCATION_MEMORY = Duration.ofMinutes(15);
+    /** Revocations remembered at most (bounded memory whatever arrives on the bus). */
+    static final int MAX_REMEMBERED_REVOCATIONS = 100_000;
+
     private final ConcurrentHashMap<String, ConnectSession> byDevice = new ConcurrentHashMap<>();
+    /** Device id → when its revocation arrived ({@link #nanos}). */
+    private final ConcurrentHashMap<String, Long> revokedAt = new ConcurrentHashMap<>();
+    private final LongSupplier nanos;
+
+    public SessionRegistry() {
+        this(System::nanoTime);
+    }
+
+    /** @param nanos a monotonic clock in nanoseconds (tests move it) */
+    SessionRegistry(LongSupplier nanos) {
+        this.nanos = nanos;
+    }
 
     /** Makes {@code session} the device's session; returns the one it replaces, if any. */
     ConnectSession register(String deviceId, ConnectSession session) {
@@ -53,6 +78,37 @@ public final class SessionRegistry {
         if (target != null) {
             target.onLoop(() -> target.replacedIfOlderThan(since));
         }
+    }
+
+    /**
+     * The device was revoked: its session here, if any, ends on its loop with an {@code Error
+     * revoked}, and a session of the device that registers within {@link #REVOCATION_MEMORY}
+     * ends as soon as it does. Never blocks; idempotent.
+     */
+    public void revoke(String deviceId) {
+        long now = nanos.getAsLong();
+        revokedAt.values().removeIf(at -> now - at >= REVOCATION_MEMORY.toNanos());
+        if (revokedAt.size() < MAX_REMEMBERED_REVOCATIONS) {
+            revokedAt.put(deviceId, now);
+        }
+        ConnectSession target = byDevice.get(deviceId);
+        if (target != null) {
+            target.onLoop(target::revoked);
+        }
+    }
+
+    /**
+     * Whether the device was revoked recently. Asked by a session right after it registered:
+     * either this sees the revocation or {@link #revoke} sees the session, whatever their order.
+     */
+    boolean recentlyRevoked(String deviceId) {
+        Long at = revokedAt.get(deviceId);
+        return at != null && nanos.getAsLong() - at < REVOCATION_MEMORY.toNanos();
+    }
+
+    /** How many revocations are remembered now (for tests of the bound). */
+    int rememberedRevocations() {
+        return revokedAt.size();
     }
 
     public int size() {

@@ -115,6 +115,14 @@ public final class DeviceResolver {
         return new Resolution(user, deviceKnown, certificate, issued, furtherDevicesNeedPairing(user));
     }
 
+    /**
+     * Records that the device was connected at {@code at} (its {@code last_seen}): when a session
+     * of it is established and when one ends. Blocking.
+     */
+    public void seen(String deviceId, Instant at) throws StorageException {
+        directory.touchDevice(deviceId, at);
+    }
+
     /** As the original computes Ack's {@code pairing_required}, under our policy. */
     private boolean furtherDevicesNeedPairing(User user) throws StorageException {
         if (!policy.autoApproveDevices() || !policy.autoApproveExistingUsers()) {

@@ -6,9 +6,11 @@ import io.commucat.ccp.server.audit.Audit;
 import io.commucat.ccp.server.auth.AdminAuthenticator;
 import io.commucat.ccp.server.auth.DeviceAuthenticator;
 import io.commucat.ccp.server.cluster.DeviceNotifier;
+import io.commucat.ccp.server.cluster.SessionRevoker;
 import io.commucat.ccp.server.config.ServerConfig;
 import io.commucat.ccp.server.contacts.ContactsRoutes;
 import io.commucat.ccp.server.connect.SessionRegistry;
+import io.commucat.ccp.server.devices.DeviceRoutes;
 import io.commucat.ccp.server.http.rest.RouteSet;
 import io.commucat.ccp.server.pairing.PairingRoutes;
 import io.commucat.ccp.server.rotation.DeviceKeyRotation;
@@ -44,7 +46,7 @@ final class RestApi {
     }
 
     static List<RouteSet> routeSets(Context context) {
-        return List.of(pairing(context), rotation(context), contacts(context));
+        return List.of(pairing(context), rotation(context), contacts(context), devices(context));
     }
 
     /** {@code POST /api/device/csr}: certificates for rotated keys last as long as the handshake's. */
@@ -67,5 +69,11 @@ final class RestApi {
         return new PairingRoutes(c.config(), c.storage().sql().pairingCodes(), c.storage().sql().directory(),
                 c.executor(), c.devices(), c.admin(), c.admission().pairing(), c.ca(), CcpNode.CERTIFICATE_VALIDITY,
                 c.audit(), c.metrics(), c.random(), c.clock());
+    }
+
+    private static RouteSet devices(Context c) {
+        return new DeviceRoutes(c.executor(), c.devices(), c.admin(), c.storage().sql().directory(),
+                c.storage().presence(), new SessionRevoker(c.registry(), c.storage().bus(), c.storage().presence()),
+                c.audit());
     }
 }

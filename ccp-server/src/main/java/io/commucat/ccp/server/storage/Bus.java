@@ -4,7 +4,7 @@ import java.util.function.Consumer;
 
 /**
  * Cross-node messages (architecture.md, "Scale-out"): each node listens on a channel of its own
- * and any node can publish to it. At most once: a message to a node that is gone, or lost while
+ * and any node can publish to it; a broadcast reaches every node of the cluster. At most once: a message to a node that is gone, or lost while
  * a subscriber reconnects, is dropped, so nothing that must survive travels only here (durable
  * frames are in the inbox first). Thread-safe.
  */
@@ -14,8 +14,14 @@ public interface Bus extends AutoCloseable {
     void publish(String nodeId, byte[] message) throws StorageException;
 
     /**
-     * Hands every message published to {@code nodeId} to {@code handler}, on a thread of the
-     * bus's own, from the moment this returns. One subscription per bus.
+     * Sends {@code message} to every node subscribed on this cluster's bus, the sender's own
+     * subscription included. Blocking (one round trip).
+     */
+    void broadcast(byte[] message) throws StorageException;
+
+    /**
+     * Hands every message published to {@code nodeId}, and every broadcast, to {@code handler},
+     * on a thread of the bus's own, from the moment this returns. One subscription per bus.
      */
     void subscribe(String nodeId, Consumer<byte[]> handler) throws StorageException;
 

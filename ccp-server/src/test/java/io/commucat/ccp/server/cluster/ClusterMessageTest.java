@@ -42,6 +42,22 @@ class ClusterMessageTest {
     }
 
     @Test
+    void aRevokeRoundTrips() throws Exception {
+        ClusterMessage revoke = new ClusterMessage.Revoke("bob-phone-ü");
+
+        assertEquals(revoke, roundTrip(revoke));
+    }
+
+    @Test
+    void everyTruncationOfARevokeIsRefused() {
+        byte[] whole = ClusterMessage.encode(new ClusterMessage.Revoke("bob-phone"));
+        for (int length = 0; length < whole.length; length++) {
+            byte[] cut = Arrays.copyOf(whole, length);
+            assertThrows(ClusterMessage.MalformedException.class, () -> ClusterMessage.decode(cut), "length " + length);
+        }
+    }
+
+    @Test
     void anotherVersionIsRefused() {
         byte[] bytes = ClusterMessage.encode(new ClusterMessage.Replace("x", Instant.EPOCH));
         bytes[0] = 2;

@@ -112,4 +112,52 @@ public interface BusContract {
             assertArrayEquals(new byte[] {1}, received.poll(5, TimeUnit.SECONDS));
         }
     }
+
+    @Test
+    default void aBroadcastReachesEverySubscribedNodeTheSenderIncludedOnce() throws Exception {
+        try (Bus receiver = newBus(); Bus sender = newBus()) {
+            LinkedBlockingQueue<byte[]> atReceiver = new LinkedBlockingQueue<>();
+            LinkedBlockingQueue<byte[]> atSender = new LinkedBlockingQueue<>();
+            receiver.subscribe(node(), atReceiver::add);
+            sender.subscribe(node(), atSender::add);
+
+            byte[] message = {3, 0, (byte) 0x80};
+            sender.broadcast(message);
+
+            assertArrayEquals(message, atReceiver.poll(5, TimeUnit.SECONDS));
+            assertArrayEquals(message, atSender.poll(5, TimeUnit.SECONDS));
+            assertNull(atReceiver.poll(200, TimeUnit.MILLISECONDS), "one copy per node");
+            assertNull(atSender.poll(1, TimeUnit.MILLISECONDS), "one copy per node");
+        }
+    }
+
+    @Test
+    default void aNodeMessageAndABroadcastBothArriveOnTheOneSubscription() throws Exception {
+        try (Bus receiver = newBus(); Bus sender = newBus()) {
+            String node = node();
+            LinkedBlockingQueue<byte[]> received = new LinkedBlockingQueue<>();
+            receiver.subscribe(node, received::add);
+
+            sender.publish(node, new byte[] {1});
+            sender.broadcast(new byte[] {2});
+
+            assertArrayEquals(new byte[] {1}, received.poll(5, TimeUnit.SECONDS));
+            assertArrayEquals(new byte[] {2}, received.poll(5, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    default void broadcastingWithNobodySubscribedIsNoError() throws Exception {
+        try (Bus sender = newBus()) {
+            sender.broadcast(new byte[] {1});
+        }
+    }
+
+    @Test
+    default void aClosedBusRefusesToBroadcast() {
+        Bus bus = newBus();
+        bus.close();
+
+        assertThrows(StorageException.class, () -> bus.broadcast(new byte[] {1}));
+    }
 }

@@ -43,6 +43,28 @@ public final class EmbeddedBus implements Bus {
         }
     }
 
+    /** To every subscriber of the hub: this node's own, and those of nodes sharing the hub. */
+    @Override
+    public void broadcast(byte[] message) throws StorageException {
+        if (closed) {
+            throw new StorageException(StorageException.Kind.UNAVAILABLE, "bus closed");
+        }
+        RuntimeException first = null;
+        for (Consumer<byte[]> handler : hub.subscribers.values()) {
+            try {
+                handler.accept(message.clone());
+            } catch (RuntimeException e) {
+                // One node's failing handler must not keep the message from the others.
+                if (first == null) {
+                    first = e;
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
     @Override
     public synchronized void subscribe(String nodeId, Consumer<byte[]> handler) {
         Objects.requireNonNull(handler, "handler");

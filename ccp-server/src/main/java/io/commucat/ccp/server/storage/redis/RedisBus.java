@@ -21,7 +21,8 @@ import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.util.JedisURIHelper;
 
 /**
- * {@link Bus} over Redis pub/sub: node {@code n} listens on {@code <prefix>node:<n>}. Publishing
+ * {@link Bus} over Redis pub/sub: node {@code n} listens on {@code <prefix>node:<n>} and on the
+ * cluster-wide {@code <prefix>broadcast}, which every node's subscription shares. Publishing
  * uses the shared pool; the subscription holds one connection of its own on a daemon thread,
  * which reconnects (after a second) whenever Redis drops it. Messages published while it is
  * reconnecting are lost, which the bus allows. Thread-safe.
@@ -69,12 +70,24 @@ public final class RedisBus implements Bus {
     }
 
     @Override
+    public void broadcast(byte[] message) throws StorageException {
+        if (closed) {
+            throw new StorageException(StorageException.Kind.UNAVAILABLE, "bus closed");
+        }
+        try {
+            publisher.publish(broadcastChannel(), message);
+        } catch (JedisException e) {
+            throw new StorageException(StorageException.Kind.UNAVAILABLE, "bus broadcast: Redis failed", e);
+        }
+    }
+
+    @Override
     public synchronized void subscribe(String nodeId, Consumer<byte[]> handler) throws StorageException {
         Objects.requireNonNull(handler, "handler");
         if (thread != null) {
             throw new IllegalStateException("already subscribed");
         }
-        byte[] channel = channel(nodeId);
+        byte[][] channels = {channel(nodeId), broadcastChannel()};
         CountDownLatch first = new CountDownLatch(1);
         JedisClientConfig clientConfig = DefaultJedisClientConfig.builder()
                 .user(JedisURIHelper.getUser(uri))
@@ -87,7 +100,7 @@ public final class RedisBus implements Bus {
                 // Operators find each node's subscription in CLIENT LIST.
                 .clientName(subscriberName(nodeId))
                 .build();
-        thread = new Thread(() -> listen(clientConfig, channel, handler, first), "ccp-bus-" + nodeId);
+        thread = new Thread(() -> listen(clientConfig, channels, handler, first), "ccp-bus-" + nodeId);
         thread.setDaemon(true);
         thread.start();
         try {
@@ -101,12 +114,13 @@ public final class RedisBus implements Bus {
         }
     }
 
-    private void listen(JedisClientConfig clientConfig, byte[] channel, Consumer<byte[]> handler, CountDownLatch first) {
+    private void listen(JedisClientConfig clientConfig, byte[][] channels, Consumer<byte[]> handler,
+            CountDownLatch first) {
         while (!closed) {
             try (Jedis connection = new Jedis(address, clientConfig)) {
-                Subscription s = new Subscription(handler, first);
+                Subscription s = new Subscription(handler, first, channels.length);
                 subscription = s;
-                connection.subscribe(s, channel); // blocks until unsubscribed or the connection drops
+                connection.subscribe(s, channels); // blocks until unsubscribed or the connection drops
             } catch (RuntimeException e) {
                 if (!closed) {
                     LOG.warn("bus subscription lost ({}); reconnecting in {} ms", e.toString(), RECONNECT_MS);
@@ -162,6 +176,10 @@ public final class RedisBus implements Bus {
         return (prefix + "node:" + nodeId).getBytes(StandardCharsets.UTF_8);
     }
 
+    byte[] broadcastChannel() {
+        return (prefix + "broadcast").getBytes(StandardCharsets.UTF_8);
+    }
+
     private static void sleep() {
         try {
             Thread.sleep(RECONNECT_MS);
@@ -174,15 +192,20 @@ public final class RedisBus implements Bus {
     private static final class Subscription extends BinaryJedisPubSub {
         private final Consumer<byte[]> handler;
         private final CountDownLatch first;
+        private final int channels;
 
-        Subscription(Consumer<byte[]> handler, CountDownLatch first) {
+        Subscription(Consumer<byte[]> handler, CountDownLatch first, int channels) {
             this.handler = handler;
             this.first = first;
+            this.channels = channels;
         }
 
+        /** Ready once Redis confirmed every channel: a broadcast right after subscribe must arrive. */
         @Override
         public void onSubscribe(byte[] channel, int subscribedChannels) {
-            first.countDown();
+            if (subscribedChannels >= channels) {
+                first.countDown();
+            }
         }
 
         @Override
