@@ -647,7 +647,13 @@ public final class ConnectSession {
         String current = presenceState;
         offLoop(() -> {
             try {
-                services.sessions().refresh(tokenHash, now.plus(services.policy().connectionKeepalive()));
+                if (!services.sessions().refresh(tokenHash, now.plus(services.policy().connectionKeepalive()))
+                        && !services.resolver().active(hello.deviceId())) {
+                    // Revoked, and the broadcast that ends its sessions did not reach this node
+                    // (the bus is at most once): the periodic refresh is the backstop.
+                    onLoop(this::revoked);
+                    return;
+                }
                 publishPresence(now, current);
             } catch (StorageException e) {
                 LOG.warn("session refresh failed for {}: {}", hello.deviceId(), e.kind());

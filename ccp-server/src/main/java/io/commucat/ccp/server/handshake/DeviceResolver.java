@@ -123,6 +123,11 @@ public final class DeviceResolver {
         directory.touchDevice(deviceId, at);
     }
 
+    /** Whether the device exists and is active (a connected device's periodic check). Blocking. */
+    public boolean active(String deviceId) throws StorageException {
+        return directory.findDevice(deviceId).map(Device::active).orElse(false);
+    }
+
     /** As the original computes Ack's {@code pairing_required}, under our policy. */
     private boolean furtherDevicesNeedPairing(User user) throws StorageException {
         if (!policy.autoApproveDevices() || !policy.autoApproveExistingUsers()) {

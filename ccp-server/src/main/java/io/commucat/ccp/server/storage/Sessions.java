@@ -11,7 +11,11 @@ public interface Sessions {
     /** The session with this token hash, if it exists and has not expired at {@code now}. */
     Optional<SessionRecord> find(String tokenHash, Instant now) throws StorageException;
 
-    /** Moves the expiry; false when the session is gone. */
+    /**
+     * Moves the expiry; false when the session is gone or, where the store also holds devices,
+     * its device is revoked (so a connected device's periodic refresh notices a revocation whose
+     * broadcast it missed).
+     */
     boolean refresh(String tokenHash, Instant expiresAt) throws StorageException;
 
     void delete(String tokenHash) throws StorageException;

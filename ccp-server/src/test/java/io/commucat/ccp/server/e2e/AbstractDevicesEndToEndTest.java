@@ -446,4 +446,18 @@ abstract class AbstractDevicesEndToEndTest {
 
         assertEquals(Optional.of(early), storedExpiry(token));
     }
+
+    @Test
+    void aRevocationWhoseBroadcastWasMissedEndsTheSessionAtItsNextRefresh() throws Exception {
+        TestNode node = brief();
+        Connected bob = connect(node, nodes.newHandle());
+
+        // Straight in storage: no broadcast, no local ending; only the periodic refresh can notice.
+        assertTrue(node.node.storage().sql().directory().revokeDevice(bob.id()));
+
+        Frame notice = bob.run().nextFrame();
+        assertEquals(FrameType.ERROR, notice.type(), notice.toString());
+        assertEquals("revoked", notice.control().text("error"));
+        E2eNodes.awaitTrue(bob.run().closed::isDone, "the revoked device's stream ends");
+    }
 }

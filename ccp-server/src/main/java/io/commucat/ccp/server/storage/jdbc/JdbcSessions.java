@@ -1,5 +1,6 @@
 package io.commucat.ccp.server.storage.jdbc;
 
+import io.commucat.ccp.server.storage.DeviceStatus;
 import io.commucat.ccp.server.storage.SessionRecord;
 import io.commucat.ccp.server.storage.Sessions;
 import io.commucat.ccp.server.storage.StorageException;
@@ -42,7 +43,9 @@ public final class JdbcSessions implements Sessions {
     @Override
     public boolean refresh(String tokenHash, Instant expiresAt) throws StorageException {
         return jdbc.call("refresh session", c -> Jdbc.update(c,
-                "UPDATE sessions SET expires_at = ? WHERE token_hash = ?", expiresAt, tokenHash)) > 0;
+                "UPDATE sessions SET expires_at = ? WHERE token_hash = ? AND NOT EXISTS"
+                        + " (SELECT 1 FROM devices d WHERE d.id = sessions.device_id AND d.status <> ?)",
+                expiresAt, tokenHash, DeviceStatus.ACTIVE.label())) > 0;
     }
 
     @Override
