@@ -15,6 +15,8 @@ import java.util.function.LongSupplier;
  * {@link #registrations()} before a Hello may register a device; the pairing endpoint asks
  * {@link #pairing()} for each claim. Each refusal counts in {@code ccp_rate_limited_total{limit}}
  * ({@code http}, {@code connect}, {@code pairing}, {@code register}, {@code connections}).
+ * Whose address a request counts under is {@link #proxies()}' answer: the TCP peer, or behind a
+ * trusted proxy the address its header names; the connection cap always counts the TCP peer.
  */
 public final class Admission {
 
@@ -25,9 +27,17 @@ public final class Admission {
     private final RateLimiter pairing;
     private final RateLimiter registrations;
     private final ConnectionCap connections;
+    private final TrustedProxies proxies;
 
+    /** Limits keyed on TCP peers (no trusted proxy). */
     public Admission(RateLimiter http, RateLimiter connect, RateLimiter pairing, RateLimiter registrations,
             ConnectionCap connections) {
+        this(http, connect, pairing, registrations, connections, TrustedProxies.none());
+    }
+
+    public Admission(RateLimiter http, RateLimiter connect, RateLimiter pairing, RateLimiter registrations,
+            ConnectionCap connections, TrustedProxies proxies) {
+        this.proxies = Objects.requireNonNull(proxies, "proxies");
         this.http = Objects.requireNonNull(http, "http");
         this.connect = Objects.requireNonNull(connect, "connect");
         this.pairing = Objects.requireNonNull(pairing, "pairing");
@@ -48,7 +58,8 @@ public final class Admission {
                 new RateLimiter("connect", config.connect(), capacity, nanoTime, refusals),
                 new RateLimiter("pairing", config.pairing(), capacity, nanoTime, refusals),
                 new RateLimiter("register", config.register(), capacity, nanoTime, refusals),
-                new ConnectionCap(config.maxConnectionsPerAddress(), refusals));
+                new ConnectionCap(config.maxConnectionsPerAddress(), refusals),
+                TrustedProxies.configured(config));
     }
 
     /** No limits at all: for listeners built without a configuration (tests of other things). */
@@ -85,7 +96,15 @@ public final class Admission {
         return registrations;
     }
 
-    /** Concurrent TCP connections. */
+    /**
+     * Who a request's client is: the TCP peer, or, when that peer is a trusted proxy, the
+     * address its configured header names. Every limit here but {@link #connections()} counts that client.
+     */
+    public TrustedProxies proxies() {
+        return proxies;
+    }
+
+    /** Concurrent TCP connections, counted per TCP peer (a proxy's connections count as the proxy's). */
     public ConnectionCap connections() {
         return connections;
     }

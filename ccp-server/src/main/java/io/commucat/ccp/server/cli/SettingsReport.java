@@ -85,6 +85,9 @@ public final class SettingsReport {
         r.add("security.rate_limit.max_tracked_addresses", c.rateLimits().maxTrackedAddresses());
         r.add("security.rate_limit.failure_summary_interval_ms", c.rateLimits().failureSummaryInterval().toMillis());
         r.add("security.rate_limit.failure_records_per_interval", c.rateLimits().failureRecordsPerInterval());
+        r.add("security.rate_limit.trusted_proxies", c.rateLimits().trustedProxies().isEmpty() ? "(none: limits key on the TCP peer)"
+                : c.rateLimits().trustedProxies().toString());
+        r.add("security.rate_limit.client_address_header", c.rateLimits().clientAddressHeader());
         r.add("security.rotation.noise_interval_hours", c.rotation().noiseInterval().toHours());
         r.add("security.rotation.noise_grace_hours", c.rotation().noiseGrace().toHours());
         r.add("security.rotation.noise_max_versions", c.rotation().noiseMaxVersions());

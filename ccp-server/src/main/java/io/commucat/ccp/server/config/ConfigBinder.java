@@ -41,6 +41,8 @@ final class ConfigBinder {
 
     private static final long DAY = 86_400;
     private static final long YEAR = 365 * DAY;
+    /** RFC 9110 §5.6.2 token characters. */
+    private static final Pattern HEADER_NAME = Pattern.compile("[a-z0-9!#$%&'*+.^_`|~-]{1,64}");
     private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final String TEMPLATE_ADMIN_TOKEN = "replace-with-secret";
     private static final long MIB = 1024 * 1024;
@@ -78,7 +80,10 @@ final class ConfigBinder {
                 // ~120 bytes per address and table: 65 536 addresses take ~8 MB per limiter (docs/security.md).
                 s.intValue("security.rate_limit.max_tracked_addresses", 65_536, 64, 16_777_216),
                 Duration.ofMillis(s.integer("security.rate_limit.failure_summary_interval_ms", 60_000, 100, DAY * 1000)),
-                s.intValue("security.rate_limit.failure_records_per_interval", 10, 1, 1_000_000));
+                s.intValue("security.rate_limit.failure_records_per_interval", 10, 1, 1_000_000),
+                s.list("security.rate_limit.trusted_proxies", AddressRange::parse),
+                s.parsed("security.rate_limit.client_address_header", RateLimits.X_FORWARDED_FOR,
+                        ConfigBinder::headerName));
         Rotation rotation = new Rotation(
                 Duration.ofHours(s.integer("security.rotation.noise_interval_hours", 168, 1, 8760)),
                 Duration.ofHours(s.integer("security.rotation.noise_grace_hours", 48, 0, 8760)),
@@ -289,6 +294,16 @@ final class ConfigBinder {
                     + LayeredSettings.show(text));
         }
         return text;
+    }
+
+    /** An HTTP field name (RFC 9110 token), lower-cased as HTTP/2 carries it. */
+    private static String headerName(String text) {
+        String name = text.trim().toLowerCase(java.util.Locale.ROOT);
+        if (!HEADER_NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("must be an HTTP header name such as x-forwarded-for, got "
+                    + LayeredSettings.show(text));
+        }
+        return name;
     }
 
     private static boolean startsWithAny(String value, String... prefixes) {

@@ -126,6 +126,47 @@ final class LayeredSettings {
         return (int) integer(key, fallback, min, max);
     }
 
+    /**
+     * A list: a TOML array of strings in the file, or comma-separated text (what a variable or
+     * flag can hold; {@code CCP_..=} empties it); each item parsed by {@code parser}, whose
+     * {@link IllegalArgumentException} says why. Absent: the empty list.
+     */
+    <T> List<T> list(String key, Function<String, T> parser) throws ConfigException {
+        Optional<Raw> found = raw(key);
+        if (found.isEmpty()) {
+            return List.of();
+        }
+        Raw raw = found.get();
+        List<String> items = new ArrayList<>();
+        if (raw.value() instanceof String text) {
+            for (String item : text.split(",", -1)) {
+                if (!item.isBlank()) {
+                    items.add(item.trim());
+                }
+            }
+        } else if (raw.value() instanceof List<?> values) {
+            for (Object value : values) {
+                if (!(value instanceof String item)) {
+                    throw new ConfigException(ConfigException.Kind.WRONG_TYPE, key,
+                            "must be an array of strings, got an item " + show(value) + from(raw));
+                }
+                items.add(item);
+            }
+        } else {
+            throw new ConfigException(ConfigException.Kind.WRONG_TYPE, key,
+                    "must be an array of strings, got " + show(raw.value()) + from(raw));
+        }
+        List<T> parsed = new ArrayList<>(items.size());
+        for (String item : items) {
+            try {
+                parsed.add(parser.apply(item));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(ConfigException.Kind.MALFORMED, key, e.getMessage() + from(raw));
+            }
+        }
+        return List.copyOf(parsed);
+    }
+
     boolean bool(String key, boolean fallback) throws ConfigException {
         Optional<Raw> found = raw(key);
         if (found.isEmpty()) {

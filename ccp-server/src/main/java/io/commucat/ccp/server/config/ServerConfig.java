@@ -164,10 +164,31 @@ public record ServerConfig(
      *                                  {@code failureRecordsPerInterval} of one such interval are
      *                                  written as one ledger record with a count (and one log line)
      * @param failureRecordsPerInterval handshake failures of an address written one by one per interval
+     * @param trustedProxies            TCP peers in these ranges are proxies: a request's client address
+     *                                  comes from {@code clientAddressHeader} (empty: never; every
+     *                                  limit keys on the TCP peer)
+     * @param clientAddressHeader       lower-case name of the header a trusted proxy puts the client
+     *                                  address in ({@code x-forwarded-for}, {@code forwarded}, ...)
      */
     public record RateLimits(RateLimit http, RateLimit connect, RateLimit pairing, RateLimit register,
             int maxConnectionsPerAddress, int maxTrackedAddresses, Duration failureSummaryInterval,
-            int failureRecordsPerInterval) {
+            int failureRecordsPerInterval, java.util.List<AddressRange> trustedProxies, String clientAddressHeader) {
+
+        /** The default client address header. */
+        public static final String X_FORWARDED_FOR = "x-forwarded-for";
+
+        public RateLimits {
+            trustedProxies = java.util.List.copyOf(trustedProxies);
+            Objects.requireNonNull(clientAddressHeader, "clientAddressHeader");
+        }
+
+        /** Without trusted proxies: every limit keys on the TCP peer. */
+        public RateLimits(RateLimit http, RateLimit connect, RateLimit pairing, RateLimit register,
+                int maxConnectionsPerAddress, int maxTrackedAddresses, Duration failureSummaryInterval,
+                int failureRecordsPerInterval) {
+            this(http, connect, pairing, register, maxConnectionsPerAddress, maxTrackedAddresses,
+                    failureSummaryInterval, failureRecordsPerInterval, java.util.List.of(), X_FORWARDED_FOR);
+        }
     }
 
     /** One limiter: {@code burst} requests per {@code window}, then blocked for {@code penalty}. */

@@ -9,6 +9,7 @@ import io.commucat.ccp.server.http.rest.BearerToken;
 import io.commucat.ccp.server.http.rest.DependencyHealth;
 import io.commucat.ccp.server.http.rest.HealthEndpoint;
 import io.commucat.ccp.server.http.rest.MetricsEndpoint;
+import io.commucat.ccp.server.http.rest.OpenApiEndpoint;
 import io.commucat.ccp.server.http.rest.ReadinessEndpoint;
 import io.commucat.ccp.server.http.rest.Router;
 import io.commucat.ccp.server.http.rest.ServerInfoEndpoint;
@@ -69,6 +70,7 @@ public final class CcpServer implements AutoCloseable {
     private EventLoopGroup loops;
     private DependencyHealth health;
     private TlsSessions tlsSessions;
+    private Router router;
     private Channel serverChannel;
     private long startedNanos;
 
@@ -102,7 +104,8 @@ public final class CcpServer implements AutoCloseable {
                     .tag("dependency", dependency).description("1 while the last probe of the dependency passed (/readyz)")
                     .register(config.registry);
         }
-        ServerContext context = new ServerContext(router(), config.connectHandler, metrics, config.limits,
+        router = router();
+        ServerContext context = new ServerContext(router, config.connectHandler, metrics, config.limits,
                 config.keepaliveInterval, config.drainTimeout, config.downstream, openConnects, config.admission,
                 config.timeouts, Hsts.value(config.https.hstsMaxAge()));
         tlsSessions = TlsSessions.start(sslContext, config.https.tlsSessionTimeout(), config.https.tlsTicketRotation(),
@@ -134,15 +137,31 @@ public final class CcpServer implements AutoCloseable {
     }
 
     private Router router() {
+        OpenApiEndpoint openApi = new OpenApiEndpoint();
         Router.Builder routes = Router.builder()
                 .get("/healthz", new HealthEndpoint(
                         () -> TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startedNanos), config.version))
                 .get("/readyz", new ReadinessEndpoint(health))
                 .get("/api/server-info", new ServerInfoEndpoint(config.serverInfo, blockingExecutor))
+                .get("/api/openapi.json", openApi)
+                .get("/openapi.json", openApi) // the original's path
                 .get("/metrics", new MetricsEndpoint(config.registry::scrape, config.adminToken.map(BearerToken::new),
                         blockingExecutor));
         config.extraRoutes.accept(routes);
         return routes.build();
+    }
+
+    /**
+     * Every path this listener serves and its methods, {@code /connect} included, sorted: what
+     * the OpenAPI document ({@code docs/openapi.json}) must describe. Available once started.
+     */
+    public Map<String, Set<String>> routeTable() {
+        if (router == null) {
+            throw new IllegalStateException("not started");
+        }
+        Map<String, Set<String>> table = new java.util.TreeMap<>(router.table());
+        table.put(Router.CONNECT_PATH, Router.CONNECT_METHODS);
+        return table;
     }
 
     /** The address actually bound (port 0 resolved). */

@@ -18,7 +18,9 @@ public interface ConnectHandler {
     /**
      * @param downstream    where the stream writes; the adapter sends what it gets at once
      * @param loop          the stream's event loop (also a {@code ScheduledExecutorService})
-     * @param remoteAddress the peer's {@code ip:port}, for logs and reports
+     * @param remoteAddress the client: the peer's {@code ip:port}, or behind a trusted proxy the
+     *     address its header names ({@code admission.TrustedProxies}); for logs, reports, the
+     *     ledger and the registration limit
      */
     ConnectStream open(Downstream downstream, EventLoop loop, String remoteAddress);
 

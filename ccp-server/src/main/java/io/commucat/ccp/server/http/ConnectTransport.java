@@ -12,6 +12,7 @@ interface ConnectTransport {
 
     EventLoop eventLoop();
 
+    /** The client: the TCP peer, or behind a trusted proxy the forwarded address (see {@link ConnectHandler#open}). */
     String remoteAddress();
 
     /** Writes and flushes one chunk of the response body. */

@@ -19,16 +19,21 @@ final class Http1ConnectExchange implements ConnectTransport {
     private final ChannelHandlerContext ctx;
     private final ServerContext context;
     private final String route;
+    private final String remoteAddress;
     private final Runnable pull;
     private final Consumer<Boolean> onEnded;
     private ConnectBridge bridge;
 
-    /** @param onEnded told, once the last chunk is written, whether the request body had ended */
-    Http1ConnectExchange(ChannelHandlerContext ctx, ServerContext context, String route, Runnable pull,
-            Consumer<Boolean> onEnded) {
+    /**
+     * @param remoteAddress the client (the TCP peer, or behind a trusted proxy the forwarded address)
+     * @param onEnded       told, once the last chunk is written, whether the request body had ended
+     */
+    Http1ConnectExchange(ChannelHandlerContext ctx, ServerContext context, String route, String remoteAddress,
+            Runnable pull, Consumer<Boolean> onEnded) {
         this.ctx = ctx;
         this.context = context;
         this.route = route;
+        this.remoteAddress = remoteAddress;
         this.pull = pull;
         this.onEnded = onEnded;
     }
@@ -62,7 +67,7 @@ final class Http1ConnectExchange implements ConnectTransport {
 
     @Override
     public String remoteAddress() {
-        return String.valueOf(ctx.channel().remoteAddress());
+        return remoteAddress;
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.commucat.ccp.server.http;
 
-import io.commucat.ccp.server.admission.ClientAddress;
 import io.commucat.ccp.server.http.rest.Problem;
 import io.commucat.ccp.server.http.rest.RestEndpoint;
 import io.commucat.ccp.server.http.rest.RestResponse;
@@ -118,15 +117,16 @@ final class Http1Dispatcher extends ChannelInboundHandlerAdapter {
         }
         busy = true;
         deadlines.awaitNothing();
-        head = RequestHead.of(request, String.valueOf(ctx.channel().remoteAddress()));
-        plan = RequestPlan.of(context, head, ClientAddress.of(ctx.channel().remoteAddress()));
+        head = RequestHead.of(request, ctx.channel().remoteAddress(), context.admission().proxies());
+        plan = RequestPlan.of(context, head);
         if (plan instanceof RequestPlan.Refuse r) {
             // The body is not read (a /connect one never ends): the connection cannot be reused.
             write(plan.route(), r.response(), true);
             return;
         }
         if (plan instanceof RequestPlan.Connect) {
-            connect = new Http1ConnectExchange(ctx, context, plan.route(), this::pull, this::connectEnded);
+            connect = new Http1ConnectExchange(ctx, context, plan.route(), head.remoteAddress(), this::pull,
+                    this::connectEnded);
             connect.start();
             return;
         }

@@ -29,14 +29,17 @@ final class Http2ConnectHandler extends ChannelInboundHandlerAdapter implements 
 
     private final ServerContext context;
     private final String route;
+    private final String remoteAddress;
     private final boolean endAtHeaders;
     private ChannelHandlerContext ctx;
     private ConnectBridge bridge;
     private Http2Liveness liveness;
 
-    Http2ConnectHandler(ServerContext context, String route, boolean endAtHeaders) {
+    /** @param remoteAddress the client (the TCP peer, or behind a trusted proxy the forwarded address) */
+    Http2ConnectHandler(ServerContext context, String route, String remoteAddress, boolean endAtHeaders) {
         this.context = context;
         this.route = route;
+        this.remoteAddress = remoteAddress;
         this.endAtHeaders = endAtHeaders;
     }
 
@@ -116,7 +119,7 @@ final class Http2ConnectHandler extends ChannelInboundHandlerAdapter implements 
 
     @Override
     public String remoteAddress() {
-        return String.valueOf(ctx.channel().parent().remoteAddress());
+        return remoteAddress;
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.commucat.ccp.server.http;
 
-import io.commucat.ccp.server.admission.ClientAddress;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
@@ -26,10 +25,12 @@ final class Http2StreamRouter extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(msg);
             return;
         }
-        RequestHead head = RequestHead.of(headers.headers(), String.valueOf(ctx.channel().parent().remoteAddress()));
-        RequestPlan plan = RequestPlan.of(context, head, ClientAddress.of(ctx.channel().parent().remoteAddress()));
+        RequestHead head = RequestHead.of(headers.headers(), ctx.channel().parent().remoteAddress(),
+                context.admission().proxies());
+        RequestPlan plan = RequestPlan.of(context, head);
         if (plan instanceof RequestPlan.Connect) {
-            ctx.pipeline().replace(this, "connect", new Http2ConnectHandler(context, plan.route(), headers.isEndStream()));
+            ctx.pipeline().replace(this, "connect",
+                    new Http2ConnectHandler(context, plan.route(), head.remoteAddress(), headers.isEndStream()));
         } else {
             ctx.pipeline().replace(this, "rest", new Http2RestHandler(context, head, plan, headers.isEndStream()));
         }

@@ -1,9 +1,12 @@
 package io.commucat.ccp.server.http;
 
+import io.commucat.ccp.server.admission.ClientAddress;
+import io.commucat.ccp.server.admission.TrustedProxies;
 import io.commucat.ccp.server.http.rest.RestRequest;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http2.Http2Headers;
+import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,15 +15,40 @@ import java.util.Map;
 import java.util.OptionalLong;
 
 /**
- * A request's method, target and headers, read from either protocol's head. Immutable.
+ * A request's method, target, headers and client, read from either protocol's head. Immutable.
  *
+ * @param remoteAddress   the client as text, for logs, the ledger and the session: the TCP peer,
+ *     or behind a trusted proxy the address its header names ({@link TrustedProxies})
+ * @param client          the same client as the per-address limits count it
  * @param malformedTarget the query holds a bad percent escape: the request is answered 400 and
  *     its query is empty (never guessed at)
  */
 record RequestHead(String method, String path, Map<String, List<String>> query,
-        Map<String, List<String>> headers, String remoteAddress, boolean malformedTarget) {
+        Map<String, List<String>> headers, String remoteAddress, ClientAddress client, boolean malformedTarget) {
 
+    /** An HTTP/2 head from {@code peer}, its client as {@code proxies} decide. */
+    static RequestHead of(Http2Headers h2, SocketAddress peer, TrustedProxies proxies) {
+        Map<String, List<String>> headers = headers(h2);
+        return of(h2, headers, proxies.clientOf(peer, name -> headers.getOrDefault(name, List.of())));
+    }
+
+    /** An HTTP/1.1 head from {@code peer}, its client as {@code proxies} decide. */
+    static RequestHead of(HttpRequest request, SocketAddress peer, TrustedProxies proxies) {
+        Map<String, List<String>> headers = headers(request);
+        return of(request, headers, proxies.clientOf(peer, name -> headers.getOrDefault(name, List.of())));
+    }
+
+    /** A head whose client is {@code remoteAddress} as it stands (no proxy is trusted). */
     static RequestHead of(Http2Headers h2, String remoteAddress) {
+        return of(h2, headers(h2), new TrustedProxies.Client(remoteAddress, ClientAddress.parse(remoteAddress), false));
+    }
+
+    static RequestHead of(HttpRequest request, String remoteAddress) {
+        return of(request, headers(request),
+                new TrustedProxies.Client(remoteAddress, ClientAddress.parse(remoteAddress), false));
+    }
+
+    private static Map<String, List<String>> headers(Http2Headers h2) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         h2.forEach(e -> {
             String name = e.getKey().toString();
@@ -28,18 +56,27 @@ record RequestHead(String method, String path, Map<String, List<String>> query,
                 add(headers, name, e.getValue().toString());
             }
         });
-        String method = h2.method() == null ? "" : h2.method().toString();
-        String target = h2.path() == null ? "/" : h2.path().toString();
-        return of(method, target, headers, remoteAddress);
+        return headers;
     }
 
-    static RequestHead of(HttpRequest request, String remoteAddress) {
+    private static Map<String, List<String>> headers(HttpRequest request) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         request.headers().forEach(e -> add(headers, e.getKey(), e.getValue()));
-        return of(request.method().name(), request.uri(), headers, remoteAddress);
+        return headers;
     }
 
-    private static RequestHead of(String method, String target, Map<String, List<String>> headers, String remote) {
+    private static RequestHead of(Http2Headers h2, Map<String, List<String>> headers, TrustedProxies.Client client) {
+        String method = h2.method() == null ? "" : h2.method().toString();
+        String target = h2.path() == null ? "/" : h2.path().toString();
+        return of(method, target, headers, client);
+    }
+
+    private static RequestHead of(HttpRequest request, Map<String, List<String>> headers, TrustedProxies.Client client) {
+        return of(request.method().name(), request.uri(), headers, client);
+    }
+
+    private static RequestHead of(String method, String target, Map<String, List<String>> headers,
+            TrustedProxies.Client client) {
         QueryStringDecoder decoder = new QueryStringDecoder(target);
         Map<String, List<String>> query;
         boolean malformed = false;
@@ -50,7 +87,8 @@ record RequestHead(String method, String path, Map<String, List<String>> query,
             malformed = true;
         }
         // rawPath: routing must not see percent-decoded slashes.
-        return new RequestHead(method.toUpperCase(Locale.ROOT), decoder.rawPath(), query, headers, remote, malformed);
+        return new RequestHead(method.toUpperCase(Locale.ROOT), decoder.rawPath(), query, headers,
+                client.remoteAddress(), client.key(), malformed);
     }
 
     private static void add(Map<String, List<String>> headers, String name, String value) {

@@ -1,6 +1,5 @@
 package io.commucat.ccp.server.http;
 
-import io.commucat.ccp.server.admission.ClientAddress;
 import io.commucat.ccp.server.admission.RateLimiter;
 import io.commucat.ccp.server.http.rest.Problem;
 import io.commucat.ccp.server.http.rest.RestEndpoint;
@@ -41,14 +40,15 @@ sealed interface RequestPlan {
     }
 
     /**
-     * @param client the peer's address key: the per-address limit of the request's kind
-     *     ({@code /connect} or any other) is counted here, before anything else is done
+     * The per-address limit of the request's kind ({@code /connect} or any other) is counted for
+     * {@code head.client()} (the TCP peer, or behind a trusted proxy the forwarded client) before
+     * anything else is done.
      */
-    static RequestPlan of(ServerContext context, RequestHead head, ClientAddress client) {
+    static RequestPlan of(ServerContext context, RequestHead head) {
         Router.Match match = context.router().match(head.method(), head.path());
         boolean connect = match instanceof Router.Connect;
         RateLimiter limiter = connect ? context.admission().connect() : context.admission().http();
-        RateLimiter.Verdict verdict = limiter.admit(client);
+        RateLimiter.Verdict verdict = limiter.admit(head.client());
         if (!verdict.admitted()) {
             return new Refuse(match.route(), Problem.tooManyRequests(limiter.name(), verdict.retryAfterSeconds()));
         }

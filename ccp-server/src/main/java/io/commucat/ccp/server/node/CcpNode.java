@@ -287,6 +287,14 @@ public final class CcpNode implements RunningServer {
         return admission;
     }
 
+    /**
+     * Every path the node's listener serves and its methods ({@code /connect} included): what
+     * {@code docs/openapi.json} must describe, checked by a test against a running node.
+     */
+    public java.util.Map<String, java.util.Set<String>> routeTable() {
+        return server.routeTable();
+    }
+
     /** Established device sessions on this node. */
     public int sessions() {
         return registry.size();

@@ -22,6 +22,8 @@ final class EchoHandler implements ConnectHandler {
 
     final List<Echo> streams = new CopyOnWriteArrayList<>();
     final List<String> threads = new CopyOnWriteArrayList<>();
+    /** The client address each stream was opened with. */
+    final List<String> remoteAddresses = new CopyOnWriteArrayList<>();
     final AtomicLong received = new AtomicLong();
     final CountDownLatch opened;
 
@@ -38,6 +40,7 @@ final class EchoHandler implements ConnectHandler {
         Echo echo = new Echo(downstream, loop);
         streams.add(echo);
         threads.add(Thread.currentThread().getName());
+        remoteAddresses.add(remoteAddress);
         opened.countDown();
         return echo;
     }

@@ -71,12 +71,18 @@ final class H2Client implements AutoCloseable {
 
     /** Opens a stream and sends the request HEADERS (no END_STREAM). */
     Stream open(String method, String path, boolean autoRead) throws Exception {
+        return open(method, path, autoRead, java.util.Map.of());
+    }
+
+    /** As {@link #open(String, String, boolean)}, with more request headers (lower-case names). */
+    Stream open(String method, String path, boolean autoRead, java.util.Map<String, String> extra) throws Exception {
         Stream stream = new Stream();
         Http2StreamChannel ch = new Http2StreamChannelBootstrap(channel).handler(stream).open().sync().getNow();
         ch.config().setAutoRead(autoRead);
         stream.channel = ch;
         Http2Headers headers = new DefaultHttp2Headers().method(method).path(path).scheme("https")
                 .authority("127.0.0.1");
+        extra.forEach(headers::add);
         ch.writeAndFlush(new DefaultHttp2HeadersFrame(headers, false)).sync();
         return stream;
     }

@@ -27,6 +27,9 @@ public final class Router {
     public static final String UNMATCHED = "unmatched";
     /** The streaming route: GET or POST. */
     public static final String CONNECT_PATH = "/connect";
+    /** The methods {@link #CONNECT_PATH} answers, sorted. */
+    public static final java.util.SortedSet<String> CONNECT_METHODS =
+            java.util.Collections.unmodifiableSortedSet(new TreeSet<>(List.of("GET", "POST")));
 
     /** What a request head resolves to. */
     public sealed interface Match {
@@ -73,9 +76,9 @@ public final class Router {
 
     public Match match(String method, String path) {
         if (path.equals(CONNECT_PATH)) {
-            return method.equals("GET") || method.equals("POST")
+            return CONNECT_METHODS.contains(method)
                     ? new Connect(CONNECT_PATH)
-                    : new MethodNotAllowed(CONNECT_PATH, "GET, POST");
+                    : new MethodNotAllowed(CONNECT_PATH, String.join(", ", CONNECT_METHODS));
         }
         Map<String, RestEndpoint> byMethod = literal.get(path);
         if (byMethod != null) {
