@@ -13,6 +13,7 @@ import io.commucat.ccp.server.auth.AdminAuthenticator;
 import io.commucat.ccp.server.auth.DeviceAuthenticator;
 import io.commucat.ccp.server.cluster.DeviceNotifier;
 import io.commucat.ccp.server.http.rest.RouteSet;
+import io.commucat.ccp.server.pairing.PairCodeKey;
 import io.commucat.ccp.server.cli.RunningServer;
 import io.commucat.ccp.server.cli.SettingsReport;
 import io.commucat.ccp.server.config.LedgerMode;
@@ -173,7 +174,7 @@ public final class CcpNode implements RunningServer {
                     new DeviceAuthenticator(storage.sql().sessions(), storage.sql().directory(),
                             config.server().keepalive(), clock),
                     new AdminAuthenticator(adminToken), new DeviceNotifier(clusterRouter, registry), audit, admission,
-                    registry, ca, random, clock, metrics));
+                    registry, ca, random, clock, metrics, pairCodeKey(caKey)));
 
             // Subscribed before the listener opens: no session exists that the bus could miss.
             storage.bus().subscribe(config.server().nodeId(), new ClusterLink(registry));
@@ -224,6 +225,16 @@ public final class CcpNode implements RunningServer {
             storage.close();
             closeQuietly(audit);
             throw e;
+        }
+    }
+
+    /** The pairing code key, from the device CA's secret: the one secret every node of a cluster shares. */
+    private static PairCodeKey pairCodeKey(DeviceCaKeyPair caKey) {
+        byte[] secret = caKey.secretKey();
+        try {
+            return PairCodeKey.derive(secret);
+        } finally {
+            java.util.Arrays.fill(secret, (byte) 0);
         }
     }
 

@@ -12,6 +12,7 @@ import io.commucat.ccp.server.contacts.ContactsRoutes;
 import io.commucat.ccp.server.connect.SessionRegistry;
 import io.commucat.ccp.server.devices.DeviceRoutes;
 import io.commucat.ccp.server.http.rest.RouteSet;
+import io.commucat.ccp.server.pairing.PairCodeKey;
 import io.commucat.ccp.server.pairing.PairingRoutes;
 import io.commucat.ccp.server.rotation.DeviceKeyRotation;
 import io.commucat.ccp.server.rotation.RotationRoutes;
@@ -35,11 +36,12 @@ final class RestApi {
      * @param admin         the admin token check
      * @param notifier      live frames to devices' open sessions on any node
      * @param ca            the device CA, for certificates issued by pairing and rotation
+     * @param pairCodeKey   names pairing codes in storage and the ledger, alike on every node
      */
     record Context(ServerConfig config, StorageBackends storage, Executor executor, DeviceAuthenticator devices,
             AdminAuthenticator admin, DeviceNotifier notifier, Audit audit, Admission admission,
             SessionRegistry registry, DeviceCertificateAuthority ca, SecureRandom random, Clock clock,
-            MeterRegistry metrics) {
+            MeterRegistry metrics, PairCodeKey pairCodeKey) {
     }
 
     private RestApi() {
@@ -66,7 +68,7 @@ final class RestApi {
     }
 
     private static RouteSet pairing(Context c) {
-        return new PairingRoutes(c.config(), c.storage().sql().pairingCodes(), c.storage().sql().directory(),
+        return new PairingRoutes(c.config(), c.storage().sql().pairingCodes(), c.pairCodeKey(), c.storage().sql().directory(),
                 c.executor(), c.devices(), c.admin(), c.admission().pairing(), c.ca(), CcpNode.CERTIFICATE_VALIDITY,
                 c.audit(), c.metrics(), c.random(), c.clock());
     }

@@ -66,7 +66,7 @@ final class AdminEnrollment {
             }
         }
         PairingIssuer.Issued issued = issuer.issue(user.id(), null, ttl);
-        audit.userEnrolled(user.id(), created, issued.code().id(), issued.stored().expiresAt());
+        audit.userEnrolled(user.id(), created, issued.codeId(), issued.stored().expiresAt());
         ObjectNode response = issuer.response(issued);
         response.put("user_id", user.id());
         return response;

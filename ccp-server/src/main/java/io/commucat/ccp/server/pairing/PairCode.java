@@ -1,17 +1,15 @@
 package io.commucat.ccp.server.pairing;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * A pairing code (rest.md "POST /api/pair"): 8 symbols of {@link #ALPHABET}, shown as
  * {@code XXXX-XXXX}. Claims match it ignoring case, spaces and hyphens. The server keeps only
- * {@link #hash()}; {@link #toString()} never shows the code, so it cannot slip into a log.
+ * its keyed hash ({@link PairCodeKey}); {@link #toString()} never shows the code, so it cannot
+ * slip into a log.
  * Immutable.
  */
 public final class PairCode {
@@ -78,21 +76,6 @@ public final class PairCode {
         return symbols.substring(0, LENGTH / 2) + "-" + symbols.substring(LENGTH / 2);
     }
 
-    /** SHA-256 of the normalised code's ASCII bytes, lower-case hex: what storage keeps. */
-    public String hash() {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(symbols.getBytes(StandardCharsets.US_ASCII));
-            return HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is always present", e);
-        }
-    }
-
-    /** The code's name in the ledger: the first 16 hex digits of {@link #hash()}. */
-    public String id() {
-        return idOf(hash());
-    }
-
     /** The ledger name of the code with this stored hash. */
     public static String idOf(String codeHash) {
         return codeHash.substring(0, 16);
@@ -115,6 +98,6 @@ public final class PairCode {
 
     @Override
     public String toString() {
-        return "PairCode[id=" + id() + "]";
+        return "PairCode[<redacted>]";
     }
 }

@@ -54,6 +54,7 @@ final class PairingClaims {
     static final int MAX_DEVICE_NAME = 256;
 
     private final PairingCodes codes;
+    private final PairCodeKey key;
     private final Directory directory;
     private final DeviceCertificateAuthority ca;
     private final Duration certificateValidity;
@@ -64,10 +65,11 @@ final class PairingClaims {
     private final SecureRandom random;
     private final Clock clock;
 
-    PairingClaims(PairingCodes codes, Directory directory, DeviceCertificateAuthority ca, Duration certificateValidity,
-            boolean allowServerGeneratedKeys, RateLimiter limiter, Audit audit, PairingMetrics metrics,
-            SecureRandom random, Clock clock) {
+    PairingClaims(PairingCodes codes, PairCodeKey key, Directory directory, DeviceCertificateAuthority ca,
+            Duration certificateValidity, boolean allowServerGeneratedKeys, RateLimiter limiter, Audit audit,
+            PairingMetrics metrics, SecureRandom random, Clock clock) {
         this.codes = Objects.requireNonNull(codes, "codes");
+        this.key = Objects.requireNonNull(key, "key");
         this.directory = Objects.requireNonNull(directory, "directory");
         this.ca = Objects.requireNonNull(ca, "ca");
         this.certificateValidity = Objects.requireNonNull(certificateValidity, "certificateValidity");
@@ -92,7 +94,7 @@ final class PairingClaims {
         }
         Claim claim = read(JsonBody.of(request));
         PairCode code = claim.code();
-        PairingCode stored = codes.find(code.hash()).orElseThrow(() -> {
+        PairingCode stored = codes.find(key.hash(code)).orElseThrow(() -> {
             metrics.claim(ClaimResult.UNKNOWN);
             return ApiException.notFound("unknown pairing code");
         });
@@ -113,9 +115,9 @@ final class PairingClaims {
         }
 
         String deviceId = RandomIds.deviceId(random);
-        if (!codes.redeem(code.hash(), deviceId, now)) {
+        if (!codes.redeem(key.hash(code), deviceId, now)) {
             // A racing claim (or the clock) got there first: say what the code is now.
-            requireLive(codes.find(code.hash()).orElseThrow(() -> {
+            requireLive(codes.find(key.hash(code)).orElseThrow(() -> {
                 metrics.claim(ClaimResult.UNKNOWN);
                 return ApiException.notFound("unknown pairing code");
             }), now);
@@ -245,7 +247,7 @@ final class PairingClaims {
         Instant expiresAt = Instant.ofEpochSecond(certificate.fields().expiresAt());
         directory.recordCertificate(new IssuedCertificate(serial, deviceId, userId, Hex.encode(publicKey), issuedAt,
                 expiresAt));
-        audit.pairingCertificateIssued(deviceId, userId, code.id(), certificate.fields().serialText(), issuedAt,
+        audit.pairingCertificateIssued(deviceId, userId, key.id(code), certificate.fields().serialText(), issuedAt,
                 expiresAt);
         return certificate;
     }

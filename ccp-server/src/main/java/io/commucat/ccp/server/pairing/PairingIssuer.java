@@ -30,10 +30,12 @@ final class PairingIssuer {
     private static final int DRAWS = 8;
 
     /** A code just stored: the code itself (only ever shown in the response) and its row. */
-    record Issued(PairCode code, PairingCode stored) {
+    /** @param codeId the code's name in the ledger */
+    record Issued(PairCode code, String codeId, PairingCode stored) {
     }
 
     private final PairingCodes codes;
+    private final PairCodeKey key;
     private final Duration configuredTtl;
     private final int maxLiveCodes;
     private final byte[] caPublic;
@@ -46,9 +48,10 @@ final class PairingIssuer {
      * @param configuredTtl {@code limits.pairing_ttl}: the default, and the most a request may ask for
      * @param maxLiveCodes  {@code pairing.max_live_codes}
      */
-    PairingIssuer(PairingCodes codes, Duration configuredTtl, int maxLiveCodes, byte[] caPublic, Audit audit,
-            PairingMetrics metrics, SecureRandom random, Clock clock) {
+    PairingIssuer(PairingCodes codes, PairCodeKey key, Duration configuredTtl, int maxLiveCodes, byte[] caPublic,
+            Audit audit, PairingMetrics metrics, SecureRandom random, Clock clock) {
         this.codes = Objects.requireNonNull(codes, "codes");
+        this.key = Objects.requireNonNull(key, "key");
         this.configuredTtl = Objects.requireNonNull(configuredTtl, "configuredTtl");
         this.maxLiveCodes = maxLiveCodes;
         this.caPublic = caPublic.clone();
@@ -94,7 +97,7 @@ final class PairingIssuer {
         Instant expiresAt = issuedAt.plus(ttl);
         for (int draw = 1; ; draw++) {
             PairCode code = PairCode.generate(random);
-            PairingCode row = PairingCode.issued(code.hash(), userId, issuerDeviceId, issuedAt, expiresAt);
+            PairingCode row = PairingCode.issued(key.hash(code), userId, issuerDeviceId, issuedAt, expiresAt);
             try {
                 codes.issue(row, maxLiveCodes);
             } catch (StorageException e) {
@@ -107,8 +110,8 @@ final class PairingIssuer {
                 throw e;
             }
             metrics.issued();
-            audit.pairingCodeIssued(userId, issuerDeviceId, code.id(), expiresAt);
-            return new Issued(code, row);
+            audit.pairingCodeIssued(userId, issuerDeviceId, key.id(code), expiresAt);
+            return new Issued(code, key.id(code), row);
         }
     }
 

@@ -42,9 +42,10 @@ public final class PairingRoutes implements RouteSet {
 
     /**
      * @param claimLimiter        the per-address limit on claims ({@code Admission.pairing()})
+     * @param codeKey             names codes in storage and the ledger (shared by the cluster's nodes)
      * @param certificateValidity how long a claim's certificate is valid (as the handshake's)
      */
-    public PairingRoutes(ServerConfig config, PairingCodes codes, Directory directory, Executor executor,
+    public PairingRoutes(ServerConfig config, PairingCodes codes, PairCodeKey codeKey, Directory directory, Executor executor,
             DeviceAuthenticator devices, AdminAuthenticator admin, RateLimiter claimLimiter,
             DeviceCertificateAuthority ca, Duration certificateValidity, Audit audit, MeterRegistry metrics,
             SecureRandom random, Clock clock) {
@@ -52,9 +53,9 @@ public final class PairingRoutes implements RouteSet {
         this.devices = Objects.requireNonNull(devices, "devices");
         this.admin = Objects.requireNonNull(admin, "admin");
         PairingMetrics meters = new PairingMetrics(metrics);
-        this.issuer = new PairingIssuer(codes, config.limits().pairingTtl(), config.pairing().maxLiveCodes(),
+        this.issuer = new PairingIssuer(codes, codeKey, config.limits().pairingTtl(), config.pairing().maxLiveCodes(),
                 ca.publicKey(), audit, meters, random, clock);
-        this.claims = new PairingClaims(codes, directory, ca, certificateValidity,
+        this.claims = new PairingClaims(codes, codeKey, directory, ca, certificateValidity,
                 config.pairing().allowServerGeneratedKeys(), claimLimiter, audit, meters, random, clock);
         this.enrollment = new AdminEnrollment(directory, issuer, audit, random, clock);
     }

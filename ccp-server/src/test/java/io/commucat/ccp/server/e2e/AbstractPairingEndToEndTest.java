@@ -14,20 +14,21 @@ import io.commucat.ccp.client.transport.H2Connection;
 import io.commucat.ccp.client.transport.H2Response;
 import io.commucat.ccp.crypto.Hex;
 import io.commucat.ccp.crypto.cert.DeviceCertificate;
+import io.commucat.ccp.crypto.keys.DeviceCaKeyPair;
 import io.commucat.ccp.crypto.keys.DeviceKeyPair;
 import io.commucat.ccp.crypto.noise.NoisePattern;
 import io.commucat.ccp.server.datadir.DataDirectory;
 import io.commucat.ccp.server.e2e.RestCalls.Answer;
+import io.commucat.ccp.server.pairing.PairCode;
+import io.commucat.ccp.server.pairing.PairCodeKey;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -153,9 +154,18 @@ abstract class AbstractPairingEndToEndTest {
         return device;
     }
 
-    private static String sha256(String text) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                .digest(text.getBytes(StandardCharsets.US_ASCII)));
+    /**
+     * What {@code node} stores for {@code code}: its keyed hash, the key derived from the device CA
+     * the node signs with: its own data directory's, or on shared PostgreSQL the first node's.
+     */
+    private String codeHash(TestNode node, String code) {
+        for (TestNode candidate : List.of(node, main)) {
+            DeviceCaKeyPair ca = DeviceCaKeyPair.fromSeed(candidate.data.deviceCaSeed().bytes());
+            if (java.util.Arrays.equals(ca.publicKey(), node.caPublic)) {
+                return PairCodeKey.derive(ca.secretKey()).hash(PairCode.parse(code).orElseThrow());
+            }
+        }
+        throw new AssertionError("no data directory here holds the device CA " + node + " signs with");
     }
 
     /** Runs {@code sql} on the node's database (to age a code: the shortest TTL is a minute). */
@@ -169,11 +179,11 @@ abstract class AbstractPairingEndToEndTest {
         }
     }
 
-    private static int failedAttempts(TestNode node, String code) throws Exception {
+    private int failedAttempts(TestNode node, String code) throws Exception {
         try (Connection c = node.node.storage().sql().dataSource().getConnection();
                 PreparedStatement statement = c.prepareStatement(
                         "SELECT failed_attempts FROM pairing_codes WHERE code_hash = ?")) {
-            statement.setString(1, sha256(normalised(code)));
+            statement.setString(1, codeHash(node, code));
             try (ResultSet row = statement.executeQuery()) {
                 assertTrue(row.next(), "the code is stored");
                 return row.getInt(1);
@@ -222,7 +232,7 @@ abstract class AbstractPairingEndToEndTest {
                 }
             }
         }
-        assertEquals(List.of(sha256(normalised(code)) + " " + issuer.device().id), stored);
+        assertEquals(List.of(codeHash(main, code) + " " + issuer.device().id), stored);
     }
 
     @Test
@@ -319,7 +329,7 @@ abstract class AbstractPairingEndToEndTest {
         String code = issueCode(main, issuer);
         DeviceKeyPair key = DeviceKeyPair.generate(TestDevice.RANDOM);
         String deviceId = claim(main, claimBody(code, key)).json().path("device_id").asText();
-        String codeId = sha256(normalised(code)).substring(0, 16);
+        String codeId = codeHash(main, code).substring(0, 16);
 
         JsonNode issued = LedgerLines.await(main, "pairing issue", r -> "pairing".equals(r.path("scope").asText())
                 && "issue".equals(r.path("action").asText()) && codeId.equals(r.path("code_id").asText()));
@@ -432,7 +442,7 @@ abstract class AbstractPairingEndToEndTest {
     void enrolmentIsInTheLedger() throws Exception {
         Answer enrolled = enroll(strict, RestCalls.body("handle", nodes.newHandle()));
         String userId = enrolled.json().path("user_id").asText();
-        String codeId = sha256(normalised(enrolled.json().path("pair_code").asText())).substring(0, 16);
+        String codeId = codeHash(strict, enrolled.json().path("pair_code").asText()).substring(0, 16);
 
         JsonNode record = LedgerLines.await(strict, "user enroll", r -> "user".equals(r.path("scope").asText())
                 && "enroll".equals(r.path("action").asText()) && userId.equals(r.path("user").asText()));
@@ -597,7 +607,7 @@ abstract class AbstractPairingEndToEndTest {
     void claimOfAnExpiredCodeIs400SayingSo() throws Exception {
         String code = issueCode(main, newIssuer(main));
         execute(main, "UPDATE pairing_codes SET expires_at = ? WHERE code_hash = ?",
-                java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC).minusSeconds(1), sha256(normalised(code)));
+                java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC).minusSeconds(1), codeHash(main, code));
 
         assertProblem(claim(main, claimBody(code, DeviceKeyPair.generate(TestDevice.RANDOM))), 400, "expired");
     }
@@ -656,7 +666,7 @@ abstract class AbstractPairingEndToEndTest {
 
         assertProblem(claim(main, claimBody(code, key)), 400, "locked");
         assertEquals(5, failedAttempts(main, code));
-        String codeId = sha256(normalised(code)).substring(0, 16);
+        String codeId = codeHash(main, code).substring(0, 16);
         JsonNode lock = LedgerLines.await(main, "pairing lock", r -> "pairing".equals(r.path("scope").asText())
                 && "lock".equals(r.path("action").asText()) && codeId.equals(r.path("code_id").asText()));
         assertEquals(issuer.userId(), lock.path("user").asText());

@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -116,20 +114,6 @@ class PairCodeTest {
     @Test
     void parsedDisplayIsTheCanonicalForm() {
         assertEquals("ABCD-EFGH", PairCode.parse("abcdefgh").orElseThrow().display());
-    }
-
-    @Test
-    void hashIsSha256OfTheNormalisedCode() throws Exception {
-        byte[] digest = MessageDigest.getInstance("SHA-256").digest("ABCDEFGH".getBytes(StandardCharsets.US_ASCII));
-
-        assertEquals(HexFormat.of().formatHex(digest), PairCode.parse("abcd-efgh").orElseThrow().hash());
-    }
-
-    @Test
-    void idIsTheHashsFirst16HexDigits() {
-        PairCode code = PairCode.parse("ABCD-EFGH").orElseThrow();
-
-        assertEquals(code.hash().substring(0, 16), code.id());
     }
 
     @Test
