@@ -2,8 +2,6 @@ package io.commucat.ccp.server.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.commucat.ccp.server.config.ConfigException;
-import io.commucat.ccp.server.config.ConfigLoader;
-import io.commucat.ccp.server.config.FlagOverride;
 import io.commucat.ccp.server.config.ServerConfig;
 import io.commucat.ccp.server.datadir.DataDirectory;
 import java.io.IOException;
@@ -15,13 +13,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -52,11 +49,8 @@ final class AdminCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "The server's TOML configuration file.")
-    private String config;
-
-    @Option(names = "--data", paramLabel = "DIR", description = "The server's data directory (admin token, development CA).")
-    private String data;
+    @Mixin
+    private SettingsOptions settingsOptions;
 
     @Option(names = "--server", paramLabel = "URL", description = "The server, e.g. https://ccp.example.org:8443 (default: from server.bind).")
     private String server;
@@ -105,8 +99,7 @@ final class AdminCommand implements Callable<Integer> {
     }
 
     private AdminClient client(CliContext context) throws ConfigException, AdminClient.AdminException {
-        ConfigLoader loader = new ConfigLoader(context.environment(), w -> context.err().println("ccp: warning: " + w));
-        ServerConfig settings = loader.load(configFile(), flags());
+        ServerConfig settings = settingsOptions.load(context, List.of());
         Path dataDir = settings.server().dataDir();
         String token = token(settings, dataDir);
         Path trust = caFile != null ? path("--cacert", caFile) : defaultTrust(settings, dataDir);
@@ -164,25 +157,6 @@ final class AdminCommand implements Callable<Integer> {
         } catch (InvalidPathException e) {
             throw new AdminClient.AdminException(AdminClient.AdminException.Kind.REFUSED, option + ": not a file name");
         }
-    }
-
-    private Optional<Path> configFile() throws ConfigException {
-        if (config == null) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(Path.of(config));
-        } catch (InvalidPathException e) {
-            throw new ConfigException(ConfigException.Kind.MALFORMED, null, "--config: not a file name: " + e.getReason());
-        }
-    }
-
-    private List<FlagOverride> flags() {
-        List<FlagOverride> flags = new ArrayList<>();
-        if (data != null) {
-            flags.add(new FlagOverride("server.data_dir", "--data", data));
-        }
-        return flags;
     }
 
     static String segment(String value) {

@@ -1,18 +1,14 @@
 package io.commucat.ccp.server.cli;
 
-import io.commucat.ccp.server.config.ConfigException;
-import io.commucat.ccp.server.config.ConfigLoader;
 import io.commucat.ccp.server.config.FlagOverride;
 import io.commucat.ccp.server.config.ServerConfig;
 import io.commucat.ccp.server.datadir.DataDirectory;
 import io.commucat.ccp.server.datadir.DataDirectoryBootstrap;
-import java.nio.file.InvalidPathException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -25,20 +21,16 @@ final class ServeCommand implements Callable<Integer> {
     @ParentCommand
     private CcpCommand parent;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "TOML configuration file.")
-    private String config;
+    @Mixin
+    private SettingsOptions settingsOptions;
 
     @Option(names = "--bind", paramLabel = "HOST:PORT", description = "Listen address (server.bind), e.g. 127.0.0.1:8443.")
     private String bind;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "Data directory (server.data_dir).")
-    private String data;
-
     @Override
     public Integer call() throws Exception {
         CliContext context = parent.context();
-        ConfigLoader loader = new ConfigLoader(context.environment(), w -> context.err().println("ccp: warning: " + w));
-        ServerConfig settings = loader.load(configFile(), flags());
+        ServerConfig settings = settingsOptions.load(context, flags());
         DataDirectory directory = new DataDirectoryBootstrap().prepare(settings);
         RunningServer running = context.starter().start(settings, directory);
         Thread hook = new Thread(running::close, "ccp-shutdown");
@@ -52,24 +44,10 @@ final class ServeCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private Optional<Path> configFile() throws ConfigException {
-        if (config == null) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(Path.of(config));
-        } catch (InvalidPathException e) {
-            throw new ConfigException(ConfigException.Kind.MALFORMED, null, "--config: not a file name: " + e.getReason());
-        }
-    }
-
     private List<FlagOverride> flags() {
         List<FlagOverride> flags = new ArrayList<>();
         if (bind != null) {
             flags.add(new FlagOverride("server.bind", "--bind", bind));
-        }
-        if (data != null) {
-            flags.add(new FlagOverride("server.data_dir", "--data", data));
         }
         return flags;
     }
