@@ -40,7 +40,9 @@ import java.util.concurrent.TimeUnit;
  *       HTTP/2 connection, beside the rate of Ed25519 verifications on one thread of this
  *       process (the proof check each claim costs).</li>
  * </ul>
- * {@code --postgres DSN} runs the node on PostgreSQL instead of the embedded H2 file.
+ * {@code --postgres JDBC_URL} (e.g. {@code jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres})
+ * runs the node on PostgreSQL, in a schema of its own that is dropped at the end, instead of the
+ * embedded H2 file.
  */
 public final class RestLoad {
 
@@ -58,9 +60,27 @@ public final class RestLoad {
         Map<String, String> overrides = new HashMap<>();
         overrides.put("CCP_SECURITY_RATE_LIMIT_PAIRING_BURST", "1000000");
         overrides.put("CCP_PAIRING_MAX_LIVE_CODES", "1000");
+        RelayLoad.Postgres pg = null;
         if (options.containsKey("--postgres")) {
-            overrides.put("CCP_STORAGE_POSTGRES_DSN", options.get("--postgres"));
+            // A schema of its own, dropped at the end, as RelayLoad does.
+            pg = new RelayLoad.Postgres(options.get("--postgres"), "ccp_rest_" + Long.toHexString(RANDOM.nextLong()));
+            pg.createSchema();
+            overrides.put("CCP_STORAGE_POSTGRES_DSN", pg.dsn());
+            byte[] secretsKey = new byte[32];
+            RANDOM.nextBytes(secretsKey);
+            overrides.put("CCP_CRYPTO_SECRETS_KEY", Hex.encode(secretsKey));
         }
+        try {
+            run(overrides, options, claims, concurrency, hold);
+        } finally {
+            if (pg != null) {
+                pg.dropSchema();
+            }
+        }
+    }
+
+    private static void run(Map<String, String> overrides, Map<String, String> options, int claims, int concurrency,
+            int hold) throws Exception {
         try (EmbeddedNode node = EmbeddedNode.start(overrides);
                 H2Transport transport = H2Transport.builder("127.0.0.1", node.port()).trustCertificates(node.devCa())
                         .build()) {
