@@ -228,9 +228,9 @@ public final class DeviceMain implements Callable<Integer> {
             try (ServerLink link = main.link()) {
                 EstablishedSession session = main.connect(link, stored);
                 JsonNode answer = link.call("GET", "/api/devices", session.session(), null);
-                main.out.printf("%-32s %-8s %-6s %-7s %s%n", "DEVICE", "STATUS", "ONLINE", "CURRENT", "NAME");
+                main.out.printf("%-64s %-8s %-6s %-7s %s%n", "DEVICE", "STATUS", "ONLINE", "CURRENT", "NAME");
                 for (JsonNode device : answer.path("devices")) {
-                    main.out.printf("%-32s %-8s %-6s %-7s %s%n", device.path("device_id").asText(),
+                    main.out.printf("%-64s %-8s %-6s %-7s %s%n", device.path("device_id").asText(),
                             device.path("status").asText(), device.path("online").asBoolean() ? "yes" : "no",
                             device.path("current").asBoolean() ? "*" : "", device.path("name").asText(""));
                 }

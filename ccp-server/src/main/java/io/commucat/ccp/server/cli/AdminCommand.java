@@ -243,9 +243,9 @@ final class AdminCommand implements Callable<Integer> {
                 JsonNode answer = client.get("api/admin/users/" + segment(handle) + "/devices");
                 if (!admin.json()) {
                     PrintWriter out = admin.out();
-                    out.printf("%-40s %-8s %-6s %-25s %s%n", "DEVICE", "STATUS", "ONLINE", "LAST SEEN", "NAME");
+                    out.printf("%-64s %-8s %-6s %-27s %s%n", "DEVICE", "STATUS", "ONLINE", "LAST SEEN", "NAME");
                     for (JsonNode device : answer.path("devices")) {
-                        out.printf("%-40s %-8s %-6s %-25s %s%n", device.path("device_id").asText(),
+                        out.printf("%-64s %-8s %-6s %-27s %s%n", device.path("device_id").asText(),
                                 device.path("status").asText(), device.path("online").asBoolean() ? "yes" : "no",
                                 device.path("last_seen").asText("-"), device.path("name").asText(""));
                     }
