@@ -89,7 +89,8 @@ abstract class AbstractStoryEndToEndTest {
             DeviceRun cRun = c.connect(east, NoisePattern.XK, UserHints.NONE);
             String cToken = token(cRun);
             String carolId = cRun.awaitEstablished().userId();
-            Answer request = RestCalls.post(east.connection, "/api/friends/requests/" + carolId, aToken, null);
+            // Asked on the other node than c's: the notice crosses nodes on the bus.
+            Answer request = RestCalls.post(west.connection, "/api/friends/requests/" + carolId, aToken, null);
             assertEquals(201, request.status(), request.text());
             Frame notice = cRun.nextFrame();
             assertEquals(FrameType.GROUP_EVENT, notice.type(), notice.toString());
@@ -102,7 +103,8 @@ abstract class AbstractStoryEndToEndTest {
             assertEquals(Set.of(a.id, b.id), deviceIds(RestCalls.get(east.connection,
                     "/api/friends/" + aliceId + "/devices", cToken)), "c sees both of alice's devices");
 
-            // a rotates its key through the CSR, is told on its open session, and comes back with the new key.
+            // a rotates its key through the CSR (on the other node than its session), is told on its
+            // open session, and comes back with the new key.
             DeviceKeyPair next = DeviceKeyPair.generate(TestDevice.RANDOM);
             Instant expires = Instant.now().plusSeconds(300);
             Map<String, Object> csr = new LinkedHashMap<>();
@@ -110,7 +112,7 @@ abstract class AbstractStoryEndToEndTest {
             csr.put("signature", Hex.encode(DeviceRotationProof.sign(a.identity.deviceKey(), a.id, next.publicKey(),
                     expires.getEpochSecond(), null)));
             csr.put("expires_at", expires.toString());
-            Answer rotated = RestCalls.post(east.connection, "/api/device/csr", aToken, csr);
+            Answer rotated = RestCalls.post(west.connection, "/api/device/csr", aToken, csr);
             assertEquals(200, rotated.status(), rotated.text());
             Frame keyUpdate = aRun.nextFrame();
             assertEquals(FrameType.KEY_UPDATE, keyUpdate.type(), keyUpdate.toString());
