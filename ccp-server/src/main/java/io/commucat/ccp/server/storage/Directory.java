@@ -2,6 +2,7 @@ package io.commucat.ccp.server.storage;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -61,6 +62,12 @@ public interface Directory {
      *     active, or its key is no longer {@code expectedKey} (a racing rotation won)
      */
     void rotateDeviceKey(String deviceId, String expectedKey, DeviceKeyEvent event) throws StorageException;
+
+    /**
+     * When each of the user's devices last rotated its key (devices never rotated are absent):
+     * one query for what {@link #lastKeyEvent} would need one per device.
+     */
+    Map<String, Instant> lastRotations(String userId) throws StorageException;
 
     /** The device's newest key event (its registration or last rotation). */
     Optional<DeviceKeyEvent> lastKeyEvent(String deviceId) throws StorageException;

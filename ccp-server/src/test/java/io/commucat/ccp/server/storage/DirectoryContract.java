@@ -401,4 +401,23 @@ public interface DirectoryContract {
     default void lastKeyEventOfUnknownDeviceIsEmpty() throws Exception {
         assertEquals(Optional.empty(), directory().lastKeyEvent(id("device")));
     }
+
+    @Test
+    default void lastRotationsNameEachRotatedDeviceOfTheUserWithItsNewestRotation() throws Exception {
+        User user = newUser();
+        Device rotated = device(user.id());
+        Device untouched = device(user.id());
+        Device otherUsers = device(newUser().id());
+        for (Device d : List.of(rotated, untouched, otherUsers)) {
+            register(d, 0);
+        }
+        directory().rotateDeviceKey(rotated.id(), KEY,
+                new DeviceKeyEvent(id("event"), rotated.id(), "rotate", "b".repeat(64), T0.plusSeconds(60)));
+        directory().rotateDeviceKey(rotated.id(), "b".repeat(64),
+                new DeviceKeyEvent(id("event"), rotated.id(), "rotate", "c".repeat(64), T0.plusSeconds(120)));
+        directory().rotateDeviceKey(otherUsers.id(), KEY,
+                new DeviceKeyEvent(id("event"), otherUsers.id(), "rotate", "b".repeat(64), T0.plusSeconds(60)));
+
+        assertEquals(java.util.Map.of(rotated.id(), T0.plusSeconds(120)), directory().lastRotations(user.id()));
+    }
 }

@@ -13,7 +13,9 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -147,6 +149,20 @@ public final class JdbcDirectory implements Directory {
                     event.id(), deviceId, event.kind(), event.publicKey(), event.at());
             return null;
         });
+    }
+
+    @Override
+    public Map<String, Instant> lastRotations(String userId) throws StorageException {
+        record Rotation(String deviceId, Instant at) {
+        }
+        List<Rotation> rows = jdbc.call("last rotations", c -> Jdbc.queryList(c,
+                "SELECT e.device_id, MAX(e.occurred_at) AS at FROM device_key_events e"
+                        + " JOIN devices d ON d.id = e.device_id"
+                        + " WHERE d.user_id = ? AND e.kind = 'rotate' GROUP BY e.device_id",
+                row -> new Rotation(row.getString("device_id"), Jdbc.instant(row, "at")), userId));
+        Map<String, Instant> rotations = new HashMap<>();
+        rows.forEach(r -> rotations.put(r.deviceId(), r.at()));
+        return rotations;
     }
 
     @Override
