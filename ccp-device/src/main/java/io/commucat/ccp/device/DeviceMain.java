@@ -47,7 +47,7 @@ public final class DeviceMain implements Callable<Integer> {
             description = "PEM CA certificates to trust (default: ccp-data/dev-ca.pem when it exists, else the system's).")
     Path caFile;
 
-    @Option(names = "--identity", paramLabel = "FILE", defaultValue = "device.json",
+    @Option(names = "--identity", paramLabel = "FILE", defaultValue = "ccp-devices/device.json",
             description = "Where this device's identity is kept (default: ${DEFAULT-VALUE}; mode 0600).")
     Path identityFile;
 
