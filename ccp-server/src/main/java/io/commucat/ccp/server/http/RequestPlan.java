@@ -45,7 +45,13 @@ sealed interface RequestPlan {
      * anything else is done.
      */
     static RequestPlan of(ServerContext context, RequestHead head) {
-        Router.Match match = context.router().match(head.method(), head.path());
+        Router.Match match;
+        try {
+            match = context.router().match(head.method(), head.path());
+        } catch (RuntimeException e) {
+            // A routing bug must still answer (500 with a correlation id), not leave the stream hanging.
+            return new Respond(Router.UNMATCHED, RestEndpoint.internalError(head.toRequest(new byte[0], java.util.Map.of()), e));
+        }
         boolean connect = match instanceof Router.Connect;
         RateLimiter limiter = connect ? context.admission().connect() : context.admission().http();
         RateLimiter.Verdict verdict = limiter.admit(head.client());
@@ -64,7 +70,7 @@ sealed interface RequestPlan {
             return new Respond(match.route(), Problem.of(501, "connect mode " + mode.wireName() + " is not available yet; use binary"));
         }
         if (match instanceof Router.BadParameter b) {
-            return new Respond(b.route(), Problem.of(400, "path parameter '" + b.name() + "' is not valid percent-encoded UTF-8"));
+            return new Respond(b.route(), Problem.of(400, "path parameter '" + b.name() + "' is not valid percent-encoded UTF-8 or holds a control character"));
         }
         if (match instanceof Router.MethodNotAllowed m) {
             return new Respond(m.route(), Problem.methodNotAllowed(m.allowed()));

@@ -54,7 +54,10 @@ public final class Router {
     public record MethodNotAllowed(String route, String allowed) implements Match {
     }
 
-    /** A path parameter that is not valid percent-encoded UTF-8: answered 400, never guessed at. */
+    /**
+     * A path parameter that is not valid percent-encoded UTF-8, or holds a control character:
+     * answered 400, never guessed at.
+     */
     public record BadParameter(String route, String name) implements Match {
     }
 
@@ -80,12 +83,20 @@ public final class Router {
                     ? new Connect(CONNECT_PATH)
                     : new MethodNotAllowed(CONNECT_PATH, String.join(", ", CONNECT_METHODS));
         }
+        // The first route that serves the path with this method wins: a literal path, then the
+        // templates in order. Only when none does is the answer 405, naming the first route that
+        // has the path (a friend whose handle is "requests" still reaches /api/friends/{user}).
+        Match firstRefusal = null;
         Map<String, RestEndpoint> byMethod = literal.get(path);
         if (byMethod != null) {
-            return select(path, byMethod, method, Map.of());
+            Match match = select(path, byMethod, method, Map.of());
+            if (match instanceof Endpoint) {
+                return match;
+            }
+            firstRefusal = match;
         }
         if (templates.isEmpty() || !path.startsWith("/")) {
-            return new NotFound(UNMATCHED);
+            return firstRefusal != null ? firstRefusal : new NotFound(UNMATCHED);
         }
         String[] segments = path.substring(1).split("/", -1);
         for (Template template : templates) {
@@ -96,14 +107,21 @@ public final class Router {
             if (params == null) {
                 continue;
             }
+            RestEndpoint endpoint = template.byMethod().get(method);
+            if (endpoint == null) {
+                if (firstRefusal == null) {
+                    firstRefusal = select(template.route(), template.byMethod(), method, params);
+                }
+                continue;
+            }
             for (Map.Entry<String, String> param : params.entrySet()) {
                 if (param.getValue() == null) {
                     return new BadParameter(template.route(), param.getKey());
                 }
             }
-            return select(template.route(), template.byMethod(), method, params);
+            return new Endpoint(template.route(), endpoint, params);
         }
-        return new NotFound(UNMATCHED);
+        return firstRefusal != null ? firstRefusal : new NotFound(UNMATCHED);
     }
 
     private static Match select(String route, Map<String, RestEndpoint> byMethod, String method,
@@ -137,7 +155,10 @@ public final class Router {
         return params == null ? Map.of() : params;
     }
 
-    /** RFC 3986 percent-decoding of one segment as UTF-8 ({@code +} stays a plus); {@code null} when malformed. */
+    /**
+     * RFC 3986 percent-decoding of one segment as UTF-8 ({@code +} stays a plus); {@code null}
+     * when malformed or when it decodes to a control character.
+     */
     static String decode(String segment) {
         if (segment.indexOf('%') < 0) {
             return segment;
@@ -162,14 +183,17 @@ public final class Router {
                 return null; // a raw non-ASCII character is not a valid request target
             }
         }
+        String decoded;
         try {
-            return StandardCharsets.UTF_8.newDecoder()
+            decoded = StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
         } catch (CharacterCodingException e) {
             return null;
         }
+        // No ids or handles hold control characters; PostgreSQL refuses NUL in text outright.
+        return decoded.chars().anyMatch(Character::isISOControl) ? null : decoded;
     }
 
     public static final class Builder {

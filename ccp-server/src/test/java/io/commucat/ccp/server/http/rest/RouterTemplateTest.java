@@ -18,6 +18,7 @@ class RouterTemplateTest {
     private final RestEndpoint accept = request -> CompletableFuture.completedFuture(RestResponse.json(200, new byte[0]));
     private final Router router = Router.builder()
             .get("/api/friends/requests", requests)
+            .post("/api/friends/requests/{user}", requests)
             .get("/api/friends/{user}/devices", devices)
             .delete("/api/friends/{user}", delete)
             .post("/api/friends/requests/{user}/accept", accept)
@@ -59,8 +60,30 @@ class RouterTemplateTest {
     }
 
     @Test
-    void literalPathWithAnotherMethodIsMethodNotAllowed() {
-        assertEquals("GET", ((Router.MethodNotAllowed) router.match("DELETE", "/api/friends/requests")).allowed());
+    void literalPathWithAnotherMethodFallsThroughToATemplateThatServesIt() {
+        Router.Endpoint match = (Router.Endpoint) router.match("DELETE", "/api/friends/requests");
+
+        assertSame(delete, match.endpoint());
+        assertEquals("requests", match.params().get("user"));
+    }
+
+    @Test
+    void firstTemplateWithAnotherMethodFallsThroughToALaterOne() {
+        Router.Endpoint match = (Router.Endpoint) router.match("GET", "/api/friends/requests/devices");
+
+        assertSame(devices, match.endpoint());
+        assertEquals("requests", match.params().get("user"));
+    }
+
+    @Test
+    void pathNoRouteServesWithThisMethodIsMethodNotAllowedNamingTheFirstRoute() {
+        assertEquals("GET", ((Router.MethodNotAllowed) router.match("PUT", "/api/friends/requests")).allowed());
+    }
+
+    @Test
+    void controlCharacterInAParameterIsABadParameter() {
+        assertEquals("user", ((Router.BadParameter) router.match("DELETE", "/api/friends/a%00b")).name());
+        assertEquals("user", ((Router.BadParameter) router.match("DELETE", "/api/friends/a%0Ab")).name());
     }
 
     @Test
@@ -90,6 +113,7 @@ class RouterTemplateTest {
                 "/api/friends/requests", Set.of("GET"),
                 "/api/friends/{user}/devices", Set.of("GET"),
                 "/api/friends/{user}", Set.of("DELETE"),
+                "/api/friends/requests/{user}", Set.of("POST"),
                 "/api/friends/requests/{user}/accept", Set.of("POST")), router.table());
     }
 
