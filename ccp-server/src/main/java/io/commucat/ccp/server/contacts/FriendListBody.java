@@ -76,6 +76,9 @@ final class FriendListBody {
         if (id.length() > UserLookup.MAX_LENGTH) {
             throw ApiException.badRequest(name + ".user_id must be at most " + UserLookup.MAX_LENGTH + " characters");
         }
+        if (JsonBody.hasControlCharacter(id)) {
+            throw ApiException.badRequest(name + ".user_id must not contain control characters");
+        }
         return new FriendEntry(id, alias(value.get("alias"), name));
     }
 
@@ -89,6 +92,9 @@ final class FriendListBody {
         String text = alias.textValue().trim();
         if (text.length() > MAX_ALIAS_LENGTH) {
             throw ApiException.badRequest(name + ".alias must be at most " + MAX_ALIAS_LENGTH + " characters");
+        }
+        if (JsonBody.hasControlCharacter(text)) {
+            throw ApiException.badRequest(name + ".alias must not contain control characters");
         }
         return text.isEmpty() ? null : text;
     }

@@ -107,7 +107,10 @@ final class FriendRequestEndpoints {
             }
             throw e;
         }
-        FriendRequest settled = accepted.orElseThrow(() -> notPending(from, caller));
+        if (accepted.isEmpty()) {
+            throw notPending(from, caller);
+        }
+        FriendRequest settled = accepted.get();
         audit.friendRequestAccepted(from.id(), caller.userId());
         return settledAnswer(settled, from);
     }
@@ -117,20 +120,19 @@ final class FriendRequestEndpoints {
         Caller caller = devices.authenticate(request);
         User from = users.require(request.param("user"));
         Optional<FriendRequest> rejected = contacts.rejectRequest(from.id(), caller.userId(), clock.instant());
-        FriendRequest settled = rejected.orElseThrow(() -> notPending(from, caller));
+        if (rejected.isEmpty()) {
+            throw notPending(from, caller);
+        }
+        FriendRequest settled = rejected.get();
         audit.friendRequestRejected(from.id(), caller.userId());
         return settledAnswer(settled, from);
     }
 
     /** As the original: no request from that user is 404, one already settled 400. */
-    private ApiException notPending(User from, Caller caller) {
-        try {
-            return contacts.findRequest(from.id(), caller.userId()).isPresent()
-                    ? ApiException.badRequest("friend request is not pending")
-                    : ApiException.notFound("no friend request from that user");
-        } catch (StorageException e) {
-            return ApiException.unavailable("storage unavailable; retry later");
-        }
+    private ApiException notPending(User from, Caller caller) throws StorageException {
+        return contacts.findRequest(from.id(), caller.userId()).isPresent()
+                ? ApiException.badRequest("friend request is not pending")
+                : ApiException.notFound("no friend request from that user");
     }
 
     private static RestResponse settledAnswer(FriendRequest settled, User from) {

@@ -67,6 +67,10 @@ public final class DeviceResolver {
         try {
             return resolveOrThrow(hello, now, client);
         } catch (StorageException e) {
+            if (e.kind() == StorageException.Kind.INVALID) {
+                // A hint the Hello's limits allow but a column does not (a 256-character handle).
+                throw HandshakeException.invalid("a user hint is too long or holds a character that cannot be stored");
+            }
             throw new HandshakeException(HandshakeException.Kind.UNAVAILABLE, "storage failure", e);
         }
     }

@@ -2,7 +2,6 @@ package io.commucat.ccp.server.pairing;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.commucat.ccp.server.audit.Audit;
-import io.commucat.ccp.server.handshake.HelloRequest;
 import io.commucat.ccp.server.http.rest.ApiException;
 import io.commucat.ccp.server.http.rest.JsonBody;
 import io.commucat.ccp.server.storage.Directory;
@@ -21,6 +20,10 @@ import java.util.Optional;
  */
 final class AdminEnrollment {
 
+    /** The {@code users} columns' sizes: longer input is refused with a 400 naming the field. */
+    static final int MAX_HANDLE_LENGTH = 255;
+    static final int MAX_DISPLAY_NAME_LENGTH = 1024;
+
     private final Directory directory;
     private final PairingIssuer issuer;
     private final Audit audit;
@@ -37,9 +40,9 @@ final class AdminEnrollment {
 
     /** The response of {@code POST /api/pair}, plus {@code user_id} (ours: the CLI shows it). */
     ObjectNode enroll(JsonBody body) throws ApiException, StorageException {
-        String handle = body.text("handle", HelloRequest.MAX_ID_LENGTH);
+        String handle = body.text("handle", MAX_HANDLE_LENGTH);
         requirePrintable("handle", handle);
-        Optional<String> displayName = body.optionalText("display_name", HelloRequest.MAX_HINT_LENGTH);
+        Optional<String> displayName = body.optionalText("display_name", MAX_DISPLAY_NAME_LENGTH);
         if (displayName.isPresent()) {
             requirePrintable("display_name", displayName.get());
         }

@@ -86,6 +86,18 @@ final class PairingClaims {
             Optional<String> proof) {
     }
 
+    /**
+     * A code dies with the device that issued it: once the owner revokes a stolen phone, the
+     * codes it handed out must not bring the thief's next device in. (Admin codes have no issuer.)
+     */
+    private void requireIssuerActive(PairingCode stored) throws ApiException, StorageException {
+        String issuer = stored.issuerDeviceId();
+        if (issuer != null && !directory.findDevice(issuer).map(Device::active).orElse(false)) {
+            metrics.claim(ClaimResult.ISSUER_REVOKED);
+            throw ApiException.badRequest("pair_code was issued by a device that has since been revoked");
+        }
+    }
+
     RestResponse claim(RestRequest request) throws ApiException, StorageException {
         RateLimiter.Verdict verdict = limiter.admit(ClientAddress.parse(request.remoteAddress()));
         if (!verdict.admitted()) {
@@ -100,6 +112,7 @@ final class PairingClaims {
         });
         Instant now = clock.instant();
         requireLive(stored, now);
+        requireIssuerActive(stored);
 
         byte[] publicKey;
         DeviceKeyPair generated = null;
@@ -126,10 +139,10 @@ final class PairingClaims {
         }
 
         String userId = stored.userId();
-        String key = Hex.encode(publicKey);
+        String publicKeyHex = Hex.encode(publicKey);
         directory.registerDevice(
-                new Device(deviceId, userId, key, DeviceStatus.ACTIVE, now, claim.deviceName().orElse(null), null),
-                new DeviceKeyEvent(RandomIds.prefixed("dke-", random), deviceId, "register", key, now),
+                new Device(deviceId, userId, publicKeyHex, DeviceStatus.ACTIVE, now, claim.deviceName().orElse(null), null),
+                new DeviceKeyEvent(RandomIds.prefixed("dke-", random), deviceId, "register", publicKeyHex, now),
                 0); // no limit: the code is the approval
         audit.deviceRegistered(deviceId, userId, "pair-claim", request.remoteAddress());
         DeviceCertificate certificate = issueCertificate(userId, deviceId, publicKey, now, code);
@@ -148,7 +161,7 @@ final class PairingClaims {
         if (generated != null) {
             byte[] secret = generated.secretKey();
             body.put("private_key", Hex.encode(secret));
-            body.put("public_key", key);
+            body.put("public_key", publicKeyHex);
             body.put("seed", Hex.encode(seed));
             Arrays.fill(secret, (byte) 0);
             Arrays.fill(seed, (byte) 0);

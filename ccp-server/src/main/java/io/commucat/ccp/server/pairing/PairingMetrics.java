@@ -21,6 +21,8 @@ final class PairingMetrics {
         USED,
         LOCKED,
         BAD_PROOF,
+        /** The device that issued the code was revoked since. */
+        ISSUER_REVOKED,
         RATE_LIMITED;
 
         String label() {

@@ -11,7 +11,12 @@ public final class StorageException extends Exception {
         /** A limit the caller asked to enforce was reached (active devices per user). */
         LIMIT_REACHED,
         /** Stored data does not parse (a bug or manual edits). */
-        CORRUPT
+        CORRUPT,
+        /**
+         * The backend refused a value (too long for its column, a character it cannot store):
+         * input that escaped validation; retrying cannot help.
+         */
+        INVALID
     }
 
     private final Kind kind;

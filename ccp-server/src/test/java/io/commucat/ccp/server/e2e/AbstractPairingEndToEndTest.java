@@ -475,6 +475,17 @@ abstract class AbstractPairingEndToEndTest {
     }
 
     @Test
+    void enrolmentWithAHandleLongerThanStoredIs400NamingIt() throws Exception {
+        assertProblem(enroll(strict, RestCalls.body("handle", "h".repeat(256))), 400, "handle must be at most 255");
+    }
+
+    @Test
+    void enrolmentWithANulInTheDisplayNameIs400NamingIt() throws Exception {
+        assertProblem(enroll(strict, RestCalls.body("handle", nodes.newHandle(), "display_name", "a\u0000b")), 400,
+                "display_name must not contain control characters");
+    }
+
+    @Test
     void enrolmentWithABadTtlIs400AndCreatesNoUser() throws Exception {
         String handle = nodes.newHandle();
 
@@ -610,6 +621,15 @@ abstract class AbstractPairingEndToEndTest {
                 java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC).minusSeconds(1), codeHash(main, code));
 
         assertProblem(claim(main, claimBody(code, DeviceKeyPair.generate(TestDevice.RANDOM))), 400, "expired");
+    }
+
+    @Test
+    void codeOfADeviceRevokedSinceIsRefused() throws Exception {
+        Issuer issuer = newIssuer(main);
+        String code = issueCode(main, issuer);
+        assertTrue(main.node.storage().sql().directory().revokeDevice(issuer.device().id));
+
+        assertProblem(claim(main, claimBody(code, DeviceKeyPair.generate(TestDevice.RANDOM))), 400, "revoked");
     }
 
     @Test

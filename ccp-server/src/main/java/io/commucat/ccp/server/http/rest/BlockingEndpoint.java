@@ -4,14 +4,14 @@ import io.commucat.ccp.server.storage.StorageException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A REST operation written as plain blocking code (storage calls, signature checks), run on the
  * storage executor, never on an event loop. {@link ApiException} becomes its problem+json; a
- * {@link StorageException} of kind {@code UNAVAILABLE}, or a full executor, becomes 503; any
- * other failure a 500 with a correlation id.
+ * {@link StorageException} of kind {@code UNAVAILABLE}, or a full executor, becomes 503; one of
+ * kind {@code INVALID} (a value the database refused) 400; any other failure a 500 with a
+ * correlation id.
  */
 @FunctionalInterface
 public interface BlockingEndpoint {
@@ -36,6 +36,13 @@ public interface BlockingEndpoint {
         } catch (ApiException e) {
             return e.toResponse();
         } catch (StorageException e) {
+            if (e.kind() == StorageException.Kind.INVALID) {
+                // Validation should have caught it; the request is still the client's fault.
+                LoggerFactory.getLogger(BlockingEndpoint.class)
+                        .warn("{} {}: a value escaped validation: {}", request.method(), request.path(), e.getMessage());
+                return ApiException.badRequest("a field's value is too long or holds a character that cannot be stored")
+                        .toResponse();
+            }
             if (e.kind() == StorageException.Kind.UNAVAILABLE) {
                 LoggerFactory.getLogger(BlockingEndpoint.class)
                         .warn("{} {}: storage unavailable: {}", request.method(), request.path(), e.getMessage());

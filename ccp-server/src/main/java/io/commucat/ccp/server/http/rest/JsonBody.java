@@ -109,7 +109,18 @@ public final class JsonBody {
         if (text.length() > maxLength) {
             throw ApiException.badRequest(field + " must be at most " + maxLength + " characters");
         }
+        if (hasControlCharacter(text)) {
+            throw ApiException.badRequest(field + " must not contain control characters");
+        }
         return Optional.of(text);
+    }
+
+    /**
+     * Whether {@code text} holds a control character other than tab and line breaks: no id,
+     * name or message needs one, and PostgreSQL refuses NUL in text outright.
+     */
+    public static boolean hasControlCharacter(String text) {
+        return text.chars().anyMatch(c -> Character.isISOControl(c) && c != '\t' && c != '\n' && c != '\r');
     }
 
     /** A required hex string of exactly {@code bytes} bytes (either case). */

@@ -27,6 +27,10 @@ final class SqlErrors {
             // Integrity constraint violation: unique (23505), foreign key (23503), check.
             return Kind.CONFLICT;
         }
+        if (state != null && state.startsWith("22")) {
+            // Data exception: a value too long (22001), a NUL in text (22021), out of range.
+            return Kind.INVALID;
+        }
         // Everything else (lost connections, pool timeouts, lock timeouts, serialization
         // failures, shutdowns, and errors without a better kind) may succeed on a retry.
         return Kind.UNAVAILABLE;
@@ -52,6 +56,7 @@ final class SqlErrors {
         return switch (kind) {
             case CONFLICT -> "integrity rule violated (" + detail + ")";
             case UNAVAILABLE -> "database unavailable or failed (" + detail + ")";
+            case INVALID -> "value refused by the database (" + detail + ")";
             default -> kind + " (" + detail + ")";
         };
     }

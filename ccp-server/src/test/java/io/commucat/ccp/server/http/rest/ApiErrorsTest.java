@@ -154,4 +154,26 @@ class ApiErrorsTest {
     void overlongTextIsRefused() {
         assertThrows(ApiException.class, () -> JsonBody.of(request(null, "{\"n\":\"" + "x".repeat(65) + "\"}")).text("n", 64));
     }
+
+    @Test
+    void controlCharacterInATextFieldIsRefusedNamingTheField() {
+        ApiException e = assertThrows(ApiException.class,
+                () -> JsonBody.of(request(null, "{\"n\":\"a\\u0000b\"}")).text("n", 64));
+
+        assertEquals("n must not contain control characters", e.getMessage());
+    }
+
+    @Test
+    void tabsAndLineBreaksAreNotControlCharactersForText() throws Exception {
+        assertEquals("a\tb\nc", JsonBody.of(request(null, "{\"n\":\"a\\tb\\nc\"}")).text("n", 64));
+    }
+
+    @Test
+    void valueTheDatabaseRefusedIs400NotAnOutage() throws Exception {
+        RestResponse response = BlockingEndpoint.on(DIRECT, r -> {
+            throw new StorageException(StorageException.Kind.INVALID, "value refused by the database (SQLSTATE 22001)");
+        }).handle(request(null, "")).get();
+
+        assertEquals(400, response.status());
+    }
 }
