@@ -230,7 +230,7 @@ public final class Audit implements AutoCloseable {
     }
 
     // ---- pairing (rest.md "POST /api/pair", "POST /api/pair/claim", "POST /api/admin/enroll") ----
-    // A code appears only as its code_id (the first 16 hex digits of the stored SHA-256), never
+    // A code appears only as its code_id (the first 16 hex digits of its stored keyed hash), never
     // as the code; a claim's key appears only in the certificate's own record, never a private key.
 
     /** A pairing code was issued; {@code issuerDeviceId} is null for an admin enrolment. */
@@ -286,14 +286,18 @@ public final class Audit implements AutoCloseable {
         return action("device", "certificate", f);
     }
 
-    /** An admin enrolled a user (created now or found by handle) and issued it code {@code codeId}. */
+    /**
+     * An admin enrolled a user (created now or found by handle) and issued it code {@code codeId};
+     * {@code codeId} and {@code expiresAt} are null when the user was created but no code could be
+     * issued (the live-code cap, storage).
+     */
     public CompletableFuture<Receipt> userEnrolled(String userId, boolean userCreated, String codeId,
             Instant expiresAt) {
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("user", userId);
         f.put("user_created", userCreated);
         f.put("code_id", codeId);
-        f.put("expires_at", expiresAt.toString());
+        f.put("expires_at", expiresAt == null ? null : expiresAt.toString());
         return action("user", "enroll", f);
     }
 

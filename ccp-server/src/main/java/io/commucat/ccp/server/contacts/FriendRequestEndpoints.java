@@ -18,6 +18,8 @@ import io.commucat.ccp.server.storage.StorageException;
 import io.commucat.ccp.server.storage.User;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -63,6 +65,9 @@ final class FriendRequestEndpoints {
         return RestResponse.json(200, Json.bytes(body));
     }
 
+    /** How long a declined request keeps its requester from asking again. */
+    static final Duration REJECTED_COOLDOWN = Duration.ofDays(1);
+
     /** 201 {@code {"request":{...}, "to_user":{...}}}; the addressee's connected devices get a notice. */
     RestResponse create(RestRequest request) throws ApiException, StorageException {
         Caller caller = devices.authenticate(request);
@@ -76,6 +81,15 @@ final class FriendRequestEndpoints {
         Optional<FriendRequest> existing = contacts.findRequest(from.id(), to.id());
         if (existing.isPresent() && existing.get().status() == FriendRequestStatus.PENDING) {
             throw ApiException.conflict("friend request already exists");
+        }
+        if (existing.isPresent() && existing.get().status() == FriendRequestStatus.REJECTED) {
+            // A declined request may be asked again, but not at once: each one notifies every
+            // device of the addressee, and a refusal must not invite a stream of them.
+            Instant again = existing.get().updatedAt().plus(REJECTED_COOLDOWN);
+            long wait = Duration.between(clock.instant(), again).toSeconds();
+            if (wait > 0) {
+                throw ApiException.retryLater("friend request was declined; it may be sent again after " + again, wait);
+            }
         }
         FriendRequest created;
         try {

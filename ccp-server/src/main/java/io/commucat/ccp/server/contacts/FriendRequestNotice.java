@@ -27,7 +27,10 @@ import org.slf4j.LoggerFactory;
 final class FriendRequestNotice {
 
     private static final Logger LOG = LoggerFactory.getLogger(FriendRequestNotice.class);
-    /** The original sends it on {@code device_rotation.notify_channel}, 0 by default. */
+    /**
+     * Always the control channel. The original reuses {@code device_rotation.notify_channel} (0 by
+     * default) here; we keep friend notices on 0 whatever rotation notices use.
+     */
     private static final long CHANNEL = 0;
 
     private final Directory directory;

@@ -68,7 +68,16 @@ final class AdminEnrollment {
                 user = directory.findUserByHandle(handle).orElseThrow(() -> e);
             }
         }
-        PairingIssuer.Issued issued = issuer.issue(user.id(), null, ttl);
+        PairingIssuer.Issued issued;
+        try {
+            issued = issuer.issue(user.id(), null, ttl);
+        } catch (ApiException | StorageException | RuntimeException e) {
+            if (created) {
+                // The user exists from now on: the ledger says so even though no code went out.
+                audit.userEnrolled(user.id(), true, null, null);
+            }
+            throw e;
+        }
         audit.userEnrolled(user.id(), created, issued.codeId(), issued.stored().expiresAt());
         ObjectNode response = issuer.response(issued);
         response.put("user_id", user.id());

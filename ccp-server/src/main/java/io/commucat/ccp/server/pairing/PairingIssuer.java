@@ -29,8 +29,10 @@ final class PairingIssuer {
     /** Fresh codes drawn before giving up on collisions (one in ~10^11 per stored code). */
     private static final int DRAWS = 8;
 
-    /** A code just stored: the code itself (only ever shown in the response) and its row. */
-    /** @param codeId the code's name in the ledger */
+    /**
+     * A code just stored: the code itself (only ever shown in the response), its name in the
+     * ledger and its row.
+     */
     record Issued(PairCode code, String codeId, PairingCode stored) {
     }
 

@@ -6,7 +6,8 @@ import java.util.Objects;
 /**
  * A pairing code as stored (rest.md "POST /api/pair"): never the code itself, only its hash.
  *
- * @param codeHash         SHA-256 of the normalised code, lower-case hex (64 digits)
+ * @param codeHash         keyed hash (HMAC-SHA256, {@code pairing.PairCodeKey}) of the normalised
+ *                         code, lower-case hex (64 digits)
  * @param issuerDeviceId   the device that asked for it; null for an admin enrolment
  * @param failedAttempts   claims refused for a bad or missing proof
  * @param redeemedAt       when a claim redeemed it; null while unredeemed

@@ -283,11 +283,33 @@ abstract class AbstractContactsEndToEndTest {
     }
 
     @Test
-    void aNewRequestAfterARejectionIsANewPendingRequest() throws Exception {
+    void aRequestRightAfterItsRejectionIsRefusedWithRetryAfter() throws Exception {
+        Person a = person();
+        Person c = person();
+        request(a, c);
+        post(c, "/api/friends/requests/" + a.userId() + "/reject", null);
+
+        Answer again = request(a, c);
+
+        assertEquals(429, again.status(), again.text());
+        assertTrue(again.json().path("detail").asText().contains("declined"), again.text());
+        assertTrue(Long.parseLong(again.header("retry-after")) > 86_000, again.header("retry-after"));
+    }
+
+    @Test
+    void aNewRequestADayAfterARejectionIsANewPendingRequest() throws Exception {
         Person a = person();
         Person c = person();
         String first = request(a, c).json().path("request").path("id").asText();
         post(c, "/api/friends/requests/" + a.userId() + "/reject", null);
+        // A day passes (the rejection's time moved back rather than waited for).
+        try (java.sql.Connection db = main.node.storage().sql().dataSource().getConnection();
+                java.sql.PreparedStatement aged = db.prepareStatement(
+                        "UPDATE friend_requests SET updated_at = ? WHERE id = ?")) {
+            aged.setObject(1, java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC).minusDays(1).minusMinutes(1));
+            aged.setString(2, first);
+            assertEquals(1, aged.executeUpdate());
+        }
 
         Answer again = request(a, c);
 

@@ -40,8 +40,12 @@ public final class ApiException extends Exception {
     private final Kind kind;
     private final long retryAfterSeconds;
 
+    /** @throws IllegalArgumentException for {@code TOO_MANY_REQUESTS}: use a factory that sets {@code Retry-After} */
     public ApiException(Kind kind, String detail) {
         this(kind, detail, 0);
+        if (kind == Kind.TOO_MANY_REQUESTS) {
+            throw new IllegalArgumentException("a 429 needs Retry-After: use tooManyRequests or retryLater");
+        }
     }
 
     private ApiException(Kind kind, String detail, long retryAfterSeconds) {
