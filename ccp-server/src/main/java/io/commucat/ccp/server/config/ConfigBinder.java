@@ -69,7 +69,8 @@ final class ConfigBinder {
                 seconds("limits.pairing_ttl", 300, 60, 3600));
         Pairing pairing = new Pairing(
                 s.intValue("pairing.max_live_codes", 5, 1, 1000),
-                s.bool("pairing.allow_server_generated_keys", true));
+                s.bool("pairing.allow_server_generated_keys", true),
+                s.intValue("pairing.max_devices_per_user", 100, 1, 100_000));
         RateLimits rateLimits = new RateLimits(
                 rateLimit("http", 60, 1_000, 10_000),
                 rateLimit("connect", 20, 1_000, 30_000),

@@ -150,8 +150,14 @@ public record ServerConfig(
      * @param maxLiveCodes             live (unexpired, unused) pairing codes one user may hold
      * @param allowServerGeneratedKeys whether a claim without {@code device_public} gets a
      *                                 server-made key pair (the original's behaviour)
+     * @param maxDevicesPerUser        active devices a user may reach by pairing claims
      */
-    public record Pairing(int maxLiveCodes, boolean allowServerGeneratedKeys) {
+    public record Pairing(int maxLiveCodes, boolean allowServerGeneratedKeys, int maxDevicesPerUser) {
+
+        /** With the default cap on devices per user (tests, older call sites). */
+        public Pairing(int maxLiveCodes, boolean allowServerGeneratedKeys) {
+            this(maxLiveCodes, allowServerGeneratedKeys, 100);
+        }
     }
 
     /**

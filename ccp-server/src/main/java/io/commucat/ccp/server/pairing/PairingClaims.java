@@ -59,6 +59,7 @@ final class PairingClaims {
     private final DeviceCertificateAuthority ca;
     private final Duration certificateValidity;
     private final boolean allowServerGeneratedKeys;
+    private final int maxDevicesPerUser;
     private final RateLimiter limiter;
     private final Audit audit;
     private final PairingMetrics metrics;
@@ -66,8 +67,9 @@ final class PairingClaims {
     private final Clock clock;
 
     PairingClaims(PairingCodes codes, PairCodeKey key, Directory directory, DeviceCertificateAuthority ca,
-            Duration certificateValidity, boolean allowServerGeneratedKeys, RateLimiter limiter, Audit audit,
-            PairingMetrics metrics, SecureRandom random, Clock clock) {
+            Duration certificateValidity, boolean allowServerGeneratedKeys, int maxDevicesPerUser, RateLimiter limiter,
+            Audit audit, PairingMetrics metrics, SecureRandom random, Clock clock) {
+        this.maxDevicesPerUser = maxDevicesPerUser;
         this.codes = Objects.requireNonNull(codes, "codes");
         this.key = Objects.requireNonNull(key, "key");
         this.directory = Objects.requireNonNull(directory, "directory");
@@ -84,6 +86,11 @@ final class PairingClaims {
     /** What a claim asked for, checked for form (nothing looked up yet). */
     private record Claim(PairCode code, Optional<String> deviceName, Optional<byte[]> devicePublic,
             Optional<String> proof) {
+    }
+
+    private static ApiException tooManyDevices() {
+        return ApiException.conflict("the user has the most active devices allowed (pairing.max_devices_per_user);"
+                + " revoke one first");
     }
 
     /**
@@ -127,6 +134,11 @@ final class PairingClaims {
             publicKey = generated.publicKey();
         }
 
+        // Checked before the code is spent (a refusal leaves it usable once a device is revoked),
+        // and again atomically with the insert below.
+        if (directory.countActiveDevices(stored.userId()) >= maxDevicesPerUser) {
+            throw tooManyDevices();
+        }
         String deviceId = RandomIds.deviceId(random);
         if (!codes.redeem(key.hash(code), deviceId, now)) {
             // A racing claim (or the clock) got there first: say what the code is now.
@@ -140,10 +152,19 @@ final class PairingClaims {
 
         String userId = stored.userId();
         String publicKeyHex = Hex.encode(publicKey);
-        directory.registerDevice(
-                new Device(deviceId, userId, publicKeyHex, DeviceStatus.ACTIVE, now, claim.deviceName().orElse(null), null),
-                new DeviceKeyEvent(RandomIds.prefixed("dke-", random), deviceId, "register", publicKeyHex, now),
-                0); // no limit: the code is the approval
+        try {
+            // The code is the approval; the cap only bounds what one account can pile up.
+            directory.registerDevice(
+                    new Device(deviceId, userId, publicKeyHex, DeviceStatus.ACTIVE, now, claim.deviceName().orElse(null),
+                            null),
+                    new DeviceKeyEvent(RandomIds.prefixed("dke-", random), deviceId, "register", publicKeyHex, now),
+                    maxDevicesPerUser);
+        } catch (StorageException e) {
+            if (e.kind() == StorageException.Kind.LIMIT_REACHED) {
+                throw tooManyDevices(); // a racing claim took the last place after the check above
+            }
+            throw e;
+        }
         audit.deviceRegistered(deviceId, userId, "pair-claim", request.remoteAddress());
         DeviceCertificate certificate = issueCertificate(userId, deviceId, publicKey, now, code);
         User user = directory.findUser(userId)

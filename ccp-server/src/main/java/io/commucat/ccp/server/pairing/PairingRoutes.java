@@ -56,7 +56,8 @@ public final class PairingRoutes implements RouteSet {
         this.issuer = new PairingIssuer(codes, codeKey, config.limits().pairingTtl(), config.pairing().maxLiveCodes(),
                 ca.publicKey(), audit, meters, random, clock);
         this.claims = new PairingClaims(codes, codeKey, directory, ca, certificateValidity,
-                config.pairing().allowServerGeneratedKeys(), claimLimiter, audit, meters, random, clock);
+                config.pairing().allowServerGeneratedKeys(), config.pairing().maxDevicesPerUser(), claimLimiter,
+                audit, meters, random, clock);
         this.enrollment = new AdminEnrollment(directory, issuer, audit, random, clock);
     }
 

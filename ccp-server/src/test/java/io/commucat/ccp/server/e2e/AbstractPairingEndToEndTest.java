@@ -74,7 +74,8 @@ abstract class AbstractPairingEndToEndTest {
         main = nodes.start("main", CLAIMS_UNLIMITED);
         strict = nodes.start("strict", Map.of("CCP_SECURITY_RATE_LIMIT_PAIRING_BURST", "1000000",
                 "CCP_SERVER_AUTO_APPROVE_DEVICES", "false",
-                "CCP_PAIRING_ALLOW_SERVER_GENERATED_KEYS", "false"));
+                "CCP_PAIRING_ALLOW_SERVER_GENERATED_KEYS", "false",
+                "CCP_PAIRING_MAX_DEVICES_PER_USER", "2"));
     }
 
     @AfterAll
@@ -467,6 +468,24 @@ abstract class AbstractPairingEndToEndTest {
 
         assertProblem(RestCalls.post(main.connection, "/api/admin/enroll", issuer.token(),
                 RestCalls.body("handle", nodes.newHandle())), 401, "admin token");
+    }
+
+    @Test
+    void claimPastTheDevicesPerUserCapIs409AndLeavesTheCodeUsable() throws Exception {
+        String handle = nodes.newHandle();
+        for (int i = 0; i < 2; i++) {
+            String code = enroll(strict, RestCalls.body("handle", handle)).json().path("pair_code").asText();
+            assertEquals(200, claim(strict, claimBody(code, DeviceKeyPair.generate(TestDevice.RANDOM))).status());
+        }
+        String third = enroll(strict, RestCalls.body("handle", handle)).json().path("pair_code").asText();
+
+        assertProblem(claim(strict, claimBody(third, DeviceKeyPair.generate(TestDevice.RANDOM))), 409,
+                "max_devices_per_user");
+        String userId = strict.state.userIdByHandle(handle).orElseThrow();
+        String oneDevice = strict.node.storage().sql().directory().listDevices(userId).get(0).id();
+        assertTrue(strict.node.storage().sql().directory().revokeDevice(oneDevice));
+        assertEquals(200, claim(strict, claimBody(third, DeviceKeyPair.generate(TestDevice.RANDOM))).status(),
+                "the refused claim did not spend the code");
     }
 
     @Test
