@@ -89,6 +89,10 @@ public final class RestLoad {
             if (hold > 0) {
                 String token = register(node, connection);
                 Path tokenFile = Path.of(options.getOrDefault("--token-file", "rest-load.token"));
+                // A throwaway device's token, but a token: readable by its owner only.
+                Files.deleteIfExists(tokenFile);
+                Files.createFile(tokenFile, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
                 Files.writeString(tokenFile, token + "\n" + node.port() + "\n");
                 System.out.printf("node on 127.0.0.1:%d, a device's session token in %s; holding %d s%n", node.port(),
                         tokenFile, hold);

@@ -16,6 +16,8 @@ import java.util.function.LongSupplier;
  */
 public final class SessionRegistry {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SessionRegistry.class);
+
     /**
      * How long a revocation is remembered: longer than any bootstrap may last (the bootstrap
      * deadline is at most 10 minutes), so a session whose device was resolved as active just
@@ -90,6 +92,11 @@ public final class SessionRegistry {
         revokedAt.values().removeIf(at -> now - at >= REVOCATION_MEMORY.toNanos());
         if (revokedAt.size() < MAX_REMEMBERED_REVOCATIONS) {
             revokedAt.put(deviceId, now);
+        } else {
+            // Not fatal: a session that registers unremembered ends at its first refresh (the
+            // refresh fails for a revoked device), only later than at once.
+            LOG.warn("{} revocations remembered already; {} not remembered for sessions still bootstrapping",
+                    MAX_REMEMBERED_REVOCATIONS, deviceId);
         }
         ConnectSession target = byDevice.get(deviceId);
         if (target != null) {
