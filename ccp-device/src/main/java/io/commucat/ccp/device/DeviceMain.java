@@ -8,6 +8,7 @@ import io.commucat.ccp.crypto.Hex;
 import io.commucat.ccp.crypto.cert.CertificateException;
 import io.commucat.ccp.crypto.cert.DeviceCertificate;
 import io.commucat.ccp.crypto.keys.DeviceKeyPair;
+import io.commucat.ccp.crypto.keys.PairingClaimProof;
 import io.commucat.ccp.crypto.noise.NoiseKeyPair;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -16,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -162,7 +162,6 @@ public final class DeviceMain implements Callable<Integer> {
         @Override
         public Integer call() throws DeviceCliException {
             main.refuseToOverwrite();
-            String normalised = code.replace("-", "").replace(" ", "").toUpperCase(Locale.ROOT);
             DeviceKeyPair key = DeviceKeyPair.generate(RANDOM);
             Map<String, Object> claim = new LinkedHashMap<>();
             claim.put("pair_code", code);
@@ -170,7 +169,7 @@ public final class DeviceMain implements Callable<Integer> {
                 claim.put("device_name", name);
             }
             claim.put("device_public", Hex.encode(key.publicKey()));
-            claim.put("proof", Hex.encode(key.sign(("ccp-pair-claim:" + normalised).getBytes(StandardCharsets.US_ASCII))));
+            claim.put("proof", Hex.encode(PairingClaimProof.sign(key, code)));
             try (ServerLink link = main.link()) {
                 JsonNode answer = link.call("POST", "/api/pair/claim", null, claim);
                 if (answer.hasNonNull("private_key")) {

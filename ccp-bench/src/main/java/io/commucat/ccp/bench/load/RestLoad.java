@@ -13,6 +13,7 @@ import io.commucat.ccp.client.transport.H2Transport;
 import io.commucat.ccp.crypto.Hex;
 import io.commucat.ccp.crypto.keys.DeviceKeyPair;
 import io.commucat.ccp.crypto.keys.Ed25519Signatures;
+import io.commucat.ccp.crypto.keys.PairingClaimProof;
 import io.commucat.ccp.crypto.noise.NoiseKeyPair;
 import io.commucat.ccp.crypto.noise.NoisePattern;
 import io.commucat.ccp.server.datadir.DataDirectory;
@@ -146,8 +147,7 @@ public final class RestLoad {
             Map<String, Object> claim = new LinkedHashMap<>();
             claim.put("pair_code", code);
             claim.put("device_public", Hex.encode(key.publicKey()));
-            claim.put("proof", Hex.encode(key.sign(("ccp-pair-claim:" + code.replace("-", ""))
-                    .getBytes(StandardCharsets.US_ASCII))));
+            claim.put("proof", Hex.encode(PairingClaimProof.sign(key, code)));
             bodies.add(JSON.writeValueAsBytes(claim));
         }
         Map<String, String> json = Map.of("content-type", "application/json");

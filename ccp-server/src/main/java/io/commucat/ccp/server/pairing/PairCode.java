@@ -1,13 +1,13 @@
 package io.commucat.ccp.server.pairing;
 
-import java.nio.charset.StandardCharsets;
+import io.commucat.ccp.crypto.keys.PairingClaimProof;
 import java.security.SecureRandom;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * A pairing code (rest.md "POST /api/pair"): 8 symbols of {@link #ALPHABET}, shown as
- * {@code XXXX-XXXX}. Claims match it ignoring case, spaces and hyphens. The server keeps only
+ * four symbols, a hyphen, four symbols ({@code KQ7M-3XTD}). Claims match it ignoring case, spaces and hyphens. The server keeps only
  * its keyed hash ({@link PairCodeKey}); {@link #toString()} never shows the code, so it cannot
  * slip into a log.
  * Immutable.
@@ -20,7 +20,7 @@ public final class PairCode {
     /** The longest text a claim may send for a code (spaces and hyphens included). */
     public static final int MAX_INPUT_LENGTH = 64;
     /** What a claim's {@code proof} signs, before the normalised code. */
-    public static final String CLAIM_CONTEXT = "ccp-pair-claim:";
+    public static final String CLAIM_CONTEXT = PairingClaimProof.CONTEXT;
 
     private final String symbols;
 
@@ -71,7 +71,7 @@ public final class PairCode {
         return symbols;
     }
 
-    /** {@code XXXX-XXXX}, as the response shows it. */
+    /** Four symbols, a hyphen, four symbols, as the response shows it. */
     public String display() {
         return symbols.substring(0, LENGTH / 2) + "-" + symbols.substring(LENGTH / 2);
     }
@@ -83,7 +83,7 @@ public final class PairCode {
 
     /** The bytes a claim's {@code proof} signs: ASCII {@code ccp-pair-claim:} and the normalised code. */
     public byte[] claimMessage() {
-        return (CLAIM_CONTEXT + symbols).getBytes(StandardCharsets.US_ASCII);
+        return PairingClaimProof.message(symbols);
     }
 
     @Override
