@@ -1,0 +1,27 @@
+package io.commucat.ccp.client;
+
+import io.commucat.ccp.client.handshake.DeviceIdentity;
+import java.util.Objects;
+
+/**
+ * A device's identity as kept between runs.
+ *
+ * @param device the device id, keys and (once issued) certificate
+ * @param userId the user the device belongs to, or {@code null} before the server said
+ */
+public record StoredIdentity(DeviceIdentity device, String userId) {
+
+    public StoredIdentity {
+        Objects.requireNonNull(device, "device");
+    }
+
+    public String deviceId() {
+        return device.deviceId();
+    }
+
+    /** Never shows key material. */
+    @Override
+    public String toString() {
+        return "StoredIdentity[" + device.deviceId() + ", user=" + userId + "]";
+    }
+}
