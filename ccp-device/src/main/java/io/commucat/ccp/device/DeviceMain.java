@@ -1,24 +1,20 @@
 package io.commucat.ccp.device;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.commucat.ccp.client.handshake.DeviceIdentity;
-import io.commucat.ccp.client.handshake.EstablishedSession;
-import io.commucat.ccp.client.handshake.UserHints;
-import io.commucat.ccp.crypto.Hex;
-import io.commucat.ccp.crypto.cert.CertificateException;
-import io.commucat.ccp.crypto.cert.DeviceCertificate;
-import io.commucat.ccp.crypto.keys.DeviceKeyPair;
-import io.commucat.ccp.crypto.keys.PairingClaimProof;
-import io.commucat.ccp.crypto.noise.NoiseKeyPair;
+import io.commucat.ccp.client.CcpClient;
+import io.commucat.ccp.client.CcpException;
+import io.commucat.ccp.client.DeviceInfo;
+import io.commucat.ccp.client.Enrolment;
+import io.commucat.ccp.client.FileIdentityStore;
+import io.commucat.ccp.client.PairingCode;
+import io.commucat.ccp.client.Trust;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -26,18 +22,15 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /**
- * {@code ccp-device}: a device on the command line, for trying a server and for scripts. It
- * keeps its identity (keys, certificate) in a file and talks to the server as the SDK does:
- * the {@code /connect} bootstrap, then REST with the session token. Keys are made here and
- * never leave the machine: pairing proves possession of the key instead.
+ * {@code ccp-device}: a device on the command line, for trying a server and for scripts, built
+ * on the SDK's {@link CcpClient}. It keeps its identity (keys, certificate) in a file; keys are
+ * made here and never leave the machine: pairing proves possession of the key instead.
  */
 @Command(name = "ccp-device", mixinStandardHelpOptions = true,
         description = "A command-line CCP device: register, pair with a code, issue codes, list devices.",
         subcommands = {DeviceMain.Register.class, DeviceMain.Pair.class, DeviceMain.Code.class,
             DeviceMain.Devices.class, CommandLine.HelpCommand.class})
 public final class DeviceMain implements Callable<Integer> {
-
-    static final SecureRandom RANDOM = new SecureRandom();
 
     @Option(names = "--server", paramLabel = "URL", defaultValue = "https://localhost:8443",
             description = "The server (default: ${DEFAULT-VALUE}).")
@@ -71,11 +64,7 @@ public final class DeviceMain implements Callable<Integer> {
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setExecutionExceptionHandler((e, cl, parsed) -> {
-            if (e instanceof DeviceCliException) {
-                err.println("ccp-device: " + e.getMessage());
-            } else {
-                err.println("ccp-device: failed: " + e);
-            }
+            err.println("ccp-device: " + (e instanceof CcpException ? e.getMessage() : "failed: " + e));
             return 1;
         });
         int status = commandLine.execute(args);
@@ -90,30 +79,26 @@ public final class DeviceMain implements Callable<Integer> {
         return 2;
     }
 
-    ServerLink link() throws DeviceCliException {
+    CcpClient client() {
         Path trust = caFile;
         if (trust == null && Files.isRegularFile(Path.of("ccp-data", "dev-ca.pem"))) {
             trust = Path.of("ccp-data", "dev-ca.pem");
         }
-        return ServerLink.open(server, trust);
+        return CcpClient.builder(server)
+                .trust(trust == null ? Trust.systemStore() : Trust.certificates(trust))
+                .identityStore(new FileIdentityStore(identityFile))
+                .build();
     }
 
-    /** Bootstraps the stored identity, keeps the (possibly renewed) certificate, returns the session. */
-    EstablishedSession connect(ServerLink link, IdentityFile.Stored stored) throws DeviceCliException {
-        EstablishedSession session = link.bootstrap(stored.identity(),
-                new UserHints(stored.userId(), null, null, null));
-        IdentityFile.save(identityFile, new IdentityFile.Stored(
-                stored.identity().withCertificate(session.certificate()), session.userId()));
-        return session;
-    }
-
-    static DeviceIdentity newIdentity(String deviceId) {
-        return new DeviceIdentity(deviceId, DeviceKeyPair.generate(RANDOM), NoiseKeyPair.generate(RANDOM), null);
-    }
-
-    void refuseToOverwrite() throws DeviceCliException {
-        if (Files.exists(identityFile)) {
-            throw new DeviceCliException(identityFile + " already holds a device; give another --identity");
+    /** The operation's result; its {@link CcpException} is rethrown as it is (one line on stderr). */
+    static <T> T await(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof CcpException failure) {
+                throw failure;
+            }
+            throw e;
         }
     }
 
@@ -126,20 +111,11 @@ public final class DeviceMain implements Callable<Integer> {
         @Option(names = "--handle", required = true, paramLabel = "HANDLE", description = "The user's handle.")
         private String handle;
 
-        @Option(names = "--display-name", paramLabel = "NAME", description = "Display name for a new user.")
-        private String displayName;
-
         @Override
-        public Integer call() throws DeviceCliException {
-            main.refuseToOverwrite();
-            byte[] id = new byte[12];
-            RANDOM.nextBytes(id);
-            DeviceIdentity identity = newIdentity("dev-" + Hex.encode(id));
-            try (ServerLink link = main.link()) {
-                EstablishedSession session = link.bootstrap(identity, new UserHints(null, handle, displayName, null));
-                IdentityFile.save(main.identityFile,
-                        new IdentityFile.Stored(identity.withCertificate(session.certificate()), session.userId()));
-                main.out.println("registered device " + identity.deviceId() + " for user " + session.userId()
+        public Integer call() {
+            try (CcpClient client = main.client()) {
+                Enrolment enrolment = await(client.register(handle));
+                main.out.println("registered device " + enrolment.deviceId() + " for user " + enrolment.userId()
                         + " (identity in " + main.identityFile + ")");
             }
             return 0;
@@ -160,34 +136,11 @@ public final class DeviceMain implements Callable<Integer> {
         private String name;
 
         @Override
-        public Integer call() throws DeviceCliException {
-            main.refuseToOverwrite();
-            DeviceKeyPair key = DeviceKeyPair.generate(RANDOM);
-            Map<String, Object> claim = new LinkedHashMap<>();
-            claim.put("pair_code", code);
-            if (name != null) {
-                claim.put("device_name", name);
-            }
-            claim.put("device_public", Hex.encode(key.publicKey()));
-            claim.put("proof", Hex.encode(PairingClaimProof.sign(key, code)));
-            try (ServerLink link = main.link()) {
-                JsonNode answer = link.call("POST", "/api/pair/claim", null, claim);
-                if (answer.hasNonNull("private_key")) {
-                    throw new DeviceCliException("the server generated a key for this device instead of certifying ours;"
-                            + " it does not support device-held keys");
-                }
-                DeviceCertificate certificate;
-                try {
-                    certificate = DeviceCertificate.fromJson(answer.path("device_certificate"));
-                } catch (CertificateException e) {
-                    throw new DeviceCliException("the server's certificate does not parse: " + e.getMessage());
-                }
-                DeviceIdentity identity = new DeviceIdentity(answer.path("device_id").asText(), key,
-                        NoiseKeyPair.generate(RANDOM), certificate);
-                IdentityFile.Stored stored = new IdentityFile.Stored(identity, answer.path("user_id").asText());
-                IdentityFile.save(main.identityFile, stored);
-                main.connect(link, stored);
-                main.out.println("paired device " + identity.deviceId() + " with user " + stored.userId()
+        public Integer call() {
+            try (CcpClient client = main.client()) {
+                Enrolment enrolment = await(client.pair(code, name));
+                await(client.devices()); // the first session, with the claim's certificate
+                main.out.println("paired device " + enrolment.deviceId() + " with user " + enrolment.userId()
                         + " (identity in " + main.identityFile + ")");
             }
             return 0;
@@ -200,17 +153,11 @@ public final class DeviceMain implements Callable<Integer> {
         @ParentCommand
         private DeviceMain main;
 
-        @Option(names = "--ttl", paramLabel = "SECONDS", description = "How long the code stays valid.")
-        private Long ttl;
-
         @Override
-        public Integer call() throws DeviceCliException {
-            IdentityFile.Stored stored = IdentityFile.load(main.identityFile);
-            try (ServerLink link = main.link()) {
-                EstablishedSession session = main.connect(link, stored);
-                JsonNode answer = link.call("POST", "/api/pair", session.session(), ttl == null ? null : Map.of("ttl", ttl));
-                main.out.println("pairing code: " + answer.path("pair_code").asText() + " (valid until "
-                        + answer.path("expires_at").asText() + ")");
+        public Integer call() {
+            try (CcpClient client = main.client()) {
+                PairingCode code = await(client.issuePairingCode());
+                main.out.println("pairing code: " + code.code() + " (valid until " + code.expiresAt() + ")");
             }
             return 0;
         }
@@ -222,16 +169,13 @@ public final class DeviceMain implements Callable<Integer> {
         private DeviceMain main;
 
         @Override
-        public Integer call() throws DeviceCliException {
-            IdentityFile.Stored stored = IdentityFile.load(main.identityFile);
-            try (ServerLink link = main.link()) {
-                EstablishedSession session = main.connect(link, stored);
-                JsonNode answer = link.call("GET", "/api/devices", session.session(), null);
+        public Integer call() {
+            try (CcpClient client = main.client()) {
                 main.out.printf("%-64s %-8s %-6s %-7s %s%n", "DEVICE", "STATUS", "ONLINE", "CURRENT", "NAME");
-                for (JsonNode device : answer.path("devices")) {
-                    main.out.printf("%-64s %-8s %-6s %-7s %s%n", device.path("device_id").asText(),
-                            device.path("status").asText(), device.path("online").asBoolean() ? "yes" : "no",
-                            device.path("current").asBoolean() ? "*" : "", device.path("name").asText(""));
+                for (DeviceInfo device : await(client.devices())) {
+                    main.out.printf("%-64s %-8s %-6s %-7s %s%n", device.deviceId(), device.status(),
+                            device.online() ? "yes" : "no", device.current() ? "*" : "",
+                            device.name() == null ? "" : device.name());
                 }
             }
             return 0;

@@ -109,12 +109,14 @@ class DeviceCliTest {
 
     @Test
     void anExistingIdentityIsNeverOverwritten() throws Exception {
-        Files.writeString(dir.resolve("taken.json"), "{}");
+        device("taken.json", "register", "--handle", "bob-" + System.nanoTime());
+        String before = Files.readString(dir.resolve("taken.json"));
 
-        Run run = device("taken.json", "register", "--handle", "bob-" + System.nanoTime());
+        Run run = device("taken.json", "register", "--handle", "carol-" + System.nanoTime());
 
         assertEquals(1, run.status());
-        assertTrue(run.err().contains("already holds a device"), run.err());
+        assertTrue(run.err().contains("holds a device already"), run.err());
+        assertEquals(before, Files.readString(dir.resolve("taken.json")));
     }
 
     @Test
@@ -122,6 +124,6 @@ class DeviceCliTest {
         Run run = device("missing.json", "devices");
 
         assertEquals(1, run.status());
-        assertTrue(run.err().contains("create one with 'register' or 'pair'"), run.err());
+        assertTrue(run.err().contains("register or pair first"), run.err());
     }
 }
