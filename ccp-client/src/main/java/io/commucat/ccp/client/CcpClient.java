@@ -232,6 +232,31 @@ public final class CcpClient implements AutoCloseable {
         });
     }
 
+    /**
+     * Starts a session of the stored identity: the §3 bootstrap, then frames both ways. Its
+     * token also serves this client's REST calls while it lasts (a device holds one session at
+     * a time: a second would replace it).
+     */
+    public CompletableFuture<CcpSession> connect(SessionListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        return run(() -> {
+            StoredIdentity identity = requireIdentity();
+            CcpSession.Frames frames = CcpSession.frames(listener, callbacks);
+            EstablishedSession established = bootstrap(identity.device(),
+                    new UserHints(identity.userId(), null, null, null), frames);
+            keepCertificate(identity, established);
+            DeviceConnection connection = session;
+            return CcpSession.of(established, frames, connection, () -> run(() -> {
+                if (session == connection) {
+                    endSession();
+                } else {
+                    connection.endUpstream();
+                }
+                return null;
+            }));
+        });
+    }
+
     /** The stored identity, if any (reads the store). */
     public CompletableFuture<Optional<StoredIdentity>> identity() {
         return run(this::loadIdentity);
@@ -339,15 +364,27 @@ public final class CcpClient implements AutoCloseable {
     }
 
     private EstablishedSession bootstrap(DeviceIdentity device, UserHints hints) {
+        return bootstrap(device, hints, null);
+    }
+
+    /** Bootstraps a new session (ending this client's previous one: a device has one session at a time). */
+    private EstablishedSession bootstrap(DeviceIdentity device, UserHints hints, DeviceConnection.Listener listener) {
         JsonNode info = serverInfo();
         DeviceHandshake handshake = new DeviceHandshake(device, info.path("domain").asText(),
                 Hex.decode(info.path("noise_public").asText()), DeviceHandshake.defaultPrologue(), NoisePattern.XK,
                 hints, random);
         endSession();
-        session = DeviceConnection.start(connection(), handshake, null);
+        session = DeviceConnection.start(connection(), handshake, listener);
         EstablishedSession established = await(session.established(), "bootstrap");
         token = established.session();
         return established;
+    }
+
+    /** A renewed certificate (the server issues one when the stored one is missing or old) is kept. */
+    private void keepCertificate(StoredIdentity identity, EstablishedSession established) {
+        if (established.certificate() != null && !established.certificate().equals(identity.device().certificate())) {
+            save(new StoredIdentity(identity.device().withCertificate(established.certificate()), established.userId()));
+        }
     }
 
     private void endSession() {
@@ -365,11 +402,7 @@ public final class CcpClient implements AutoCloseable {
                 StoredIdentity identity = requireIdentity();
                 EstablishedSession established = bootstrap(identity.device(),
                         new UserHints(identity.userId(), null, null, null));
-                if (established.certificate() != null
-                        && !established.certificate().equals(identity.device().certificate())) {
-                    save(new StoredIdentity(identity.device().withCertificate(established.certificate()),
-                            established.userId()));
-                }
+                keepCertificate(identity, established);
             }
             try {
                 return call(operation, method, path, token, body);

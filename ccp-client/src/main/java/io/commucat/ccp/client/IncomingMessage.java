@@ -1,0 +1,20 @@
+package io.commucat.ccp.client;
+
+/**
+ * A {@code Msg} delivered on a channel.
+ *
+ * @param channel  the channel id
+ * @param payload  the sender's bytes as sent (the server does not read them)
+ * @param sequence the server's sequence for it on this connection
+ */
+public record IncomingMessage(long channel, byte[] payload, long sequence) {
+
+    public IncomingMessage {
+        payload = payload.clone();
+    }
+
+    @Override
+    public byte[] payload() {
+        return payload.clone();
+    }
+}
