@@ -2,19 +2,25 @@ package io.commucat.ccp.device;
 
 import io.commucat.ccp.client.CcpClient;
 import io.commucat.ccp.client.CcpException;
+import io.commucat.ccp.client.CcpSession;
 import io.commucat.ccp.client.DeviceInfo;
 import io.commucat.ccp.client.Enrolment;
 import io.commucat.ccp.client.FileIdentityStore;
+import io.commucat.ccp.client.IncomingMessage;
 import io.commucat.ccp.client.PairingCode;
+import io.commucat.ccp.client.SessionListener;
 import io.commucat.ccp.client.Trust;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -29,7 +35,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "ccp-device", mixinStandardHelpOptions = true,
         description = "A command-line CCP device: register, pair with a code, issue codes, list devices.",
         subcommands = {DeviceMain.Register.class, DeviceMain.Pair.class, DeviceMain.Code.class,
-            DeviceMain.Devices.class, CommandLine.HelpCommand.class})
+            DeviceMain.Devices.class, DeviceMain.Send.class, DeviceMain.Listen.class, CommandLine.HelpCommand.class})
 public final class DeviceMain implements Callable<Integer> {
 
     @Option(names = "--server", paramLabel = "URL", defaultValue = "https://localhost:8443",
@@ -176,6 +182,81 @@ public final class DeviceMain implements Callable<Integer> {
                     main.out.printf("%-64s %-8s %-6s %-7s %s%n", device.deviceId(), device.status(),
                             device.online() ? "yes" : "no", device.current() ? "*" : "",
                             device.name() == null ? "" : device.name());
+                }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "send", mixinStandardHelpOptions = true,
+            description = "Join channel N with the given members and send TEXT as a message; exits 0 once the server acknowledged it.")
+    static final class Send implements Callable<Integer> {
+        @ParentCommand
+        private DeviceMain main;
+
+        @Option(names = "--channel", required = true, paramLabel = "N", description = "The channel id (1 to 4294967295).")
+        private long channel;
+
+        @Option(names = "--members", split = ",", paramLabel = "ID", description = "Devices to open the channel with.")
+        private List<String> members = List.of();
+
+        @Parameters(paramLabel = "TEXT", description = "The message (UTF-8).")
+        private String text;
+
+        @Override
+        public Integer call() {
+            try (CcpClient client = main.client()) {
+                CcpSession session = await(client.connect(new SessionListener() { }));
+                await(session.join(channel, members));
+                await(session.send(channel, text.getBytes(StandardCharsets.UTF_8)));
+                session.close();
+                await(session.closed());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "listen", mixinStandardHelpOptions = true,
+            description = "Join channel N and print each message received there as one line of UTF-8.")
+    static final class Listen implements Callable<Integer> {
+        @ParentCommand
+        private DeviceMain main;
+
+        @Option(names = "--channel", required = true, paramLabel = "N", description = "The channel id (1 to 4294967295).")
+        private long channel;
+
+        @Option(names = "--members", split = ",", paramLabel = "ID", description = "Devices to open the channel with.")
+        private List<String> members = List.of();
+
+        @Option(names = "--count", paramLabel = "K", description = "Exit 0 after K messages (default: print until the timeout, then exit 0).")
+        private int count = Integer.MAX_VALUE;
+
+        @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60",
+                description = "Exit non-zero when fewer than K messages came in this time (default: ${DEFAULT-VALUE}).")
+        private long timeoutSeconds;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            CountDownLatch received = new CountDownLatch(count);
+            try (CcpClient client = main.client()) {
+                CcpSession session = await(client.connect(new SessionListener() {
+                    @Override
+                    public void onMessage(IncomingMessage message) {
+                        if (message.channel() == channel && received.getCount() > 0) {
+                            main.out.println(new String(message.payload(), StandardCharsets.UTF_8));
+                            main.out.flush();
+                            received.countDown();
+                        }
+                    }
+                }));
+                await(session.join(channel, members));
+                boolean all = received.await(timeoutSeconds, TimeUnit.SECONDS);
+                session.close();
+                await(session.closed());
+                if (!all && count != Integer.MAX_VALUE) {
+                    main.err.println("ccp-device: " + (count - received.getCount()) + " of " + count
+                            + " messages within " + timeoutSeconds + " s");
+                    return 1;
                 }
             }
             return 0;

@@ -45,7 +45,7 @@ class DeviceCliTest {
 
     @BeforeAll
     void startNode() throws Exception {
-        Map<String, String> env = Map.of("CCP_SERVER_BIND", "127.0.0.1:0",
+        Map<String, String> env = Map.of("CCP_SECURITY_RATE_LIMIT_REGISTER_BURST", "1000", "CCP_SERVER_BIND", "127.0.0.1:0",
                 "CCP_SERVER_DATA_DIR", dir.resolve("server").toString());
         ServerConfig config = new ConfigLoader(env, warning -> { }).load(Optional.empty(), List.of());
         data = new DataDirectoryBootstrap().prepare(config);
@@ -125,5 +125,35 @@ class DeviceCliTest {
 
         assertEquals(1, run.status());
         assertTrue(run.err().contains("register or pair first"), run.err());
+    }
+
+    @Test
+    void aMessageSentFromOneDeviceIsPrintedByListenOnTheOther() throws Exception {
+        assertEquals(0, device("sender.json", "register", "--handle", "erin-" + System.nanoTime()).status());
+        Run paired = device("receiver.json", "pair", code(device("sender.json", "code")));
+        assertEquals(0, paired.status(), paired.err());
+        String receiverId = paired.out().split(" ")[2];
+        long channel = 1 + (System.nanoTime() & 0x7fff_ffffL);
+        java.util.concurrent.CompletableFuture<Run> listening = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> device("receiver.json", "listen", "--channel", Long.toString(channel), "--count", "1",
+                        "--timeout", "20"));
+
+        Run sent = device("sender.json", "send", "--channel", Long.toString(channel), "--members", receiverId,
+                "hello from the CLI");
+
+        assertEquals(0, sent.status(), sent.err());
+        Run listened = listening.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(0, listened.status(), listened.err());
+        assertEquals("hello from the CLI", listened.out().strip());
+    }
+
+    @Test
+    void listenWithoutEnoughMessagesFailsAfterTheTimeout() {
+        assertEquals(0, device("quiet.json", "register", "--handle", "frank-" + System.nanoTime()).status());
+
+        Run run = device("quiet.json", "listen", "--channel", "4242", "--count", "1", "--timeout", "1");
+
+        assertEquals(1, run.status());
+        assertTrue(run.err().contains("0 of 1 messages"), run.err());
     }
 }
