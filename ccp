@@ -115,7 +115,7 @@ fuzz() {
 build_jars() {
   local jar=ccp-device/target/ccp-device.jar
   if [ -f "$jar" ] && [ -f ccp-server/target/ccp-server.jar ] \
-      && [ -z "$(find . -path ./ccp-data -prune -o \( -name '*.java' -o -name pom.xml -o -name '*.sql' -o -name '*.json' \) -newer "$jar" -print -quit)" ]; then
+      && [ -z "$(find . \( -path './*/src/main/*' -o -name pom.xml -o -path ./docs/openapi.json \) -newer "$jar" -print -quit)" ]; then
     return 0
   fi
   "${MVN[@]}" -q install -DskipTests
