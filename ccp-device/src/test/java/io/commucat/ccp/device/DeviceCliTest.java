@@ -129,14 +129,17 @@ class DeviceCliTest {
 
     @Test
     void aMessageSentFromOneDeviceIsPrintedByListenOnTheOther() throws Exception {
-        assertEquals(0, device("sender.json", "register", "--handle", "erin-" + System.nanoTime()).status());
+        Run registered = device("sender.json", "register", "--handle", "erin-" + System.nanoTime());
+        assertEquals(0, registered.status(), registered.err());
+        String senderId = registered.out().split(" ")[2];
         Run paired = device("receiver.json", "pair", code(device("sender.json", "code")));
         assertEquals(0, paired.status(), paired.err());
         String receiverId = paired.out().split(" ")[2];
         long channel = 1 + (System.nanoTime() & 0x7fff_ffffL);
+        // Each lists the other: whichever joins first opens the channel for both.
         java.util.concurrent.CompletableFuture<Run> listening = java.util.concurrent.CompletableFuture.supplyAsync(
-                () -> device("receiver.json", "listen", "--channel", Long.toString(channel), "--count", "1",
-                        "--timeout", "20"));
+                () -> device("receiver.json", "listen", "--channel", Long.toString(channel), "--members", senderId,
+                        "--count", "1", "--timeout", "20"));
 
         Run sent = device("sender.json", "send", "--channel", Long.toString(channel), "--members", receiverId,
                 "hello from the CLI");
