@@ -102,7 +102,10 @@ public final class CcpSession implements AutoCloseable {
         private final Map<Long, CompletableFuture<Void>> pending = new ConcurrentHashMap<>();
         private final CompletableFuture<Void> closed = new CompletableFuture<>();
         private volatile DeviceConnection connection;
+        /** The application closed the session: nothing more is sent. */
         private volatile boolean closing;
+        /** The stream is gone (set before the listener hears of it). */
+        private volatile boolean ended;
 
         Frames(SessionListener listener, Executor callbacks) {
             this.listener = Objects.requireNonNull(listener, "listener");
@@ -113,7 +116,7 @@ public final class CcpSession implements AutoCloseable {
         /** Sends a frame the server acknowledges; completes on its Ack or fails on its Error. */
         CompletableFuture<Void> request(LongFunction<Frame> build) {
             CompletableFuture<Void> answer = new CompletableFuture<>();
-            if (closed.isDone()) {
+            if (closing || ended) {
                 answer.completeExceptionally(new CcpException(CcpException.Kind.CLOSED, "the session has ended", null));
                 return answer;
             }
@@ -130,7 +133,7 @@ public final class CcpSession implements AutoCloseable {
 
         /** Sends a frame the server does not answer; completes once written. */
         CompletableFuture<Void> post(LongFunction<Frame> build) {
-            if (closed.isDone()) {
+            if (closing || ended) {
                 return CompletableFuture.failedFuture(
                         new CcpException(CcpException.Kind.CLOSED, "the session has ended", null));
             }
@@ -186,7 +189,7 @@ public final class CcpSession implements AutoCloseable {
 
         private void acknowledge(Frame delivered) {
             DeviceConnection c = connection;
-            if (c != null && !closed.isDone()) {
+            if (c != null && !ended) {
                 c.send(Frame.control(FrameType.ACK, delivered.channelId(), c.nextSequence(),
                         ControlJson.object().put("ack", delivered.sequence())));
             }
@@ -194,6 +197,7 @@ public final class CcpSession implements AutoCloseable {
 
         @Override
         public void onClosed(StreamClosure closure, Throwable failure) {
+            ended = true;
             CcpException why = closing ? null
                     : new CcpException(CcpException.Kind.UNREACHABLE, "the session ended: " + closure, failure);
             CcpException pendingFailure = why != null ? why
