@@ -243,10 +243,10 @@ public final class CcpClient implements AutoCloseable {
             StoredIdentity identity = requireIdentity();
             CcpSession.Frames frames = CcpSession.frames(listener, callbacks);
             EstablishedSession established = bootstrap(identity.device(),
-                    new UserHints(identity.userId(), null, null, null), frames);
+                    new UserHints(identity.userId(), null, null, null), frames, frames::attach);
             keepCertificate(identity, established);
             DeviceConnection connection = session;
-            return CcpSession.of(established, frames, connection, () -> run(() -> {
+            return CcpSession.of(established, frames, () -> run(() -> {
                 if (session == connection) {
                     endSession();
                 } else {
@@ -364,17 +364,23 @@ public final class CcpClient implements AutoCloseable {
     }
 
     private EstablishedSession bootstrap(DeviceIdentity device, UserHints hints) {
-        return bootstrap(device, hints, null);
+        return bootstrap(device, hints, null, connection -> { });
     }
 
     /** Bootstraps a new session (ending this client's previous one: a device has one session at a time). */
-    private EstablishedSession bootstrap(DeviceIdentity device, UserHints hints, DeviceConnection.Listener listener) {
+    /**
+     * @param started told of the new connection before the bootstrap completes, so frames that
+     *     arrive right after the server's Ack (queued envelopes) can already be answered
+     */
+    private EstablishedSession bootstrap(DeviceIdentity device, UserHints hints, DeviceConnection.Listener listener,
+            java.util.function.Consumer<DeviceConnection> started) {
         JsonNode info = serverInfo();
         DeviceHandshake handshake = new DeviceHandshake(device, info.path("domain").asText(),
                 Hex.decode(info.path("noise_public").asText()), DeviceHandshake.defaultPrologue(), NoisePattern.XK,
                 hints, random);
         endSession();
         session = DeviceConnection.start(connection(), handshake, listener);
+        started.accept(session);
         EstablishedSession established = await(session.established(), "bootstrap");
         token = established.session();
         return established;

@@ -43,8 +43,7 @@ public final class CcpSession implements AutoCloseable {
         return new Frames(listener, callbacks);
     }
 
-    static CcpSession of(EstablishedSession established, Frames frames, DeviceConnection connection, Runnable onClose) {
-        frames.connection = connection;
+    static CcpSession of(EstablishedSession established, Frames frames, Runnable onClose) {
         return new CcpSession(established, frames, onClose);
     }
 
@@ -111,6 +110,11 @@ public final class CcpSession implements AutoCloseable {
             this.listener = Objects.requireNonNull(listener, "listener");
             this.callbacks = callbacks;
             this.ordered = new SerialExecutor(callbacks);
+        }
+
+        /** The connection the session's frames go out on, known as soon as its bootstrap starts. */
+        void attach(DeviceConnection started) {
+            this.connection = started;
         }
 
         /** Sends a frame the server acknowledges; completes on its Ack or fails on its Error. */
