@@ -15,7 +15,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -23,6 +22,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -194,11 +194,8 @@ public final class DeviceMain implements Callable<Integer> {
         @ParentCommand
         private DeviceMain main;
 
-        @Option(names = "--channel", required = true, paramLabel = "N", description = "The channel id (1 to 4294967295).")
-        private long channel;
-
-        @Option(names = "--members", split = ",", paramLabel = "ID", description = "Devices to open the channel with.")
-        private List<String> members = List.of();
+        @Mixin
+        private ChannelOptions target;
 
         @Parameters(paramLabel = "TEXT", description = "The message (UTF-8).")
         private String text;
@@ -207,8 +204,8 @@ public final class DeviceMain implements Callable<Integer> {
         public Integer call() {
             try (CcpClient client = main.client()) {
                 CcpSession session = await(client.connect(new SessionListener() { }));
-                await(session.join(channel, members));
-                await(session.send(channel, text.getBytes(StandardCharsets.UTF_8)));
+                await(target.join(session));
+                await(session.send(target.channel, text.getBytes(StandardCharsets.UTF_8)));
                 session.close();
                 await(session.closed());
             }
@@ -222,11 +219,8 @@ public final class DeviceMain implements Callable<Integer> {
         @ParentCommand
         private DeviceMain main;
 
-        @Option(names = "--channel", required = true, paramLabel = "N", description = "The channel id (1 to 4294967295).")
-        private long channel;
-
-        @Option(names = "--members", split = ",", paramLabel = "ID", description = "Devices to open the channel with.")
-        private List<String> members = List.of();
+        @Mixin
+        private ChannelOptions target;
 
         @Option(names = "--count", paramLabel = "K", description = "Exit 0 after K messages (default: print until the timeout, then exit 0).")
         private int count = Integer.MAX_VALUE;
@@ -242,14 +236,14 @@ public final class DeviceMain implements Callable<Integer> {
                 CcpSession session = await(client.connect(new SessionListener() {
                     @Override
                     public void onMessage(IncomingMessage message) {
-                        if (message.channel() == channel && received.getCount() > 0) {
+                        if (message.channel() == target.channel && received.getCount() > 0) {
                             main.out.println(new String(message.payload(), StandardCharsets.UTF_8));
                             main.out.flush();
                             received.countDown();
                         }
                     }
                 }));
-                await(session.join(channel, members));
+                await(target.join(session));
                 boolean all = received.await(timeoutSeconds, TimeUnit.SECONDS);
                 session.close();
                 await(session.closed());
