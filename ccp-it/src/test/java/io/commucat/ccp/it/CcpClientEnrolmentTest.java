@@ -10,16 +10,8 @@ import io.commucat.ccp.client.CcpClient;
 import io.commucat.ccp.client.CcpException;
 import io.commucat.ccp.client.DeviceInfo;
 import io.commucat.ccp.client.Enrolment;
-import io.commucat.ccp.client.FileIdentityStore;
 import io.commucat.ccp.client.PairingCode;
-import io.commucat.ccp.client.Trust;
 import io.commucat.ccp.crypto.Hex;
-import io.commucat.ccp.server.config.ConfigLoader;
-import io.commucat.ccp.server.config.ServerConfig;
-import io.commucat.ccp.server.datadir.DataDirectory;
-import io.commucat.ccp.server.datadir.DataDirectoryBootstrap;
-import io.commucat.ccp.server.node.CcpNode;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -43,33 +35,22 @@ class CcpClientEnrolmentTest {
     @TempDir
     static Path dir;
 
-    private CcpNode node;
-    private DataDirectory data;
+    private TestServer server;
 
     @BeforeAll
     void startNode() throws Exception {
-        Map<String, String> env = Map.of("CCP_SERVER_BIND", "127.0.0.1:0",
-                "CCP_SERVER_DATA_DIR", dir.resolve("server").toString(),
-                "CCP_ROTATION_DEVICE_MIN_INTERVAL", "0",
-                // Every client here registers from 127.0.0.1.
-                "CCP_SECURITY_RATE_LIMIT_REGISTER_BURST", "1000");
-        ServerConfig config = new ConfigLoader(env, warning -> { }).load(Optional.empty(), List.of());
-        data = new DataDirectoryBootstrap().prepare(config);
-        node = CcpNode.start(config, data);
+        server = TestServer.start(dir, Map.of("CCP_ROTATION_DEVICE_MIN_INTERVAL", "0"));
     }
 
     @AfterAll
     void stopNode() {
-        if (node != null) {
-            node.close();
+        if (server != null) {
+            server.close();
         }
     }
 
     private CcpClient client(String identity) {
-        return CcpClient.builder(URI.create("https://127.0.0.1:" + node.port()))
-                .trust(Trust.certificates(data.root().resolve(DataDirectory.DEV_CA_CERT)))
-                .identityStore(new FileIdentityStore(dir.resolve(identity)))
-                .build();
+        return server.client(identity);
     }
 
     private static String handle() {

@@ -10,21 +10,12 @@ import io.commucat.ccp.client.CcpClient;
 import io.commucat.ccp.client.CcpException;
 import io.commucat.ccp.client.CcpSession;
 import io.commucat.ccp.client.Enrolment;
-import io.commucat.ccp.client.FileIdentityStore;
 import io.commucat.ccp.client.IncomingMessage;
 import io.commucat.ccp.client.SessionListener;
-import io.commucat.ccp.client.Trust;
-import io.commucat.ccp.server.config.ConfigLoader;
-import io.commucat.ccp.server.config.ServerConfig;
-import io.commucat.ccp.server.datadir.DataDirectory;
-import io.commucat.ccp.server.datadir.DataDirectoryBootstrap;
-import io.commucat.ccp.server.node.CcpNode;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -46,31 +37,22 @@ class CcpSessionTest {
     @TempDir
     static Path dir;
 
-    private CcpNode node;
-    private DataDirectory data;
+    private TestServer server;
 
     @BeforeAll
     void startNode() throws Exception {
-        Map<String, String> env = Map.of("CCP_SERVER_BIND", "127.0.0.1:0",
-                "CCP_SERVER_DATA_DIR", dir.resolve("server").toString(),
-                "CCP_SECURITY_RATE_LIMIT_REGISTER_BURST", "1000");
-        ServerConfig config = new ConfigLoader(env, warning -> { }).load(Optional.empty(), List.of());
-        data = new DataDirectoryBootstrap().prepare(config);
-        node = CcpNode.start(config, data);
+        server = TestServer.start(dir, Map.of());
     }
 
     @AfterAll
     void stopNode() {
-        if (node != null) {
-            node.close();
+        if (server != null) {
+            server.close();
         }
     }
 
     private CcpClient client(String identity) {
-        return CcpClient.builder(URI.create("https://127.0.0.1:" + node.port()))
-                .trust(Trust.certificates(data.root().resolve(DataDirectory.DEV_CA_CERT)))
-                .identityStore(new FileIdentityStore(dir.resolve(identity)))
-                .build();
+        return server.client(identity);
     }
 
     /** What a listener received, for the test to wait on. */
@@ -99,7 +81,7 @@ class CcpSessionTest {
 
     private void awaitInboxEmpty(String deviceId) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!node.storage().sql().inbox().pending(deviceId, 0, java.time.Instant.now(), 10, Long.MAX_VALUE)
+        while (!server.node.storage().sql().inbox().pending(deviceId, 0, java.time.Instant.now(), 10, Long.MAX_VALUE)
                 .envelopes().isEmpty()) {
             assertTrue(System.nanoTime() < deadline, "the messages were not acknowledged within 10 s");
             Thread.sleep(20);
