@@ -84,6 +84,8 @@ public final class CcpClient implements AutoCloseable {
     private JsonNode serverInfo;
     private DeviceConnection session;
     private String token;
+    /** {@link #close()} ran: the transport and its event loop are gone. */
+    private boolean shutDown;
 
     private CcpClient(Builder builder) {
         this.server = builder.server;
@@ -249,8 +251,8 @@ public final class CcpClient implements AutoCloseable {
             return CcpSession.of(established, frames, () -> run(() -> {
                 if (session == connection) {
                     endSession();
-                } else {
-                    connection.endUpstream();
+                } else if (!shutDown) {
+                    connection.endUpstream(); // replaced by a newer session of this client
                 }
                 return null;
             }));
@@ -267,13 +269,20 @@ public final class CcpClient implements AutoCloseable {
     public void close() {
         try {
             worker.submit(() -> {
-                endSession();
+                shutDown = true;
+                // The end of the stream goes out before the connection and its event loop close.
+                try {
+                    endSession().get(1, TimeUnit.SECONDS);
+                } catch (ExecutionException | TimeoutException e) {
+                    // The stream is gone already; closing the connection ends it anyway.
+                }
                 if (connection != null) {
                     connection.close();
                 }
                 if (transport != null) {
                     transport.close();
                 }
+                return null;
             }).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -393,12 +402,15 @@ public final class CcpClient implements AutoCloseable {
         }
     }
 
-    private void endSession() {
+    /** Ends this client's session, if any; completes when the end of its upstream is written. */
+    private CompletableFuture<Void> endSession() {
+        CompletableFuture<Void> ended = CompletableFuture.completedFuture(null);
         if (session != null) {
-            session.endUpstream();
+            ended = session.endUpstream();
             session = null;
         }
         token = null;
+        return ended;
     }
 
     /** A REST call with this device's session token; a 401 (an expired session) bootstraps once more. */
