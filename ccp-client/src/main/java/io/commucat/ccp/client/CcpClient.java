@@ -37,11 +37,16 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Set;
 
 /**
  * A device's client of one CCP server: its enrolment (register, pair with a code, issue codes,
@@ -59,14 +64,27 @@ import java.util.concurrent.TimeoutException;
  * }
  * }</pre>
  *
- * <p>Threads: every operation returns at once; its work runs on the client's own worker thread,
- * one operation after the other, and its future completes on the callback executor (by default
- * {@link ForkJoinPool#commonPool()}), never on an I/O thread. Failures are {@link
- * CcpException}s. Thread-safe. {@link #close()} ends the client's session and connection.
+ * <p>Threads: every operation returns at once; its work runs one operation after the other on
+ * a pooled worker thread shared by all clients (threads exist only while some client works), and
+ * its future completes on the callback executor (by default {@link ForkJoinPool#commonPool()}),
+ * never on an I/O thread. Failures are {@link CcpException}s. Thread-safe. {@link #close()} ends
+ * the client's sessions and connection.
  */
 public final class CcpClient implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Threads for every client's blocking steps (identity store, awaiting answers); idle ones go after a minute. */
+    private static final ExecutorService WORKERS = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
+            new SynchronousQueue<>(), new ThreadFactory() {
+                private final AtomicInteger count = new AtomicInteger();
+
+                @Override
+                public Thread newThread(Runnable task) {
+                    Thread thread = new Thread(task, "ccp-client-worker-" + count.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                }
+            });
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
     /** A rotation request is valid this long; the server allows up to its {@code proof_ttl} (600 s by default). */
     private static final Duration ROTATION_PROOF_LIFETIME = Duration.ofMinutes(5);
@@ -76,12 +94,21 @@ public final class CcpClient implements AutoCloseable {
     private final IdentityStore store;
     private final Executor callbacks;
     private final SecureRandom random = new SecureRandom();
-    private final ExecutorService worker;
+    private final SerialExecutor worker = new SerialExecutor(WORKERS);
+    private final ClientResources resources;
+    private final CcpSession.Options sessionOptions;
+    private final Set<CcpSession> sessions = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
 
     // Worker thread only.
     private H2Transport transport;
     private H2Connection connection;
     private JsonNode serverInfo;
+    /** A bootstrap with the cached server key succeeded: the next one may use IK (one round trip fewer). */
+    private boolean serverKeyConfirmed;
+    private NoisePattern lastPattern;
+    /** When the server said its Noise key rotates: the cached server-info is stale after it. */
+    private Instant noiseRotatesAt;
     private DeviceConnection session;
     private String token;
     /** {@link #close()} ran: the transport and its event loop are gone. */
@@ -92,11 +119,9 @@ public final class CcpClient implements AutoCloseable {
         this.trust = builder.trust;
         this.store = builder.store;
         this.callbacks = builder.callbacks;
-        this.worker = Executors.newSingleThreadExecutor(task -> {
-            Thread thread = new Thread(task, "ccp-client-worker");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.resources = builder.resources;
+        this.sessionOptions = new CcpSession.Options(builder.deduplication, builder.backoffInitial,
+                builder.backoffMax, builder.maxOutstanding);
     }
 
     /** A client of the server at {@code server} ({@code https://host[:port]}). */
@@ -235,28 +260,64 @@ public final class CcpClient implements AutoCloseable {
     }
 
     /**
-     * Starts a session of the stored identity: the §3 bootstrap, then frames both ways. Its
-     * token also serves this client's REST calls while it lasts (a device holds one session at
-     * a time: a second would replace it).
+     * Starts a session of the stored identity: the §3 bootstrap, then frames both ways, with
+     * keepalive, reconnect and resume (see {@link CcpSession}). The future completes when the
+     * first bootstrap succeeds, or fails with why it did not (no reconnect before a first
+     * success). The session's token also serves this client's REST calls while it lasts (a
+     * device holds one session at a time: a second would replace it).
+     *
+     * @param listener hears the session's messages, frames, state changes and end; a {@link
+     *     MessagePublisher} turns them into a {@code Flow.Publisher}
      */
     public CompletableFuture<CcpSession> connect(SessionListener listener) {
         Objects.requireNonNull(listener, "listener");
-        return run(() -> {
-            StoredIdentity identity = requireIdentity();
-            CcpSession.Frames frames = CcpSession.frames(listener, callbacks);
-            EstablishedSession established = bootstrap(identity.device(),
-                    new UserHints(identity.userId(), null, null, null), frames, frames::attach);
-            keepCertificate(identity, established);
-            DeviceConnection connection = session;
-            return CcpSession.of(established, frames, () -> run(() -> {
+        if (closed) {
+            return CompletableFuture.failedFuture(new CcpException(CcpException.Kind.CLOSED, "the client is closed", null));
+        }
+        CcpSession created = new CcpSession(listener, callbacks, new SessionConnector(), sessionOptions);
+        sessions.add(created);
+        created.closed().whenComplete((ok, error) -> sessions.remove(created));
+        return created.start();
+    }
+
+    /** How this client's sessions get their links. */
+    private final class SessionConnector implements CcpSession.Connector {
+        @Override
+        public CompletableFuture<EstablishedSession> open(DeviceConnection.Listener link,
+                java.util.function.Consumer<DeviceConnection> started) {
+            return run(() -> {
+                StoredIdentity identity = requireIdentity();
+                EstablishedSession established = bootstrap(identity.device(),
+                        new UserHints(identity.userId(), null, null, null), link, started);
+                keepCertificate(identity, established);
+                return established;
+            });
+        }
+
+        @Override
+        public void release(DeviceConnection connection) {
+            run(() -> {
                 if (session == connection) {
                     endSession();
                 } else if (!shutDown) {
-                    connection.endUpstream(); // replaced by a newer session of this client
+                    connection.endUpstream();
                 }
                 return null;
-            }));
-        });
+            });
+        }
+
+        @Override
+        public void abandon(DeviceConnection connection) {
+            run(() -> {
+                if (session == connection) {
+                    session = null;
+                    token = null;
+                }
+                // A PING went unanswered: the TCP connection under the link is as dead as the link.
+                connection.closeConnection();
+                return null;
+            });
+        }
     }
 
     /** The stored identity, if any (reads the store). */
@@ -264,32 +325,48 @@ public final class CcpClient implements AutoCloseable {
         return run(this::loadIdentity);
     }
 
-    /** Ends the session and the connection; later operations fail with {@link CcpException.Kind#CLOSED}. */
+    /**
+     * Closes this client's sessions (each lets its listener finish what arrived, for up to a few
+     * seconds), then its connection; later operations fail with {@link CcpException.Kind#CLOSED}.
+     * Shared {@link ClientResources} stay open.
+     */
     @Override
     public void close() {
+        List<CompletableFuture<Void>> ending = new ArrayList<>();
+        for (CcpSession open : sessions) {
+            open.close();
+            ending.add(open.closed());
+        }
         try {
-            worker.submit(() -> {
-                shutDown = true;
-                // The end of the stream goes out before the connection and its event loop close.
-                try {
-                    endSession().get(1, TimeUnit.SECONDS);
-                } catch (ExecutionException | TimeoutException e) {
-                    // The stream is gone already; closing the connection ends it anyway.
-                }
-                if (connection != null) {
-                    connection.close();
-                }
-                if (transport != null) {
-                    transport.close();
-                }
-                return null;
-            }).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            CompletableFuture.allOf(ending.toArray(CompletableFuture[]::new)).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
+        } catch (ExecutionException | TimeoutException e) {
             // Closing anyway.
-        } finally {
-            worker.shutdown();
+        }
+        CompletableFuture<Void> done = run(() -> {
+            shutDown = true;
+            // The end of the stream goes out before the connection and its event loop close.
+            try {
+                endSession().get(1, TimeUnit.SECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                // The stream is gone already; closing the connection ends it anyway.
+            }
+            if (connection != null) {
+                connection.close();
+            }
+            if (transport != null) {
+                transport.close();
+            }
+            return null;
+        });
+        closed = true;
+        try {
+            done.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // Closing anyway.
         }
     }
 
@@ -297,8 +374,17 @@ public final class CcpClient implements AutoCloseable {
 
     private <T> CompletableFuture<T> run(Callable<T> work) {
         CompletableFuture<T> result = new CompletableFuture<>();
+        if (closed) {
+            result.completeExceptionally(new CcpException(CcpException.Kind.CLOSED, "the client is closed", null));
+            return result;
+        }
         try {
             worker.execute(() -> {
+                if (shutDown) {
+                    callbacks.execute(() -> result.completeExceptionally(
+                            new CcpException(CcpException.Kind.CLOSED, "the client is closed", null)));
+                    return;
+                }
                 try {
                     T value = work.call();
                     callbacks.execute(() -> result.complete(value));
@@ -350,6 +436,9 @@ public final class CcpClient implements AutoCloseable {
         if (transport == null) {
             int port = server.getPort() < 0 ? 443 : server.getPort();
             H2Transport.Builder builder = H2Transport.builder(server.getHost(), port).threads(1);
+            if (resources != null) {
+                builder.eventLoopGroup(resources.group());
+            }
             if (trust instanceof Trust.Certificates certificates) {
                 builder.trustCertificates(certificates.pemFile());
             } else {
@@ -376,23 +465,112 @@ public final class CcpClient implements AutoCloseable {
         return bootstrap(device, hints, null, connection -> { });
     }
 
-    /** Bootstraps a new session (ending this client's previous one: a device has one session at a time). */
+    /** The Noise pattern of the last successful bootstrap (for tests and diagnostics). */
+    CompletableFuture<NoisePattern> lastPattern() {
+        return run(() -> lastPattern);
+    }
+
     /**
+     * Bootstraps a new session, ending this client's previous one (a device has one session at a
+     * time). XK with a freshly fetched server key; IK (one round trip fewer) once a bootstrap
+     * proved the cached key. A refused IK may mean the server rotated its Noise key: the key is
+     * fetched again and XK tried at once.
+     *
      * @param started told of the new connection before the bootstrap completes, so frames that
      *     arrive right after the server's Ack (queued envelopes) can already be answered
      */
     private EstablishedSession bootstrap(DeviceIdentity device, UserHints hints, DeviceConnection.Listener listener,
             java.util.function.Consumer<DeviceConnection> started) {
+        if (noiseRotatesAt != null && Instant.now().isAfter(noiseRotatesAt)) {
+            forgetServerKey(); // announced rotation: the cached key may be gone soon
+        }
+        NoisePattern pattern = serverKeyConfirmed ? NoisePattern.IK : NoisePattern.XK;
+        if (pattern == NoisePattern.XK) {
+            return bootstrapWith(pattern, device, hints, listener, started);
+        }
+        // The failed IK attempt's end must not reach the listener, which goes on with the XK one.
+        AttemptGate gate = new AttemptGate(listener);
+        try {
+            return bootstrapWith(pattern, device, hints, gate, attempt -> {
+                gate.attempt = attempt;
+                started.accept(attempt);
+            });
+        } catch (CcpException e) {
+            if (e.kind() != CcpException.Kind.HANDSHAKE) {
+                throw e;
+            }
+            gate.shut();
+            forgetServerKey();
+            return bootstrapWith(NoisePattern.XK, device, hints, listener, started);
+        }
+    }
+
+    /** Passes one bootstrap attempt's events on until it is shut. */
+    private static final class AttemptGate extends DeviceConnection.Listener {
+        private final DeviceConnection.Listener target;
+        private volatile boolean shut;
+        volatile DeviceConnection attempt;
+
+        AttemptGate(DeviceConnection.Listener target) {
+            this.target = target == null ? new DeviceConnection.Listener() { } : target;
+        }
+
+        void shut() {
+            shut = true;
+        }
+
+        @Override
+        public void onBootstrapFrame(io.commucat.ccp.proto.Frame frame) {
+            if (!shut) {
+                target.onBootstrapFrame(frame);
+            }
+        }
+
+        @Override
+        public void onFrame(io.commucat.ccp.proto.Frame frame) {
+            if (!shut) {
+                target.onFrame(frame);
+            }
+        }
+
+        @Override
+        public void onClosed(io.commucat.ccp.client.transport.StreamClosure closure, Throwable failure) {
+            // A failed bootstrap has failed its established() before its stream reports the end.
+            boolean failed = attempt != null && attempt.established().isCompletedExceptionally();
+            if (!shut && !failed) {
+                target.onClosed(closure, failure);
+            }
+        }
+    }
+
+    private EstablishedSession bootstrapWith(NoisePattern pattern, DeviceIdentity device, UserHints hints,
+            DeviceConnection.Listener listener, java.util.function.Consumer<DeviceConnection> started) {
         JsonNode info = serverInfo();
         DeviceHandshake handshake = new DeviceHandshake(device, info.path("domain").asText(),
-                Hex.decode(info.path("noise_public").asText()), DeviceHandshake.defaultPrologue(), NoisePattern.XK,
+                Hex.decode(info.path("noise_public").asText()), DeviceHandshake.defaultPrologue(), pattern,
                 hints, random);
         endSession();
         session = DeviceConnection.start(connection(), handshake, listener);
         started.accept(session);
         EstablishedSession established = await(session.established(), "bootstrap");
         token = established.session();
+        serverKeyConfirmed = true;
+        lastPattern = pattern;
+        noiseRotatesAt = null;
+        if (established.ack().hasNonNull("noise_rotates_at")) {
+            try {
+                noiseRotatesAt = Instant.parse(established.ack().get("noise_rotates_at").asText());
+            } catch (DateTimeParseException e) {
+                // Not ours to judge: the key is fetched again when a bootstrap is refused.
+            }
+        }
         return established;
+    }
+
+    private void forgetServerKey() {
+        serverInfo = null;
+        serverKeyConfirmed = false;
+        noiseRotatesAt = null;
     }
 
     /** A renewed certificate (the server issues one when the stored one is missing or old) is kept. */
@@ -513,6 +691,11 @@ public final class CcpClient implements AutoCloseable {
         private Trust trust = Trust.systemStore();
         private IdentityStore store;
         private Executor callbacks = ForkJoinPool.commonPool();
+        private ClientResources resources;
+        private Deduplication deduplication = Deduplication.redeliveries();
+        private Duration backoffInitial = Duration.ofMillis(500);
+        private Duration backoffMax = Duration.ofSeconds(30);
+        private int maxOutstanding = 10_000;
 
         private Builder(URI server) {
             Objects.requireNonNull(server, "server");
@@ -537,6 +720,43 @@ public final class CcpClient implements AutoCloseable {
         /** Where futures complete; default {@link ForkJoinPool#commonPool()}. Never an I/O thread. */
         public Builder callbackExecutor(Executor executor) {
             this.callbacks = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        /** I/O threads shared with other clients (not owned: close them after the clients). */
+        public Builder resources(ClientResources resources) {
+            this.resources = Objects.requireNonNull(resources, "resources");
+            return this;
+        }
+
+        /** How sessions keep a message from reaching the application twice; default {@link Deduplication#redeliveries()}. */
+        public Builder deduplication(Deduplication deduplication) {
+            this.deduplication = Objects.requireNonNull(deduplication, "deduplication");
+            return this;
+        }
+
+        /**
+         * The reconnect backoff: attempt n waits a random time up to min(max, initial × 2ⁿ);
+         * default 500 ms and 30 s. A refused bootstrap waits longer (from 4 × initial, up to 5 minutes).
+         */
+        public Builder reconnectBackoff(Duration initial, Duration max) {
+            if (initial.isNegative() || initial.isZero() || max.compareTo(initial) < 0) {
+                throw new IllegalArgumentException("need 0 < initial <= max: " + initial + ", " + max);
+            }
+            this.backoffInitial = initial;
+            this.backoffMax = max;
+            return this;
+        }
+
+        /**
+         * How many join/leave/send requests of a session may wait for the server's answer before
+         * more fail at once with {@link CcpException.Kind#OVERLOADED}; default 10 000.
+         */
+        public Builder maxOutstandingRequests(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("max must be at least 1: " + max);
+            }
+            this.maxOutstanding = max;
             return this;
         }
 

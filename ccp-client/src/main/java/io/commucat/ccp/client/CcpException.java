@@ -24,8 +24,10 @@ public final class CcpException extends RuntimeException {
         PROTOCOL,
         /** The identity store could not be read or written. */
         STORE,
-        /** The client was shut down. */
-        CLOSED
+        /** The client or the session was closed. */
+        CLOSED,
+        /** Too many requests wait for the server's answer; wait for some of them before sending more. */
+        OVERLOADED
     }
 
     private final Kind kind;

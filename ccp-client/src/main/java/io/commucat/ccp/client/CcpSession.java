@@ -2,53 +2,133 @@ package io.commucat.ccp.client;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.commucat.ccp.client.handshake.DeviceHandshakeException;
 import io.commucat.ccp.client.handshake.EstablishedSession;
+import io.commucat.ccp.client.transport.ConnectRefusedException;
 import io.commucat.ccp.client.transport.DeviceConnection;
 import io.commucat.ccp.client.transport.StreamClosure;
 import io.commucat.ccp.proto.ControlJson;
 import io.commucat.ccp.proto.Frame;
 import io.commucat.ccp.proto.FrameType;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.LongFunction;
 
 /**
- * An established session of the device ({@link CcpClient#connect}): join and leave channels,
- * send messages, announce presence; what arrives goes to the {@link SessionListener}.
+ * A device's session with the server ({@link CcpClient#connect}): join and leave channels,
+ * send messages, announce presence; what arrives goes to the {@link SessionListener}. It
+ * outlives its links: when one breaks the session bootstraps again, and resumes.
  *
- * <p>{@link #join}, {@link #leave} and {@link #send} complete when the server acknowledges the
- * frame, or fail with a {@link CcpException} of kind {@code REFUSED} carrying the server's
- * {@code Error} (its {@code error} as {@link CcpException#title()}, its {@code detail}). Futures
- * complete on the client's callback executor. Thread-safe. This first version does not reconnect:
- * when the stream ends, pending operations fail with {@code UNREACHABLE} and {@link
- * SessionListener#onClosed} is called.
+ * <p><b>Requests.</b> {@link #join}, {@link #leave} and {@link #send} complete when the server
+ * acknowledges the frame, or fail with a {@link CcpException} of kind {@code REFUSED} carrying the
+ * server's {@code Error} (its {@code error} as {@link CcpException#title()}, its {@code detail}).
+ * A request the server has not acknowledged when a link breaks is sent again on the next link,
+ * so the server may see it twice (see {@link Deduplication} for the receiving side); one refused
+ * with {@code busy} or {@code unavailable} (nothing was accepted) is sent again after a short
+ * backoff. Requests made while the session is reconnecting wait for the next link.
+ *
+ * <p><b>Liveness and reconnect.</b> The session PINGs the server every {@code keepalive_interval}
+ * the server announced and drops a link whose PING goes unanswered for another interval
+ * (ccp-1.md §4.3). A lost link, a failed attempt or a server that is shutting down lead to a new
+ * bootstrap after an exponential backoff with full jitter (reset by every success, and never
+ * shorter than a {@code Retry-After} the server sent); the listener hears {@link
+ * SessionState#RECONNECTING} and {@link SessionState#CONNECTED}. A refusal that retrying cannot
+ * cure ends the session: the device was revoked, another session of the device replaced this
+ * one, the server wants the device paired, or the identity store fails.
+ *
+ * <p><b>Threading.</b> Thread-safe. Futures complete and listener hooks run on the client's
+ * callback executor, never on an I/O thread.
  */
 public final class CcpSession implements AutoCloseable {
 
-    private final EstablishedSession established;
-    private final Frames frames;
-    private final Runnable onClose;
+    /** Session-level errors (channel 0, no {@code ack}) after which a new link would fare no better. */
+    private static final Set<String> FINAL_ERRORS = Set.of("revoked", "session_replaced", "decode");
+    /** Refusals of a request that mean "nothing was accepted, send it again". */
+    private static final Set<String> RETRIED_ERRORS = Set.of("busy", "unavailable");
+    /** A refused bootstrap is retried too (storage may be down), but patiently. */
+    private static final Duration REFUSAL_BACKOFF_MAX = Duration.ofMinutes(5);
+    private static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
 
-    private CcpSession(EstablishedSession established, Frames frames, Runnable onClose) {
-        this.established = established;
-        this.frames = frames;
-        this.onClose = onClose;
+    /** How the session gets links: the client's side of it. */
+    interface Connector {
+        /**
+         * Bootstraps a link with the stored identity; {@code link} hears its frames from the
+         * start and {@code started} gets the connection before the bootstrap completes.
+         */
+        CompletableFuture<EstablishedSession> open(DeviceConnection.Listener link, Consumer<DeviceConnection> started);
+
+        /** Ends the link politely (END_STREAM); the server then ends the session. */
+        void release(DeviceConnection connection);
+
+        /** The link stopped answering: drop it together with the connection under it. */
+        void abandon(DeviceConnection connection);
     }
 
-    static Frames frames(SessionListener listener, Executor callbacks) {
-        return new Frames(listener, callbacks);
+    /** Settings a session takes from its client's builder. */
+    record Options(Deduplication deduplication, Duration backoffInitial, Duration backoffMax, int maxOutstanding) {
     }
 
-    static CcpSession of(EstablishedSession established, Frames frames, Runnable onClose) {
-        return new CcpSession(established, frames, onClose);
+    private final SessionListener listener;
+    private final Executor callbacks;
+    private final DispatchChain dispatch;
+    private final Connector connector;
+    private final Options options;
+    private final DeliveryFilter filter;
+    private final CompletableFuture<CcpSession> started = new CompletableFuture<>();
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
+
+    // Guarded by this:
+    private SessionState state = SessionState.RECONNECTING;
+    private boolean closing;
+    private final Backoff backoff;
+    private final Backoff refusalBackoff;
+    private final LinkedHashMap<Long, Request> outstanding = new LinkedHashMap<>();
+    private long nextRequestId;
+    private long nextLinkId;
+    private boolean finished;
+    private Link link;
+    private EstablishedSession established;
+    private String presence;
+    private ScheduledFuture<?> reconnectTimer;
+
+    CcpSession(SessionListener listener, Executor callbacks, Connector connector, Options options) {
+        this.listener = Objects.requireNonNull(listener, "listener");
+        this.callbacks = callbacks;
+        this.dispatch = new DispatchChain(callbacks);
+        this.connector = connector;
+        this.options = options;
+        this.filter = new DeliveryFilter(options.deduplication());
+        this.backoff = new Backoff(options.backoffInitial(), options.backoffMax());
+        this.refusalBackoff = new Backoff(options.backoffInitial().multipliedBy(4), REFUSAL_BACKOFF_MAX);
     }
 
-    public String userId() {
+    /** The first bootstrap: the future fails (and the session is dropped) when it fails. */
+    CompletableFuture<CcpSession> start() {
+        attempt();
+        return started;
+    }
+
+    /** The user the device belongs to. */
+    public synchronized String userId() {
         return established.userId();
+    }
+
+    /** Where the session's link stands now. */
+    public synchronized SessionState state() {
+        return state;
     }
 
     /**
@@ -59,159 +139,502 @@ public final class CcpSession implements AutoCloseable {
         ObjectNode body = ControlJson.object();
         ArrayNode list = body.putArray("members");
         members.forEach(list::add);
-        return frames.request(seq -> Frame.control(FrameType.JOIN, channel, seq, body));
+        return request(seq -> Frame.control(FrameType.JOIN, channel, seq, body));
     }
 
+    /** Leaves channel {@code channel}. */
     public CompletableFuture<Void> leave(long channel) {
-        return frames.request(seq -> Frame.control(FrameType.LEAVE, channel, seq, ControlJson.object()));
+        return request(seq -> Frame.control(FrameType.LEAVE, channel, seq, ControlJson.object()));
     }
 
-    /** Sends {@code payload} as a {@code Msg} to the other members of {@code channel}. */
+    /** Sends {@code payload} (copied) as a {@code Msg} to the other members of {@code channel}. */
     public CompletableFuture<Void> send(long channel, byte[] payload) {
         byte[] copy = payload.clone();
-        return frames.request(seq -> Frame.opaque(FrameType.MSG, channel, seq, copy));
+        return request(seq -> Frame.opaque(FrameType.MSG, channel, seq, copy));
     }
 
-    /** Announces {@code state} ({@code online}, {@code away}, {@code busy} ...); the server answers nothing. */
+    /**
+     * Announces {@code state} ({@code online}, {@code away}, {@code busy} ...); the server answers
+     * nothing. The state is announced again after every reconnect. Completes once written, or at
+     * once while the session is reconnecting.
+     */
     public CompletableFuture<Void> setPresence(String state) {
         Objects.requireNonNull(state, "state");
-        return frames.post(seq -> Frame.control(FrameType.PRESENCE, 0, seq, ControlJson.object().put("state", state)));
+        Link target;
+        synchronized (this) {
+            if (closing || this.state == SessionState.CLOSED) {
+                return failed(new CcpException(CcpException.Kind.CLOSED, "the session has ended", null));
+            }
+            presence = state;
+            target = link != null && link.established ? link : null;
+        }
+        if (target == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Void> written = new CompletableFuture<>();
+        announcePresence(target, state).whenComplete((ok, error) -> callbacks.execute(() -> {
+            if (error == null) {
+                written.complete(null);
+            } else {
+                written.completeExceptionally(
+                        new CcpException(CcpException.Kind.UNREACHABLE, "the frame was not sent: " + error, error));
+            }
+        }));
+        return written;
     }
 
     /** Completes when the session has ended, for whatever reason. */
     public CompletableFuture<Void> closed() {
-        return frames.closed;
+        return closed;
     }
 
     /**
-     * Ends the session (the device's upstream) once the listener has had what already arrived
-     * (and those messages were acknowledged); the listener hears {@code onClosed(null)}.
+     * Ends the session once the listener has had what already arrived (and those messages were
+     * acknowledged); requests still unanswered fail with {@link CcpException.Kind#CLOSED}, and
+     * the listener hears {@code onClosed(null)}.
      */
     @Override
     public void close() {
-        frames.closing = true;
-        frames.ordered.execute(onClose);
+        synchronized (this) {
+            if (closing || state == SessionState.CLOSED) {
+                return;
+            }
+            closing = true;
+            if (reconnectTimer != null) {
+                reconnectTimer.cancel(false);
+            }
+        }
+        dispatch.execute(() -> {
+            Link current;
+            synchronized (this) {
+                current = link;
+            }
+            if (current == null || current.connection == null) {
+                finish(null);
+                return;
+            }
+            connector.release(current.connection);
+            Timers.schedule(() -> {
+                if (!closed.isDone()) {
+                    current.connection.cancel();
+                    finish(null);
+                }
+            }, CLOSE_GRACE);
+        });
     }
 
-    /** The session's frame traffic: pending requests by sequence, and dispatch to the listener. */
-    static final class Frames extends DeviceConnection.Listener {
-        private final SessionListener listener;
-        private final Executor callbacks;
-        private final Executor ordered;
-        private final Map<Long, CompletableFuture<Void>> pending = new ConcurrentHashMap<>();
-        private final CompletableFuture<Void> closed = new CompletableFuture<>();
-        private volatile DeviceConnection connection;
-        /** The application closed the session: nothing more is sent. */
-        private volatile boolean closing;
-        /** The stream is gone (set before the listener hears of it). */
-        private volatile boolean ended;
+    @Override
+    public String toString() {
+        return "CcpSession[" + state() + "]";
+    }
 
-        Frames(SessionListener listener, Executor callbacks) {
-            this.listener = Objects.requireNonNull(listener, "listener");
-            this.callbacks = callbacks;
-            this.ordered = new SerialExecutor(callbacks);
-        }
+    // ---- requests ----
 
-        /** The connection the session's frames go out on, known as soon as its bootstrap starts. */
-        void attach(DeviceConnection started) {
-            this.connection = started;
-        }
-
-        /** Sends a frame the server acknowledges; completes on its Ack or fails on its Error. */
-        CompletableFuture<Void> request(LongFunction<Frame> build) {
-            CompletableFuture<Void> answer = new CompletableFuture<>();
-            if (closing || ended) {
-                answer.completeExceptionally(new CcpException(CcpException.Kind.CLOSED, "the session has ended", null));
-                return answer;
+    private CompletableFuture<Void> request(LongFunction<Frame> build) {
+        Request request;
+        synchronized (this) {
+            if (closing || state == SessionState.CLOSED) {
+                return failed(new CcpException(CcpException.Kind.CLOSED, "the session has ended", null));
             }
-            long sequence = connection.nextSequence();
-            pending.put(sequence, answer);
-            connection.send(build.apply(sequence)).whenComplete((ok, error) -> {
-                if (error != null && pending.remove(sequence) != null) {
-                    callbacks.execute(() -> answer.completeExceptionally(
-                            new CcpException(CcpException.Kind.UNREACHABLE, "the frame was not sent: " + error, error)));
-                }
-            });
-            return answer.thenApplyAsync(v -> v, callbacks);
-        }
-
-        /** Sends a frame the server does not answer; completes once written. */
-        CompletableFuture<Void> post(LongFunction<Frame> build) {
-            if (closing || ended) {
-                return CompletableFuture.failedFuture(
-                        new CcpException(CcpException.Kind.CLOSED, "the session has ended", null));
+            if (outstanding.size() >= options.maxOutstanding()) {
+                return failed(new CcpException(CcpException.Kind.OVERLOADED, outstanding.size()
+                        + " requests are waiting for the server's answer; wait for some of them", null));
             }
-            return connection.send(build.apply(connection.nextSequence())).handleAsync((ok, error) -> {
-                if (error != null) {
-                    throw new CcpException(CcpException.Kind.UNREACHABLE, "the frame was not sent: " + error, error);
+            request = new Request(nextRequestId++, build);
+            outstanding.put(request.id, request);
+            if (link != null && link.established) {
+                transmit(request, link);
+            }
+        }
+        return request.answer;
+    }
+
+    /** Sends {@code request} on {@code target}, numbered there. Holding the lock keeps sequence order = write order. */
+    private void transmit(Request request, Link target) {
+        assert Thread.holdsLock(this);
+        DeviceConnection connection = target.connection;
+        long sequence = connection.nextSequence();
+        request.sequence = sequence;
+        request.retrying = false;
+        target.bySequence.put(sequence, request);
+        connection.send(request.build.apply(sequence));
+        // A failed write means the link is going: its close hands the request to the next link.
+    }
+
+    private void answered(Link from, long sequence, ObjectNode error) {
+        Request request;
+        boolean retry = false;
+        synchronized (this) {
+            request = from.bySequence.remove(sequence);
+            if (request == null) {
+                return;
+            }
+            if (error != null && RETRIED_ERRORS.contains(error.path("error").asText()) && !closing) {
+                retry = true;
+                request.retrying = true;
+            } else {
+                outstanding.remove(request.id);
+            }
+        }
+        if (retry) {
+            Timers.schedule(() -> retransmit(request), request.retries.next());
+        } else if (error == null) {
+            callbacks.execute(() -> request.answer.complete(null));
+        } else {
+            CcpException refusal = CcpException.refused("frame", 0, error.path("error").asText(""),
+                    error.hasNonNull("detail") ? error.get("detail").asText() : null, null);
+            callbacks.execute(() -> request.answer.completeExceptionally(refusal));
+        }
+    }
+
+    private void retransmit(Request request) {
+        synchronized (this) {
+            if (!request.retrying || !outstanding.containsKey(request.id)) {
+                return;
+            }
+            if (link != null && link.established) {
+                transmit(request, link);
+            } else {
+                request.retrying = false; // the next link sends it with the rest
+            }
+        }
+    }
+
+    // ---- links ----
+
+    private void attempt() {
+        Link next;
+        synchronized (this) {
+            reconnectTimer = null;
+            if (closing || state == SessionState.CLOSED) {
+                return;
+            }
+            next = new Link(nextLinkId++);
+            link = next;
+        }
+        connector.open(next, connection -> next.connection = connection)
+                .whenComplete((session, error) -> opened(next, session, error));
+    }
+
+    private void opened(Link opened, EstablishedSession session, Throwable error) {
+        boolean first = !started.isDone();
+        if (error != null) {
+            CcpException cause = error instanceof CcpException c ? c
+                    : new CcpException(CcpException.Kind.UNREACHABLE, "bootstrap failed: " + error, error);
+            if (first) {
+                synchronized (this) {
+                    state = SessionState.CLOSED;
+                    link = null;
                 }
-                return null;
-            }, callbacks);
+                closed.complete(null);
+                started.completeExceptionally(cause);
+            } else {
+                linkDown(opened, cause);
+            }
+            return;
+        }
+        List<Request> resend;
+        String announce = null;
+        boolean lostEarly = false;
+        synchronized (this) {
+            if (link != opened || closing) {
+                // Closed while bootstrapping: end the new link at once.
+                if (opened.connection != null) {
+                    connector.release(opened.connection);
+                }
+                if (link == opened) {
+                    link = null;
+                    finishLater();
+                }
+                if (first) {
+                    started.completeExceptionally(new CcpException(CcpException.Kind.CLOSED, "the session was closed", null));
+                }
+                return;
+            }
+            established = session;
+            opened.established = true;
+            if (opened.down) {
+                lostEarly = true;
+            } else {
+                state = SessionState.CONNECTED;
+                backoff.reset();
+                refusalBackoff.reset();
+                resend = new ArrayList<>();
+                for (Request request : outstanding.values()) {
+                    if (!request.retrying) {
+                        resend.add(request);
+                    }
+                }
+                resend.forEach(request -> transmit(request, opened));
+                announce = presence;
+            }
+        }
+        if (lostEarly) {
+            // The link ended between the server's Ack and here: its close found it not yet established.
+            if (first) {
+                callbacks.execute(() -> started.complete(this));
+            }
+            linkDown(opened, opened.closeCause());
+            return;
+        }
+        if (announce != null) {
+            announcePresence(opened, announce);
+        }
+        opened.keepAlive(session.keepaliveInterval());
+        if (first) {
+            callbacks.execute(() -> started.complete(this));
+        } else {
+            dispatch.execute(() -> listener.onStateChanged(SessionState.CONNECTED, null));
+        }
+    }
+
+    /** {@code down} ended or failed to start: end the session, or try again after a backoff. */
+    private void linkDown(Link down, CcpException cause) {
+        Duration delay;
+        synchronized (this) {
+            if (link != down) {
+                return; // an older link; its successor is in charge
+            }
+            link = null;
+            down.stopKeepAlive();
+            for (Request request : down.bySequence.values()) {
+                request.sequence = -1; // sent again on the next link
+            }
+            down.bySequence.clear();
+            if (closing) {
+                finishLater();
+                return;
+            }
+            if (isFinal(cause)) {
+                state = SessionState.CLOSED;
+            } else {
+                state = SessionState.RECONNECTING;
+            }
+            delay = state == SessionState.CLOSED ? null : delayAfter(cause);
+            if (delay != null) {
+                reconnectTimer = Timers.schedule(this::attempt, delay);
+            }
+        }
+        if (delay == null) {
+            finish(cause);
+        } else {
+            dispatch.execute(() -> listener.onStateChanged(SessionState.RECONNECTING, cause));
+        }
+    }
+
+    private static boolean isFinal(CcpException cause) {
+        return switch (cause.kind()) {
+            case NO_IDENTITY, STORE, CLOSED -> true;
+            case HANDSHAKE -> cause.getCause() instanceof DeviceHandshakeException refusal && refusal.pairingRequired();
+            case REFUSED -> cause.status() == 0 && cause.title().map(FINAL_ERRORS::contains).orElse(false);
+            default -> false;
+        };
+    }
+
+    private Duration delayAfter(CcpException cause) {
+        assert Thread.holdsLock(this);
+        if (cause.kind() == CcpException.Kind.HANDSHAKE) {
+            return refusalBackoff.next();
+        }
+        Duration delay = backoff.next();
+        Throwable root = cause.getCause();
+        if (root instanceof ConnectRefusedException refused && refused.retryAfter().isPresent()
+                && refused.retryAfter().get().compareTo(delay) > 0) {
+            delay = refused.retryAfter().get();
+        }
+        return delay;
+    }
+
+    /** The session is over: requests fail, the listener hears the end last. Runs once. */
+    private void finish(CcpException cause) {
+        List<Request> failing;
+        synchronized (this) {
+            if (finished) {
+                return;
+            }
+            finished = true;
+            state = SessionState.CLOSED;
+            if (link != null) {
+                link.stopKeepAlive();
+            }
+            failing = new ArrayList<>(outstanding.values());
+            outstanding.clear();
+        }
+        CcpException why = cause != null ? cause
+                : new CcpException(CcpException.Kind.CLOSED, "the session was closed", null);
+        callbacks.execute(() -> failing.forEach(request -> request.answer.completeExceptionally(why)));
+        dispatch.execute(() -> {
+            try {
+                listener.onClosed(cause);
+            } finally {
+                closed.complete(null);
+            }
+        });
+    }
+
+    private void finishLater() {
+        callbacks.execute(() -> finish(null));
+    }
+
+    private CompletableFuture<Void> announcePresence(Link target, String state) {
+        DeviceConnection connection = target.connection;
+        return connection.send(Frame.control(FrameType.PRESENCE, 0, connection.nextSequence(),
+                ControlJson.object().put("state", state)));
+    }
+
+    private static <T> CompletableFuture<T> failed(CcpException e) {
+        return CompletableFuture.failedFuture(e);
+    }
+
+    // ---- what arrives ----
+
+    private void delivered(Link from, Frame frame) {
+        switch (frame.type()) {
+            case ACK -> answered(from, frame.control().json().path("ack").asLong(-1), null);
+            case ERROR -> {
+                ObjectNode json = frame.control().json();
+                if (json.has("ack")) {
+                    answered(from, json.path("ack").asLong(-1), json);
+                } else {
+                    from.lastError = json.path("error").asText("");
+                    from.lastErrorDetail = json.hasNonNull("detail") ? json.get("detail").asText() : null;
+                }
+                if (!json.has("ack")) {
+                    dispatch.execute(() -> listener.onFrame(frame));
+                }
+            }
+            case MSG -> {
+                IncomingMessage message = new IncomingMessage(frame.channelId(), frame.opaque().toByteArray(),
+                        frame.sequence());
+                dispatch.submit(() -> durable(from, frame, message));
+            }
+            case KEY_UPDATE, GROUP_CREATE, GROUP_INVITE, GROUP_EVENT -> dispatch.submit(() -> durable(from, frame, null));
+            default -> dispatch.execute(() -> listener.onFrame(frame));
+        }
+    }
+
+    /** A frame the device acknowledges: filtered, handed over, then acknowledged on the link it came by. */
+    private CompletionStage<?> durable(Link from, Frame frame, IncomingMessage message) {
+        byte[] body = message != null ? message.payload() : frame.control().json().toString().getBytes(
+                java.nio.charset.StandardCharsets.UTF_8);
+        DeliveryFilter.Key key = DeliveryFilter.Key.of(frame.type(), frame.channelId(), body);
+        if (!filter.admit(from.id, key)) {
+            acknowledge(from, frame);
+            return DispatchChain.done();
+        }
+        CompletionStage<Void> handled;
+        if (message != null) {
+            handled = listener.onMessageAsync(message);
+        } else {
+            listener.onFrame(frame);
+            handled = DispatchChain.done();
+        }
+        return handled.thenRun(() -> {
+            filter.delivered(key);
+            acknowledge(from, frame);
+        });
+    }
+
+    private void acknowledge(Link from, Frame delivered) {
+        DeviceConnection connection = from.connection;
+        if (connection != null && !from.down) {
+            connection.send(Frame.control(FrameType.ACK, delivered.channelId(), connection.nextSequence(),
+                    ControlJson.object().put("ack", delivered.sequence())));
+        }
+    }
+
+    /** One request until it is answered: sent again on each new link, and after {@code busy}. */
+    private static final class Request {
+        final long id;
+        final LongFunction<Frame> build;
+        final CompletableFuture<Void> answer = new CompletableFuture<>();
+        final Backoff retries = new Backoff(Duration.ofMillis(50), Duration.ofSeconds(5));
+        long sequence = -1;
+        /** Waiting for its retry timer after a {@code busy} or {@code unavailable}. */
+        boolean retrying;
+
+        Request(long id, LongFunction<Frame> build) {
+            this.id = id;
+            this.build = build;
+        }
+    }
+
+    /** One bootstrap and the stream it runs on; events come on the connection's event loop. */
+    private final class Link extends DeviceConnection.Listener {
+        final long id;
+        /** Requests sent on this link and not answered, by the sequence they were sent with. Guarded by the session. */
+        final Map<Long, Request> bySequence = new HashMap<>();
+        volatile DeviceConnection connection;
+        /** Guarded by the session. */
+        boolean established;
+        volatile boolean down;
+        volatile String lastError;
+        volatile String lastErrorDetail;
+        private volatile StreamClosure closure;
+        private volatile Throwable failure;
+        private ScheduledFuture<?> keepAlive;
+        private CompletableFuture<Void> lastPing;
+
+        Link(long id) {
+            this.id = id;
         }
 
         @Override
         public void onFrame(Frame frame) {
-            switch (frame.type()) {
-                case ACK -> answered(frame, null);
-                case ERROR -> {
-                    ObjectNode json = frame.control().json();
-                    CcpException error = CcpException.refused("frame", 0, json.path("error").asText(""),
-                            json.hasNonNull("detail") ? json.get("detail").asText() : null, null);
-                    if (!answered(frame, error)) {
-                        ordered.execute(() -> listener.onFrame(frame)); // a session-level Error (revoked, replaced)
-                    }
-                }
-                case MSG -> {
-                    IncomingMessage message = new IncomingMessage(frame.channelId(), frame.opaque().toByteArray(),
-                            frame.sequence());
-                    ordered.execute(() -> {
-                        listener.onMessage(message);
-                        acknowledge(frame); // after the application had it: at least once
-                    });
-                }
-                case KEY_UPDATE, GROUP_CREATE, GROUP_INVITE, GROUP_EVENT -> ordered.execute(() -> {
-                    listener.onFrame(frame);
-                    acknowledge(frame);
-                });
-                default -> ordered.execute(() -> listener.onFrame(frame));
-            }
-        }
-
-        private boolean answered(Frame frame, CcpException error) {
-            long sequence = frame.control().json().path("ack").asLong(-1);
-            CompletableFuture<Void> answer = sequence < 0 ? null : pending.remove(sequence);
-            if (answer == null) {
-                return false;
-            }
-            if (error == null) {
-                answer.complete(null);
-            } else {
-                answer.completeExceptionally(error);
-            }
-            return true;
-        }
-
-        private void acknowledge(Frame delivered) {
-            DeviceConnection c = connection;
-            if (c != null && !ended) {
-                c.send(Frame.control(FrameType.ACK, delivered.channelId(), c.nextSequence(),
-                        ControlJson.object().put("ack", delivered.sequence())));
-            }
+            delivered(this, frame);
         }
 
         @Override
         public void onClosed(StreamClosure closure, Throwable failure) {
-            ended = true;
-            CcpException why = closing ? null
-                    : new CcpException(CcpException.Kind.UNREACHABLE, "the session ended: " + closure, failure);
-            CcpException pendingFailure = why != null ? why
-                    : new CcpException(CcpException.Kind.CLOSED, "the session was closed", null);
-            pending.forEach((sequence, answer) -> answer.completeExceptionally(pendingFailure));
-            pending.clear();
-            ordered.execute(() -> {
-                listener.onClosed(why);
-                closed.complete(null);
-            });
+            this.closure = closure;
+            this.failure = failure;
+            down = true;
+            boolean up;
+            synchronized (CcpSession.this) {
+                up = established || closing;
+            }
+            if (up) {
+                linkDown(this, closeCause());
+            }
+            // Else a failed bootstrap, which the connector's future reports, or a link that ended
+            // right after its Ack, which opened() finds down.
+        }
+
+        CcpException closeCause() {
+            if (lastError != null) {
+                return CcpException.refused("session", 0, lastError, lastErrorDetail, null);
+            }
+            return new CcpException(CcpException.Kind.UNREACHABLE, "the link ended: "
+                    + (closure == null ? "?" : closure.kind()) + (failure == null ? "" : " (" + failure + ")"), failure);
+        }
+
+        /** PINGs every {@code interval}; a PING unanswered by the next one means the link is dead. */
+        synchronized void keepAlive(Duration interval) {
+            if (down || interval.isZero() || interval.isNegative()) {
+                return;
+            }
+            keepAlive = Timers.scheduleAtFixedRate(this::ping, interval);
+        }
+
+        private synchronized void ping() {
+            if (down) {
+                stopKeepAlive();
+                return;
+            }
+            if (lastPing != null && !lastPing.isDone()) {
+                stopKeepAlive();
+                DeviceConnection dead = connection;
+                callbacks.execute(() -> connector.abandon(dead));
+                return;
+            }
+            lastPing = connection.ping();
+        }
+
+        synchronized void stopKeepAlive() {
+            if (keepAlive != null) {
+                keepAlive.cancel(false);
+                keepAlive = null;
+            }
         }
     }
 }

@@ -11,6 +11,7 @@ import io.commucat.ccp.client.CcpException;
 import io.commucat.ccp.client.CcpSession;
 import io.commucat.ccp.client.Enrolment;
 import io.commucat.ccp.client.IncomingMessage;
+import io.commucat.ccp.client.MessagePublisher;
 import io.commucat.ccp.client.SessionListener;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -19,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Flow;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -187,6 +189,56 @@ class CcpSessionTest {
 
             assertTrue(!inbox.closed.isDone(), "the REST call did not replace the session");
             session.close();
+        }
+    }
+
+    @Test
+    void aSubscriberWithoutDemandLeavesMessagesQueuedAtTheServerUntilItAsks() throws Exception {
+        try (CcpClient frank = client("frank.json"); CcpClient gina = client("gina.json")) {
+            frank.register("frank-" + System.nanoTime()).join();
+            Enrolment ginaDevice = gina.register("gina-" + System.nanoTime()).join();
+            CcpSession f = frank.connect(new Inbox()).join();
+            MessagePublisher messages = new MessagePublisher();
+            CcpSession g = gina.connect(messages).join();
+            BlockingQueue<String> got = new LinkedBlockingQueue<>();
+            java.util.concurrent.atomic.AtomicReference<Flow.Subscription> subscription = new java.util.concurrent.atomic.AtomicReference<>();
+            messages.subscribe(new Flow.Subscriber<>() {
+                @Override
+                public void onSubscribe(Flow.Subscription s) {
+                    subscription.set(s);
+                    s.request(1);
+                }
+
+                @Override
+                public void onNext(IncomingMessage item) {
+                    got.add(new String(item.payload(), StandardCharsets.UTF_8));
+                }
+
+                @Override
+                public void onError(Throwable throwable) {
+                }
+
+                @Override
+                public void onComplete() {
+                }
+            });
+            long channel = newChannel();
+            f.join(channel, List.of(ginaDevice.deviceId())).join();
+            g.join(channel, List.of()).join();
+            for (int i = 0; i < 4; i++) {
+                f.send(channel, ("m" + i).getBytes(StandardCharsets.UTF_8)).join();
+            }
+
+            assertEquals("m0", got.poll(10, TimeUnit.SECONDS));
+            assertNull(got.poll(500, TimeUnit.MILLISECONDS), "no demand: nothing more handed over");
+            assertEquals(3, server.node.storage().sql().inbox().pending(ginaDevice.deviceId(), 0,
+                    java.time.Instant.now(), 10, Long.MAX_VALUE).envelopes().size(), "unacknowledged, still queued");
+            subscription.get().request(3);
+            assertEquals(List.of("m1", "m2", "m3"), List.of(got.poll(10, TimeUnit.SECONDS),
+                    got.poll(10, TimeUnit.SECONDS), got.poll(10, TimeUnit.SECONDS)));
+            awaitInboxEmpty(ginaDevice.deviceId());
+            f.close();
+            g.close();
         }
     }
 }

@@ -21,34 +21,66 @@ import java.util.Optional;
  */
 final class TestServer implements AutoCloseable {
 
-    final CcpNode node;
+    volatile CcpNode node;
     final Path dir;
+    private final Map<String, String> settings;
     private final DataDirectory data;
+    private final int port;
 
-    private TestServer(CcpNode node, DataDirectory data, Path dir) {
+    private TestServer(CcpNode node, DataDirectory data, Path dir, Map<String, String> settings) {
         this.node = node;
         this.data = data;
         this.dir = dir;
+        this.settings = settings;
+        this.port = node.port();
     }
 
     /** @param settings more {@code CCP_*} settings */
     static TestServer start(Path dir, Map<String, String> settings) throws Exception {
+        ServerConfig config = config(dir, settings, 0);
+        DataDirectory data = new DataDirectoryBootstrap().prepare(config);
+        return new TestServer(CcpNode.start(config, data), data, dir, settings);
+    }
+
+    private static ServerConfig config(Path dir, Map<String, String> settings, int port) throws Exception {
         Map<String, String> env = new HashMap<>(settings);
-        env.put("CCP_SERVER_BIND", "127.0.0.1:0");
+        env.put("CCP_SERVER_BIND", "127.0.0.1:" + port);
         env.put("CCP_SERVER_DATA_DIR", dir.resolve("server").toString());
         // Every client here registers from 127.0.0.1.
         env.put("CCP_SECURITY_RATE_LIMIT_REGISTER_BURST", "1000");
-        ServerConfig config = new ConfigLoader(env, warning -> { }).load(Optional.empty(), List.of());
-        DataDirectory data = new DataDirectoryBootstrap().prepare(config);
-        return new TestServer(CcpNode.start(config, data), data, dir);
+        return new ConfigLoader(env, warning -> { }).load(Optional.empty(), List.of());
+    }
+
+    int port() {
+        return port;
+    }
+
+    /** The development CA the server's certificate chains to. */
+    Path caFile() {
+        return data.root().resolve(DataDirectory.DEV_CA_CERT);
+    }
+
+    /** Stops the node (gracefully: sessions hear {@code shutdown}). */
+    void stop() {
+        node.close();
+    }
+
+    /** Starts the node again on the same port and data directory. */
+    void restart() throws Exception {
+        ServerConfig config = config(dir, settings, port);
+        node = CcpNode.start(config, new DataDirectoryBootstrap().prepare(config));
     }
 
     /** A client whose identity is kept in {@code identity} under this server's directory. */
     CcpClient client(String identity) {
-        return CcpClient.builder(URI.create("https://127.0.0.1:" + node.port()))
-                .trust(Trust.certificates(data.root().resolve(DataDirectory.DEV_CA_CERT)))
-                .identityStore(new FileIdentityStore(dir.resolve(identity)))
-                .build();
+        return builder(identity, port).build();
+    }
+
+    /** A client builder for {@code identity} reaching the server through {@code viaPort} (a proxy's). */
+    CcpClient.Builder builder(String identity, int viaPort) {
+        return CcpClient.builder(URI.create("https://127.0.0.1:" + viaPort))
+                .trust(Trust.certificates(caFile()))
+                .identityStore(new FileIdentityStore(dir.resolve(identity)));
     }
 
     @Override

@@ -11,6 +11,8 @@ import io.commucat.ccp.proto.FrameCodec;
 import io.commucat.ccp.proto.FrameLimits;
 import io.commucat.ccp.proto.StreamingFrameDecoder;
 import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
@@ -64,6 +66,7 @@ public final class DeviceConnection {
 
     private enum Phase { AWAIT_AUTH, AWAIT_ACK, ESTABLISHED, FAILED }
 
+    private final H2Connection connection;
     private final DeviceHandshake handshake;
     private final Listener listener;
     private final CompletableFuture<EstablishedSession> established = new CompletableFuture<>();
@@ -78,6 +81,7 @@ public final class DeviceConnection {
     private Throwable failure;
 
     private DeviceConnection(H2Connection connection, DeviceHandshake handshake, Listener listener) {
+        this.connection = connection;
         this.handshake = handshake;
         this.listener = listener;
         this.stream = connection.openConnect(new Downstream());
@@ -159,6 +163,19 @@ public final class DeviceConnection {
     /** Ends the upstream (END_STREAM); the server then closes the session. */
     public CompletableFuture<Void> endUpstream() {
         return stream.thenCompose(ConnectStream::endUpstream);
+    }
+
+    /**
+     * Checks the link (ccp-1.md §4.3): completes when the server answers a PING on the
+     * connection, fails when the connection closes first.
+     */
+    public CompletableFuture<Void> ping() {
+        return connection.ping();
+    }
+
+    /** Closes the whole connection under this stream (a dead link: nothing on it will answer). */
+    public void closeConnection() {
+        connection.close();
     }
 
     /** Resets the stream at once. */
@@ -267,8 +284,36 @@ public final class DeviceConnection {
         listener.onClosed(closure, failure);
     }
 
+    /** An HTTP error instead of a stream: no frame follows, only a problem document. */
+    private void onResponseHead(int status, Map<String, String> headers) {
+        if (status == 200 || phase == Phase.FAILED) {
+            return;
+        }
+        Duration retryAfter = null;
+        String value = headers.get("retry-after");
+        if (value != null) {
+            try {
+                retryAfter = Duration.ofSeconds(Long.parseLong(value.trim()));
+            } catch (NumberFormatException | ArithmeticException e) {
+                // An HTTP date or garbage: no hint then.
+            }
+        }
+        ConnectStream s = stream.getNow(null);
+        phase = Phase.FAILED;
+        failure = new ConnectRefusedException(status, retryAfter);
+        established.completeExceptionally(failure);
+        if (s != null) {
+            s.cancel();
+        }
+    }
+
     /** The stream's events, on the loop. */
     private final class Downstream extends StreamListener {
+        @Override
+        public void onResponseHead(int status, Map<String, String> headers) {
+            DeviceConnection.this.onResponseHead(status, headers);
+        }
+
         @Override
         public void onData(byte[] data) {
             onBytes(data);

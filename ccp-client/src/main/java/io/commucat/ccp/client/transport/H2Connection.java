@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.DefaultHttp2PingFrame;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
@@ -120,6 +121,22 @@ public final class H2Connection implements AutoCloseable {
     /** Whether the connection is open. */
     public boolean isActive() {
         return channel.isActive();
+    }
+
+    /**
+     * Sends an HTTP/2 PING; completes when the server acknowledges it, or fails when the
+     * connection closes first. A dead link is one whose PING stays unanswered (ccp-1.md §4.3).
+     */
+    public CompletableFuture<Void> ping() {
+        long[] content = new long[1];
+        CompletableFuture<Void> acked = events.expectPingAck(content);
+        channel.writeAndFlush(new DefaultHttp2PingFrame(content[0])).addListener(written -> {
+            if (!written.isSuccess()) {
+                events.pings.remove(content[0]);
+                acked.completeExceptionally(written.cause());
+            }
+        });
+        return acked;
     }
 
     /** PING frames the server sent (answered unless {@link H2Transport.Builder#autoAckPings} is off). */
