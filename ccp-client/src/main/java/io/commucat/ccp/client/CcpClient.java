@@ -99,6 +99,8 @@ public final class CcpClient implements AutoCloseable {
     private final CcpSession.Options sessionOptions;
     private final Set<CcpSession> sessions = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
+    /** Set by the first {@link #shutdown()}; completes when it has finished. Guarded by this. */
+    private CompletableFuture<Void> termination;
 
     // Worker thread only.
     private H2Transport transport;
@@ -326,47 +328,78 @@ public final class CcpClient implements AutoCloseable {
     }
 
     /**
-     * Closes this client's sessions (each lets its listener finish what arrived, for up to a few
-     * seconds), then its connection; later operations fail with {@link CcpException.Kind#CLOSED}.
-     * Shared {@link ClientResources} stay open.
+     * Starts closing this client without waiting: its sessions close (each lets its listener
+     * finish what arrived), then its connection and, unless shared through {@link
+     * ClientResources}, its I/O thread. Later operations fail with {@link
+     * CcpException.Kind#CLOSED}. Idempotent.
      */
-    @Override
-    public void close() {
+    public void shutdown() {
+        synchronized (this) {
+            if (termination != null) {
+                return;
+            }
+            termination = new CompletableFuture<>();
+        }
         List<CompletableFuture<Void>> ending = new ArrayList<>();
         for (CcpSession open : sessions) {
             open.close();
             ending.add(open.closed());
         }
-        try {
-            CompletableFuture.allOf(ending.toArray(CompletableFuture[]::new)).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            // Closing anyway.
+        CompletableFuture.allOf(ending.toArray(CompletableFuture[]::new))
+                .completeOnTimeout(null, TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((ok, error) -> {
+                    CompletableFuture<Void> done = run(() -> {
+                        shutDown = true;
+                        // The end of the stream goes out before the connection and its event loop close.
+                        try {
+                            endSession().get(1, TimeUnit.SECONDS);
+                        } catch (ExecutionException | TimeoutException e) {
+                            // The stream is gone already; closing the connection ends it anyway.
+                        }
+                        if (connection != null) {
+                            connection.close();
+                        }
+                        if (transport != null) {
+                            transport.close();
+                        }
+                        return null;
+                    });
+                    closed = true;
+                    done.whenComplete((v, e) -> termination.complete(null));
+                });
+    }
+
+    /**
+     * Waits until a {@link #shutdown()} has finished.
+     *
+     * @return whether it finished within {@code timeout}; false also when shutdown was never called
+     */
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        CompletableFuture<Void> done;
+        synchronized (this) {
+            done = termination;
         }
-        CompletableFuture<Void> done = run(() -> {
-            shutDown = true;
-            // The end of the stream goes out before the connection and its event loop close.
-            try {
-                endSession().get(1, TimeUnit.SECONDS);
-            } catch (ExecutionException | TimeoutException e) {
-                // The stream is gone already; closing the connection ends it anyway.
-            }
-            if (connection != null) {
-                connection.close();
-            }
-            if (transport != null) {
-                transport.close();
-            }
-            return null;
-        });
-        closed = true;
+        if (done == null) {
+            return false;
+        }
         try {
-            done.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (ExecutionException e) {
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        }
+    }
+
+    /** {@link #shutdown()}, then waits up to 30 s for it to finish. */
+    @Override
+    public void close() {
+        shutdown();
+        try {
+            awaitTermination(TIMEOUT.multipliedBy(2));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            // Closing anyway.
         }
     }
 
