@@ -7,6 +7,7 @@ import io.commucat.ccp.client.handshake.DeviceHandshakeException;
 import io.commucat.ccp.client.handshake.DeviceIdentity;
 import io.commucat.ccp.client.handshake.EstablishedSession;
 import io.commucat.ccp.client.handshake.UserHints;
+import io.commucat.ccp.client.transport.ConnectRefusedException;
 import io.commucat.ccp.client.transport.DeviceConnection;
 import io.commucat.ccp.client.transport.H2Connection;
 import io.commucat.ccp.client.transport.H2Response;
@@ -708,6 +709,9 @@ public final class CcpClient implements AutoCloseable {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             if (cause instanceof DeviceHandshakeException refusal) {
                 throw new CcpException(CcpException.Kind.HANDSHAKE, what + ": " + refusal.getMessage(), refusal);
+            }
+            if (cause instanceof ConnectRefusedException refused) {
+                throw CcpException.refused(what, refused.status(), "", null, refused.retryAfter().orElse(null));
             }
             throw new CcpException(CcpException.Kind.UNREACHABLE, what + ": " + cause, cause);
         } catch (TimeoutException e) {

@@ -52,7 +52,8 @@ public final class CcpException extends RuntimeException {
 
     /** The server's refusal, from its problem+json answer. */
     static CcpException refused(String operation, int status, String title, String detail, Duration retryAfter) {
-        return new CcpException(Kind.REFUSED, operation + ": " + status + " " + title
+        return new CcpException(Kind.REFUSED, operation + ": " + (status == 0 ? "" : "HTTP " + status + " ")
+                + (title == null ? "" : title)
                 + (detail == null || detail.isEmpty() ? "" : ": " + detail), null, status, title, detail, retryAfter);
     }
 

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.commucat.ccp.client.handshake.DeviceHandshakeException;
 import io.commucat.ccp.client.handshake.EstablishedSession;
-import io.commucat.ccp.client.transport.ConnectRefusedException;
 import io.commucat.ccp.client.transport.DeviceConnection;
 import io.commucat.ccp.client.transport.StreamClosure;
 import io.commucat.ccp.proto.ControlJson;
@@ -437,12 +436,9 @@ public final class CcpSession implements AutoCloseable {
             return refusalBackoff.next();
         }
         Duration delay = backoff.next();
-        Throwable root = cause.getCause();
-        if (root instanceof ConnectRefusedException refused && refused.retryAfter().isPresent()
-                && refused.retryAfter().get().compareTo(delay) > 0) {
-            delay = refused.retryAfter().get();
-        }
-        return delay;
+        // A /connect refused with 429 or 503 says when to come back.
+        Duration asked = cause.retryAfter().orElse(Duration.ZERO);
+        return asked.compareTo(delay) > 0 ? asked : delay;
     }
 
     /** The session is over: requests fail, the listener hears the end last. Runs once. */

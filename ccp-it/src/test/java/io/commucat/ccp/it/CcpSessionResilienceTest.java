@@ -289,6 +289,31 @@ class CcpSessionResilienceTest {
         assertEquals("still here", p.bobHeard().nextText());
     }
 
+    @Test
+    void aReconnectRefusedByTheConnectRateLimitWaitsForItsRetryAfter() throws Exception {
+        server.close();
+        proxy.close();
+        // Two /connect per address, then 2 s of 429 with Retry-After: 2.
+        server = TestServer.start(dir.resolve("limited"), Map.of("CCP_SECURITY_RATE_LIMIT_CONNECT_BURST", "2",
+                "CCP_SECURITY_RATE_LIMIT_CONNECT_WINDOW_MS", "60000", "CCP_SECURITY_RATE_LIMIT_CONNECT_PENALTY_MS", "2000"));
+        proxy = new LinkProxy(server.port());
+        CcpClient client = viaProxy("alice.json");
+        client.register("alice-" + System.nanoTime()).join(); // the first /connect
+        Recorder heard = new Recorder();
+        CcpSession session = client.connect(heard).join(); // the second
+
+        long cutAt = System.nanoTime();
+        proxy.cut();
+        heard.awaitState(SessionState.CONNECTED, Duration.ofSeconds(30));
+        long backMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - cutAt);
+
+        CcpException refused = heard.causes.stream().filter(c -> c.status() == 429).findFirst()
+                .orElseThrow(() -> new AssertionError("no 429 among " + heard.causes));
+        assertEquals(Duration.ofSeconds(2), refused.retryAfter().orElseThrow());
+        assertTrue(backMillis >= 2000, "came back after " + backMillis + " ms, before the Retry-After");
+        assertEquals(SessionState.CONNECTED, session.state());
+    }
+
     private static CcpException assertFailsWith(CompletableFuture<?> future) throws Exception {
         try {
             future.get(20, TimeUnit.SECONDS);
