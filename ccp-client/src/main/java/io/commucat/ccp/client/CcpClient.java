@@ -1,17 +1,10 @@
 package io.commucat.ccp.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.commucat.ccp.client.handshake.DeviceHandshake;
-import io.commucat.ccp.client.handshake.DeviceHandshakeException;
 import io.commucat.ccp.client.handshake.DeviceIdentity;
 import io.commucat.ccp.client.handshake.EstablishedSession;
 import io.commucat.ccp.client.handshake.UserHints;
-import io.commucat.ccp.client.transport.ConnectRefusedException;
 import io.commucat.ccp.client.transport.DeviceConnection;
-import io.commucat.ccp.client.transport.H2Connection;
-import io.commucat.ccp.client.transport.H2Response;
-import io.commucat.ccp.client.transport.H2Transport;
 import io.commucat.ccp.crypto.Hex;
 import io.commucat.ccp.crypto.cert.CertificateException;
 import io.commucat.ccp.crypto.cert.DeviceCertificate;
@@ -25,35 +18,35 @@ import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.Callable;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * A device's client of one CCP server: its enrolment (register, pair with a code, issue codes,
- * list and revoke devices, rotate its key), with the device's identity kept in an {@link
- * IdentityStore}. Keys are made on the device; pairing proves possession of the key instead of
- * receiving one.
+ * list and revoke devices, rotate its key) and its sessions ({@link #connect}), with the
+ * device's identity kept in an {@link IdentityStore}. Keys are made on the device; pairing
+ * proves possession of the key instead of receiving one.
  *
  * <pre>{@code
  * try (CcpClient client = CcpClient.builder(URI.create("https://localhost:8443"))
@@ -65,16 +58,19 @@ import java.util.Set;
  * }
  * }</pre>
  *
- * <p>Threads: every operation returns at once; its work runs one operation after the other on
- * a pooled worker thread shared by all clients (threads exist only while some client works), and
- * its future completes on the callback executor (by default {@link ForkJoinPool#commonPool()}),
- * never on an I/O thread. Failures are {@link CcpException}s. Thread-safe. {@link #close()} ends
- * the client's sessions and connection.
+ * <p>Threads: nothing blocks inside. Every operation returns a future at once; a client runs its
+ * operations one after the other, and their futures complete on the callback executor (by
+ * default {@link ForkJoinPool#commonPool()}), never on an I/O thread; {@code join()} is the
+ * blocking form. The identity store is read and written, and keys are made, on a small worker
+ * pool shared by all clients. Failures are {@link CcpException}s. Thread-safe. {@link #close()}
+ * ends the client's sessions and connection.
  */
 public final class CcpClient implements AutoCloseable {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    /** Threads for every client's blocking steps (identity store, awaiting answers); idle ones go after a minute. */
+    private static final Duration TIMEOUT = Duration.ofSeconds(15);
+    /** A rotation request is valid this long; the server allows up to its {@code proof_ttl} (600 s by default). */
+    private static final Duration ROTATION_PROOF_LIFETIME = Duration.ofMinutes(5);
+    /** Threads for every client's short blocking steps (identity store, key generation); idle ones go after a minute. */
     private static final ExecutorService WORKERS = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
             new SynchronousQueue<>(), new ThreadFactory() {
                 private final AtomicInteger count = new AtomicInteger();
@@ -86,43 +82,23 @@ public final class CcpClient implements AutoCloseable {
                     return thread;
                 }
             });
-    private static final Duration TIMEOUT = Duration.ofSeconds(15);
-    /** A rotation request is valid this long; the server allows up to its {@code proof_ttl} (600 s by default). */
-    private static final Duration ROTATION_PROOF_LIFETIME = Duration.ofMinutes(5);
 
-    private final URI server;
-    private final Trust trust;
     private final IdentityStore store;
     private final Executor callbacks;
     private final SecureRandom random = new SecureRandom();
-    private final SerialExecutor worker = new SerialExecutor(WORKERS);
-    private final ClientResources resources;
+    private final ServerConnection server;
     private final CcpSession.Options sessionOptions;
     private final Set<CcpSession> sessions = ConcurrentHashMap.newKeySet();
-    private volatile boolean closed;
+    /** The last operation queued: the next one starts when it has finished. Guarded by this. */
+    private CompletableFuture<?> tail = CompletableFuture.completedFuture(null);
     /** Set by the first {@link #shutdown()}; completes when it has finished. Guarded by this. */
     private CompletableFuture<Void> termination;
-
-    // Worker thread only.
-    private H2Transport transport;
-    private H2Connection connection;
-    private JsonNode serverInfo;
-    /** A bootstrap with the cached server key succeeded: the next one may use IK (one round trip fewer). */
-    private boolean serverKeyConfirmed;
-    private NoisePattern lastPattern;
-    /** When the server said its Noise key rotates: the cached server-info is stale after it. */
-    private Instant noiseRotatesAt;
-    private DeviceConnection session;
-    private String token;
-    /** {@link #close()} ran: the transport and its event loop are gone. */
-    private boolean shutDown;
+    private volatile boolean closed;
 
     private CcpClient(Builder builder) {
-        this.server = builder.server;
-        this.trust = builder.trust;
         this.store = builder.store;
         this.callbacks = builder.callbacks;
-        this.resources = builder.resources;
+        this.server = new ServerConnection(builder.server, builder.trust, builder.resources, WORKERS, random, TIMEOUT);
         this.sessionOptions = new CcpSession.Options(builder.deduplication, builder.backoffInitial,
                 builder.backoffMax, builder.maxOutstanding);
     }
@@ -136,37 +112,47 @@ public final class CcpClient implements AutoCloseable {
      * Makes a new device identity, registers it for the user {@code handle} (the user is created
      * when the server's auto-approval allows it) and stores it.
      *
-     * @return fails with {@link CcpException.Kind#HANDSHAKE} when the server wants pairing instead
+     * @return the new device and its user; fails with {@link CcpException.Kind#HANDSHAKE} when the
+     *     server wants pairing instead
      */
     public CompletableFuture<Enrolment> register(String handle) {
         Objects.requireNonNull(handle, "handle");
-        return run(() -> {
+        return operation("register", () -> blocking(() -> {
             requireNoIdentity();
             byte[] id = new byte[12];
             random.nextBytes(id);
-            DeviceIdentity device = new DeviceIdentity("dev-" + Hex.encode(id), DeviceKeyPair.generate(random),
+            return new DeviceIdentity("dev-" + Hex.encode(id), DeviceKeyPair.generate(random),
                     NoiseKeyPair.generate(random), null);
-            EstablishedSession established = bootstrap(device, UserHints.handle(handle));
-            save(new StoredIdentity(device.withCertificate(established.certificate()), established.userId()));
-            return new Enrolment(device.deviceId(), established.userId());
-        });
+        }).thenCompose(device -> server.bootstrap(device, UserHints.handle(handle), null, started -> { })
+                .thenApplyAsync(established -> {
+                    save(new StoredIdentity(device.withCertificate(established.certificate()), established.userId()));
+                    return new Enrolment(device.deviceId(), established.userId());
+                }, WORKERS)));
     }
 
     /**
      * Joins the user who issued {@code code} as a new device: a key pair is made here and the
      * claim proves possession of it. A server in the original's compatibility mode that returns
      * a key of its own instead is followed (the stored identity then holds the server's key).
+     *
+     * @return the new device and its user
      */
     public CompletableFuture<Enrolment> pair(String code) {
         return pair(code, null);
     }
 
-    /** As {@link #pair(String)}, naming the new device ({@code deviceName} may be null). */
+    /**
+     * As {@link #pair(String)}, naming the new device.
+     *
+     * @param deviceName shown in device lists; may be null
+     * @return the new device and its user
+     */
     public CompletableFuture<Enrolment> pair(String code, String deviceName) {
         Objects.requireNonNull(code, "code");
-        return run(() -> {
+        return operation("pair", () -> blocking(() -> {
             requireNoIdentity();
-            DeviceKeyPair key = DeviceKeyPair.generate(random);
+            return DeviceKeyPair.generate(random);
+        }).thenCompose(key -> {
             Map<String, Object> claim = new LinkedHashMap<>();
             claim.put("pair_code", code);
             if (deviceName != null) {
@@ -174,68 +160,83 @@ public final class CcpClient implements AutoCloseable {
             }
             claim.put("device_public", Hex.encode(key.publicKey()));
             claim.put("proof", Hex.encode(PairingClaimProof.sign(key, code)));
-            JsonNode answer = call("pair", "POST", "/api/pair/claim", null, claim);
-            if (answer.hasNonNull("private_key")) {
-                // The original ignores device_public and makes the key itself (rest.md).
-                key = DeviceKeyPair.fromSecretKey(Hex.decode(answer.get("private_key").asText()));
-            }
-            DeviceCertificate certificate = null;
-            if (answer.hasNonNull("device_certificate")) {
-                try {
-                    certificate = DeviceCertificate.fromJson(answer.get("device_certificate"));
-                } catch (CertificateException e) {
-                    throw new CcpException(CcpException.Kind.PROTOCOL, "pair: the certificate does not parse", e);
-                }
-            }
-            DeviceIdentity device = new DeviceIdentity(required(answer, "device_id", "pair"), key,
-                    NoiseKeyPair.generate(random), certificate);
-            String userId = required(answer, "user_id", "pair");
-            save(new StoredIdentity(device, userId));
-            return new Enrolment(device.deviceId(), userId);
-        });
+            return server.call("pair", "POST", "/api/pair/claim", null, claim)
+                    .thenApplyAsync(answer -> paired(answer, key), WORKERS);
+        }));
     }
 
-    /** A code another device of this device's user claims to join ({@code POST /api/pair}). */
+    private Enrolment paired(JsonNode answer, DeviceKeyPair made) {
+        DeviceKeyPair key = made;
+        if (answer.hasNonNull("private_key")) {
+            // The original ignores device_public and makes the key itself (rest.md).
+            key = DeviceKeyPair.fromSecretKey(Hex.decode(answer.get("private_key").asText()));
+        }
+        DeviceCertificate certificate = null;
+        if (answer.hasNonNull("device_certificate")) {
+            try {
+                certificate = DeviceCertificate.fromJson(answer.get("device_certificate"));
+            } catch (CertificateException e) {
+                throw new CcpException(CcpException.Kind.PROTOCOL, "pair: the certificate does not parse", e);
+            }
+        }
+        DeviceIdentity device = new DeviceIdentity(required(answer, "device_id", "pair"), key,
+                NoiseKeyPair.generate(random), certificate);
+        String userId = required(answer, "user_id", "pair");
+        save(new StoredIdentity(device, userId));
+        return new Enrolment(device.deviceId(), userId);
+    }
+
+    /**
+     * A code another device of this device's user claims to join ({@code POST /api/pair}).
+     *
+     * @return the code and when it expires
+     */
     public CompletableFuture<PairingCode> issuePairingCode() {
-        return run(() -> {
-            JsonNode answer = authenticated("issue a pairing code", "POST", "/api/pair", null);
-            return new PairingCode(required(answer, "pair_code", "issue a pairing code"),
-                    instant(answer, "expires_at"));
-        });
+        return operation("issue a pairing code", () -> authenticated("issue a pairing code", "POST", "/api/pair", null)
+                .thenApply(answer -> new PairingCode(required(answer, "pair_code", "issue a pairing code"),
+                        instant(answer, "expires_at"))));
     }
 
-    /** This device's user's devices ({@code GET /api/devices}). */
+    /**
+     * This device's user's devices ({@code GET /api/devices}).
+     *
+     * @return the devices, this one marked {@link DeviceInfo#current()}
+     */
     public CompletableFuture<List<DeviceInfo>> devices() {
-        return run(() -> {
-            JsonNode answer = authenticated("list devices", "GET", "/api/devices", null);
-            List<DeviceInfo> devices = new ArrayList<>();
-            for (JsonNode d : answer.path("devices")) {
-                devices.add(new DeviceInfo(d.path("device_id").asText(), d.path("status").asText(),
-                        d.path("current").asBoolean(), d.path("online").asBoolean(),
-                        d.hasNonNull("name") ? d.get("name").asText() : null, instant(d, "created_at"),
-                        d.hasNonNull("last_seen") ? instant(d, "last_seen") : null));
-            }
-            return List.copyOf(devices);
-        });
+        return operation("list devices", () -> authenticated("list devices", "GET", "/api/devices", null)
+                .thenApply(answer -> {
+                    List<DeviceInfo> devices = new ArrayList<>();
+                    for (JsonNode d : answer.path("devices")) {
+                        devices.add(new DeviceInfo(d.path("device_id").asText(), d.path("status").asText(),
+                                d.path("current").asBoolean(), d.path("online").asBoolean(),
+                                d.hasNonNull("name") ? d.get("name").asText() : null, instant(d, "created_at"),
+                                d.hasNonNull("last_seen") ? instant(d, "last_seen") : null));
+                    }
+                    return List.copyOf(devices);
+                }));
     }
 
-    /** Revokes another device of this device's user: its sessions end everywhere at once. */
+    /**
+     * Revokes another device of this device's user: its sessions end everywhere at once.
+     *
+     * @return completes when the server has revoked it
+     */
     public CompletableFuture<Void> revoke(String deviceId) {
         Objects.requireNonNull(deviceId, "deviceId");
-        return run(() -> {
-            authenticated("revoke " + deviceId, "POST", "/api/devices/revoke", Map.of("device_id", deviceId));
-            return null;
-        });
+        return operation("revoke", () -> authenticated("revoke " + deviceId, "POST", "/api/devices/revoke",
+                Map.of("device_id", deviceId)).thenApply(answer -> null));
     }
 
     /**
      * Replaces this device's key ({@code POST /api/device/csr}): a new key pair is made here,
      * the request is signed with the current one, and the stored identity takes the new key and
-     * its certificate. The next bootstrap uses the new key.
+     * its certificate. The next bootstrap uses the new key: an open session's link is ended, and
+     * the session reconnects with it.
+     *
+     * @return completes when the new key is stored
      */
     public CompletableFuture<Void> rotateKey() {
-        return run(() -> {
-            StoredIdentity current = requireIdentity();
+        return operation("rotate the key", () -> blocking(this::requireIdentity).thenCompose(current -> {
             DeviceKeyPair next = DeviceKeyPair.generate(random);
             Instant expires = Instant.now().plus(ROTATION_PROOF_LIFETIME);
             byte[] nonce = new byte[16];
@@ -247,19 +248,21 @@ public final class CcpClient implements AutoCloseable {
             body.put("signature", Hex.encode(signature));
             body.put("expires_at", expires.toString());
             body.put("nonce", Hex.encode(nonce));
-            JsonNode answer = authenticated("rotate the key", "POST", "/api/device/csr", body);
-            DeviceCertificate certificate;
-            try {
-                certificate = DeviceCertificate.fromJson(answer.path("certificate"));
-            } catch (CertificateException e) {
-                throw new CcpException(CcpException.Kind.PROTOCOL, "rotate the key: the certificate does not parse", e);
-            }
-            DeviceIdentity device = current.device();
-            save(new StoredIdentity(new DeviceIdentity(device.deviceId(), next, device.noiseKey(), certificate),
-                    current.userId()));
-            endSession(); // its key is the old one
-            return null;
-        });
+            return authenticated("rotate the key", "POST", "/api/device/csr", body).thenApplyAsync(answer -> {
+                DeviceCertificate certificate;
+                try {
+                    certificate = DeviceCertificate.fromJson(answer.path("certificate"));
+                } catch (CertificateException e) {
+                    throw new CcpException(CcpException.Kind.PROTOCOL,
+                            "rotate the key: the certificate does not parse", e);
+                }
+                DeviceIdentity device = current.device();
+                save(new StoredIdentity(new DeviceIdentity(device.deviceId(), next, device.noiseKey(), certificate),
+                        current.userId()));
+                server.endSession(); // its key is the old one: an open session reconnects with the new key
+                return null;
+            }, WORKERS);
+        }));
     }
 
     /**
@@ -271,6 +274,7 @@ public final class CcpClient implements AutoCloseable {
      *
      * @param listener hears the session's messages, frames, state changes and end; a {@link
      *     MessagePublisher} turns them into a {@code Flow.Publisher}
+     * @return the established session
      */
     public CompletableFuture<CcpSession> connect(SessionListener listener) {
         Objects.requireNonNull(listener, "listener");
@@ -283,49 +287,18 @@ public final class CcpClient implements AutoCloseable {
         return created.start();
     }
 
-    /** How this client's sessions get their links. */
-    private final class SessionConnector implements CcpSession.Connector {
-        @Override
-        public CompletableFuture<EstablishedSession> open(DeviceConnection.Listener link,
-                java.util.function.Consumer<DeviceConnection> started) {
-            return run(() -> {
-                StoredIdentity identity = requireIdentity();
-                EstablishedSession established = bootstrap(identity.device(),
-                        new UserHints(identity.userId(), null, null, null), link, started);
-                keepCertificate(identity, established);
-                return established;
-            });
-        }
-
-        @Override
-        public void release(DeviceConnection connection) {
-            run(() -> {
-                if (session == connection) {
-                    endSession();
-                } else if (!shutDown) {
-                    connection.endUpstream();
-                }
-                return null;
-            });
-        }
-
-        @Override
-        public void abandon(DeviceConnection connection) {
-            run(() -> {
-                if (session == connection) {
-                    session = null;
-                    token = null;
-                }
-                // A PING went unanswered: the TCP connection under the link is as dead as the link.
-                connection.closeConnection();
-                return null;
-            });
-        }
+    /**
+     * The stored identity, if any (reads the store).
+     *
+     * @return the identity, or empty before {@link #register} or {@link #pair}
+     */
+    public CompletableFuture<Optional<StoredIdentity>> identity() {
+        return operation("read the identity", () -> blocking(this::loadIdentity));
     }
 
-    /** The stored identity, if any (reads the store). */
-    public CompletableFuture<Optional<StoredIdentity>> identity() {
-        return run(this::loadIdentity);
+    /** The Noise pattern of the last successful bootstrap (for tests and diagnostics). */
+    CompletableFuture<NoisePattern> lastPattern() {
+        return operation("read the pattern", () -> CompletableFuture.completedFuture(server.lastPattern()));
     }
 
     /**
@@ -335,11 +308,13 @@ public final class CcpClient implements AutoCloseable {
      * CcpException.Kind#CLOSED}. Idempotent.
      */
     public void shutdown() {
+        CompletableFuture<Void> done;
         synchronized (this) {
             if (termination != null) {
                 return;
             }
             termination = new CompletableFuture<>();
+            done = termination;
         }
         List<CompletableFuture<Void>> ending = new ArrayList<>();
         for (CcpSession open : sessions) {
@@ -349,24 +324,9 @@ public final class CcpClient implements AutoCloseable {
         CompletableFuture.allOf(ending.toArray(CompletableFuture[]::new))
                 .completeOnTimeout(null, TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                 .whenComplete((ok, error) -> {
-                    CompletableFuture<Void> done = run(() -> {
-                        shutDown = true;
-                        // The end of the stream goes out before the connection and its event loop close.
-                        try {
-                            endSession().get(1, TimeUnit.SECONDS);
-                        } catch (ExecutionException | TimeoutException e) {
-                            // The stream is gone already; closing the connection ends it anyway.
-                        }
-                        if (connection != null) {
-                            connection.close();
-                        }
-                        if (transport != null) {
-                            transport.close();
-                        }
-                        return null;
-                    });
+                    CompletableFuture<Void> closing = operation("close", server::close);
                     closed = true;
-                    done.whenComplete((v, e) -> termination.complete(null));
+                    closing.whenComplete((v, e) -> done.complete(null));
                 });
     }
 
@@ -374,6 +334,7 @@ public final class CcpClient implements AutoCloseable {
      * Waits until a {@link #shutdown()} has finished.
      *
      * @return whether it finished within {@code timeout}; false also when shutdown was never called
+     * @throws InterruptedException when interrupted while waiting
      */
     public boolean awaitTermination(Duration timeout) throws InterruptedException {
         CompletableFuture<Void> done;
@@ -404,35 +365,83 @@ public final class CcpClient implements AutoCloseable {
         }
     }
 
-    // ---- the worker's side ----
+    // ---- operations ----
 
-    private <T> CompletableFuture<T> run(Callable<T> work) {
+    /**
+     * Queues an operation: it starts when the one before it has finished (the server connection
+     * and the identity store see one operation at a time), and its future completes on the
+     * callback executor.
+     */
+    private <T> CompletableFuture<T> operation(String what, Supplier<CompletableFuture<T>> work) {
         CompletableFuture<T> result = new CompletableFuture<>();
         if (closed) {
             result.completeExceptionally(new CcpException(CcpException.Kind.CLOSED, "the client is closed", null));
             return result;
         }
-        try {
-            worker.execute(() -> {
-                if (shutDown) {
-                    callbacks.execute(() -> result.completeExceptionally(
-                            new CcpException(CcpException.Kind.CLOSED, "the client is closed", null)));
-                    return;
-                }
+        CompletableFuture<T> done;
+        synchronized (this) {
+            // Started on the worker pool: whatever finished the operation before (an I/O thread,
+            // say) does not run this one.
+            done = tail.handle((ignored, error) -> null).thenComposeAsync(ignored -> {
                 try {
-                    T value = work.call();
-                    callbacks.execute(() -> result.complete(value));
-                } catch (Throwable e) {
-                    CcpException failure = e instanceof CcpException c ? c
-                            : new CcpException(CcpException.Kind.PROTOCOL, "unexpected failure: " + e, e);
-                    callbacks.execute(() -> result.completeExceptionally(failure));
+                    return work.get();
+                } catch (RuntimeException e) {
+                    return CompletableFuture.failedFuture(e);
                 }
-            });
-        } catch (RejectedExecutionException e) {
-            result.completeExceptionally(new CcpException(CcpException.Kind.CLOSED, "the client is closed", e));
+            }, WORKERS);
+            tail = done;
         }
+        done.whenComplete((value, error) -> callbacks.execute(() -> {
+            if (error == null) {
+                result.complete(value);
+            } else {
+                CcpException failure = ServerConnection.failure(what, error);
+                result.completeExceptionally(failure);
+            }
+        }));
         return result;
     }
+
+    /** Runs a short blocking step (the identity store, key generation) on the worker pool. */
+    private static <T> CompletableFuture<T> blocking(Supplier<T> step) {
+        return CompletableFuture.supplyAsync(step, WORKERS);
+    }
+
+    private CompletableFuture<JsonNode> authenticated(String operation, String method, String path, Object body) {
+        return server.authenticated(operation, method, path, body, this::requireIdentity);
+    }
+
+    /** How this client's sessions get their links: through the operation queue, one at a time. */
+    private final class SessionConnector implements CcpSession.Connector {
+        @Override
+        public CompletableFuture<EstablishedSession> open(DeviceConnection.Listener link,
+                Consumer<DeviceConnection> started) {
+            return operation("bootstrap", () -> blocking(CcpClient.this::requireIdentity).thenCompose(identity ->
+                    server.bootstrap(identity.device(), new UserHints(identity.userId(), null, null, null), link,
+                            started).thenApplyAsync(established -> {
+                                keepCertificate(identity, established);
+                                return established;
+                            }, WORKERS)));
+        }
+
+        @Override
+        public void release(DeviceConnection connection) {
+            operation("end a session", () -> {
+                server.release(connection);
+                return CompletableFuture.completedFuture(null);
+            });
+        }
+
+        @Override
+        public void abandon(DeviceConnection connection) {
+            operation("drop a dead link", () -> {
+                server.abandon(connection);
+                return CompletableFuture.completedFuture(null);
+            });
+        }
+    }
+
+    // ---- the identity store (worker pool only) ----
 
     private Optional<StoredIdentity> loadIdentity() {
         try {
@@ -462,151 +471,6 @@ public final class CcpClient implements AutoCloseable {
         }
     }
 
-    private H2Connection connection() {
-        if (connection != null && connection.isActive()) {
-            return connection;
-        }
-        endSession();
-        if (transport == null) {
-            int port = server.getPort() < 0 ? 443 : server.getPort();
-            H2Transport.Builder builder = H2Transport.builder(server.getHost(), port).threads(1);
-            if (resources != null) {
-                builder.eventLoopGroup(resources.group());
-            }
-            if (trust instanceof Trust.Certificates certificates) {
-                builder.trustCertificates(certificates.pemFile());
-            } else {
-                builder.trustSystemStore();
-            }
-            try {
-                transport = builder.build();
-            } catch (IOException | RuntimeException e) {
-                throw new CcpException(CcpException.Kind.UNREACHABLE, "cannot set up TLS: " + e.getMessage(), e);
-            }
-        }
-        connection = await(transport.connect(), "connect to " + server);
-        return connection;
-    }
-
-    private JsonNode serverInfo() {
-        if (serverInfo == null) {
-            serverInfo = call("read server-info", "GET", "/api/server-info", null, null);
-        }
-        return serverInfo;
-    }
-
-    private EstablishedSession bootstrap(DeviceIdentity device, UserHints hints) {
-        return bootstrap(device, hints, null, connection -> { });
-    }
-
-    /** The Noise pattern of the last successful bootstrap (for tests and diagnostics). */
-    CompletableFuture<NoisePattern> lastPattern() {
-        return run(() -> lastPattern);
-    }
-
-    /**
-     * Bootstraps a new session, ending this client's previous one (a device has one session at a
-     * time). XK with a freshly fetched server key; IK (one round trip fewer) once a bootstrap
-     * proved the cached key. A refused IK may mean the server rotated its Noise key: the key is
-     * fetched again and XK tried at once.
-     *
-     * @param started told of the new connection before the bootstrap completes, so frames that
-     *     arrive right after the server's Ack (queued envelopes) can already be answered
-     */
-    private EstablishedSession bootstrap(DeviceIdentity device, UserHints hints, DeviceConnection.Listener listener,
-            java.util.function.Consumer<DeviceConnection> started) {
-        if (noiseRotatesAt != null && Instant.now().isAfter(noiseRotatesAt)) {
-            forgetServerKey(); // announced rotation: the cached key may be gone soon
-        }
-        NoisePattern pattern = serverKeyConfirmed ? NoisePattern.IK : NoisePattern.XK;
-        if (pattern == NoisePattern.XK) {
-            return bootstrapWith(pattern, device, hints, listener, started);
-        }
-        // The failed IK attempt's end must not reach the listener, which goes on with the XK one.
-        AttemptGate gate = new AttemptGate(listener);
-        try {
-            return bootstrapWith(pattern, device, hints, gate, attempt -> {
-                gate.attempt = attempt;
-                started.accept(attempt);
-            });
-        } catch (CcpException e) {
-            if (e.kind() != CcpException.Kind.HANDSHAKE) {
-                throw e;
-            }
-            gate.shut();
-            forgetServerKey();
-            return bootstrapWith(NoisePattern.XK, device, hints, listener, started);
-        }
-    }
-
-    /** Passes one bootstrap attempt's events on until it is shut. */
-    private static final class AttemptGate extends DeviceConnection.Listener {
-        private final DeviceConnection.Listener target;
-        private volatile boolean shut;
-        volatile DeviceConnection attempt;
-
-        AttemptGate(DeviceConnection.Listener target) {
-            this.target = target == null ? new DeviceConnection.Listener() { } : target;
-        }
-
-        void shut() {
-            shut = true;
-        }
-
-        @Override
-        public void onBootstrapFrame(io.commucat.ccp.proto.Frame frame) {
-            if (!shut) {
-                target.onBootstrapFrame(frame);
-            }
-        }
-
-        @Override
-        public void onFrame(io.commucat.ccp.proto.Frame frame) {
-            if (!shut) {
-                target.onFrame(frame);
-            }
-        }
-
-        @Override
-        public void onClosed(io.commucat.ccp.client.transport.StreamClosure closure, Throwable failure) {
-            // A failed bootstrap has failed its established() before its stream reports the end.
-            boolean failed = attempt != null && attempt.established().isCompletedExceptionally();
-            if (!shut && !failed) {
-                target.onClosed(closure, failure);
-            }
-        }
-    }
-
-    private EstablishedSession bootstrapWith(NoisePattern pattern, DeviceIdentity device, UserHints hints,
-            DeviceConnection.Listener listener, java.util.function.Consumer<DeviceConnection> started) {
-        JsonNode info = serverInfo();
-        DeviceHandshake handshake = new DeviceHandshake(device, info.path("domain").asText(),
-                Hex.decode(info.path("noise_public").asText()), DeviceHandshake.defaultPrologue(), pattern,
-                hints, random);
-        endSession();
-        session = DeviceConnection.start(connection(), handshake, listener);
-        started.accept(session);
-        EstablishedSession established = await(session.established(), "bootstrap");
-        token = established.session();
-        serverKeyConfirmed = true;
-        lastPattern = pattern;
-        noiseRotatesAt = null;
-        if (established.ack().hasNonNull("noise_rotates_at")) {
-            try {
-                noiseRotatesAt = Instant.parse(established.ack().get("noise_rotates_at").asText());
-            } catch (DateTimeParseException e) {
-                // Not ours to judge: the key is fetched again when a bootstrap is refused.
-            }
-        }
-        return established;
-    }
-
-    private void forgetServerKey() {
-        serverInfo = null;
-        serverKeyConfirmed = false;
-        noiseRotatesAt = null;
-    }
-
     /** A renewed certificate (the server issues one when the stored one is missing or old) is kept. */
     private void keepCertificate(StoredIdentity identity, EstablishedSession established) {
         if (established.certificate() != null && !established.certificate().equals(identity.device().certificate())) {
@@ -614,77 +478,7 @@ public final class CcpClient implements AutoCloseable {
         }
     }
 
-    /** Ends this client's session, if any; completes when the end of its upstream is written. */
-    private CompletableFuture<Void> endSession() {
-        CompletableFuture<Void> ended = CompletableFuture.completedFuture(null);
-        if (session != null) {
-            ended = session.endUpstream();
-            session = null;
-        }
-        token = null;
-        return ended;
-    }
-
-    /** A REST call with this device's session token; a 401 (an expired session) bootstraps once more. */
-    private JsonNode authenticated(String operation, String method, String path, Object body) {
-        for (int attempt = 0; ; attempt++) {
-            if (token == null) {
-                StoredIdentity identity = requireIdentity();
-                EstablishedSession established = bootstrap(identity.device(),
-                        new UserHints(identity.userId(), null, null, null));
-                keepCertificate(identity, established);
-            }
-            try {
-                return call(operation, method, path, token, body);
-            } catch (CcpException e) {
-                if (e.kind() == CcpException.Kind.REFUSED && e.status() == 401 && attempt == 0) {
-                    endSession();
-                    continue;
-                }
-                throw e;
-            }
-        }
-    }
-
-    private JsonNode call(String operation, String method, String path, String bearer, Object body) {
-        Map<String, String> headers = new HashMap<>();
-        if (bearer != null) {
-            headers.put("authorization", "Bearer " + bearer);
-        }
-        byte[] bytes = new byte[0];
-        if (body != null) {
-            headers.put("content-type", "application/json");
-            try {
-                bytes = JSON.writeValueAsBytes(body);
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot write a request body", e);
-            }
-        }
-        H2Response response = await(connection().request(method, path, headers, bytes), operation);
-        JsonNode json;
-        try {
-            json = response.body().length == 0 ? JSON.missingNode() : JSON.readTree(response.body());
-        } catch (IOException e) {
-            json = JSON.missingNode();
-        }
-        if (response.status() / 100 == 2) {
-            return json;
-        }
-        throw CcpException.refused(operation, response.status(), json.path("title").asText(""),
-                json.hasNonNull("detail") ? json.get("detail").asText() : null, retryAfter(response));
-    }
-
-    private static Duration retryAfter(H2Response response) {
-        String value = response.header("retry-after");
-        if (value == null) {
-            return null;
-        }
-        try {
-            return Duration.ofSeconds(Long.parseLong(value.trim()));
-        } catch (NumberFormatException e) {
-            return null;
-        }
-    }
+    // ---- answers ----
 
     private static String required(JsonNode answer, String field, String operation) {
         JsonNode value = answer.get(field);
@@ -695,34 +489,19 @@ public final class CcpClient implements AutoCloseable {
     }
 
     private static Instant instant(JsonNode answer, String field) {
+        String text = answer.path(field).asText();
         try {
-            return Instant.parse(answer.path(field).asText());
+            return Instant.parse(text);
         } catch (DateTimeParseException e) {
-            return java.time.OffsetDateTime.parse(answer.path(field).asText()).toInstant();
+            try {
+                return OffsetDateTime.parse(text).toInstant();
+            } catch (DateTimeParseException again) {
+                throw new CcpException(CcpException.Kind.PROTOCOL, "the answer's " + field + " is not a time: " + text,
+                        again);
+            }
         }
     }
 
-    private static <T> T await(CompletableFuture<T> future, String what) {
-        try {
-            return future.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            if (cause instanceof DeviceHandshakeException refusal) {
-                throw new CcpException(CcpException.Kind.HANDSHAKE, what + ": " + refusal.getMessage(), refusal);
-            }
-            if (cause instanceof ConnectRefusedException refused) {
-                throw CcpException.refused(what, refused.status(), "", null, refused.retryAfter().orElse(null));
-            }
-            throw new CcpException(CcpException.Kind.UNREACHABLE, what + ": " + cause, cause);
-        } catch (TimeoutException e) {
-            throw new CcpException(CcpException.Kind.UNREACHABLE, what + ": no answer within " + TIMEOUT.toSeconds() + " s", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CcpException(CcpException.Kind.CLOSED, what + ": interrupted", e);
-        }
-    }
-
-    /** Settings of a {@link CcpClient}. Required: the server (given to {@link CcpClient#builder}) and an identity store. */
     public static final class Builder {
         private final URI server;
         private Trust trust = Trust.systemStore();

@@ -1,0 +1,401 @@
+package io.commucat.ccp.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.commucat.ccp.client.handshake.DeviceHandshake;
+import io.commucat.ccp.client.handshake.DeviceHandshakeException;
+import io.commucat.ccp.client.handshake.DeviceIdentity;
+import io.commucat.ccp.client.handshake.EstablishedSession;
+import io.commucat.ccp.client.handshake.UserHints;
+import io.commucat.ccp.client.transport.ConnectRefusedException;
+import io.commucat.ccp.client.transport.DeviceConnection;
+import io.commucat.ccp.client.transport.H2Connection;
+import io.commucat.ccp.client.transport.H2Response;
+import io.commucat.ccp.client.transport.H2Transport;
+import io.commucat.ccp.client.transport.StreamClosure;
+import io.commucat.ccp.crypto.Hex;
+import io.commucat.ccp.crypto.noise.NoisePattern;
+import io.commucat.ccp.proto.Frame;
+import java.io.IOException;
+import java.net.URI;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * A client's side of one server: the TLS connection, the cached {@code /api/server-info}, REST
+ * calls, bootstraps and the device's current session and token. Nothing here blocks: every
+ * method returns a future, and CPU work (key agreement, signatures) hops to the worker executor,
+ * never staying on an I/O thread.
+ *
+ * <p>Not thread-safe on its own: its {@link CcpClient} calls it from one operation at a time
+ * (its operation queue), which also orders the state changes made in the futures' stages.
+ */
+final class ServerConnection {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final URI server;
+    private final Trust trust;
+    private final ClientResources resources;
+    private final Executor worker;
+    private final SecureRandom random;
+    private final Duration timeout;
+
+    private H2Transport transport;
+    private H2Connection connection;
+    private JsonNode serverInfo;
+    /** A bootstrap with the cached server key succeeded: the next one may use IK (one round trip fewer). */
+    private boolean serverKeyConfirmed;
+    /** When the server said its Noise key rotates: the cached server-info is stale after it. */
+    private Instant noiseRotatesAt;
+    private NoisePattern lastPattern;
+    private DeviceConnection session;
+    private String token;
+    private boolean closed;
+
+    ServerConnection(URI server, Trust trust, ClientResources resources, Executor worker, SecureRandom random,
+            Duration timeout) {
+        this.server = server;
+        this.trust = trust;
+        this.resources = resources;
+        this.worker = worker;
+        this.random = random;
+        this.timeout = timeout;
+    }
+
+    /** The token of the device's current session, if one is open. */
+    String token() {
+        return token;
+    }
+
+    /** The session the token belongs to, if any. */
+    DeviceConnection session() {
+        return session;
+    }
+
+    NoisePattern lastPattern() {
+        return lastPattern;
+    }
+
+    // ---- the connection ----
+
+    private CompletableFuture<H2Connection> connection() {
+        if (closed) {
+            return CompletableFuture.failedFuture(new CcpException(CcpException.Kind.CLOSED, "the client is closed", null));
+        }
+        if (connection != null && connection.isActive()) {
+            return CompletableFuture.completedFuture(connection);
+        }
+        endSession();
+        if (transport == null) {
+            int port = server.getPort() < 0 ? 443 : server.getPort();
+            H2Transport.Builder builder = H2Transport.builder(server.getHost(), port).threads(1);
+            if (resources != null) {
+                builder.eventLoopGroup(resources.group());
+            }
+            if (trust instanceof Trust.Certificates certificates) {
+                builder.trustCertificates(certificates.pemFile());
+            } else {
+                builder.trustSystemStore();
+            }
+            try {
+                transport = builder.build();
+            } catch (IOException | RuntimeException e) {
+                return CompletableFuture.failedFuture(
+                        new CcpException(CcpException.Kind.UNREACHABLE, "cannot set up TLS: " + e.getMessage(), e));
+            }
+        }
+        return within(transport.connect(), "connect to " + server).thenApply(opened -> {
+            connection = opened;
+            return opened;
+        });
+    }
+
+    /** The server's {@code /api/server-info}, fetched once and kept (until a bootstrap is refused). */
+    private CompletableFuture<JsonNode> serverInfo() {
+        if (serverInfo != null) {
+            return CompletableFuture.completedFuture(serverInfo);
+        }
+        return call("read server-info", "GET", "/api/server-info", null, null).thenApply(info -> {
+            serverInfo = info;
+            return info;
+        });
+    }
+
+    // ---- REST ----
+
+    /** A REST call; a non-2xx answer fails with a {@link CcpException.Kind#REFUSED} built from its problem+json. */
+    CompletableFuture<JsonNode> call(String operation, String method, String path, String bearer, Object body) {
+        Map<String, String> headers = new HashMap<>();
+        if (bearer != null) {
+            headers.put("authorization", "Bearer " + bearer);
+        }
+        byte[] bytes = new byte[0];
+        if (body != null) {
+            headers.put("content-type", "application/json");
+            try {
+                bytes = JSON.writeValueAsBytes(body);
+            } catch (IOException e) {
+                return CompletableFuture.failedFuture(new IllegalStateException("cannot write a request body", e));
+            }
+        }
+        byte[] request = bytes;
+        return connection()
+                .thenCompose(c -> within(c.request(method, path, headers, request), operation))
+                .thenApply(response -> answer(operation, response));
+    }
+
+    private static JsonNode answer(String operation, H2Response response) {
+        JsonNode json;
+        try {
+            json = response.body().length == 0 ? JSON.missingNode() : JSON.readTree(response.body());
+        } catch (IOException e) {
+            json = JSON.missingNode();
+        }
+        if (response.status() / 100 == 2) {
+            return json;
+        }
+        throw CcpException.refused(operation, response.status(), json.path("title").asText(""),
+                json.hasNonNull("detail") ? json.get("detail").asText() : null, retryAfter(response));
+    }
+
+    /**
+     * A REST call with the device's session token; without a session, or on a 401 (an expired
+     * session), the device bootstraps once more with {@code identity}.
+     */
+    CompletableFuture<JsonNode> authenticated(String operation, String method, String path, Object body,
+            Supplier<StoredIdentity> identity) {
+        return withToken(identity).thenCompose(bearer -> call(operation, method, path, bearer, body))
+                .exceptionallyCompose(error -> {
+                    CcpException failure = failure(operation, error);
+                    if (failure.kind() != CcpException.Kind.REFUSED || failure.status() != 401) {
+                        return CompletableFuture.failedFuture(failure);
+                    }
+                    endSession();
+                    return withToken(identity).thenCompose(bearer -> call(operation, method, path, bearer, body));
+                });
+    }
+
+    private CompletableFuture<String> withToken(Supplier<StoredIdentity> identity) {
+        if (token != null) {
+            return CompletableFuture.completedFuture(token);
+        }
+        return CompletableFuture.supplyAsync(identity, worker).thenCompose(stored ->
+                bootstrap(stored.device(), new UserHints(stored.userId(), null, null, null), null, started -> { })
+                        .thenApply(established -> established.session()));
+    }
+
+    // ---- bootstraps ----
+
+    /**
+     * Bootstraps a new session, ending the previous one (a device has one session at a time).
+     * XK with a freshly fetched server key; IK (one round trip fewer) once a bootstrap proved the
+     * cached key. A refused IK may mean the server rotated its Noise key: the key is fetched again
+     * and XK tried at once.
+     *
+     * @param listener hears the session's frames (may be null)
+     * @param started told of the new connection before the bootstrap completes, so frames that
+     *     arrive right after the server's Ack (queued envelopes) can already be answered
+     */
+    CompletableFuture<EstablishedSession> bootstrap(DeviceIdentity device, UserHints hints,
+            DeviceConnection.Listener listener, Consumer<DeviceConnection> started) {
+        if (noiseRotatesAt != null && Instant.now().isAfter(noiseRotatesAt)) {
+            forgetServerKey(); // announced rotation: the cached key may be gone soon
+        }
+        if (!serverKeyConfirmed) {
+            return bootstrapWith(NoisePattern.XK, device, hints, listener, started);
+        }
+        // The failed IK attempt's end must not reach the listener, which goes on with the XK one.
+        AttemptGate gate = new AttemptGate(listener);
+        return bootstrapWith(NoisePattern.IK, device, hints, gate, attempt -> {
+            gate.attempt = attempt;
+            started.accept(attempt);
+        }).exceptionallyCompose(error -> {
+            CcpException failure = failure("bootstrap", error);
+            if (failure.kind() != CcpException.Kind.HANDSHAKE) {
+                return CompletableFuture.failedFuture(failure);
+            }
+            gate.shut();
+            forgetServerKey();
+            return bootstrapWith(NoisePattern.XK, device, hints, listener, started);
+        });
+    }
+
+    private CompletableFuture<EstablishedSession> bootstrapWith(NoisePattern pattern, DeviceIdentity device,
+            UserHints hints, DeviceConnection.Listener listener, Consumer<DeviceConnection> started) {
+        return serverInfo()
+                .thenApplyAsync(info -> new DeviceHandshake(device, info.path("domain").asText(),
+                        Hex.decode(info.path("noise_public").asText()), DeviceHandshake.defaultPrologue(), pattern,
+                        hints, random), worker)
+                .thenCompose(handshake -> {
+                    endSession();
+                    return connection().thenCompose(c -> {
+                        DeviceConnection started0 = DeviceConnection.start(c, handshake, listener);
+                        session = started0;
+                        started.accept(started0);
+                        return within(started0.established(), "bootstrap");
+                    });
+                })
+                .thenApply(established -> {
+                    token = established.session();
+                    serverKeyConfirmed = true;
+                    lastPattern = pattern;
+                    noiseRotatesAt = null;
+                    if (established.ack().hasNonNull("noise_rotates_at")) {
+                        try {
+                            noiseRotatesAt = Instant.parse(established.ack().get("noise_rotates_at").asText());
+                        } catch (DateTimeParseException e) {
+                            // Not ours to judge: the key is fetched again when a bootstrap is refused.
+                        }
+                    }
+                    return established;
+                });
+    }
+
+    private void forgetServerKey() {
+        serverInfo = null;
+        serverKeyConfirmed = false;
+        noiseRotatesAt = null;
+    }
+
+    /** Ends the current session, if any; completes when the end of its upstream is written. */
+    CompletableFuture<Void> endSession() {
+        CompletableFuture<Void> ended = CompletableFuture.completedFuture(null);
+        if (session != null) {
+            ended = session.endUpstream();
+            session = null;
+        }
+        token = null;
+        return ended;
+    }
+
+    /** Ends {@code link} politely: the current session through {@link #endSession()}, an older one directly. */
+    void release(DeviceConnection link) {
+        if (session == link) {
+            endSession();
+        } else if (!closed) {
+            link.endUpstream();
+        }
+    }
+
+    /** {@code link} stopped answering its PINGs: the TCP connection under it is as dead as the link. */
+    void abandon(DeviceConnection link) {
+        if (session == link) {
+            session = null;
+            token = null;
+        }
+        link.closeConnection();
+    }
+
+    /** Ends the session (its end of stream written first), the connection and an owned event loop. */
+    CompletableFuture<Void> close() {
+        return endSession()
+                .completeOnTimeout(null, 1, TimeUnit.SECONDS)
+                .exceptionally(error -> null) // the stream is gone already; closing the connection ends it
+                .thenRunAsync(() -> {
+                    closed = true;
+                    if (connection != null) {
+                        connection.close();
+                    }
+                    if (transport != null) {
+                        transport.close(); // blocks until an owned event loop has stopped: not on that loop
+                    }
+                }, worker);
+    }
+
+    private <T> CompletableFuture<T> within(CompletableFuture<T> future, String what) {
+        return future.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).exceptionallyCompose(error -> {
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            if (cause instanceof TimeoutException) {
+                return CompletableFuture.failedFuture(new CcpException(CcpException.Kind.UNREACHABLE,
+                        what + ": no answer within " + timeout.toSeconds() + " s", cause));
+            }
+            return CompletableFuture.failedFuture(failure(what, cause));
+        });
+    }
+
+    private static Duration retryAfter(H2Response response) {
+        String value = response.header("retry-after");
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Duration.ofSeconds(Long.parseLong(value.trim()));
+        } catch (NumberFormatException | ArithmeticException e) {
+            return null;
+        }
+    }
+
+    /** Passes one bootstrap attempt's events on until it is shut or its bootstrap failed. */
+    private static final class AttemptGate extends DeviceConnection.Listener {
+        private final DeviceConnection.Listener target;
+        private volatile boolean shut;
+        volatile DeviceConnection attempt;
+
+        AttemptGate(DeviceConnection.Listener target) {
+            this.target = target == null ? new DeviceConnection.Listener() { } : target;
+        }
+
+        void shut() {
+            shut = true;
+        }
+
+        @Override
+        public void onBootstrapFrame(Frame frame) {
+            if (!shut) {
+                target.onBootstrapFrame(frame);
+            }
+        }
+
+        @Override
+        public void onFrame(Frame frame) {
+            if (!shut) {
+                target.onFrame(frame);
+            }
+        }
+
+        @Override
+        public void onClosed(StreamClosure closure, Throwable failure) {
+            // A failed bootstrap has failed its established() before its stream reports the end.
+            boolean failed = attempt != null && attempt.established().isCompletedExceptionally();
+            if (!shut && !failed) {
+                target.onClosed(closure, failure);
+            }
+        }
+    }
+
+    /** What a future failed with, as the SDK's exception (unwrapping {@link CompletionException}). */
+    static CcpException failure(String what, Throwable error) {
+        Throwable cause = error;
+        while ((cause instanceof CompletionException || cause instanceof java.util.concurrent.ExecutionException)
+                && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return translate(what, cause);
+    }
+
+    /** Maps what a transport future failed with to the SDK's exception. */
+    private static CcpException translate(String what, Throwable cause) {
+        if (cause instanceof CcpException c) {
+            return c;
+        }
+        if (cause instanceof DeviceHandshakeException refusal) {
+            return new CcpException(CcpException.Kind.HANDSHAKE, what + ": " + refusal.getMessage(), refusal);
+        }
+        if (cause instanceof ConnectRefusedException refused) {
+            return CcpException.refused(what, refused.status(), "", null, refused.retryAfter().orElse(null));
+        }
+        return new CcpException(CcpException.Kind.UNREACHABLE, what + ": " + cause, cause);
+    }
+}
