@@ -103,7 +103,12 @@ public final class CcpClient implements AutoCloseable {
                 builder.backoffMax, builder.maxOutstanding);
     }
 
-    /** A client of the server at {@code server} ({@code https://host[:port]}). */
+    /**
+     * Settings for a client of the server at {@code server}.
+     *
+     * @param server {@code https://host[:port]}
+     * @return a builder; {@link Builder#identityStore} is required
+     */
     public static Builder builder(URI server) {
         return new Builder(server);
     }
@@ -502,6 +507,10 @@ public final class CcpClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Settings of a {@link CcpClient}. Required: the server (given to {@link CcpClient#builder})
+     * and an identity store. Not thread-safe; {@link #build()} may be called more than once.
+     */
     public static final class Builder {
         private final URI server;
         private Trust trust = Trust.systemStore();
@@ -576,6 +585,11 @@ public final class CcpClient implements AutoCloseable {
             return this;
         }
 
+        /**
+         * A new client with these settings; it connects on its first operation.
+         *
+         * @throws IllegalStateException without an identity store
+         */
         public CcpClient build() {
             if (store == null) {
                 throw new IllegalStateException("an identity store is required");

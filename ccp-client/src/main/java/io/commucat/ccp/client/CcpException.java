@@ -11,6 +11,7 @@ import java.util.Optional;
  */
 public final class CcpException extends RuntimeException {
 
+    /** What went wrong, for the application to branch on. */
     public enum Kind {
         /** The server could not be reached, or the connection was lost. */
         UNREACHABLE,
@@ -57,6 +58,7 @@ public final class CcpException extends RuntimeException {
                 + (detail == null || detail.isEmpty() ? "" : ": " + detail), null, status, title, detail, retryAfter);
     }
 
+    /** @return what went wrong */
     public Kind kind() {
         return kind;
     }

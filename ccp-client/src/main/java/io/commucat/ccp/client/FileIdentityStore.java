@@ -29,10 +29,12 @@ public final class FileIdentityStore implements IdentityStore {
 
     private final Path file;
 
+    /** @param file the JSON file, written with mode 0600 on the first save (its directory is made if missing) */
     public FileIdentityStore(Path file) {
         this.file = Objects.requireNonNull(file, "file");
     }
 
+    /** @return the file the identity is kept in */
     public Path file() {
         return file;
     }

@@ -9,10 +9,12 @@ package io.commucat.ccp.client;
  */
 public record IncomingMessage(long channel, byte[] payload, long sequence) {
 
+    /** Copies {@code payload}: the record is immutable. */
     public IncomingMessage {
         payload = payload.clone();
     }
 
+    /** @return a copy of the payload */
     @Override
     public byte[] payload() {
         return payload.clone();

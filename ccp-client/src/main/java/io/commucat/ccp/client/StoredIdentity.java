@@ -11,10 +11,12 @@ import java.util.Objects;
  */
 public record StoredIdentity(DeviceIdentity device, String userId) {
 
+    /** @throws NullPointerException without a device */
     public StoredIdentity {
         Objects.requireNonNull(device, "device");
     }
 
+    /** @return the device's id ({@code dev-...} from registration, the server's from pairing) */
     public String deviceId() {
         return device.deviceId();
     }
