@@ -1,4 +1,4 @@
-package io.commucat.ccp.device;
+package io.commucat.ccp.cli;
 
 import io.commucat.ccp.client.CcpSession;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.commucat.ccp.device;
+package io.commucat.ccp.cli;
 
 import io.commucat.ccp.client.CcpClient;
 import io.commucat.ccp.client.CcpException;
@@ -28,15 +28,15 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /**
- * {@code ccp-device}: a device on the command line, for trying a server and for scripts, built
+ * {@code ccp-cli}: a device on the command line, for trying a server and for scripts, built
  * on the SDK's {@link CcpClient}. It keeps its identity (keys, certificate) in a file; keys are
  * made here and never leave the machine: pairing proves possession of the key instead.
  */
-@Command(name = "ccp-device", mixinStandardHelpOptions = true,
+@Command(name = "ccp-cli", mixinStandardHelpOptions = true,
         description = "A command-line CCP device: register, pair with a code, issue codes, list devices.",
-        subcommands = {DeviceMain.Register.class, DeviceMain.Pair.class, DeviceMain.Code.class,
-            DeviceMain.Devices.class, DeviceMain.Send.class, DeviceMain.Listen.class, CommandLine.HelpCommand.class})
-public final class DeviceMain implements Callable<Integer> {
+        subcommands = {CliMain.Register.class, CliMain.Pair.class, CliMain.Code.class,
+            CliMain.Devices.class, CliMain.Send.class, CliMain.Listen.class, CommandLine.HelpCommand.class})
+public final class CliMain implements Callable<Integer> {
 
     @Option(names = "--server", paramLabel = "URL", defaultValue = "https://localhost:8443",
             description = "The server (default: ${DEFAULT-VALUE}).")
@@ -53,7 +53,7 @@ public final class DeviceMain implements Callable<Integer> {
     private final PrintWriter out;
     private final PrintWriter err;
 
-    DeviceMain(PrintWriter out, PrintWriter err) {
+    CliMain(PrintWriter out, PrintWriter err) {
         this.out = out;
         this.err = err;
     }
@@ -66,11 +66,11 @@ public final class DeviceMain implements Callable<Integer> {
 
     /** Runs in-process and returns the exit status: 0, 1 for a failure, 2 for bad usage. */
     static int run(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine commandLine = new CommandLine(new DeviceMain(out, err));
+        CommandLine commandLine = new CommandLine(new CliMain(out, err));
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setExecutionExceptionHandler((e, cl, parsed) -> {
-            err.println("ccp-device: " + (e instanceof CcpException ? e.getMessage() : "failed: " + e));
+            err.println("ccp-cli: " + (e instanceof CcpException ? e.getMessage() : "failed: " + e));
             return 1;
         });
         int status = commandLine.execute(args);
@@ -112,7 +112,7 @@ public final class DeviceMain implements Callable<Integer> {
             description = "Create a new device for the user HANDLE (the user is created if new; auto-approval must allow it).")
     static final class Register implements Callable<Integer> {
         @ParentCommand
-        private DeviceMain main;
+        private CliMain main;
 
         @Option(names = "--handle", required = true, paramLabel = "HANDLE", description = "The user's handle.")
         private String handle;
@@ -133,7 +133,7 @@ public final class DeviceMain implements Callable<Integer> {
                 "The key pair is made here; the server only sees its public key and a signature proving possession."})
     static final class Pair implements Callable<Integer> {
         @ParentCommand
-        private DeviceMain main;
+        private CliMain main;
 
         @Parameters(paramLabel = "CODE", description = "The pairing code, e.g. ABCD-EF23.")
         private String code;
@@ -157,7 +157,7 @@ public final class DeviceMain implements Callable<Integer> {
             description = "Issue a pairing code for another device of this device's user.")
     static final class Code implements Callable<Integer> {
         @ParentCommand
-        private DeviceMain main;
+        private CliMain main;
 
         @Override
         public Integer call() {
@@ -172,7 +172,7 @@ public final class DeviceMain implements Callable<Integer> {
     @Command(name = "devices", mixinStandardHelpOptions = true, description = "List the devices of this device's user.")
     static final class Devices implements Callable<Integer> {
         @ParentCommand
-        private DeviceMain main;
+        private CliMain main;
 
         @Override
         public Integer call() {
@@ -192,7 +192,7 @@ public final class DeviceMain implements Callable<Integer> {
             description = "Join channel N with the given members and send TEXT as a message; exits 0 once the server acknowledged it.")
     static final class Send implements Callable<Integer> {
         @ParentCommand
-        private DeviceMain main;
+        private CliMain main;
 
         @Mixin
         private ChannelOptions target;
@@ -217,7 +217,7 @@ public final class DeviceMain implements Callable<Integer> {
             description = "Join channel N and print each message received there as one line of UTF-8.")
     static final class Listen implements Callable<Integer> {
         @ParentCommand
-        private DeviceMain main;
+        private CliMain main;
 
         @Mixin
         private ChannelOptions target;
@@ -248,7 +248,7 @@ public final class DeviceMain implements Callable<Integer> {
                 session.close();
                 await(session.closed());
                 if (!all && count != Integer.MAX_VALUE) {
-                    main.err.println("ccp-device: " + (count - received.getCount()) + " of " + count
+                    main.err.println("ccp-cli: " + (count - received.getCount()) + " of " + count
                             + " messages within " + timeoutSeconds + " s");
                     return 1;
                 }

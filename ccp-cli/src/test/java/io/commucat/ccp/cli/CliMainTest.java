@@ -1,4 +1,4 @@
-package io.commucat.ccp.device;
+package io.commucat.ccp.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -28,12 +28,12 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code ccp-device} against a real node (embedded default, TLS with its development CA): the
+ * {@code ccp-cli} against a real node (embedded default, TLS with its development CA): the
  * README's quick start of a first device and a paired second one.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(60)
-class DeviceCliTest {
+class CliMainTest {
 
     private static final Pattern CODE = Pattern.compile("pairing code: ([A-Z0-9]{4}-[A-Z0-9]{4})");
 
@@ -69,7 +69,7 @@ class DeviceCliTest {
                 "--cacert", data.root().resolve(DataDirectory.DEV_CA_CERT).toString(),
                 "--identity", dir.resolve(identity).toString()));
         argv.addAll(List.of(args));
-        int status = DeviceMain.run(argv.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
+        int status = CliMain.run(argv.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
         return new Run(status, out.toString(), err.toString());
     }
 
