@@ -110,10 +110,10 @@ fuzz() {
   exit $failed
 }
 
-# Builds the jars unless they are newer than every source and pom (device and admin commands
+# Builds the jars unless they are newer than every source and pom (client and admin commands
 # run several times in a row in the quick start; each would otherwise rebuild).
 build_jars() {
-  local jar=ccp-device/target/ccp-device.jar
+  local jar=ccp-cli/target/ccp-cli.jar
   if [ -f "$jar" ] && [ -f ccp-server/target/ccp-server.jar ] \
       && [ -z "$(find . \( -path './*/src/main/*' -o -name pom.xml -o -path ./docs/openapi.json \) -newer "$jar" -print -quit)" ]; then
     return 0
@@ -160,11 +160,11 @@ case "${1:-}" in
     ensure_tools
     fuzz "$@"
     ;;
-  device)
+  client)
     shift
     ensure_tools
     build_jars
-    exec java -jar ccp-device/target/ccp-device.jar "$@"
+    exec java -jar ccp-cli/target/ccp-cli.jar "$@"
     ;;
   admin)
     shift
@@ -173,7 +173,7 @@ case "${1:-}" in
     exec java -jar ccp-server/target/ccp-server.jar admin "$@"
     ;;
   *)
-    echo "usage: ./ccp test [maven args] | ./ccp run [serve options] | ./ccp bench [JMH args] | ./ccp load [options] | ./ccp relay-load [options] | ./ccp fuzz [TARGET|all] [SECONDS] | ./ccp device COMMAND | ./ccp admin COMMAND" >&2
+    echo "usage: ./ccp test [maven args] | ./ccp run [serve options] | ./ccp bench [JMH args] | ./ccp load [options] | ./ccp relay-load [options] | ./ccp fuzz [TARGET|all] [SECONDS] | ./ccp client COMMAND | ./ccp admin COMMAND" >&2
     exit 2
     ;;
 esac

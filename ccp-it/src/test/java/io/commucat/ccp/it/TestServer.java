@@ -71,6 +71,16 @@ final class TestServer implements AutoCloseable {
         node = CcpNode.start(config, new DataDirectoryBootstrap().prepare(config));
     }
 
+    /** The node's address, {@code https://127.0.0.1:<port>}. */
+    URI uri() {
+        return URI.create("https://127.0.0.1:" + node.port());
+    }
+
+    /** The development CA (PEM) that signed the node's certificate. */
+    Path caFile() {
+        return data.root().resolve(DataDirectory.DEV_CA_CERT);
+    }
+
     /** A client whose identity is kept in {@code identity} under this server's directory. */
     CcpClient client(String identity) {
         return builder(identity, port).build();
