@@ -73,12 +73,7 @@ final class TestServer implements AutoCloseable {
 
     /** The node's address, {@code https://127.0.0.1:<port>}. */
     URI uri() {
-        return URI.create("https://127.0.0.1:" + node.port());
-    }
-
-    /** The development CA (PEM) that signed the node's certificate. */
-    Path caFile() {
-        return data.root().resolve(DataDirectory.DEV_CA_CERT);
+        return URI.create("https://127.0.0.1:" + port);
     }
 
     /** A client whose identity is kept in {@code identity} under this server's directory. */
