@@ -286,10 +286,17 @@ public final class CcpClient implements AutoCloseable {
         if (closed) {
             return CompletableFuture.failedFuture(new CcpException(CcpException.Kind.CLOSED, "the client is closed", null));
         }
-        CcpSession created = new CcpSession(listener, callbacks, new SessionConnector(), sessionOptions);
-        sessions.add(created);
-        created.closed().whenComplete((ok, error) -> sessions.remove(created));
-        return created.start();
+        return identity().thenCompose(stored -> {
+            if (stored.isEmpty()) {
+                return CompletableFuture.failedFuture(new CcpException(CcpException.Kind.NO_IDENTITY,
+                        "no device identity stored yet: register or pair first", null));
+            }
+            CcpSession created = new CcpSession(stored.get().deviceId(), listener, callbacks, new SessionConnector(),
+                    sessionOptions);
+            sessions.add(created);
+            created.closed().whenComplete((ok, error) -> sessions.remove(created));
+            return created.start();
+        });
     }
 
     /**

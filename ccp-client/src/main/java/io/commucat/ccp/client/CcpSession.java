@@ -80,6 +80,7 @@ public final class CcpSession implements AutoCloseable {
     record Options(Deduplication deduplication, Duration backoffInitial, Duration backoffMax, int maxOutstanding) {
     }
 
+    private final String deviceId;
     private final SessionListener listener;
     private final Executor callbacks;
     private final DispatchChain dispatch;
@@ -103,7 +104,8 @@ public final class CcpSession implements AutoCloseable {
     private String presence;
     private ScheduledFuture<?> reconnectTimer;
 
-    CcpSession(SessionListener listener, Executor callbacks, Connector connector, Options options) {
+    CcpSession(String deviceId, SessionListener listener, Executor callbacks, Connector connector, Options options) {
+        this.deviceId = deviceId;
         this.listener = Objects.requireNonNull(listener, "listener");
         this.callbacks = callbacks;
         this.dispatch = new DispatchChain(callbacks);
@@ -120,9 +122,14 @@ public final class CcpSession implements AutoCloseable {
         return started;
     }
 
-    /** The user the device belongs to. */
+    /** @return the user the device belongs to */
     public synchronized String userId() {
         return established.userId();
+    }
+
+    /** @return this device's id */
+    public String deviceId() {
+        return deviceId;
     }
 
     /** Where the session's link stands now. */
@@ -138,18 +145,18 @@ public final class CcpSession implements AutoCloseable {
         ObjectNode body = ControlJson.object();
         ArrayNode list = body.putArray("members");
         members.forEach(list::add);
-        return request(seq -> Frame.control(FrameType.JOIN, channel, seq, body));
+        return request("join " + channel, seq -> Frame.control(FrameType.JOIN, channel, seq, body));
     }
 
     /** Leaves channel {@code channel}. */
     public CompletableFuture<Void> leave(long channel) {
-        return request(seq -> Frame.control(FrameType.LEAVE, channel, seq, ControlJson.object()));
+        return request("leave " + channel, seq -> Frame.control(FrameType.LEAVE, channel, seq, ControlJson.object()));
     }
 
     /** Sends {@code payload} (copied) as a {@code Msg} to the other members of {@code channel}. */
     public CompletableFuture<Void> send(long channel, byte[] payload) {
         byte[] copy = payload.clone();
-        return request(seq -> Frame.opaque(FrameType.MSG, channel, seq, copy));
+        return request("send to " + channel, seq -> Frame.opaque(FrameType.MSG, channel, seq, copy));
     }
 
     /**
@@ -229,7 +236,7 @@ public final class CcpSession implements AutoCloseable {
 
     // ---- requests ----
 
-    private CompletableFuture<Void> request(LongFunction<Frame> build) {
+    private CompletableFuture<Void> request(String operation, LongFunction<Frame> build) {
         Request request;
         synchronized (this) {
             if (closing || state == SessionState.CLOSED) {
@@ -239,7 +246,7 @@ public final class CcpSession implements AutoCloseable {
                 return failed(new CcpException(CcpException.Kind.OVERLOADED, outstanding.size()
                         + " requests are waiting for the server's answer; wait for some of them", null));
             }
-            request = new Request(nextRequestId++, build);
+            request = new Request(nextRequestId++, operation, build);
             outstanding.put(request.id, request);
             if (link != null && link.established) {
                 transmit(request, link);
@@ -280,7 +287,7 @@ public final class CcpSession implements AutoCloseable {
         } else if (error == null) {
             callbacks.execute(() -> request.answer.complete(null));
         } else {
-            CcpException refusal = CcpException.refused("frame", 0, error.path("error").asText(""),
+            CcpException refusal = CcpException.refused(request.operation, 0, error.path("error").asText(""),
                     error.hasNonNull("detail") ? error.get("detail").asText() : null, null);
             callbacks.execute(() -> request.answer.completeExceptionally(refusal));
         }
@@ -542,6 +549,7 @@ public final class CcpSession implements AutoCloseable {
     /** One request until it is answered: sent again on each new link, and after {@code busy}. */
     private static final class Request {
         final long id;
+        final String operation;
         final LongFunction<Frame> build;
         final CompletableFuture<Void> answer = new CompletableFuture<>();
         final Backoff retries = new Backoff(Duration.ofMillis(50), Duration.ofSeconds(5));
@@ -549,8 +557,9 @@ public final class CcpSession implements AutoCloseable {
         /** Waiting for its retry timer after a {@code busy} or {@code unavailable}. */
         boolean retrying;
 
-        Request(long id, LongFunction<Frame> build) {
+        Request(long id, String operation, LongFunction<Frame> build) {
             this.id = id;
+            this.operation = operation;
             this.build = build;
         }
     }

@@ -80,7 +80,15 @@ public final class FileIdentityStore implements IdentityStore {
             root.set("certificate", device.certificate().toJson());
         }
         Path directory = file.toAbsolutePath().getParent();
-        Files.createDirectories(directory);
+        if (!Files.isDirectory(directory)) {
+            try {
+                // A directory made for keys is its owner's alone, as the file is.
+                Files.createDirectories(directory,
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            } catch (UnsupportedOperationException notPosix) {
+                Files.createDirectories(directory);
+            }
+        }
         Path temporary = Files.createTempFile(directory, ".identity-", ".tmp");
         try {
             try {

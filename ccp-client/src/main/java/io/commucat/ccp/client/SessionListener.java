@@ -25,7 +25,9 @@ public interface SessionListener {
      * acknowledged when the returned stage completes normally, and nothing else reaches the
      * listener before it completes, so a slow handler slows the server's deliveries down (it
      * keeps at most 256 unacknowledged messages in flight per session) instead of filling
-     * memory. By default it calls {@link #onMessage} and completes at once.
+     * memory. A stage that completes exceptionally leaves the message unacknowledged: it is not
+     * counted as delivered and comes again after the next bootstrap (as when {@code onMessage}
+     * throws). By default it calls {@link #onMessage} and completes at once.
      */
     default CompletionStage<Void> onMessageAsync(IncomingMessage message) {
         onMessage(message);
