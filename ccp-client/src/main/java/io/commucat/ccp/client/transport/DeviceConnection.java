@@ -33,8 +33,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Threading: the handshake, decryption and the {@link Listener}'s hooks run on the
  * connection's event loop, one at a time; hooks must not block. {@link #send} may be called
  * from any thread: sealing happens on the loop, so frames go out in the order their
- * {@code send} calls reached it. Many device connections may share one {@link H2Connection}
- * (one stream each) and one event loop group.
+ * {@code send} calls reached it. Many device connections may share one {@link ClientConnection}
+ * (over HTTP/2 one stream each, over HTTP/1.1 one socket each) and one event loop group.
  */
 public final class DeviceConnection {
 
@@ -77,7 +77,7 @@ public final class DeviceConnection {
     private SecureFrameStream secure;
     private Throwable failure;
 
-    private DeviceConnection(H2Connection connection, DeviceHandshake handshake, Listener listener) {
+    private DeviceConnection(ClientConnection connection, DeviceHandshake handshake, Listener listener) {
         this.handshake = handshake;
         this.listener = listener;
         this.stream = connection.openConnect(new Downstream());
@@ -87,7 +87,7 @@ public final class DeviceConnection {
      * Opens a {@code /connect} stream on {@code connection} and sends the Hello. Returns at once;
      * follow {@link #established()}.
      */
-    public static DeviceConnection start(H2Connection connection, DeviceHandshake handshake, Listener listener) {
+    public static DeviceConnection start(ClientConnection connection, DeviceHandshake handshake, Listener listener) {
         Objects.requireNonNull(handshake, "handshake");
         DeviceConnection device = new DeviceConnection(connection, handshake, listener == null ? new Listener() { } : listener);
         device.stream.whenComplete((s, error) -> {
@@ -156,12 +156,12 @@ public final class DeviceConnection {
         return result;
     }
 
-    /** Ends the upstream (END_STREAM); the server then closes the session. */
+    /** Ends the upstream (HTTP/2 END_STREAM, HTTP/1.1 the last chunk); the server then closes the session. */
     public CompletableFuture<Void> endUpstream() {
         return stream.thenCompose(ConnectStream::endUpstream);
     }
 
-    /** Resets the stream at once. */
+    /** Ends the stream at once ({@link ConnectStream#cancel()}). */
     public void cancel() {
         stream.thenAccept(ConnectStream::cancel);
     }
@@ -189,7 +189,7 @@ public final class DeviceConnection {
                     return;
                 }
                 if (phase == Phase.ESTABLISHED && buffer.hasRemaining()) {
-                    // Encrypted bytes that came in the same DATA frame as the Ack.
+                    // Encrypted bytes that came in the same read as the Ack.
                     encryptedBytes(s, data, buffer.position(), buffer.remaining());
                 }
             }
@@ -234,7 +234,7 @@ public final class DeviceConnection {
         }
     }
 
-    /** This side ends the stream: a refusal gets a polite END_STREAM, anything else a reset. */
+    /** This side ends the stream: a refusal gets a polite end of upstream, anything else a cancel. */
     private void fail(ConnectStream s, Throwable cause) {
         if (phase == Phase.FAILED) {
             return;
