@@ -19,7 +19,7 @@ import java.util.concurrent.CompletableFuture;
  * Futures complete on that loop too. Closing the connection closes its streams (each reports
  * {@link StreamClosure.Kind#CONNECTION_LOST} unless it had completed).
  */
-public sealed interface ClientConnection extends AutoCloseable permits H2Connection {
+public sealed interface ClientConnection extends AutoCloseable permits H2Connection, H1Connection {
 
     /** Largest body {@link #request} collects. */
     int MAX_RESPONSE_BODY = 4 * 1024 * 1024;
