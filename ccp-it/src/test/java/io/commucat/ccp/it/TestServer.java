@@ -46,9 +46,29 @@ final class TestServer implements AutoCloseable {
     /** A client whose identity is kept in {@code identity} under this server's directory. */
     CcpClient client(String identity) {
         return CcpClient.builder(URI.create("https://127.0.0.1:" + node.port()))
-                .trust(Trust.certificates(data.root().resolve(DataDirectory.DEV_CA_CERT)))
+                .trust(Trust.certificates(devCa()))
                 .identityStore(new FileIdentityStore(dir.resolve(identity)))
                 .build();
+    }
+
+    /** The node's HTTPS port on 127.0.0.1. */
+    int port() {
+        return node.port();
+    }
+
+    /** The development CA that issued the node's TLS certificate. */
+    Path devCa() {
+        return data.root().resolve(DataDirectory.DEV_CA_CERT);
+    }
+
+    /** The node's TLS certificate (for {@code localhost}, 127.0.0.1 and ::1). */
+    Path tlsCertificate() {
+        return data.root().resolve(DataDirectory.TLS_CERT);
+    }
+
+    /** The node's TLS private key (PKCS#8 PEM). */
+    Path tlsKey() {
+        return data.root().resolve(DataDirectory.TLS_KEY);
     }
 
     @Override
