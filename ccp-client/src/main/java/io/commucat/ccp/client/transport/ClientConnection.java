@@ -76,13 +76,17 @@ public sealed interface ClientConnection extends AutoCloseable permits H2Connect
         return request("GET", path);
     }
 
-    /** Whether the connection can carry new streams and calls. */
+    /**
+     * Whether the connection can carry new streams and calls: until it is closed, by either side
+     * (an {@link H1Connection} ends when its last socket closes). A call made right as the server
+     * closes may still fail with a {@link TransportClosedException}.
+     */
     boolean isActive();
 
     /** The loop where this connection and its streams' listeners run. */
     EventLoop eventLoop();
 
-    /** Completes when the connection is closed, by either side. */
+    /** Completes when the connection is closed, by either side (see {@link #isActive()}). */
     CompletableFuture<Void> closeFuture();
 
     /** Closes the connection at once; its streams are closed. */
