@@ -92,12 +92,14 @@ public final class DeviceConnection {
         DeviceConnection device = new DeviceConnection(connection, handshake, listener == null ? new Listener() { } : listener);
         device.stream.whenComplete((s, error) -> {
             if (error != null) {
-                // No stream was opened (the connection is gone): still end with onClosed.
+                // No stream was opened (the connection is gone): still end with onClosed, once
+                // (a stream whose request head failed to go out also reports its own closing).
                 StreamClosure lost = new StreamClosure(StreamClosure.Kind.CONNECTION_LOST, 0);
                 device.established.completeExceptionally(new TransportClosedException(
                         "cannot open a /connect stream", lost, error));
-                device.closed.complete(lost);
-                device.listener.onClosed(lost, null);
+                if (device.closed.complete(lost)) {
+                    device.listener.onClosed(lost, null);
+                }
                 return;
             }
             s.eventLoop().execute(() -> device.sendHello(s));
@@ -263,8 +265,9 @@ public final class DeviceConnection {
                 secure.close();
             }
         }
-        closed.complete(closure);
-        listener.onClosed(closure, failure);
+        if (closed.complete(closure)) {
+            listener.onClosed(closure, failure);
+        }
     }
 
     /** The stream's events, on the loop. */
