@@ -98,7 +98,8 @@ public final class CcpClient implements AutoCloseable {
     private CcpClient(Builder builder) {
         this.store = builder.store;
         this.callbacks = builder.callbacks;
-        this.server = new ServerConnection(builder.server, builder.trust, builder.resources, WORKERS, random, TIMEOUT);
+        this.server = new ServerConnection(builder.server, builder.trust, builder.preference, builder.resources,
+                WORKERS, random, TIMEOUT);
         this.sessionOptions = new CcpSession.Options(builder.deduplication, builder.backoffInitial,
                 builder.backoffMax, builder.maxOutstanding);
     }
@@ -524,6 +525,7 @@ public final class CcpClient implements AutoCloseable {
         private IdentityStore store;
         private Executor callbacks = ForkJoinPool.commonPool();
         private ClientResources resources;
+        private TransportPreference preference = TransportPreference.HTTP2_THEN_HTTP1;
         private Deduplication deduplication = Deduplication.redeliveries();
         private Duration backoffInitial = Duration.ofMillis(500);
         private Duration backoffMax = Duration.ofSeconds(30);
@@ -552,6 +554,18 @@ public final class CcpClient implements AutoCloseable {
         /** Where futures complete; default {@link ForkJoinPool#commonPool()}. Never an I/O thread. */
         public Builder callbackExecutor(Executor executor) {
             this.callbacks = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        /**
+         * Which HTTP versions to speak; default {@link TransportPreference#HTTP2_THEN_HTTP1}
+         * (chunked HTTP/1.1 when the server, or a proxy that strips ALPN, does not negotiate h2).
+         *
+         * @param preference the protocols offered, in order
+         * @return this builder
+         */
+        public Builder transportPreference(TransportPreference preference) {
+            this.preference = Objects.requireNonNull(preference, "preference");
             return this;
         }
 

@@ -25,6 +25,11 @@ public final class CcpException extends RuntimeException {
         PROTOCOL,
         /** The identity store could not be read or written. */
         STORE,
+        /**
+         * The server's certificate is not trusted: not issued by a trusted CA, not for the
+         * server's host name, or not the pinned one.
+         */
+        UNTRUSTED,
         /** The client or the session was closed. */
         CLOSED,
         /** Too many requests wait for the server's answer; wait for some of them before sending more. */

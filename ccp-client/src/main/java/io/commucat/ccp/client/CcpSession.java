@@ -439,8 +439,8 @@ public final class CcpSession implements AutoCloseable {
 
     private Duration delayAfter(CcpException cause) {
         assert Thread.holdsLock(this);
-        if (cause.kind() == CcpException.Kind.HANDSHAKE) {
-            return refusalBackoff.next();
+        if (cause.kind() == CcpException.Kind.HANDSHAKE || cause.kind() == CcpException.Kind.UNTRUSTED) {
+            return refusalBackoff.next(); // may pass (a database back, another network), but not soon
         }
         Duration delay = backoff.next();
         // A /connect refused with 429 or 503 says when to come back.

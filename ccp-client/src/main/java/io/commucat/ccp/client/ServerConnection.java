@@ -9,9 +9,10 @@ import io.commucat.ccp.client.handshake.EstablishedSession;
 import io.commucat.ccp.client.handshake.UserHints;
 import io.commucat.ccp.client.transport.ConnectRefusedException;
 import io.commucat.ccp.client.transport.DeviceConnection;
-import io.commucat.ccp.client.transport.H2Connection;
+import io.commucat.ccp.client.transport.CertificatePinException;
+import io.commucat.ccp.client.transport.ClientConnection;
+import io.commucat.ccp.client.transport.ClientTransport;
 import io.commucat.ccp.client.transport.H2Response;
-import io.commucat.ccp.client.transport.H2Transport;
 import io.commucat.ccp.client.transport.StreamClosure;
 import io.commucat.ccp.crypto.Hex;
 import io.commucat.ccp.crypto.noise.NoisePattern;
@@ -47,13 +48,14 @@ final class ServerConnection {
 
     private final URI server;
     private final Trust trust;
+    private final TransportPreference preference;
     private final ClientResources resources;
     private final Executor worker;
     private final SecureRandom random;
     private final Duration timeout;
 
-    private H2Transport transport;
-    private H2Connection connection;
+    private ClientTransport transport;
+    private ClientConnection connection;
     private JsonNode serverInfo;
     /** A bootstrap with the cached server key succeeded: the next one may use IK (one round trip fewer). */
     private boolean serverKeyConfirmed;
@@ -64,10 +66,11 @@ final class ServerConnection {
     private String token;
     private boolean closed;
 
-    ServerConnection(URI server, Trust trust, ClientResources resources, Executor worker, SecureRandom random,
-            Duration timeout) {
+    ServerConnection(URI server, Trust trust, TransportPreference preference, ClientResources resources,
+            Executor worker, SecureRandom random, Duration timeout) {
         this.server = server;
         this.trust = trust;
+        this.preference = preference;
         this.resources = resources;
         this.worker = worker;
         this.random = random;
@@ -90,7 +93,7 @@ final class ServerConnection {
 
     // ---- the connection ----
 
-    private CompletableFuture<H2Connection> connection() {
+    private CompletableFuture<ClientConnection> connection() {
         if (closed) {
             return CompletableFuture.failedFuture(new CcpException(CcpException.Kind.CLOSED, "the client is closed", null));
         }
@@ -99,15 +102,9 @@ final class ServerConnection {
         }
         endSession();
         if (transport == null) {
-            int port = server.getPort() < 0 ? 443 : server.getPort();
-            H2Transport.Builder builder = H2Transport.builder(server.getHost(), port).threads(1);
+            ClientTransport.Builder builder = Transports.builder(server, trust, preference).threads(1);
             if (resources != null) {
                 builder.eventLoopGroup(resources.group());
-            }
-            if (trust instanceof Trust.Certificates certificates) {
-                builder.trustCertificates(certificates.pemFile());
-            } else {
-                builder.trustSystemStore();
             }
             try {
                 transport = builder.build();
@@ -375,6 +372,16 @@ final class ServerConnection {
         }
     }
 
+    /** Whether a TLS handshake failed on the server's certificate (a CA, host-name or pin check). */
+    private static boolean untrusted(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof CertificatePinException || t instanceof java.security.cert.CertificateException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** What a future failed with, as the SDK's exception (unwrapping {@link CompletionException}). */
     static CcpException failure(String what, Throwable error) {
         Throwable cause = error;
@@ -395,6 +402,9 @@ final class ServerConnection {
         }
         if (cause instanceof ConnectRefusedException refused) {
             return CcpException.refused(what, refused.status(), "", null, refused.retryAfter().orElse(null));
+        }
+        if (cause instanceof javax.net.ssl.SSLHandshakeException handshake && untrusted(handshake)) {
+            return new CcpException(CcpException.Kind.UNTRUSTED, what + ": " + handshake.getMessage(), handshake);
         }
         return new CcpException(CcpException.Kind.UNREACHABLE, what + ": " + cause, cause);
     }

@@ -199,6 +199,24 @@ class CcpSessionResilienceTest {
     }
 
     @Test
+    void overHttp11ASessionExchangesMessagesAndComesBackAfterACut() throws Exception {
+        CcpClient http1 = server.builder("alice.json", proxy.port())
+                .transportPreference(io.commucat.ccp.client.TransportPreference.HTTP1_ONLY)
+                .reconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(500)).build();
+        clients.add(http1);
+        Pair p = pair(http1, direct("bob.json"));
+        p.alice().send(p.channel(), text("over http/1.1")).get(20, TimeUnit.SECONDS);
+        assertEquals("over http/1.1", p.bobHeard().nextText());
+
+        proxy.cut();
+
+        p.aliceHeard().awaitState(SessionState.CONNECTED, Duration.ofSeconds(20));
+        p.bob().send(p.channel(), text("back")).get(20, TimeUnit.SECONDS);
+        assertEquals("back", p.aliceHeard().nextText());
+        assertEquals(1, http1.devices().get(20, TimeUnit.SECONDS).size(), "REST beside the open session");
+    }
+
+    @Test
     void aSilentlyDeadLinkIsDetectedByItsUnansweredPingAndReplaced() throws Exception {
         Pair p = pair(viaProxy("alice.json"), direct("bob.json"));
         long frozenAt = System.nanoTime();

@@ -88,6 +88,21 @@ final class TestServer implements AutoCloseable {
                 .identityStore(new FileIdentityStore(dir.resolve(identity)));
     }
 
+    /** The development CA that issued the node's TLS certificate. */
+    Path devCa() {
+        return caFile();
+    }
+
+    /** The node's TLS certificate (for {@code localhost}, 127.0.0.1 and ::1). */
+    Path tlsCertificate() {
+        return data.root().resolve(DataDirectory.TLS_CERT);
+    }
+
+    /** The node's TLS private key (PKCS#8 PEM). */
+    Path tlsKey() {
+        return data.root().resolve(DataDirectory.TLS_KEY);
+    }
+
     @Override
     public void close() {
         node.close();

@@ -1,95 +1,59 @@
 package io.commucat.ccp.client.transport;
 
-import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
-import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
-import io.netty.handler.codec.http2.Http2Error;
-import io.netty.handler.codec.http2.Http2StreamChannel;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * One open HTTP/2 request stream, full duplex: the request body goes up with {@link #write}
- * while the response arrives at the {@link StreamListener}. For {@code /connect} these are the
- * upstream and downstream bytes of a device session (ccp-1.md §1).
+ * One open request, full duplex: the request body goes up with {@link #write} while the response
+ * arrives at the {@link StreamListener}. For {@code /connect} these are the upstream and
+ * downstream bytes of a device session (ccp-1.md §1). Over HTTP/2 it is one stream of its
+ * connection; over HTTP/1.1 it is one exchange holding a socket of its own (chunked bodies both
+ * ways), see {@link H1Connection}. Made by {@link ClientConnection#openConnect}.
  *
  * <p>Thread-safe: any thread may call any method. Writes are queued onto the connection's event
  * loop in the order they are made (from one thread; writes racing from several threads are
- * ordered as they reach the loop). HTTP/2 flow control is respected: bytes beyond the server's
- * window wait in Netty's queue, and {@link #isWritable()} turns false when too much waits.
+ * ordered as they reach the loop). {@link #isWritable()} turns false when too much waits in the
+ * transport's buffer (HTTP/2 flow control, or the socket).
  */
-public final class ConnectStream {
-
-    private final Http2StreamChannel channel;
-
-    ConnectStream(Http2StreamChannel channel) {
-        this.channel = channel;
-    }
+public sealed interface ConnectStream permits H2Stream, H1Exchange {
 
     /**
-     * Sends {@code bytes} as one DATA frame (Netty splits it further to the peer's frame size and
-     * window). The array must not be changed afterwards. Completes when written to the socket.
+     * Sends {@code bytes} upstream. The array must not be changed afterwards. Completes when
+     * written to the socket.
      */
-    public CompletableFuture<Void> write(byte[] bytes) {
+    default CompletableFuture<Void> write(byte[] bytes) {
         return write(bytes, false);
     }
 
-    /** Sends {@code bytes}, with END_STREAM when {@code endStream}. */
-    public CompletableFuture<Void> write(byte[] bytes, boolean endStream) {
-        return Futures.of(channel.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(bytes), endStream)));
-    }
+    /** Sends {@code bytes}, and ends the request body after them when {@code endStream}. */
+    CompletableFuture<Void> write(byte[] bytes, boolean endStream);
 
-    /** Ends the request body (an empty DATA frame with END_STREAM); the response may go on. */
-    public CompletableFuture<Void> endUpstream() {
-        return Futures.of(channel.writeAndFlush(new DefaultHttp2DataFrame(true)));
-    }
+    /**
+     * Ends the request body (HTTP/2 END_STREAM, HTTP/1.1 the last chunk); the response may go on.
+     */
+    CompletableFuture<Void> endUpstream();
 
-    /** Resets the stream with CANCEL; the listener then sees {@link StreamClosure.Kind#CANCELLED}. */
-    public void cancel() {
-        if (channel.isActive()) {
-            StreamHandler handler = channel.pipeline().get(StreamHandler.class);
-            if (handler != null) {
-                channel.eventLoop().execute(handler::markCancelled);
-            }
-            ChannelFuture reset = channel.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.CANCEL));
-            reset.addListener(f -> channel.close());
-        }
-    }
+    /**
+     * Ends the exchange at once (HTTP/2 RST_STREAM CANCEL; HTTP/1.1 closes its socket); the
+     * listener then sees {@link StreamClosure.Kind#CANCELLED} unless the response had ended.
+     */
+    void cancel();
 
-    /** Whether a write now would be sent without waiting in Netty's buffer (flow control, socket). */
-    public boolean isWritable() {
-        return channel.isWritable();
-    }
+    /** Whether a write now would be sent without waiting in the transport's buffer (flow control, socket). */
+    boolean isWritable();
 
-    /** Stops delivering response bytes (and so stops returning HTTP/2 window to the server). */
-    public void pauseReading() {
-        channel.config().setAutoRead(false);
-    }
+    /**
+     * Stops delivering response bytes: the server is slowed down (HTTP/2 window, or TCP over
+     * HTTP/1.1) instead of bytes piling up here.
+     */
+    void pauseReading();
 
     /** Delivers response bytes again after {@link #pauseReading()}. */
-    public void resumeReading() {
-        channel.config().setAutoRead(true);
-        channel.read();
-    }
+    void resumeReading();
 
     /** Whether the stream is still open. */
-    public boolean isOpen() {
-        return channel.isActive();
-    }
-
-    /** The HTTP/2 stream id (odd, assigned by the client). */
-    public int id() {
-        return channel.stream().id();
-    }
+    boolean isOpen();
 
     /** The loop where this stream's listener runs (shared with its connection). */
-    public EventLoop eventLoop() {
-        return channel.eventLoop();
-    }
-
-    @Override
-    public String toString() {
-        return "ConnectStream[" + channel.stream().id() + (channel.isActive() ? "" : ", closed") + "]";
-    }
+    EventLoop eventLoop();
 }

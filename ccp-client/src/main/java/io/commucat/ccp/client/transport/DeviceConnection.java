@@ -35,8 +35,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Threading: the handshake, decryption and the {@link Listener}'s hooks run on the
  * connection's event loop, one at a time; hooks must not block. {@link #send} may be called
  * from any thread: sealing happens on the loop, so frames go out in the order their
- * {@code send} calls reached it. Many device connections may share one {@link H2Connection}
- * (one stream each) and one event loop group.
+ * {@code send} calls reached it. Many device connections may share one {@link ClientConnection}
+ * (over HTTP/2 one stream each, over HTTP/1.1 one socket each) and one event loop group.
  */
 public final class DeviceConnection {
 
@@ -66,7 +66,7 @@ public final class DeviceConnection {
 
     private enum Phase { AWAIT_AUTH, AWAIT_ACK, ESTABLISHED, FAILED }
 
-    private final H2Connection connection;
+    private final ClientConnection connection;
     private final DeviceHandshake handshake;
     private final Listener listener;
     private final CompletableFuture<EstablishedSession> established = new CompletableFuture<>();
@@ -80,7 +80,7 @@ public final class DeviceConnection {
     private SecureFrameStream secure;
     private Throwable failure;
 
-    private DeviceConnection(H2Connection connection, DeviceHandshake handshake, Listener listener) {
+    private DeviceConnection(ClientConnection connection, DeviceHandshake handshake, Listener listener) {
         this.connection = connection;
         this.handshake = handshake;
         this.listener = listener;
@@ -91,17 +91,19 @@ public final class DeviceConnection {
      * Opens a {@code /connect} stream on {@code connection} and sends the Hello. Returns at once;
      * follow {@link #established()}.
      */
-    public static DeviceConnection start(H2Connection connection, DeviceHandshake handshake, Listener listener) {
+    public static DeviceConnection start(ClientConnection connection, DeviceHandshake handshake, Listener listener) {
         Objects.requireNonNull(handshake, "handshake");
         DeviceConnection device = new DeviceConnection(connection, handshake, listener == null ? new Listener() { } : listener);
         device.stream.whenComplete((s, error) -> {
             if (error != null) {
-                // No stream was opened (the connection is gone): still end with onClosed.
+                // No stream was opened (the connection is gone): still end with onClosed, once
+                // (a stream whose request head failed to go out also reports its own closing).
                 StreamClosure lost = new StreamClosure(StreamClosure.Kind.CONNECTION_LOST, 0);
                 device.established.completeExceptionally(new TransportClosedException(
                         "cannot open a /connect stream", lost, error));
-                device.closed.complete(lost);
-                device.listener.onClosed(lost, null);
+                if (device.closed.complete(lost)) {
+                    device.listener.onClosed(lost, null);
+                }
                 return;
             }
             s.eventLoop().execute(() -> device.sendHello(s));
@@ -160,14 +162,14 @@ public final class DeviceConnection {
         return result;
     }
 
-    /** Ends the upstream (END_STREAM); the server then closes the session. */
+    /** Ends the upstream (HTTP/2 END_STREAM, HTTP/1.1 the last chunk); the server then closes the session. */
     public CompletableFuture<Void> endUpstream() {
         return stream.thenCompose(ConnectStream::endUpstream);
     }
 
     /**
      * Checks the link (ccp-1.md §4.3): completes when the server answers a PING on the
-     * connection, fails when the connection closes first.
+     * connection, fails when the connection closes first (see {@link ClientConnection#ping()}).
      */
     public CompletableFuture<Void> ping() {
         return connection.ping();
@@ -178,7 +180,7 @@ public final class DeviceConnection {
         connection.close();
     }
 
-    /** Resets the stream at once. */
+    /** Ends the stream at once ({@link ConnectStream#cancel()}). */
     public void cancel() {
         stream.thenAccept(ConnectStream::cancel);
     }
@@ -206,7 +208,7 @@ public final class DeviceConnection {
                     return;
                 }
                 if (phase == Phase.ESTABLISHED && buffer.hasRemaining()) {
-                    // Encrypted bytes that came in the same DATA frame as the Ack.
+                    // Encrypted bytes that came in the same read as the Ack.
                     encryptedBytes(s, data, buffer.position(), buffer.remaining());
                 }
             }
@@ -251,7 +253,7 @@ public final class DeviceConnection {
         }
     }
 
-    /** This side ends the stream: a refusal gets a polite END_STREAM, anything else a reset. */
+    /** This side ends the stream: a refusal gets a polite end of upstream, anything else a cancel. */
     private void fail(ConnectStream s, Throwable cause) {
         if (phase == Phase.FAILED) {
             return;
@@ -280,8 +282,9 @@ public final class DeviceConnection {
                 secure.close();
             }
         }
-        closed.complete(closure);
-        listener.onClosed(closure, failure);
+        if (closed.complete(closure)) {
+            listener.onClosed(closure, failure);
+        }
     }
 
     /** An HTTP error instead of a stream: no frame follows, only a problem document. */

@@ -14,16 +14,16 @@ import java.util.concurrent.CompletableFuture;
 /**
  * One TLS 1.3 + HTTP/2 connection to a CCP server, carrying any number of concurrent streams
  * (up to the server's SETTINGS_MAX_CONCURRENT_STREAMS): {@code /connect} sessions and REST
- * calls. Made by {@link H2Transport#connect()}.
+ * calls. Made by {@link ClientTransport#connect()} when ALPN chose {@code h2}, or by {@link
+ * H2Transport#connect()}. Besides the {@link ClientConnection} methods it offers HTTP/2 details
+ * for tools and tests: any request as a stream ({@link #openStream}), the server's PINGs and its
+ * GOAWAY.
  *
  * <p>Thread-safe. All streams of a connection share its event loop: their listeners run there,
  * one callback at a time. Closing the connection closes its streams (each reports {@link
  * StreamClosure.Kind#CONNECTION_LOST} unless it had completed).
  */
-public final class H2Connection implements AutoCloseable {
-
-    /** Largest body {@link #request} collects. */
-    public static final int MAX_RESPONSE_BODY = 4 * 1024 * 1024;
+public final class H2Connection implements ClientConnection {
 
     private final Channel channel;
     private final ConnectionEvents events;
@@ -37,10 +37,12 @@ public final class H2Connection implements AutoCloseable {
         channel.closeFuture().addListener(f -> closed.complete(null));
     }
 
-    /**
-     * Opens a binary {@code /connect} stream: {@code POST /connect}, content type
-     * {@code application/octet-stream}, request body left open for upstream bytes.
-     */
+    @Override
+    public Protocol protocol() {
+        return Protocol.HTTP_2;
+    }
+
+    @Override
     public CompletableFuture<ConnectStream> openConnect(StreamListener listener) {
         return openStream("POST", "/connect", Map.of("content-type", "application/octet-stream"), false, listener);
     }
@@ -66,7 +68,7 @@ public final class H2Connection implements AutoCloseable {
             extraHeaders.forEach((name, value) -> headers.add(name, value));
             stream.writeAndFlush(new DefaultHttp2HeadersFrame(headers, endStream)).addListener(written -> {
                 if (written.isSuccess()) {
-                    result.complete(new ConnectStream(stream));
+                    result.complete(new H2Stream(stream));
                 } else {
                     result.completeExceptionally(written.cause());
                     stream.close();
@@ -76,12 +78,8 @@ public final class H2Connection implements AutoCloseable {
         return result;
     }
 
-    /** A request without a body, its whole response collected (at most {@value #MAX_RESPONSE_BODY} bytes). */
-    public CompletableFuture<H2Response> request(String method, String path) {
-        return request(method, path, Map.of());
-    }
-
-    /** A request without a body and with extra headers (e.g. {@code authorization}), its whole response collected. */
+    /** A request without a body and with extra headers (e.g. {@code authorization}): END_STREAM on its HEADERS. */
+    @Override
     public CompletableFuture<H2Response> request(String method, String path, Map<String, String> headers) {
         ResponseCollector collector = new ResponseCollector(MAX_RESPONSE_BODY);
         openStream(method, path, headers, true, collector)
@@ -93,11 +91,8 @@ public final class H2Connection implements AutoCloseable {
         return collector.result;
     }
 
-    /**
-     * A request with a body (sent whole, then END_STREAM) and extra headers (e.g.
-     * {@code content-type}, {@code authorization}), its whole response collected. An empty body
-     * sends no DATA frame.
-     */
+    /** The body goes in one DATA frame with END_STREAM (an empty body sends none). */
+    @Override
     public CompletableFuture<H2Response> request(String method, String path, Map<String, String> headers, byte[] body) {
         if (body.length == 0) {
             return request(method, path, headers);
@@ -113,12 +108,8 @@ public final class H2Connection implements AutoCloseable {
         return collector.result;
     }
 
-    /** {@code GET path}, collected. */
-    public CompletableFuture<H2Response> get(String path) {
-        return request("GET", path);
-    }
-
     /** Whether the connection is open. */
+    @Override
     public boolean isActive() {
         return channel.isActive();
     }
@@ -149,12 +140,12 @@ public final class H2Connection implements AutoCloseable {
         return events.goAwayErrorCode.get();
     }
 
-    /** The loop where this connection and its streams' listeners run. */
+    @Override
     public EventLoop eventLoop() {
         return channel.eventLoop();
     }
 
-    /** Completes when the connection is closed, by either side. */
+    @Override
     public CompletableFuture<Void> closeFuture() {
         return closed;
     }

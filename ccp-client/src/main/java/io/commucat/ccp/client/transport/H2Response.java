@@ -4,9 +4,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
- * A complete HTTP/2 response (for small REST calls such as {@code /api/server-info}).
+ * A complete response of {@link ClientConnection#request} (for small REST calls such as {@code
+ * /api/server-info}), over HTTP/2 or HTTP/1.1 alike; the name is older than the HTTP/1.1
+ * transport.
  *
- * @param headers lower-case names, pseudo-headers included
+ * @param headers lower-case names; over HTTP/2 pseudo-headers included
  */
 public record H2Response(int status, Map<String, String> headers, byte[] body) {
 

@@ -4,7 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
-/** Gathers a whole (small) response for {@link H2Connection#request}. Event loop only. */
+/** Gathers a whole (small) response for {@link ClientConnection#request}. Event loop only. */
 final class ResponseCollector extends StreamListener {
 
     final CompletableFuture<H2Response> result = new CompletableFuture<>();
