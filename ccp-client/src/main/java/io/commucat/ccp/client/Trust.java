@@ -46,11 +46,13 @@ public sealed interface Trust {
 
     /** The JDK's trust store. */
     enum SystemStore implements Trust {
+        /** The one system-store trust. */
         INSTANCE
     }
 
     /** CA certificates from a PEM file. */
     record Certificates(Path pemFile) implements Trust {
+        /** @throws NullPointerException without a file */
         public Certificates {
             Objects.requireNonNull(pemFile, "pemFile");
         }
@@ -58,6 +60,7 @@ public sealed interface Trust {
 
     /** One server certificate, the first in a PEM file. */
     record PinnedCertificate(Path pemFile) implements Trust {
+        /** @throws NullPointerException without a file */
         public PinnedCertificate {
             Objects.requireNonNull(pemFile, "pemFile");
         }
@@ -70,6 +73,7 @@ public sealed interface Trust {
      *     (normalized: the prefix is added when missing)
      */
     record PinnedPublicKey(String pin) implements Trust {
+        /** @throws IllegalArgumentException when {@code pin} is not a base64 SHA-256 */
         public PinnedPublicKey {
             pin = CertificatePins.normalizePublicKeyPin(Objects.requireNonNull(pin, "pin"));
         }

@@ -12,6 +12,7 @@ public final class ConnectRefusedException extends Exception {
     private final int status;
     private final Duration retryAfter;
 
+    /** @param retryAfter the server's {@code Retry-After}, or null */
     public ConnectRefusedException(int status, Duration retryAfter) {
         super("/connect answered HTTP " + status + (retryAfter == null ? "" : ", retry after " + retryAfter.toSeconds() + " s"),
                 null, false, false);
@@ -19,6 +20,7 @@ public final class ConnectRefusedException extends Exception {
         this.retryAfter = retryAfter;
     }
 
+    /** @return the HTTP status the server answered {@code /connect} with */
     public int status() {
         return status;
     }

@@ -12,16 +12,19 @@ import java.util.Map;
  */
 public record H2Response(int status, Map<String, String> headers, byte[] body) {
 
+    /** Copies the headers and the body: the record is immutable. */
     public H2Response {
         headers = Map.copyOf(headers);
         body = body.clone();
     }
 
+    /** @return a copy of the body */
     @Override
     public byte[] body() {
         return body.clone();
     }
 
+    /** @return the body as UTF-8 text */
     public String bodyText() {
         return new String(body, StandardCharsets.UTF_8);
     }

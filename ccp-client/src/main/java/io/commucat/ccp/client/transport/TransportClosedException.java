@@ -7,11 +7,13 @@ public final class TransportClosedException extends IOException {
 
     private final transient StreamClosure closure;
 
+    /** @param closure how the stream ended, or null when no stream existed */
     public TransportClosedException(String message, StreamClosure closure) {
         super(message);
         this.closure = closure;
     }
 
+    /** @param closure how the stream ended, or null when no stream existed */
     public TransportClosedException(String message, StreamClosure closure, Throwable cause) {
         super(message, cause);
         this.closure = closure;
