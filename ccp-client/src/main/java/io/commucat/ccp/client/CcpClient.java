@@ -98,8 +98,8 @@ public final class CcpClient implements AutoCloseable {
     private CcpClient(Builder builder) {
         this.store = builder.store;
         this.callbacks = builder.callbacks;
-        this.server = new ServerConnection(builder.server, builder.trust, builder.preference, builder.resources,
-                WORKERS, random, TIMEOUT);
+        this.server = new ServerConnection(builder.server, builder.trust, builder.preference, builder.pattern,
+                builder.resources, WORKERS, random, TIMEOUT);
         this.sessionOptions = new CcpSession.Options(builder.deduplication, builder.backoffInitial,
                 builder.backoffMax, builder.maxOutstanding);
     }
@@ -526,6 +526,7 @@ public final class CcpClient implements AutoCloseable {
         private Executor callbacks = ForkJoinPool.commonPool();
         private ClientResources resources;
         private TransportPreference preference = TransportPreference.HTTP2_THEN_HTTP1;
+        private NoisePattern pattern;
         private Deduplication deduplication = Deduplication.redeliveries();
         private Duration backoffInitial = Duration.ofMillis(500);
         private Duration backoffMax = Duration.ofSeconds(30);
@@ -566,6 +567,21 @@ public final class CcpClient implements AutoCloseable {
          */
         public Builder transportPreference(TransportPreference preference) {
             this.preference = Objects.requireNonNull(preference, "preference");
+            return this;
+        }
+
+        /**
+         * Bootstraps with {@code pattern} every time instead of choosing: by default a client
+         * uses XK (the server key fetched from {@code /api/server-info}) until a bootstrap has
+         * proved that key, and IK (one round trip fewer) after. With IK a refused bootstrap is
+         * still tried once more with XK and a freshly fetched key (the server may have rotated
+         * it). For measurements and diagnostics; devices keep the default.
+         *
+         * @param pattern {@code XK} or {@code IK}
+         * @return this builder
+         */
+        public Builder noisePattern(NoisePattern pattern) {
+            this.pattern = Objects.requireNonNull(pattern, "pattern");
             return this;
         }
 

@@ -49,6 +49,8 @@ final class ServerConnection {
     private final URI server;
     private final Trust trust;
     private final TransportPreference preference;
+    /** Every bootstrap's pattern, or null: XK until a bootstrap proved the cached server key, then IK. */
+    private final NoisePattern pattern;
     private final ClientResources resources;
     private final Executor worker;
     private final SecureRandom random;
@@ -66,8 +68,9 @@ final class ServerConnection {
     private String token;
     private boolean closed;
 
-    ServerConnection(URI server, Trust trust, TransportPreference preference, ClientResources resources,
-            Executor worker, SecureRandom random, Duration timeout) {
+    ServerConnection(URI server, Trust trust, TransportPreference preference, NoisePattern pattern,
+            ClientResources resources, Executor worker, SecureRandom random, Duration timeout) {
+        this.pattern = pattern;
         this.server = server;
         this.trust = trust;
         this.preference = preference;
@@ -210,7 +213,8 @@ final class ServerConnection {
         if (noiseRotatesAt != null && Instant.now().isAfter(noiseRotatesAt)) {
             forgetServerKey(); // announced rotation: the cached key may be gone soon
         }
-        if (!serverKeyConfirmed) {
+        NoisePattern chosen = pattern != null ? pattern : serverKeyConfirmed ? NoisePattern.IK : NoisePattern.XK;
+        if (chosen == NoisePattern.XK) {
             return bootstrapWith(NoisePattern.XK, device, hints, listener, started);
         }
         // The failed IK attempt's end must not reach the listener, which goes on with the XK one.
