@@ -16,4 +16,18 @@ public interface IdentityStore {
 
     /** Replaces the stored identity. */
     void save(StoredIdentity identity) throws IOException;
+
+    /**
+     * A store that keeps the identity in this process's memory only: it is gone when the process
+     * ends. For devices whose identity lives elsewhere and is handed to the client at start (a
+     * gateway that keeps keys in its own vault), tests and load generators. Thread-safe.
+     */
+    static IdentityStore inMemory() {
+        return new InMemoryIdentityStore(null);
+    }
+
+    /** As {@link #inMemory()}, holding {@code identity} from the start. */
+    static IdentityStore inMemory(StoredIdentity identity) {
+        return new InMemoryIdentityStore(java.util.Objects.requireNonNull(identity, "identity"));
+    }
 }
