@@ -97,6 +97,8 @@ public final class CcpClient implements AutoCloseable {
     private final SerialExecutor worker = new SerialExecutor(WORKERS);
     private final ClientResources resources;
     private final CcpSession.Options sessionOptions;
+    /** Every bootstrap's pattern, or null: XK until a bootstrap proved the cached server key, then IK. */
+    private final NoisePattern pattern;
     private final Set<CcpSession> sessions = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
@@ -122,6 +124,7 @@ public final class CcpClient implements AutoCloseable {
         this.resources = builder.resources;
         this.sessionOptions = new CcpSession.Options(builder.deduplication, builder.backoffInitial,
                 builder.backoffMax, builder.maxOutstanding);
+        this.pattern = builder.pattern;
     }
 
     /** A client of the server at {@code server} ({@code https://host[:port]}). */
@@ -484,7 +487,8 @@ public final class CcpClient implements AutoCloseable {
         if (noiseRotatesAt != null && Instant.now().isAfter(noiseRotatesAt)) {
             forgetServerKey(); // announced rotation: the cached key may be gone soon
         }
-        NoisePattern pattern = serverKeyConfirmed ? NoisePattern.IK : NoisePattern.XK;
+        NoisePattern pattern = this.pattern != null ? this.pattern
+                : serverKeyConfirmed ? NoisePattern.IK : NoisePattern.XK;
         if (pattern == NoisePattern.XK) {
             return bootstrapWith(pattern, device, hints, listener, started);
         }
@@ -696,6 +700,7 @@ public final class CcpClient implements AutoCloseable {
         private Duration backoffInitial = Duration.ofMillis(500);
         private Duration backoffMax = Duration.ofSeconds(30);
         private int maxOutstanding = 10_000;
+        private NoisePattern pattern;
 
         private Builder(URI server) {
             Objects.requireNonNull(server, "server");
@@ -757,6 +762,18 @@ public final class CcpClient implements AutoCloseable {
                 throw new IllegalArgumentException("max must be at least 1: " + max);
             }
             this.maxOutstanding = max;
+            return this;
+        }
+
+        /**
+         * Bootstraps with {@code pattern} every time instead of choosing: by default a client
+         * uses XK (the server key fetched from {@code /api/server-info}) until a bootstrap has
+         * proved that key, and IK (one round trip fewer) after. With IK a refused bootstrap is
+         * still tried once more with XK and a freshly fetched key (the server may have rotated
+         * it). For measurements and diagnostics; devices keep the default.
+         */
+        public Builder noisePattern(NoisePattern pattern) {
+            this.pattern = Objects.requireNonNull(pattern, "pattern");
             return this;
         }
 
