@@ -5,8 +5,10 @@ import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -24,7 +26,7 @@ final class CpuMeter {
         SERVER_STORAGE,
         /** Maintenance, the blocking REST pool, the embedded database's own threads. */
         SERVER_OTHER,
-        /** The load generator's event loops (devices). */
+        /** The devices: the SDK's threads ({@code ccp-client-*}) and the load generator's own. */
         CLIENT,
         /** main, the ceiling thread, JMX, ... */
         OTHER
@@ -33,10 +35,15 @@ final class CpuMeter {
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     private final com.sun.management.OperatingSystemMXBean os =
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-    private final String clientPrefix;
+    /** The SDK's I/O, worker and timer threads; checked before the server's {@code ccp-} names. */
+    static final String SDK_THREADS = "ccp-client-";
 
-    CpuMeter(String clientPrefix) {
-        this.clientPrefix = clientPrefix;
+    private final List<String> clientPrefixes;
+
+    /** @param toolPrefixes name prefixes of the load generator's own device threads (callback pools, workers) */
+    CpuMeter(String... toolPrefixes) {
+        this.clientPrefixes = new ArrayList<>(List.of(toolPrefixes));
+        this.clientPrefixes.add(SDK_THREADS);
         if (!threads.isThreadCpuTimeSupported()) {
             throw new IllegalStateException("this JVM cannot measure per-thread CPU time");
         }
@@ -130,12 +137,14 @@ final class CpuMeter {
         if (name.startsWith("ccp-storage-")) {
             return Group.SERVER_STORAGE;
         }
+        for (String prefix : clientPrefixes) {
+            if (name.startsWith(prefix)) {
+                return Group.CLIENT;
+            }
+        }
         if (name.startsWith("ccp-") || name.startsWith("MVStore") || name.startsWith("H2 ") || name.startsWith("H2-")
                 || name.startsWith("Hikari")) {
             return Group.SERVER_OTHER;
-        }
-        if (name.startsWith(clientPrefix)) {
-            return Group.CLIENT;
         }
         return Group.OTHER;
     }

@@ -1,26 +1,21 @@
 package io.commucat.ccp.bench.load;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.commucat.ccp.client.handshake.DeviceIdentity;
-import io.commucat.ccp.client.transport.DeviceConnection;
-import io.commucat.ccp.client.transport.H2Connection;
-import io.commucat.ccp.client.transport.H2Response;
-import io.commucat.ccp.client.transport.H2Transport;
-import io.commucat.ccp.client.transport.StreamClosure;
+import io.commucat.ccp.client.CcpClient;
+import io.commucat.ccp.client.CcpException;
+import io.commucat.ccp.client.CcpSession;
+import io.commucat.ccp.client.ClientResources;
+import io.commucat.ccp.client.IdentityStore;
+import io.commucat.ccp.client.IncomingMessage;
+import io.commucat.ccp.client.SessionListener;
+import io.commucat.ccp.client.SessionState;
+import io.commucat.ccp.client.Trust;
 import io.commucat.ccp.crypto.Hex;
-import io.commucat.ccp.crypto.noise.NoisePattern;
-import io.commucat.ccp.proto.ControlJson;
 import io.commucat.ccp.proto.Frame;
 import io.commucat.ccp.proto.FrameType;
 import io.commucat.ccp.server.storage.jdbc.JdbcSettings;
-import io.netty.channel.EventLoop;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,6 +40,9 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -80,7 +78,8 @@ import picocli.CommandLine.Option;
                 + " (markdown on stdout).")
 public final class RelayLoad implements Callable<Integer> {
 
-    static final String CLIENT_THREADS = "relay-client";
+    /** The devices' callback pool (the SDK's own threads are {@code ccp-client-*}). */
+    static final String CALLBACK_THREADS = "relay-callback";
     static final String DEFAULT_POSTGRES = "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres";
     /** The reference's copy of the server's {@code inbox} (V2__channels_inbox.sql), renamed. */
     static final String REFERENCE_TABLE = "reference_inbox";
@@ -120,13 +119,18 @@ public final class RelayLoad implements Callable<Integer> {
             + " goes to another sender's channel, where the server refuses it (not_member); 0: never (the default).")
     int foreignEvery;
 
-    @Option(names = "--streams-per-connection", defaultValue = "16",
-            description = "Device sessions per HTTP/2 connection (default: ${DEFAULT-VALUE}). They share the"
-                    + " connection's flow-control window: 65 535 bytes unless the node's initial_window_size is raised.")
+    @Option(names = "--streams-per-connection", defaultValue = "1",
+            description = "Device sessions per HTTP/2 connection: only 1, since the devices are SDK clients and each"
+                    + " holds a connection of its own (the hand-written devices before issue #17 shared 16).")
     int perConnection;
 
-    @Option(names = "--client-threads", defaultValue = "2", description = "Device event loop threads (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--client-threads", defaultValue = "2",
+            description = "The devices' I/O threads, one ClientResources shared by all (default: ${DEFAULT-VALUE}).")
     int clientThreads;
+
+    @Option(names = "--callback-threads", defaultValue = "2",
+            description = "The devices' callback pool: futures and listeners (default: ${DEFAULT-VALUE}).")
+    int callbackThreads;
 
     @Option(names = "--reference-threads", defaultValue = "8",
             description = "Reference insert threads (default: ${DEFAULT-VALUE}).")
@@ -160,8 +164,13 @@ public final class RelayLoad implements Callable<Integer> {
             System.err.println("relay-load: --postgres and --embedded exclude each other");
             return 2;
         }
-        if (senders < 1 || window < 1 || seconds < 1 || warmupSeconds < 0 || size < 0 || perConnection < 1
-                || clientThreads < 1 || referenceThreads < 1 || referenceBatch < 1 || referenceSeconds < 0
+        if (perConnection != 1) {
+            System.err.println("relay-load: --streams-per-connection must be 1: every device is a CcpClient with a"
+                    + " connection of its own");
+            return 2;
+        }
+        if (senders < 1 || window < 1 || seconds < 1 || warmupSeconds < 0 || size < 0
+                || clientThreads < 1 || callbackThreads < 1 || referenceThreads < 1 || referenceBatch < 1 || referenceSeconds < 0
                 || foreignEvery < 0 || (foreignEvery > 0 && senders < 2)) {
             System.err.println("relay-load: counts must be positive (and --foreign-every needs two senders)");
             return 2;
@@ -174,8 +183,9 @@ public final class RelayLoad implements Callable<Integer> {
         Cleanup cleanup = new Cleanup();
         Thread hook = new Thread(cleanup::run, "relay-load-cleanup");
         Runtime.getRuntime().addShutdownHook(hook); // Ctrl-C still drops the schema
-        EventLoopGroup clientLoops = new MultiThreadIoEventLoopGroup(clientThreads,
-                new DefaultThreadFactory(CLIENT_THREADS, true), NioIoHandler.newFactory());
+        ClientResources clientResources = ClientResources.create(clientThreads);
+        ExecutorService callbacks = Executors.newFixedThreadPool(callbackThreads,
+                new DefaultThreadFactory(CALLBACK_THREADS, true));
         Reference.Result reference = null;
         Load.Result result;
         String database;
@@ -210,16 +220,15 @@ public final class RelayLoad implements Callable<Integer> {
             }
 
             progress("starting the node (" + (usePostgres() ? "PostgreSQL" : "H2") + ")");
-            try (EmbeddedNode node = EmbeddedNode.start(overrides);
-                    H2Transport transport = H2Transport.builder("127.0.0.1", node.port()).trustCertificates(node.devCa())
-                            .eventLoopGroup(clientLoops).build()) {
-                Devices devices = new Devices(node.domain(), serverNoiseKey(transport), node.prologue());
+            try (EmbeddedNode node = EmbeddedNode.start(overrides)) {
                 String inboxUrl = usePostgres() ? pg.dsn() : JdbcSettings.h2File(node.data().embeddedDatabase()).jdbcUrl();
-                Load load = new Load(transport, devices, new CpuMeter(CLIENT_THREADS), pg, inboxUrl, payload);
+                Load load = new Load(URI.create("https://127.0.0.1:" + node.port()), Trust.certificates(node.devCa()),
+                        clientResources, callbacks, new CpuMeter(CALLBACK_THREADS), pg, inboxUrl, payload);
                 result = load.run();
             }
         } finally {
-            clientLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+            clientResources.close();
+            callbacks.shutdownNow();
             cleanup.run();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
@@ -242,19 +251,6 @@ public final class RelayLoad implements Callable<Integer> {
         byte[] b = new byte[n];
         random.nextBytes(b);
         return b;
-    }
-
-    /** Step 0 of ccp-1.md §3: the server's current Noise static key, from {@code /api/server-info}. */
-    private static byte[] serverNoiseKey(H2Transport transport) throws Exception {
-        H2Connection connection = transport.connect().get(10, TimeUnit.SECONDS);
-        try {
-            H2Response info = connection.get("/api/server-info").get(10, TimeUnit.SECONDS);
-            byte[] body = info.body();
-            ObjectNode json = ControlJson.parseObject(body, 0, body.length);
-            return Hex.decode(json.get("noise_public").textValue());
-        } finally {
-            connection.close();
-        }
     }
 
     static void progress(String line) {
@@ -626,11 +622,14 @@ public final class RelayLoad implements Callable<Integer> {
     // ---------------------------------------------------------------------------------------
     // The server load
 
-    /** Setup, warm-up, measurement window and drain of the devices' load. */
+    /**
+     * Setup, warm-up, measurement window and drain of the devices' load. Every device is a
+     * {@link CcpClient} with its identity in memory, all sharing one {@link ClientResources} and
+     * one small callback pool; a device's session comes from {@link CcpClient#connect}.
+     */
     final class Load {
 
-        record Result(long acked, double seconds, double ackP50Millis, double ackP99Millis, double writeP50Millis,
-                double writeP99Millis, long delivered,
+        record Result(long acked, double seconds, double ackP50Millis, double ackP99Millis, long delivered,
                 double deliveryP50Millis, double deliveryP99Millis, Map<String, Long> refusals, long refusedInWindow,
                 long errors, long failures, String lastFailure, long ackedTotal, long deliveredTotal, long duplicates,
                 long lostInFlight,
@@ -642,8 +641,10 @@ public final class RelayLoad implements Callable<Integer> {
             }
         }
 
-        private final H2Transport transport;
-        private final Devices devices;
+        private final URI server;
+        private final Trust trust;
+        private final ClientResources resources;
+        private final Executor callbacks;
         private final CpuMeter meter;
         private final Postgres pg;
         private final String inboxUrl;
@@ -651,8 +652,6 @@ public final class RelayLoad implements Callable<Integer> {
 
         private final LatencyRecorder ackLatency = new LatencyRecorder();
         private final LatencyRecorder deliveryLatency = new LatencyRecorder();
-        /** From a Msg's send call to its write by the device's event loop (the load generator's own queueing). */
-        private final LatencyRecorder writeLatency = new LatencyRecorder();
         private final Map<String, LongAdder> refusals = new ConcurrentHashMap<>();
         private final LongAdder refusedInWindow = new LongAdder();
         private final LongAdder errors = new LongAdder();
@@ -667,10 +666,15 @@ public final class RelayLoad implements Callable<Integer> {
         private volatile boolean stopping;
         /** The senders' channels are this one and the next {@code senders - 1} (u32 ids, never 0). */
         private final long firstChannel = 1 + new SecureRandom().nextInt(Integer.MAX_VALUE);
+        /** Names the run's devices (their handles): several runs may share a database. */
+        private final String run = Hex.encode(bytes(new SecureRandom(), 4));
 
-        Load(H2Transport transport, Devices devices, CpuMeter meter, Postgres pg, String inboxUrl, byte[] payload) {
-            this.transport = transport;
-            this.devices = devices;
+        Load(URI server, Trust trust, ClientResources resources, Executor callbacks, CpuMeter meter, Postgres pg,
+                String inboxUrl, byte[] payload) {
+            this.server = server;
+            this.trust = trust;
+            this.resources = resources;
+            this.callbacks = callbacks;
             this.meter = meter;
             this.pg = pg;
             this.inboxUrl = inboxUrl;
@@ -678,65 +682,55 @@ public final class RelayLoad implements Callable<Integer> {
         }
 
         Result run() throws Exception {
-            List<H2Connection> senderConnections = new ArrayList<>();
-            List<H2Connection> recipientConnections = new ArrayList<>();
             List<Device> sendersList = new ArrayList<>();
             List<Device> recipients = new ArrayList<>();
             Connection monitor = pg == null ? null : pg.connect();
             try {
-                int perSide = (senders + perConnection - 1) / perConnection;
-                for (int i = 0; i < perSide; i++) {
-                    senderConnections.add(transport.connect().get(10, TimeUnit.SECONDS));
-                    recipientConnections.add(transport.connect().get(10, TimeUnit.SECONDS));
-                }
                 for (int i = 0; i < senders; i++) {
                     long channel = firstChannel + i;
-                    sendersList.add(new Device(devices.fresh(), channel, true));
-                    recipients.add(new Device(devices.fresh(), channel, false));
+                    sendersList.add(new Device(channel, true));
+                    recipients.add(new Device(channel, false));
                 }
 
-                progress(String.format(Locale.ROOT, "registering %d senders and %d recipients over %d connections",
-                        senders, senders, 2 * perSide));
+                progress(String.format(Locale.ROOT, "registering %d senders and %d recipients, a connection each",
+                        senders, senders));
                 List<Device> all = new ArrayList<>(sendersList);
                 all.addAll(recipients);
                 for (int from = 0; from < all.size(); from += 16) {
                     List<CompletableFuture<?>> chunk = new ArrayList<>();
                     for (int i = from; i < Math.min(all.size(), from + 16); i++) {
-                        Device d = all.get(i);
-                        int slot = (i % senders) / perConnection;
-                        chunk.add(d.start(d.sender ? senderConnections.get(slot) : recipientConnections.get(slot)));
+                        chunk.add(all.get(i).start("load-" + run + "-" + i));
                     }
                     awaitAll(chunk, "bootstrap");
                 }
 
                 progress("joining " + senders + " channels");
-                List<CompletableFuture<Frame>> joins = new ArrayList<>();
+                List<CompletableFuture<Void>> joins = new ArrayList<>();
                 for (int i = 0; i < senders; i++) {
-                    joins.add(sendersList.get(i).join(recipients.get(i).identity.deviceId()));
+                    joins.add(sendersList.get(i).join(List.of(recipients.get(i).deviceId)));
                 }
-                expectAcks(joins, "sender Join");
+                awaitAll(joins, "sender Join");
                 joins.clear();
                 for (Device r : recipients) {
-                    joins.add(r.join());
+                    joins.add(r.join(List.of()));
                 }
-                expectAcks(joins, "recipient Join");
+                awaitAll(joins, "recipient Join");
 
                 if (!online) {
                     List<CompletableFuture<?>> closed = new ArrayList<>();
                     for (Device r : recipients) {
                         r.stopping = true;
-                        r.connection.endUpstream();
-                        closed.add(r.connection.closed());
+                        r.session.close();
+                        closed.add(r.session.closed());
                     }
                     awaitAll(closed, "recipient disconnect");
-                    recipientConnections.forEach(H2Connection::close);
-                    recipientConnections.clear();
+                    recipients.forEach(Device::closeClient);
                     Thread.sleep(500); // the sessions' ends (presence, routes) are done with
                 }
 
                 progress(String.format(Locale.ROOT, "%d senders × %d in flight, %d-byte Msgs, recipients %s; warm-up %d s",
                         senders, window, size, online ? "online" : "offline", warmupSeconds));
-                sendersList.forEach(Device::go);
+                sendersList.forEach(d -> callbacks.execute(d::fill));
                 Thread.sleep(warmupSeconds * 1000L);
 
                 CpuMeter.Sample cpuBefore = meter.sample();
@@ -746,12 +740,10 @@ public final class RelayLoad implements Callable<Integer> {
                 windowOpen = true;
                 ackLatency.open();
                 deliveryLatency.open();
-                writeLatency.open();
                 progress("measuring " + seconds + " s");
                 Thread.sleep(seconds * 1000L);
                 ackLatency.close();
                 deliveryLatency.close();
-                writeLatency.close();
                 windowOpen = false;
                 long end = System.nanoTime();
                 HostSample hostAfter = HostSample.now();
@@ -786,30 +778,20 @@ public final class RelayLoad implements Callable<Integer> {
                 Map<String, Long> refused = new TreeMap<>();
                 refusals.forEach((k, v) -> refused.put(k, v.sum()));
                 return new Result(ackLatency.count(), (end - start) / 1e9, ackLatency.quantileMillis(0.5),
-                        ackLatency.quantileMillis(0.99), writeLatency.quantileMillis(0.5), writeLatency.quantileMillis(0.99),
-                        deliveryLatency.count(), deliveryLatency.quantileMillis(0.5),
+                        ackLatency.quantileMillis(0.99), deliveryLatency.count(), deliveryLatency.quantileMillis(0.5),
                         deliveryLatency.quantileMillis(0.99), refused, refusedInWindow.sum(), errors.sum(),
                         failures.get(), lastFailure, ackedTotal.sum(), deliveredTotal.sum(), duplicates.sum(),
-                        lostInFlight.get(), rowsAtEnd,
-                        2 * perSide,
+                        lostInFlight.get(), rowsAtEnd, 2 * senders,
                         cpuAfter.minus(cpuBefore), dbBefore == null || dbAfter == null ? null : dbAfter.minus(dbBefore),
                         hostAfter.minus(hostBefore));
             } finally {
                 stopping = true;
-                List<CompletableFuture<?>> closed = new ArrayList<>();
                 for (Device d : sendersList) {
-                    closed.add(d.end());
+                    d.closeClient();
                 }
                 for (Device d : recipients) {
-                    closed.add(d.end());
+                    d.closeClient();
                 }
-                try {
-                    CompletableFuture.allOf(closed.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
-                } catch (Exception e) {
-                    // Closing the connections below ends what is left.
-                }
-                senderConnections.forEach(H2Connection::close);
-                recipientConnections.forEach(H2Connection::close);
                 if (monitor != null) {
                     monitor.close();
                 }
@@ -838,205 +820,161 @@ public final class RelayLoad implements Callable<Integer> {
             }
         }
 
-        private void expectAcks(List<CompletableFuture<Frame>> answers, String what) throws Exception {
-            awaitAll(answers, what);
-            for (CompletableFuture<Frame> answer : answers) {
-                Frame frame = answer.get();
-                if (frame.type() != FrameType.ACK) {
-                    throw new IllegalStateException(what + " refused: " + frame.control().json());
-                }
-            }
-        }
-
         void failure(String what) {
             failures.incrementAndGet();
             lastFailure = what;
         }
 
         /**
-         * One device session. Frames arrive on its connection's event loop; a sender's Msgs are
-         * sent from that loop too, so its sequence numbers go out in order.
+         * One device: its client, its session, and (a sender) its window of Msgs in flight. The
+         * SDK calls the listener hooks one at a time on the callback pool; a sender's next Msg
+         * goes out from the callback that completed an earlier one.
          */
-        final class Device extends DeviceConnection.Listener {
-            final DeviceIdentity identity;
+        final class Device implements SessionListener {
+            final CcpClient client;
             final long channel;
             final boolean sender;
-            DeviceConnection connection;
-            EventLoop loop;
+            volatile CcpSession session;
+            volatile String deviceId;
             volatile boolean stopping;
-            /** Control requests of the setup (Join), by sequence; answered by an Ack or Error with "ack". */
-            private final Map<Long, CompletableFuture<Frame>> requests = new ConcurrentHashMap<>();
-            // Loop only:
-            private final HashMap<Long, Long> inFlight = new HashMap<>();
+            // Guarded by this:
             private final byte[] scratch = payload.clone();
-            private boolean dead;
+            private int inFlight;
             private long sent;
-            /** A recipient's: the numbers of the Msgs it received (one sender per channel). */
+            private boolean dead;
+            /** A recipient's: the numbers of the Msgs it received (one sender per channel); listener calls only. */
             private final java.util.Set<Long> received = new java.util.HashSet<>();
 
-            Device(DeviceIdentity identity, long channel, boolean sender) {
-                this.identity = identity;
+            Device(long channel, boolean sender) {
                 this.channel = channel;
                 this.sender = sender;
+                this.client = CcpClient.builder(server).trust(trust).identityStore(IdentityStore.inMemory())
+                        .resources(resources).callbackExecutor(callbacks).build();
             }
 
-            CompletableFuture<?> start(H2Connection h2) {
-                connection = DeviceConnection.start(h2, devices.handshake(identity, NoisePattern.XK), this);
-                return connection.established().thenCompose(session -> connection.stream())
-                        .thenAccept(stream -> loop = stream.eventLoop());
+            /** Registers a new device under a user named {@code handle}, then connects its session. */
+            CompletableFuture<?> start(String handle) {
+                return client.register(handle).thenCompose(enrolment -> {
+                    deviceId = enrolment.deviceId();
+                    return client.connect(this);
+                }).thenAccept(s -> session = s);
             }
 
-            CompletableFuture<Frame> join(String... members) {
-                ObjectNode body = ControlJson.object();
-                ArrayNode list = body.putArray("members");
-                for (String m : members) {
-                    list.add(m);
-                }
-                long seq = connection.nextSequence();
-                CompletableFuture<Frame> answer = new CompletableFuture<>();
-                requests.put(seq, answer);
-                connection.send(Frame.control(FrameType.JOIN, channel, seq, body)).whenComplete((ok, error) -> {
-                    if (error != null) {
-                        answer.completeExceptionally(error);
-                    }
-                });
-                return answer;
+            CompletableFuture<Void> join(List<String> members) {
+                return session.join(channel, members);
             }
 
-            void go() {
-                loop.execute(this::fill);
-            }
-
-            CompletableFuture<?> end() {
+            void closeClient() {
                 stopping = true;
-                if (connection == null || connection.closed().isDone()) {
-                    return CompletableFuture.completedFuture(null);
-                }
-                connection.endUpstream();
-                return connection.closed();
+                client.close();
             }
 
-            // ---- event loop ----
-
-            private void fill() {
-                while (!RelayLoad.Load.this.stopping && !dead && inFlight.size() < window) {
-                    send();
-                }
-            }
-
-            private void send() {
-                long seq = connection.nextSequence();
-                long number = ++sent;
-                byte[] body = payload;
-                if (online && size >= 2 * Long.BYTES) {
-                    // The send time and the Msg's number travel in the payload: the recipient measures
-                    // delivery latency and notices a Msg delivered twice.
-                    ByteBuffer.wrap(scratch).putLong(0, System.nanoTime()).putLong(Long.BYTES, number);
-                    body = scratch;
-                }
-                long target = channel;
-                if (foreignEvery > 0 && number % foreignEvery == 0) {
-                    target = channel == firstChannel + senders - 1 ? firstChannel : channel + 1; // not this device's
-                }
-                long queued = System.nanoTime();
-                inFlight.put(seq, queued);
-                outstanding.incrementAndGet();
-                connection.send(Frame.opaque(FrameType.MSG, target, seq, body)).whenComplete((ok, error) -> {
-                    if (error == null) {
-                        writeLatency.success(System.nanoTime() - queued);
-                    } else {
-                        loop.execute(() -> {
-                            if (inFlight.remove(seq) != null) {
-                                outstanding.decrementAndGet();
-                            }
-                            if (!dead) {
-                                dead = true;
-                                failure("send failed: " + error);
-                            }
-                        });
+            /** Sends until the window is full; called from any thread. */
+            void fill() {
+                while (true) {
+                    long queued;
+                    CompletableFuture<Void> acked;
+                    synchronized (this) {
+                        if (RelayLoad.Load.this.stopping || dead || inFlight >= window) {
+                            return;
+                        }
+                        long number = ++sent;
+                        byte[] body = payload;
+                        if (online && size >= 2 * Long.BYTES) {
+                            // The send time and the Msg's number travel in the payload: the recipient measures
+                            // delivery latency and notices a Msg delivered twice. send() copies the bytes.
+                            ByteBuffer.wrap(scratch).putLong(0, System.nanoTime()).putLong(Long.BYTES, number);
+                            body = scratch;
+                        }
+                        long target = channel;
+                        if (foreignEvery > 0 && number % foreignEvery == 0) {
+                            target = channel == firstChannel + senders - 1 ? firstChannel : channel + 1; // not this device's
+                        }
+                        inFlight++;
+                        outstanding.incrementAndGet();
+                        queued = System.nanoTime();
+                        acked = session.send(target, body);
                     }
-                });
+                    acked.whenComplete((ok, error) -> answered(queued, error));
+                }
+            }
+
+            private void answered(long queued, Throwable error) {
+                synchronized (this) {
+                    inFlight--;
+                }
+                outstanding.decrementAndGet();
+                if (error == null) {
+                    ackedTotal.increment();
+                    ackLatency.success(System.nanoTime() - queued);
+                    fill();
+                    return;
+                }
+                Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                        ? error.getCause() : error;
+                if (cause instanceof CcpException refusal && refusal.kind() == CcpException.Kind.REFUSED) {
+                    // A refusal: the Msg was not accepted. Counted; its slot is used again shortly.
+                    refusals.computeIfAbsent(refusal.title().orElse("?"), k -> new LongAdder()).increment();
+                    if (windowOpen) {
+                        refusedInWindow.increment();
+                    }
+                    CompletableFuture.delayedExecutor(REFUSAL_BACKOFF_MILLIS, TimeUnit.MILLISECONDS, callbacks)
+                            .execute(this::fill);
+                    return;
+                }
+                // The session ended (the SDK resends across reconnects, so only its end loses a Msg).
+                lostInFlight.incrementAndGet();
+                synchronized (this) {
+                    if (dead) {
+                        return;
+                    }
+                    dead = true;
+                }
+                if (!stopping && !RelayLoad.Load.this.stopping) {
+                    failure("send failed: " + cause);
+                }
+            }
+
+            @Override
+            public void onMessage(IncomingMessage message) {
+                if (sender) {
+                    return;
+                }
+                deliveredTotal.increment();
+                if (online && size >= 2 * Long.BYTES) {
+                    ByteBuffer head = ByteBuffer.wrap(message.payload());
+                    if (head.remaining() >= 2 * Long.BYTES) {
+                        if (received.add(head.getLong(Long.BYTES))) {
+                            deliveryLatency.success(System.nanoTime() - head.getLong(0));
+                        } else {
+                            duplicates.increment(); // at-least-once: the same Msg again (the SDK let it through)
+                        }
+                    }
+                }
+                // Returning acknowledges the delivery (§4.4), which deletes its envelope.
             }
 
             @Override
             public void onFrame(Frame frame) {
-                switch (frame.type()) {
-                    case ACK -> {
-                        long ack = frame.control().json().path("ack").asLong(-1);
-                        CompletableFuture<Frame> request = requests.remove(ack);
-                        if (request != null) {
-                            request.complete(frame);
-                            return;
-                        }
-                        Long sent = inFlight.remove(ack);
-                        if (sent != null) {
-                            outstanding.decrementAndGet();
-                            ackedTotal.increment();
-                            ackLatency.success(System.nanoTime() - sent);
-                            fill();
-                        }
-                    }
-                    case ERROR -> {
-                        JsonNode json = frame.control().json();
-                        String kind = json.path("error").asText("?");
-                        JsonNode ack = json.get("ack");
-                        if (ack != null && ack.canConvertToLong()) {
-                            CompletableFuture<Frame> request = requests.remove(ack.asLong());
-                            if (request != null) {
-                                request.complete(frame);
-                                return;
-                            }
-                            if (inFlight.remove(ack.asLong()) != null) {
-                                // A refusal: the Msg was not accepted. Counted; its slot is used again shortly.
-                                outstanding.decrementAndGet();
-                                refusals.computeIfAbsent(kind, k -> new LongAdder()).increment();
-                                if (windowOpen) {
-                                    refusedInWindow.increment();
-                                }
-                                loop.schedule(this::fill, REFUSAL_BACKOFF_MILLIS, TimeUnit.MILLISECONDS);
-                                return;
-                            }
-                        }
-                        errors.increment();
-                        refusals.computeIfAbsent(kind + " (no matching ack)", k -> new LongAdder()).increment();
-                    }
-                    case MSG -> {
-                        if (sender) {
-                            return;
-                        }
-                        deliveredTotal.increment();
-                        if (online && frame.opaque().length() >= 2 * Long.BYTES && size >= 2 * Long.BYTES) {
-                            ByteBuffer head = ByteBuffer.wrap(frame.opaque().toByteArray());
-                            if (received.add(head.getLong(Long.BYTES))) {
-                                deliveryLatency.success(System.nanoTime() - head.getLong(0));
-                            } else {
-                                duplicates.increment(); // at-least-once: the same Msg again, same session
-                            }
-                        }
-                        // §4.4: acknowledging the delivery deletes its envelope.
-                        ObjectNode body = ControlJson.object().put("ack", frame.sequence());
-                        connection.send(Frame.control(FrameType.ACK, frame.channelId(), connection.nextSequence(), body));
-                    }
-                    default -> {
-                        // Presence and the like: not counted.
-                    }
+                if (frame.type() == FrameType.ERROR) {
+                    // Requests' refusals complete their futures; this is an Error about the session.
+                    errors.increment();
+                    refusals.computeIfAbsent(frame.control().json().path("error").asText("?") + " (no matching ack)",
+                            k -> new LongAdder()).increment();
                 }
             }
 
             @Override
-            public void onClosed(StreamClosure closure, Throwable cause) {
-                dead = true;
-                requests.values().forEach(r -> r.completeExceptionally(
-                        new IllegalStateException("session closed: " + closure.kind(), cause)));
-                int lost = inFlight.size();
-                if (lost > 0) {
-                    outstanding.addAndGet(-lost);
-                    lostInFlight.addAndGet(lost);
-                    inFlight.clear();
+            public void onStateChanged(SessionState state, CcpException cause) {
+                if (state == SessionState.RECONNECTING && !stopping && !RelayLoad.Load.this.stopping) {
+                    failure("session of " + deviceId + " lost its link: " + cause.getMessage());
                 }
-                if (!stopping && !RelayLoad.Load.this.stopping) {
-                    failure("session of " + identity.deviceId() + " closed: " + closure.kind()
-                            + (cause == null ? "" : " (" + cause + ")"));
+            }
+
+            @Override
+            public void onClosed(CcpException failure) {
+                if (failure != null && !stopping && !RelayLoad.Load.this.stopping) {
+                    failure("session of " + deviceId + " ended: " + failure.getMessage());
                 }
             }
         }
@@ -1067,9 +1005,10 @@ public final class RelayLoad implements Callable<Integer> {
             String recipients = o.online ? "online" : "offline";
             line(out, "Run: `%s`", info.command());
             line(out, "(%s; load average %s before, %s after; %s; %d senders × %d Msgs in flight, %d-byte payload, "
-                    + "recipients %s; %d connections of ≤ %d sessions, %d client threads; warm-up %d s, measured %d s).",
+                    + "recipients %s; %d connections of ≤ %d sessions, devices on the SDK: %d I/O threads, "
+                    + "%d callback threads; warm-up %d s, measured %d s).",
                     info.machine(), info.loadBefore(), info.loadAfter(), database, o.senders, o.window, o.size, recipients,
-                    r.connections(), o.perConnection, o.clientThreads, o.warmupSeconds, o.seconds);
+                    r.connections(), o.perConnection, o.clientThreads, o.callbackThreads, o.warmupSeconds, o.seconds);
             line(out, "");
             line(out, "| backend | recipients | acked Msgs | acked Msgs/s | payload MiB/s | Ack p50 ms | Ack p99 ms "
                     + "| refused | reference rows/s | server / reference |");
@@ -1080,9 +1019,9 @@ public final class RelayLoad implements Callable<Integer> {
                     r.refusedInWindow(), Double.isNaN(refRate) ? "—" : String.format(Locale.ROOT, "%.0f", refRate),
                     Double.isNaN(refRate) ? "—" : String.format(Locale.ROOT, "%.2f", r.perSecond() / refRate));
             line(out, "");
-            line(out, "Of the Ack latency, the part before the device's event loop wrote the Msg (the load generator's "
-                    + "own queue, HTTP/2 flow control included): p50 %.1f ms, p99 %.1f ms.", r.writeP50Millis(),
-                    r.writeP99Millis());
+            line(out, "Ack latency is from the device's `CcpSession.send` to its future's completion on the callback "
+                    + "pool (the SDK's queue, HTTP/2 flow control and the server included); the SDK does not show when "
+                    + "the Msg was written, so that part is not reported apart.");
             if (o.online) {
                 line(out, "");
                 line(out, "Delivered to the connected recipients in the window (first deliveries): %d Msgs (%.0f/s), "
