@@ -86,6 +86,11 @@ final class CpuMeter {
             return nanos.getOrDefault(group, 0L);
         }
 
+        /** One group's CPU in the kernel. */
+        long kernel(Group group) {
+            return kernelNanos.getOrDefault(group, 0L);
+        }
+
         /** The server threads' CPU in the kernel (system calls, loopback TCP). */
         long serverKernel() {
             return kernelNanos.getOrDefault(Group.SERVER_LOOP, 0L) + kernelNanos.getOrDefault(Group.SERVER_STORAGE, 0L)

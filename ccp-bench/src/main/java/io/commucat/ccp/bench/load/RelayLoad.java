@@ -1,22 +1,16 @@
 package io.commucat.ccp.bench.load;
 
 import io.commucat.ccp.client.CcpClient;
-import io.commucat.ccp.client.CcpException;
 import io.commucat.ccp.client.CcpSession;
 import io.commucat.ccp.client.ClientResources;
-import io.commucat.ccp.client.IdentityStore;
-import io.commucat.ccp.client.IncomingMessage;
 import io.commucat.ccp.client.SessionListener;
-import io.commucat.ccp.client.SessionState;
 import io.commucat.ccp.client.Trust;
 import io.commucat.ccp.crypto.Hex;
-import io.commucat.ccp.proto.Frame;
 import io.commucat.ccp.proto.FrameType;
 import io.commucat.ccp.server.storage.jdbc.JdbcSettings;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -36,18 +30,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -60,6 +48,11 @@ import picocli.CommandLine.Option;
  * is a recipient device, and has every sender keep {@code W} {@code Msg} frames in flight: a new
  * one goes out when the server's {@code Ack {"ack": seq}} for an earlier one arrives. The server
  * Acks a Msg only after its inbox envelope committed, so acked Msgs/s are durable Msgs/s.
+ *
+ * <p>The devices are the SDK's: each a {@link CcpClient} with its identity in memory and a
+ * connection of its own, all on one {@link ClientResources} and one small callback pool; a
+ * sender keeps its window with {@link CcpSession#send} (completing on the server's Ack), a
+ * recipient counts deliveries in its {@link SessionListener}, which acknowledges each on return.
  *
  * <p>By default the recipients joined once and disconnected (every Msg is one inbox row: the
  * durable write path alone); with {@code --online} they stay connected and acknowledge each
@@ -129,7 +122,8 @@ public final class RelayLoad implements Callable<Integer> {
     int clientThreads;
 
     @Option(names = "--callback-threads", defaultValue = "2",
-            description = "The devices' callback pool: futures and listeners (default: ${DEFAULT-VALUE}).")
+            description = "The devices' callback pool: futures and listeners (default: ${DEFAULT-VALUE}). 0 runs them"
+                    + " on the I/O threads, against the SDK's rule, to measure what the hand-off to the pool costs.")
     int callbackThreads;
 
     @Option(names = "--reference-threads", defaultValue = "8",
@@ -170,7 +164,7 @@ public final class RelayLoad implements Callable<Integer> {
             return 2;
         }
         if (senders < 1 || window < 1 || seconds < 1 || warmupSeconds < 0 || size < 0
-                || clientThreads < 1 || callbackThreads < 1 || referenceThreads < 1 || referenceBatch < 1 || referenceSeconds < 0
+                || clientThreads < 1 || callbackThreads < 0 || referenceThreads < 1 || referenceBatch < 1 || referenceSeconds < 0
                 || foreignEvery < 0 || (foreignEvery > 0 && senders < 2)) {
             System.err.println("relay-load: counts must be positive (and --foreign-every needs two senders)");
             return 2;
@@ -184,10 +178,10 @@ public final class RelayLoad implements Callable<Integer> {
         Thread hook = new Thread(cleanup::run, "relay-load-cleanup");
         Runtime.getRuntime().addShutdownHook(hook); // Ctrl-C still drops the schema
         ClientResources clientResources = ClientResources.create(clientThreads);
-        ExecutorService callbacks = Executors.newFixedThreadPool(callbackThreads,
-                new DefaultThreadFactory(CALLBACK_THREADS, true));
+        ExecutorService callbacks = callbackThreads == 0 ? new DirectExecutor()
+                : Executors.newFixedThreadPool(callbackThreads, new DefaultThreadFactory(CALLBACK_THREADS, true));
         Reference.Result reference = null;
-        Load.Result result;
+        RelayDevices.Result result;
         String database;
         try {
             Map<String, String> overrides = new HashMap<>();
@@ -222,8 +216,9 @@ public final class RelayLoad implements Callable<Integer> {
             progress("starting the node (" + (usePostgres() ? "PostgreSQL" : "H2") + ")");
             try (EmbeddedNode node = EmbeddedNode.start(overrides)) {
                 String inboxUrl = usePostgres() ? pg.dsn() : JdbcSettings.h2File(node.data().embeddedDatabase()).jdbcUrl();
-                Load load = new Load(URI.create("https://127.0.0.1:" + node.port()), Trust.certificates(node.devCa()),
-                        clientResources, callbacks, new CpuMeter(CALLBACK_THREADS), pg, inboxUrl, payload);
+                RelayDevices load = new RelayDevices(this, URI.create("https://127.0.0.1:" + node.port()),
+                        Trust.certificates(node.devCa()), clientResources, callbacks, new CpuMeter(CALLBACK_THREADS), pg,
+                        inboxUrl, payload);
                 result = load.run();
             }
         } finally {
@@ -247,10 +242,46 @@ public final class RelayLoad implements Callable<Integer> {
         return 0;
     }
 
-    private static byte[] bytes(SecureRandom random, int n) {
+    static byte[] bytes(SecureRandom random, int n) {
         byte[] b = new byte[n];
         random.nextBytes(b);
         return b;
+    }
+
+    /** {@code --callback-threads 0}: every callback runs on the thread that completes it (an I/O thread). */
+    static final class DirectExecutor extends java.util.concurrent.AbstractExecutorService {
+        private volatile boolean shutDown;
+
+        @Override
+        public void execute(Runnable task) {
+            task.run();
+        }
+
+        @Override
+        public void shutdown() {
+            shutDown = true;
+        }
+
+        @Override
+        public List<Runnable> shutdownNow() {
+            shutDown = true;
+            return List.of();
+        }
+
+        @Override
+        public boolean isShutdown() {
+            return shutDown;
+        }
+
+        @Override
+        public boolean isTerminated() {
+            return shutDown;
+        }
+
+        @Override
+        public boolean awaitTermination(long timeout, java.util.concurrent.TimeUnit unit) {
+            return true;
+        }
     }
 
     static void progress(String line) {
@@ -619,504 +650,4 @@ public final class RelayLoad implements Callable<Integer> {
         }
     }
 
-    // ---------------------------------------------------------------------------------------
-    // The server load
-
-    /**
-     * Setup, warm-up, measurement window and drain of the devices' load. Every device is a
-     * {@link CcpClient} with its identity in memory, all sharing one {@link ClientResources} and
-     * one small callback pool; a device's session comes from {@link CcpClient#connect}.
-     */
-    final class Load {
-
-        record Result(long acked, double seconds, double ackP50Millis, double ackP99Millis, long delivered,
-                double deliveryP50Millis, double deliveryP99Millis, Map<String, Long> refusals, long refusedInWindow,
-                long errors, long failures, String lastFailure, long ackedTotal, long deliveredTotal, long duplicates,
-                long lostInFlight,
-                long inboxRowsAtEnd,
-                int connections, CpuMeter.Usage cpu, DbSample db, HostSample host) {
-
-            double perSecond() {
-                return acked / seconds;
-            }
-        }
-
-        private final URI server;
-        private final Trust trust;
-        private final ClientResources resources;
-        private final Executor callbacks;
-        private final CpuMeter meter;
-        private final Postgres pg;
-        private final String inboxUrl;
-        private final byte[] payload;
-
-        private final LatencyRecorder ackLatency = new LatencyRecorder();
-        private final LatencyRecorder deliveryLatency = new LatencyRecorder();
-        private final Map<String, LongAdder> refusals = new ConcurrentHashMap<>();
-        private final LongAdder refusedInWindow = new LongAdder();
-        private final LongAdder errors = new LongAdder();
-        private final LongAdder ackedTotal = new LongAdder();
-        private final LongAdder deliveredTotal = new LongAdder();
-        private final LongAdder duplicates = new LongAdder();
-        private final AtomicInteger outstanding = new AtomicInteger();
-        private final AtomicLong failures = new AtomicLong();
-        private final AtomicLong lostInFlight = new AtomicLong();
-        private volatile String lastFailure;
-        private volatile boolean windowOpen;
-        private volatile boolean stopping;
-        /** The senders' channels are this one and the next {@code senders - 1} (u32 ids, never 0). */
-        private final long firstChannel = 1 + new SecureRandom().nextInt(Integer.MAX_VALUE);
-        /** Names the run's devices (their handles): several runs may share a database. */
-        private final String run = Hex.encode(bytes(new SecureRandom(), 4));
-
-        Load(URI server, Trust trust, ClientResources resources, Executor callbacks, CpuMeter meter, Postgres pg,
-                String inboxUrl, byte[] payload) {
-            this.server = server;
-            this.trust = trust;
-            this.resources = resources;
-            this.callbacks = callbacks;
-            this.meter = meter;
-            this.pg = pg;
-            this.inboxUrl = inboxUrl;
-            this.payload = payload;
-        }
-
-        Result run() throws Exception {
-            List<Device> sendersList = new ArrayList<>();
-            List<Device> recipients = new ArrayList<>();
-            Connection monitor = pg == null ? null : pg.connect();
-            try {
-                for (int i = 0; i < senders; i++) {
-                    long channel = firstChannel + i;
-                    sendersList.add(new Device(channel, true));
-                    recipients.add(new Device(channel, false));
-                }
-
-                progress(String.format(Locale.ROOT, "registering %d senders and %d recipients, a connection each",
-                        senders, senders));
-                List<Device> all = new ArrayList<>(sendersList);
-                all.addAll(recipients);
-                for (int from = 0; from < all.size(); from += 16) {
-                    List<CompletableFuture<?>> chunk = new ArrayList<>();
-                    for (int i = from; i < Math.min(all.size(), from + 16); i++) {
-                        chunk.add(all.get(i).start("load-" + run + "-" + i));
-                    }
-                    awaitAll(chunk, "bootstrap");
-                }
-
-                progress("joining " + senders + " channels");
-                List<CompletableFuture<Void>> joins = new ArrayList<>();
-                for (int i = 0; i < senders; i++) {
-                    joins.add(sendersList.get(i).join(List.of(recipients.get(i).deviceId)));
-                }
-                awaitAll(joins, "sender Join");
-                joins.clear();
-                for (Device r : recipients) {
-                    joins.add(r.join(List.of()));
-                }
-                awaitAll(joins, "recipient Join");
-
-                if (!online) {
-                    List<CompletableFuture<?>> closed = new ArrayList<>();
-                    for (Device r : recipients) {
-                        r.stopping = true;
-                        r.session.close();
-                        closed.add(r.session.closed());
-                    }
-                    awaitAll(closed, "recipient disconnect");
-                    recipients.forEach(Device::closeClient);
-                    Thread.sleep(500); // the sessions' ends (presence, routes) are done with
-                }
-
-                progress(String.format(Locale.ROOT, "%d senders × %d in flight, %d-byte Msgs, recipients %s; warm-up %d s",
-                        senders, window, size, online ? "online" : "offline", warmupSeconds));
-                sendersList.forEach(d -> callbacks.execute(d::fill));
-                Thread.sleep(warmupSeconds * 1000L);
-
-                CpuMeter.Sample cpuBefore = meter.sample();
-                DbSample dbBefore = pg == null ? null : pg.sample(monitor, "inbox");
-                HostSample hostBefore = HostSample.now();
-                long start = System.nanoTime();
-                windowOpen = true;
-                ackLatency.open();
-                deliveryLatency.open();
-                progress("measuring " + seconds + " s");
-                Thread.sleep(seconds * 1000L);
-                ackLatency.close();
-                deliveryLatency.close();
-                windowOpen = false;
-                long end = System.nanoTime();
-                HostSample hostAfter = HostSample.now();
-                DbSample dbAfter = pg == null ? null : pg.sample(monitor, "inbox");
-                CpuMeter.Sample cpuAfter = meter.sample();
-
-                // Drain: no new Msgs, wait for the Acks of those in flight.
-                stopping = true;
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-                while (outstanding.get() > 0 && System.nanoTime() < deadline) {
-                    Thread.sleep(20);
-                }
-                if (outstanding.get() > 0) {
-                    progress("warning: " + outstanding.get() + " Msgs still unacked 15 s after the load stopped");
-                }
-                long rowsAtEnd = countInbox();
-                if (online) {
-                    // The last deliveries and the recipients' Acks (deletes): wait until the inbox is
-                    // empty or stops shrinking for 3 s.
-                    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-                    long changed = System.nanoTime();
-                    while (rowsAtEnd > 0 && System.nanoTime() < until
-                            && System.nanoTime() - changed < TimeUnit.SECONDS.toNanos(3)) {
-                        Thread.sleep(250);
-                        long now = countInbox();
-                        if (now != rowsAtEnd) {
-                            rowsAtEnd = now;
-                            changed = System.nanoTime();
-                        }
-                    }
-                }
-                Map<String, Long> refused = new TreeMap<>();
-                refusals.forEach((k, v) -> refused.put(k, v.sum()));
-                return new Result(ackLatency.count(), (end - start) / 1e9, ackLatency.quantileMillis(0.5),
-                        ackLatency.quantileMillis(0.99), deliveryLatency.count(), deliveryLatency.quantileMillis(0.5),
-                        deliveryLatency.quantileMillis(0.99), refused, refusedInWindow.sum(), errors.sum(),
-                        failures.get(), lastFailure, ackedTotal.sum(), deliveredTotal.sum(), duplicates.sum(),
-                        lostInFlight.get(), rowsAtEnd, 2 * senders,
-                        cpuAfter.minus(cpuBefore), dbBefore == null || dbAfter == null ? null : dbAfter.minus(dbBefore),
-                        hostAfter.minus(hostBefore));
-            } finally {
-                stopping = true;
-                for (Device d : sendersList) {
-                    d.closeClient();
-                }
-                for (Device d : recipients) {
-                    d.closeClient();
-                }
-                if (monitor != null) {
-                    monitor.close();
-                }
-            }
-        }
-
-        /** Envelopes in the node's inbox now: every acked Msg of an offline recipient is one. */
-        private long countInbox() {
-            try (Connection c = DriverManager.getConnection(inboxUrl); Statement s = c.createStatement();
-                    ResultSet r = s.executeQuery("SELECT count(*) FROM inbox")) {
-                r.next();
-                return r.getLong(1);
-            } catch (SQLException e) {
-                progress("warning: cannot count the inbox: " + e.getMessage());
-                return -1;
-            }
-        }
-
-        private void awaitAll(List<? extends CompletableFuture<?>> futures, String what) throws Exception {
-            try {
-                CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(SETUP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            } catch (java.util.concurrent.TimeoutException e) {
-                throw new IllegalStateException(what + ": not done after " + SETUP_TIMEOUT_SECONDS + " s", e);
-            } catch (java.util.concurrent.ExecutionException e) {
-                throw new IllegalStateException(what + " failed: " + e.getCause(), e.getCause());
-            }
-        }
-
-        void failure(String what) {
-            failures.incrementAndGet();
-            lastFailure = what;
-        }
-
-        /**
-         * One device: its client, its session, and (a sender) its window of Msgs in flight. The
-         * SDK calls the listener hooks one at a time on the callback pool; a sender's next Msg
-         * goes out from the callback that completed an earlier one.
-         */
-        final class Device implements SessionListener {
-            final CcpClient client;
-            final long channel;
-            final boolean sender;
-            volatile CcpSession session;
-            volatile String deviceId;
-            volatile boolean stopping;
-            // Guarded by this:
-            private final byte[] scratch = payload.clone();
-            private int inFlight;
-            private long sent;
-            private boolean dead;
-            /** A recipient's: the numbers of the Msgs it received (one sender per channel); listener calls only. */
-            private final java.util.Set<Long> received = new java.util.HashSet<>();
-
-            Device(long channel, boolean sender) {
-                this.channel = channel;
-                this.sender = sender;
-                this.client = CcpClient.builder(server).trust(trust).identityStore(IdentityStore.inMemory())
-                        .resources(resources).callbackExecutor(callbacks).build();
-            }
-
-            /** Registers a new device under a user named {@code handle}, then connects its session. */
-            CompletableFuture<?> start(String handle) {
-                return client.register(handle).thenCompose(enrolment -> {
-                    deviceId = enrolment.deviceId();
-                    return client.connect(this);
-                }).thenAccept(s -> session = s);
-            }
-
-            CompletableFuture<Void> join(List<String> members) {
-                return session.join(channel, members);
-            }
-
-            void closeClient() {
-                stopping = true;
-                client.close();
-            }
-
-            /** Sends until the window is full; called from any thread. */
-            void fill() {
-                while (true) {
-                    long queued;
-                    CompletableFuture<Void> acked;
-                    synchronized (this) {
-                        if (RelayLoad.Load.this.stopping || dead || inFlight >= window) {
-                            return;
-                        }
-                        long number = ++sent;
-                        byte[] body = payload;
-                        if (online && size >= 2 * Long.BYTES) {
-                            // The send time and the Msg's number travel in the payload: the recipient measures
-                            // delivery latency and notices a Msg delivered twice. send() copies the bytes.
-                            ByteBuffer.wrap(scratch).putLong(0, System.nanoTime()).putLong(Long.BYTES, number);
-                            body = scratch;
-                        }
-                        long target = channel;
-                        if (foreignEvery > 0 && number % foreignEvery == 0) {
-                            target = channel == firstChannel + senders - 1 ? firstChannel : channel + 1; // not this device's
-                        }
-                        inFlight++;
-                        outstanding.incrementAndGet();
-                        queued = System.nanoTime();
-                        acked = session.send(target, body);
-                    }
-                    acked.whenComplete((ok, error) -> answered(queued, error));
-                }
-            }
-
-            private void answered(long queued, Throwable error) {
-                synchronized (this) {
-                    inFlight--;
-                }
-                outstanding.decrementAndGet();
-                if (error == null) {
-                    ackedTotal.increment();
-                    ackLatency.success(System.nanoTime() - queued);
-                    fill();
-                    return;
-                }
-                Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-                        ? error.getCause() : error;
-                if (cause instanceof CcpException refusal && refusal.kind() == CcpException.Kind.REFUSED) {
-                    // A refusal: the Msg was not accepted. Counted; its slot is used again shortly.
-                    refusals.computeIfAbsent(refusal.title().orElse("?"), k -> new LongAdder()).increment();
-                    if (windowOpen) {
-                        refusedInWindow.increment();
-                    }
-                    CompletableFuture.delayedExecutor(REFUSAL_BACKOFF_MILLIS, TimeUnit.MILLISECONDS, callbacks)
-                            .execute(this::fill);
-                    return;
-                }
-                // The session ended (the SDK resends across reconnects, so only its end loses a Msg).
-                lostInFlight.incrementAndGet();
-                synchronized (this) {
-                    if (dead) {
-                        return;
-                    }
-                    dead = true;
-                }
-                if (!stopping && !RelayLoad.Load.this.stopping) {
-                    failure("send failed: " + cause);
-                }
-            }
-
-            @Override
-            public void onMessage(IncomingMessage message) {
-                if (sender) {
-                    return;
-                }
-                deliveredTotal.increment();
-                if (online && size >= 2 * Long.BYTES) {
-                    ByteBuffer head = ByteBuffer.wrap(message.payload());
-                    if (head.remaining() >= 2 * Long.BYTES) {
-                        if (received.add(head.getLong(Long.BYTES))) {
-                            deliveryLatency.success(System.nanoTime() - head.getLong(0));
-                        } else {
-                            duplicates.increment(); // at-least-once: the same Msg again (the SDK let it through)
-                        }
-                    }
-                }
-                // Returning acknowledges the delivery (§4.4), which deletes its envelope.
-            }
-
-            @Override
-            public void onFrame(Frame frame) {
-                if (frame.type() == FrameType.ERROR) {
-                    // Requests' refusals complete their futures; this is an Error about the session.
-                    errors.increment();
-                    refusals.computeIfAbsent(frame.control().json().path("error").asText("?") + " (no matching ack)",
-                            k -> new LongAdder()).increment();
-                }
-            }
-
-            @Override
-            public void onStateChanged(SessionState state, CcpException cause) {
-                if (state == SessionState.RECONNECTING && !stopping && !RelayLoad.Load.this.stopping) {
-                    failure("session of " + deviceId + " lost its link: " + cause.getMessage());
-                }
-            }
-
-            @Override
-            public void onClosed(CcpException failure) {
-                if (failure != null && !stopping && !RelayLoad.Load.this.stopping) {
-                    failure("session of " + deviceId + " ended: " + failure.getMessage());
-                }
-            }
-        }
-    }
-
-    // ---------------------------------------------------------------------------------------
-    // The report
-
-    /** The markdown tables of docs/benchmarks.md, "Durable relay". */
-    static final class RelayReport {
-        private final RelayLoad o;
-        private final RunInfo info;
-        private final String database;
-        private final Reference.Result ref;
-        private final Load.Result r;
-
-        RelayReport(RelayLoad options, RunInfo info, String database, Reference.Result reference, Load.Result result) {
-            this.o = options;
-            this.info = info;
-            this.database = database;
-            this.ref = reference;
-            this.r = result;
-        }
-
-        String markdown() {
-            StringBuilder out = new StringBuilder();
-            String backend = o.usePostgres() ? "PostgreSQL" : "H2 (embedded)";
-            String recipients = o.online ? "online" : "offline";
-            line(out, "Run: `%s`", info.command());
-            line(out, "(%s; load average %s before, %s after; %s; %d senders × %d Msgs in flight, %d-byte payload, "
-                    + "recipients %s; %d connections of ≤ %d sessions, devices on the SDK: %d I/O threads, "
-                    + "%d callback threads; warm-up %d s, measured %d s).",
-                    info.machine(), info.loadBefore(), info.loadAfter(), database, o.senders, o.window, o.size, recipients,
-                    r.connections(), o.perConnection, o.clientThreads, o.callbackThreads, o.warmupSeconds, o.seconds);
-            line(out, "");
-            line(out, "| backend | recipients | acked Msgs | acked Msgs/s | payload MiB/s | Ack p50 ms | Ack p99 ms "
-                    + "| refused | reference rows/s | server / reference |");
-            line(out, "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
-            double refRate = ref == null || ref.commits() == 0 ? Double.NaN : ref.rowsPerSecond();
-            line(out, "| %s | %s | %d | %.0f | %.2f | %.1f | %.1f | %d | %s | %s |", backend, recipients, r.acked(),
-                    r.perSecond(), r.perSecond() * o.size / 1048576.0, r.ackP50Millis(), r.ackP99Millis(),
-                    r.refusedInWindow(), Double.isNaN(refRate) ? "—" : String.format(Locale.ROOT, "%.0f", refRate),
-                    Double.isNaN(refRate) ? "—" : String.format(Locale.ROOT, "%.2f", r.perSecond() / refRate));
-            line(out, "");
-            line(out, "Ack latency is from the device's `CcpSession.send` to its future's completion on the callback "
-                    + "pool (the SDK's queue, HTTP/2 flow control and the server included); the SDK does not show when "
-                    + "the Msg was written, so that part is not reported apart.");
-            if (o.online) {
-                line(out, "");
-                line(out, "Delivered to the connected recipients in the window (first deliveries): %d Msgs (%.0f/s), "
-                        + "sender's send to recipient's receipt p50 %.1f ms, p99 %.1f ms; every delivery acknowledged by "
-                        + "the recipient (its envelope deleted).", r.delivered(), r.delivered() / r.seconds(), r.deliveryP50Millis(),
-                        r.deliveryP99Millis());
-            }
-            line(out, "");
-            line(out, "Outcome of the whole run (warm-up, window, drain): %d Msgs acked; refusals %s; Error frames "
-                    + "without a matching Msg %d; session failures %d%s; Msgs lost with a session %d;%s inbox rows at the "
-                    + "end %d.", r.ackedTotal(), r.refusals().isEmpty() ? "none" : r.refusals().toString(), r.errors(),
-                    r.failures(), r.lastFailure() == null ? "" : " (last: " + r.lastFailure() + ")", r.lostInFlight(),
-                    o.online ? " Msgs delivered to the recipients " + r.deliveredTotal() + " (of which delivered again "
-                            + "in the same session: " + r.duplicates() + ");" : "", r.inboxRowsAtEnd());
-            line(out, "");
-            if (ref != null) {
-                line(out, "Reference, measured in the same run before the node started: plain JDBC (%s), %d threads, "
-                        + "each a loop of one transaction with a batched INSERT of %d rows (the server's statement, "
-                        + "generated ids read back) into a copy of `inbox` (same columns and indexes), %.0f s after 2 s "
-                        + "of warm-up%s.", o.usePostgres() ? "org.postgresql" : "H2, same URL options as the node",
-                        ref.threads(), ref.batch(), ref.seconds(),
-                        ref.failure() == null ? "" : "; FAILED: " + ref.failure());
-                line(out, "");
-                double rows = Math.max(1, ref.rows());
-                double refJvm = ref.jvmNanos() / 1000.0 / rows;
-                double refPg = o.usePostgres() ? ref.host().postgresNanos() / 1000.0 / rows : 0;
-                line(out, "| rows | rows/s | MiB/s | commits/s | commit p50 ms | commit p99 ms | WAL flushes/s "
-                        + "| JVM CPU µs per row | PostgreSQL CPU µs per row | rows per core-second | machine CPU busy |");
-                line(out, "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-                line(out, "| %d | %.0f | %.2f | %.0f | %.1f | %.1f | %s | %.1f | %s | %.0f | %s |", ref.rows(),
-                        ref.rowsPerSecond(), ref.rowsPerSecond() * ref.payloadBytes() / 1048576.0, ref.commitsPerSecond(),
-                        ref.commitP50Millis(), ref.commitP99Millis(),
-                        ref.db() == null ? "—" : fmt0(ref.db().walSyncs() / ref.seconds()), refJvm,
-                        o.usePostgres() ? fmt1(refPg) : "—", 1e6 / (refJvm + refPg), pct(ref.host().busyShare()));
-                line(out, "");
-            }
-            long n = Math.max(1, r.acked());
-            CpuMeter.Usage cpu = r.cpu();
-            double pgMicros = o.usePostgres() ? r.host().postgresNanos() / 1000.0 / n : 0;
-            double serverMicros = cpu.server() / 1000.0 / n;
-            line(out, "CPU per acked Msg in the window, µs: the node's event loops, storage threads and other threads "
-                    + "(inbox writers, H2's and the pool's threads), how much of those was kernel time, the devices' loops (same JVM), "
-                    + "GC/JIT/VM (both sides), the whole JVM, the PostgreSQL server's processes (from /proc), the node's "
-                    + "threads plus PostgreSQL, and Msgs per core-second at that cost; last, the whole machine's busy share:");
-            line(out, "");
-            line(out, "| server loops | server storage | server other | server in kernel | devices | GC, JIT, VM "
-                    + "| JVM process | PostgreSQL | server + database | per core-second | machine CPU busy |");
-            line(out, "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-            line(out, "| %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %s | %.1f | %.0f | %s |",
-                    cpu.get(CpuMeter.Group.SERVER_LOOP) / 1000.0 / n, cpu.get(CpuMeter.Group.SERVER_STORAGE) / 1000.0 / n,
-                    cpu.get(CpuMeter.Group.SERVER_OTHER) / 1000.0 / n, cpu.serverKernel() / 1000.0 / n,
-                    cpu.get(CpuMeter.Group.CLIENT) / 1000.0 / n, cpu.unattributed() / 1000.0 / n,
-                    cpu.processNanos() / 1000.0 / n, o.usePostgres() ? fmt1(pgMicros) : "—", serverMicros + pgMicros,
-                    1e6 / (serverMicros + pgMicros), pct(r.host().busyShare()));
-            if (r.db() != null) {
-                DbSample d = r.db();
-                double s = r.seconds();
-                line(out, "");
-                // A session batch reads its channel once (one auto-commit SELECT joining channels,
-                // members and devices); what is left of the transactions are the writes (inserts, and
-                // deletes when online).
-                long writes = d.commits() - d.channelReads();
-                line(out, "PostgreSQL during the window (statistics views; the table counters are this run's schema "
-                        + "alone, transactions are database-wide and WAL cluster-wide, so they include any other client). "
-                        + "A session batch reads its channel once, with one auto-commit SELECT; write transactions are "
-                        + "the transactions less one per channel read:");
-                line(out, "");
-                line(out, "| inbox rows/s | channel reads/s (≈ session batches) | rows per session batch | transactions/s "
-                        + "| write transactions/s | inbox rows per write transaction | WAL flushes/s | rows per WAL flush "
-                        + "| WAL MiB/s | inbox deletes/s |");
-                line(out, "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-                line(out, "| %.0f | %.0f | %s | %.0f | %.0f | %s | %.0f | %s | %.1f | %.0f |", d.inserted() / s,
-                        d.channelReads() / s,
-                        d.channelReads() > 0 ? fmt1(d.inserted() / (double) d.channelReads()) : "—", d.commits() / s,
-                        writes / s, writes > 0 ? fmt1(d.inserted() / (double) writes) : "—", d.walSyncs() / s,
-                        d.walSyncs() > 0 ? fmt1(d.inserted() / (double) d.walSyncs()) : "—", d.walBytes() / s / 1048576.0,
-                        d.deleted() / s);
-            }
-            return out.toString();
-        }
-
-        private static String fmt0(double v) {
-            return String.format(Locale.ROOT, "%.0f", v);
-        }
-
-        private static String fmt1(double v) {
-            return String.format(Locale.ROOT, "%.1f", v);
-        }
-
-        private static String pct(double share) {
-            return Double.isNaN(share) ? "—" : String.format(Locale.ROOT, "%.0f %%", share * 100);
-        }
-
-        private static void line(StringBuilder out, String format, Object... args) {
-            out.append(String.format(Locale.ROOT, format, args)).append('\n');
-        }
-    }
 }
