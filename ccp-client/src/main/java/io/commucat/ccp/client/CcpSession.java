@@ -10,6 +10,7 @@ import io.commucat.ccp.client.transport.StreamClosure;
 import io.commucat.ccp.proto.ControlJson;
 import io.commucat.ccp.proto.Frame;
 import io.commucat.ccp.proto.FrameType;
+import io.commucat.ccp.proto.OpaquePayload;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -149,8 +150,9 @@ public final class CcpSession implements AutoCloseable {
 
     /** Sends {@code payload} (copied) as a {@code Msg} to the other members of {@code channel}. */
     public CompletableFuture<Void> send(long channel, byte[] payload) {
-        byte[] copy = payload.clone();
-        return request(seq -> Frame.opaque(FrameType.MSG, channel, seq, copy));
+        // One copy, immutable, shared by every transmission of the request (a resend numbers it anew).
+        OpaquePayload copy = OpaquePayload.of(payload);
+        return request(seq -> new Frame(FrameType.MSG, channel, seq, copy));
     }
 
     /**
