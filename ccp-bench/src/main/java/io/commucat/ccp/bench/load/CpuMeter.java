@@ -57,12 +57,24 @@ final class CpuMeter {
          * CPU per group between {@code earlier} and this sample. Per thread id, so a thread that
          * ended in between loses only its time since {@code earlier}, never its whole past.
          */
+        /** CPU nanoseconds since {@code earlier} of the threads whose names start with {@code prefix}. */
+        long threadsNamed(Sample earlier, String prefix) {
+            long sum = 0;
+            for (Map.Entry<Long, Reading> e : perThread.entrySet()) {
+                if (e.getValue().name().startsWith(prefix)) {
+                    Reading before = earlier.perThread.get(e.getKey());
+                    sum += e.getValue().nanos() - (before == null ? 0 : before.nanos());
+                }
+            }
+            return sum;
+        }
+
         Usage minus(Sample earlier) {
             Map<Group, Long> d = new EnumMap<>(Group.class);
             Map<Group, Long> kernel = new EnumMap<>(Group.class);
             for (Map.Entry<Long, Reading> e : perThread.entrySet()) {
                 Reading now = e.getValue();
-                Reading before = earlier.perThread.getOrDefault(e.getKey(), new Reading(now.group(), 0, 0));
+                Reading before = earlier.perThread.getOrDefault(e.getKey(), new Reading(now.group(), now.name(), 0, 0));
                 d.merge(now.group(), now.nanos() - before.nanos(), Long::sum);
                 kernel.merge(now.group(), now.nanos() - now.userNanos() - (before.nanos() - before.userNanos()), Long::sum);
             }
@@ -72,7 +84,7 @@ final class CpuMeter {
     }
 
     /** @param userNanos the part spent in user mode; the rest went to system calls (sockets, epoll) */
-    record Reading(Group group, long nanos, long userNanos) {
+    record Reading(Group group, String name, long nanos, long userNanos) {
     }
 
     /**
@@ -123,7 +135,7 @@ final class CpuMeter {
             long cpu = threads.getThreadCpuTime(ids[i]);
             long user = threads.getThreadUserTime(ids[i]);
             if (cpu >= 0 && user >= 0) {
-                readings.put(ids[i], new Reading(classify(infos[i].getThreadName()), cpu, user));
+                readings.put(ids[i], new Reading(classify(infos[i].getThreadName()), infos[i].getThreadName(), cpu, user));
             }
         }
         long gc = 0;

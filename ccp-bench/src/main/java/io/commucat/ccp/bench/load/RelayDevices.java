@@ -203,8 +203,15 @@ final class RelayDevices {
             }
             CpuMeter.Usage usage = cpuAfter.minus(cpuBefore);
             long n = Math.max(1, ackLatency.count());
-            RelayLoad.progress(String.format(Locale.ROOT, "devices' threads: %.1f µs per acked Msg, of which %.1f in the kernel",
-                    usage.get(CpuMeter.Group.CLIENT) / 1000.0 / n, usage.kernel(CpuMeter.Group.CLIENT) / 1000.0 / n));
+            RelayLoad.progress(String.format(Locale.ROOT, "devices' threads: %.1f µs per acked Msg, of which %.1f in the"
+                    + " kernel; I/O threads %.1f, callback pool %.1f, the SDK's workers and timer %.1f; GC, JIT, VM %.1f"
+                    + " (JIT compiling %d ms, GC pauses %d ms in the window)",
+                    usage.get(CpuMeter.Group.CLIENT) / 1000.0 / n, usage.kernel(CpuMeter.Group.CLIENT) / 1000.0 / n,
+                    cpuAfter.threadsNamed(cpuBefore, "ccp-client-io") / 1000.0 / n,
+                    cpuAfter.threadsNamed(cpuBefore, RelayLoad.CALLBACK_THREADS) / 1000.0 / n,
+                    (cpuAfter.threadsNamed(cpuBefore, "ccp-client-worker")
+                            + cpuAfter.threadsNamed(cpuBefore, "ccp-client-timer")) / 1000.0 / n,
+                    usage.unattributed() / 1000.0 / n, usage.jitMillis(), usage.gcMillis()));
             Map<String, Long> refused = new TreeMap<>();
             refusals.forEach((k, v) -> refused.put(k, v.sum()));
             return new Result(ackLatency.count(), (end - start) / 1e9, ackLatency.quantileMillis(0.5),
