@@ -9,6 +9,7 @@ import io.commucat.ccp.client.transport.StreamClosure;
 import io.commucat.ccp.proto.ControlJson;
 import io.commucat.ccp.proto.Frame;
 import io.commucat.ccp.proto.FrameType;
+import io.commucat.ccp.proto.OpaquePayload;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -145,18 +146,19 @@ public final class CcpSession implements AutoCloseable {
         ObjectNode body = ControlJson.object();
         ArrayNode list = body.putArray("members");
         members.forEach(list::add);
-        return request("join " + channel, seq -> Frame.control(FrameType.JOIN, channel, seq, body));
+        return request("join", channel, seq -> Frame.control(FrameType.JOIN, channel, seq, body));
     }
 
     /** Leaves channel {@code channel}. */
     public CompletableFuture<Void> leave(long channel) {
-        return request("leave " + channel, seq -> Frame.control(FrameType.LEAVE, channel, seq, ControlJson.object()));
+        return request("leave", channel, seq -> Frame.control(FrameType.LEAVE, channel, seq, ControlJson.object()));
     }
 
     /** Sends {@code payload} (copied) as a {@code Msg} to the other members of {@code channel}. */
     public CompletableFuture<Void> send(long channel, byte[] payload) {
-        byte[] copy = payload.clone();
-        return request("send to " + channel, seq -> Frame.opaque(FrameType.MSG, channel, seq, copy));
+        // One copy, immutable, shared by every transmission of the request (a resend numbers it anew).
+        OpaquePayload copy = OpaquePayload.of(payload);
+        return request("send to", channel, seq -> new Frame(FrameType.MSG, channel, seq, copy));
     }
 
     /**
@@ -236,7 +238,7 @@ public final class CcpSession implements AutoCloseable {
 
     // ---- requests ----
 
-    private CompletableFuture<Void> request(String operation, LongFunction<Frame> build) {
+    private CompletableFuture<Void> request(String verb, long channel, LongFunction<Frame> build) {
         Request request;
         synchronized (this) {
             if (closing || state == SessionState.CLOSED) {
@@ -246,7 +248,7 @@ public final class CcpSession implements AutoCloseable {
                 return failed(new CcpException(CcpException.Kind.OVERLOADED, outstanding.size()
                         + " requests are waiting for the server's answer; wait for some of them", null));
             }
-            request = new Request(nextRequestId++, operation, build);
+            request = new Request(nextRequestId++, verb, channel, build);
             outstanding.put(request.id, request);
             if (link != null && link.established) {
                 transmit(request, link);
@@ -287,7 +289,7 @@ public final class CcpSession implements AutoCloseable {
         } else if (error == null) {
             callbacks.execute(() -> request.answer.complete(null));
         } else {
-            CcpException refusal = CcpException.refused(request.operation, 0, error.path("error").asText(""),
+            CcpException refusal = CcpException.refused(request.verb + " " + request.channel, 0, error.path("error").asText(""),
                     error.hasNonNull("detail") ? error.get("detail").asText() : null, null);
             callbacks.execute(() -> request.answer.completeExceptionally(refusal));
         }
@@ -549,7 +551,9 @@ public final class CcpSession implements AutoCloseable {
     /** One request until it is answered: sent again on each new link, and after {@code busy}. */
     private static final class Request {
         final long id;
-        final String operation;
+        /** What it does and to which channel, named only when it is refused. */
+        final String verb;
+        final long channel;
         final LongFunction<Frame> build;
         final CompletableFuture<Void> answer = new CompletableFuture<>();
         final Backoff retries = new Backoff(Duration.ofMillis(50), Duration.ofSeconds(5));
@@ -557,9 +561,10 @@ public final class CcpSession implements AutoCloseable {
         /** Waiting for its retry timer after a {@code busy} or {@code unavailable}. */
         boolean retrying;
 
-        Request(long id, String operation, LongFunction<Frame> build) {
+        Request(long id, String verb, long channel, LongFunction<Frame> build) {
             this.id = id;
-            this.operation = operation;
+            this.verb = verb;
+            this.channel = channel;
             this.build = build;
         }
     }

@@ -5,8 +5,10 @@ import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -24,7 +26,7 @@ final class CpuMeter {
         SERVER_STORAGE,
         /** Maintenance, the blocking REST pool, the embedded database's own threads. */
         SERVER_OTHER,
-        /** The load generator's event loops (devices). */
+        /** The devices: the SDK's threads ({@code ccp-client-*}) and the load generator's own. */
         CLIENT,
         /** main, the ceiling thread, JMX, ... */
         OTHER
@@ -33,10 +35,15 @@ final class CpuMeter {
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     private final com.sun.management.OperatingSystemMXBean os =
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-    private final String clientPrefix;
+    /** The SDK's I/O, worker and timer threads; checked before the server's {@code ccp-} names. */
+    static final String SDK_THREADS = "ccp-client-";
 
-    CpuMeter(String clientPrefix) {
-        this.clientPrefix = clientPrefix;
+    private final List<String> clientPrefixes;
+
+    /** @param toolPrefixes name prefixes of the load generator's own device threads (callback pools, workers) */
+    CpuMeter(String... toolPrefixes) {
+        this.clientPrefixes = new ArrayList<>(List.of(toolPrefixes));
+        this.clientPrefixes.add(SDK_THREADS);
         if (!threads.isThreadCpuTimeSupported()) {
             throw new IllegalStateException("this JVM cannot measure per-thread CPU time");
         }
@@ -50,12 +57,24 @@ final class CpuMeter {
          * CPU per group between {@code earlier} and this sample. Per thread id, so a thread that
          * ended in between loses only its time since {@code earlier}, never its whole past.
          */
+        /** CPU nanoseconds since {@code earlier} of the threads whose names start with {@code prefix}. */
+        long threadsNamed(Sample earlier, String prefix) {
+            long sum = 0;
+            for (Map.Entry<Long, Reading> e : perThread.entrySet()) {
+                if (e.getValue().name().startsWith(prefix)) {
+                    Reading before = earlier.perThread.get(e.getKey());
+                    sum += e.getValue().nanos() - (before == null ? 0 : before.nanos());
+                }
+            }
+            return sum;
+        }
+
         Usage minus(Sample earlier) {
             Map<Group, Long> d = new EnumMap<>(Group.class);
             Map<Group, Long> kernel = new EnumMap<>(Group.class);
             for (Map.Entry<Long, Reading> e : perThread.entrySet()) {
                 Reading now = e.getValue();
-                Reading before = earlier.perThread.getOrDefault(e.getKey(), new Reading(now.group(), 0, 0));
+                Reading before = earlier.perThread.getOrDefault(e.getKey(), new Reading(now.group(), now.name(), 0, 0));
                 d.merge(now.group(), now.nanos() - before.nanos(), Long::sum);
                 kernel.merge(now.group(), now.nanos() - now.userNanos() - (before.nanos() - before.userNanos()), Long::sum);
             }
@@ -65,7 +84,7 @@ final class CpuMeter {
     }
 
     /** @param userNanos the part spent in user mode; the rest went to system calls (sockets, epoll) */
-    record Reading(Group group, long nanos, long userNanos) {
+    record Reading(Group group, String name, long nanos, long userNanos) {
     }
 
     /**
@@ -77,6 +96,11 @@ final class CpuMeter {
 
         long get(Group group) {
             return nanos.getOrDefault(group, 0L);
+        }
+
+        /** One group's CPU in the kernel. */
+        long kernel(Group group) {
+            return kernelNanos.getOrDefault(group, 0L);
         }
 
         /** The server threads' CPU in the kernel (system calls, loopback TCP). */
@@ -111,7 +135,7 @@ final class CpuMeter {
             long cpu = threads.getThreadCpuTime(ids[i]);
             long user = threads.getThreadUserTime(ids[i]);
             if (cpu >= 0 && user >= 0) {
-                readings.put(ids[i], new Reading(classify(infos[i].getThreadName()), cpu, user));
+                readings.put(ids[i], new Reading(classify(infos[i].getThreadName()), infos[i].getThreadName(), cpu, user));
             }
         }
         long gc = 0;
@@ -130,12 +154,14 @@ final class CpuMeter {
         if (name.startsWith("ccp-storage-")) {
             return Group.SERVER_STORAGE;
         }
+        for (String prefix : clientPrefixes) {
+            if (name.startsWith(prefix)) {
+                return Group.CLIENT;
+            }
+        }
         if (name.startsWith("ccp-") || name.startsWith("MVStore") || name.startsWith("H2 ") || name.startsWith("H2-")
                 || name.startsWith("Hikari")) {
             return Group.SERVER_OTHER;
-        }
-        if (name.startsWith(clientPrefix)) {
-            return Group.CLIENT;
         }
         return Group.OTHER;
     }

@@ -1,22 +1,22 @@
 package io.commucat.ccp.bench.load;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.commucat.ccp.client.transport.H2Connection;
-import io.commucat.ccp.client.transport.H2Response;
+import io.commucat.ccp.client.ClientResources;
+import io.commucat.ccp.client.Trust;
 import io.commucat.ccp.client.transport.H2Transport;
-import io.commucat.ccp.crypto.Hex;
 import io.commucat.ccp.crypto.noise.NoisePattern;
-import io.commucat.ccp.proto.ControlJson;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -24,9 +24,10 @@ import picocli.CommandLine.Option;
 
 /**
  * Server-side bootstraps per second per core (issue #10): starts a node in-process on the
- * embedded default, drives XK and IK bootstraps at it over loopback with the device SDK's
- * HTTP/2 transport, and sets the server's thread CPU per bootstrap beside the cryptographic
- * ceiling measured in the same JVM right after. See docs/benchmarks.md.
+ * embedded default, drives XK and IK bootstraps at it over loopback with the device SDK
+ * ({@link io.commucat.ccp.client.CcpClient}s on shared resources, see {@link LoadRun}), and sets
+ * the server's thread CPU per bootstrap beside the cryptographic ceiling measured in the same JVM
+ * right after. See docs/benchmarks.md.
  *
  * <pre>
  * java -cp ccp-bench/target/benchmarks.jar io.commucat.ccp.bench.load.HandshakeLoad [options]
@@ -36,7 +37,10 @@ import picocli.CommandLine.Option;
         description = "Bootstraps per server core-second against the cryptographic ceiling (markdown on stdout).")
 public final class HandshakeLoad implements Callable<Integer> {
 
+    /** The TLS ceiling's client loops. */
     static final String CLIENT_THREADS = "load-client";
+    /** The devices' callback pool (the SDK's own threads are {@code ccp-client-*}). */
+    static final String CALLBACK_THREADS = "load-callback";
 
     @Option(names = "--patterns", split = ",", defaultValue = "XK,IK", description = "Noise patterns (default: ${DEFAULT-VALUE}).")
     List<NoisePattern> patterns;
@@ -52,12 +56,13 @@ public final class HandshakeLoad implements Callable<Integer> {
     @Option(names = {"-c", "--concurrency"}, defaultValue = "8", description = "Bootstraps in flight (default: ${DEFAULT-VALUE}).")
     int concurrency;
 
-    @Option(names = "--connections", defaultValue = "1",
-            description = "Connections the TLS-excluded streams share (default: ${DEFAULT-VALUE}; at most 100 streams each).")
-    int connections;
-
-    @Option(names = "--client-threads", defaultValue = "2", description = "Device event loop threads (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--client-threads", defaultValue = "2",
+            description = "The devices' I/O threads, one ClientResources shared by all (default: ${DEFAULT-VALUE}).")
     int clientThreads;
+
+    @Option(names = "--callback-threads", defaultValue = "2",
+            description = "The devices' callback pool (default: ${DEFAULT-VALUE}).")
+    int callbackThreads;
 
     @Option(names = "--warmup", defaultValue = "5", description = "Seconds of unmeasured load per scenario (default: ${DEFAULT-VALUE}).")
     int warmupSeconds;
@@ -86,28 +91,29 @@ public final class HandshakeLoad implements Callable<Integer> {
         String loadBefore = RunInfo.loadAverage();
         EventLoopGroup clientLoops = new MultiThreadIoEventLoopGroup(clientThreads,
                 new DefaultThreadFactory(CLIENT_THREADS, true), NioIoHandler.newFactory());
+        ClientResources clientResources = ClientResources.create(clientThreads);
+        ExecutorService callbacks = Executors.newFixedThreadPool(callbackThreads,
+                new DefaultThreadFactory(CALLBACK_THREADS, true));
         List<LoadRun.Result> results = new ArrayList<>();
         CryptoCeiling.Result crypto;
         TlsCeiling.Result tlsCeiling;
         try (EmbeddedNode node = EmbeddedNode.start(settings)) {
             TlsCeiling.Transports transports = port -> H2Transport.builder("127.0.0.1", port)
                     .trustCertificates(node.devCa()).eventLoopGroup(clientLoops).build();
-            try (H2Transport transport = transports.open(node.port())) {
-                Devices deviceFactory = new Devices(node.domain(), serverNoiseKey(transport), node.prologue());
-                LoadRun load = new LoadRun(transport, deviceFactory, new CpuMeter(CLIENT_THREADS), concurrency, connections);
-                if (initialWarmupSeconds > 0) {
-                    progress("JIT warm-up, " + initialWarmupSeconds + " s");
-                    load.run(new Scenario(NoisePattern.XK, false, true), Duration.ofSeconds(initialWarmupSeconds),
-                            Duration.ofSeconds(1));
-                }
-                for (Scenario scenario : scenarios()) {
-                    progress(scenario.toString());
-                    LoadRun.Result r = load.run(scenario, Duration.ofSeconds(warmupSeconds), Duration.ofSeconds(durationSeconds));
-                    progress(String.format("  %d bootstraps, %.0f/s, server %.0f µs each, %d failures%s", r.handshakes(),
-                            r.perSecond(), r.serverMicros(), r.failures(),
-                            r.failures() > 0 ? " (last: " + r.lastFailure() + ")" : ""));
-                    results.add(r);
-                }
+            LoadRun load = new LoadRun(URI.create("https://127.0.0.1:" + node.port()), Trust.certificates(node.devCa()),
+                    clientResources, callbacks, new CpuMeter(CALLBACK_THREADS, LoadRun.WORKER_THREADS), concurrency);
+            if (initialWarmupSeconds > 0) {
+                progress("JIT warm-up, " + initialWarmupSeconds + " s");
+                load.run(new Scenario(NoisePattern.XK, false, true), Duration.ofSeconds(initialWarmupSeconds),
+                        Duration.ofSeconds(1));
+            }
+            for (Scenario scenario : scenarios()) {
+                progress(scenario.toString());
+                LoadRun.Result r = load.run(scenario, Duration.ofSeconds(warmupSeconds), Duration.ofSeconds(durationSeconds));
+                progress(String.format("  %d bootstraps, %.0f/s, server %.0f µs each, %d failures%s", r.handshakes(),
+                        r.perSecond(), r.serverMicros(), r.failures(),
+                        r.failures() > 0 ? " (last: " + r.lastFailure() + ")" : ""));
+                results.add(r);
             }
             progress("crypto ceiling (one thread)");
             crypto = new CryptoCeiling(node.domain(), node.prologue(), Duration.ofSeconds(1),
@@ -116,10 +122,12 @@ public final class HandshakeLoad implements Callable<Integer> {
             tlsCeiling = new TlsCeiling(node.data().tls(), transports, concurrency)
                     .run(Duration.ofSeconds(2), Duration.ofSeconds(Math.max(3, ceilingSeconds * 2)));
         } finally {
+            clientResources.close();
+            callbacks.shutdownNow();
             clientLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
         }
         RunInfo info = new RunInfo(RunInfo.commandLine(HandshakeLoad.class, arguments), loadBefore, RunInfo.loadAverage(), concurrency,
-                connections, clientThreads);
+                concurrency, clientThreads);
         System.out.println(new Report(info, results, crypto, tlsCeiling).markdown());
         return results.stream().anyMatch(r -> r.handshakes() == 0) ? 1 : 0;
     }
@@ -145,19 +153,6 @@ public final class HandshakeLoad implements Callable<Integer> {
         }
         throw new CommandLine.ParameterException(new CommandLine(new HandshakeLoad()),
                 "expected " + yes + " or " + no + ", got " + value);
-    }
-
-    /** Step 0 of ccp-1.md §3: the server's current Noise static key, from {@code /api/server-info}. */
-    private static byte[] serverNoiseKey(H2Transport transport) throws Exception {
-        H2Connection connection = transport.connect().get(10, TimeUnit.SECONDS);
-        try {
-            H2Response info = connection.get("/api/server-info").get(10, TimeUnit.SECONDS);
-            byte[] body = info.body();
-            ObjectNode json = ControlJson.parseObject(body, 0, body.length);
-            return Hex.decode(json.get("noise_public").textValue());
-        } finally {
-            connection.close();
-        }
     }
 
     private static void progress(String line) {

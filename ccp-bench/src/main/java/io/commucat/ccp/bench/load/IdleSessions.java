@@ -1,60 +1,92 @@
 package io.commucat.ccp.bench.load;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.commucat.ccp.client.transport.DeviceConnection;
-import io.commucat.ccp.client.transport.H2Connection;
-import io.commucat.ccp.client.transport.H2Response;
-import io.commucat.ccp.client.transport.H2Transport;
+import io.commucat.ccp.client.CcpClient;
+import io.commucat.ccp.client.CcpSession;
+import io.commucat.ccp.client.ClientResources;
+import io.commucat.ccp.client.IdentityStore;
+import io.commucat.ccp.client.SessionListener;
+import io.commucat.ccp.client.Trust;
 import io.commucat.ccp.crypto.Hex;
-import io.commucat.ccp.crypto.noise.NoisePattern;
-import io.commucat.ccp.proto.ControlJson;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
- * Heap per idle established session (design target: 100 000 idle sessions in 2 GiB on a node).
- * Opens {@code N} sessions (XK, new devices, {@code S} streams per TLS connection, default
- * {@value #PER_CONNECTION}; 1 is one connection per device, as in production) against an
- * in-process node, lets them idle, and reports the heap growth per
- * session after a full GC. Devices and server share the JVM, so the figure is an upper bound
- * for the server's share: it also holds each device's transport, keys and stream channel.
+ * Heap per idle established session. Opens {@code N} sessions of new devices, each a {@link
+ * CcpClient} (in-memory identity, shared {@link ClientResources}, its own TLS connection, as in
+ * production), lets them idle, and reports the heap growth per session after a full GC.
  *
- * <p>{@code java -Xmx2g -cp ccp-bench/target/benchmarks.jar io.commucat.ccp.bench.load.IdleSessions [N [S]]}
+ * <p>Against an in-process node (the default) the figure counts <b>both sides</b> of every
+ * session. With {@code --server} (a node in another process, e.g. {@link LoadNode} or
+ * {@code ./ccp run} with its rate limits raised) it is the <b>SDK's side alone</b>: client,
+ * transport and TLS context, connection, session, keys.
+ *
+ * <p>{@code java -Xmx2g -cp ccp-bench/target/benchmarks.jar io.commucat.ccp.bench.load.IdleSessions [N]
+ * [--server URL --ca PEM]}
  */
-public final class IdleSessions {
+@Command(name = "idle-sessions", mixinStandardHelpOptions = true,
+        description = "Heap per idle session of SDK devices (markdown on stdout).")
+public final class IdleSessions implements Callable<Integer> {
 
-    /** Below the server's default SETTINGS_MAX_CONCURRENT_STREAMS (100). */
-    static final int PER_CONNECTION = 90;
+    static final int WARMUP_SESSIONS = 200;
+    static final int IN_FLIGHT = 32;
 
-    private IdleSessions() {
+    @Parameters(index = "0", defaultValue = "5000", description = "Idle sessions (default: ${DEFAULT-VALUE}).")
+    int sessions;
+
+    @Option(names = "--server", description = "A node in another process (https://host:port): count the devices alone.")
+    URI server;
+
+    @Option(names = "--ca", description = "The CA that signed the --server node's TLS certificate (PEM).")
+    Path ca;
+
+    @Option(names = "--client-threads", defaultValue = "2", description = "The devices' I/O threads (default: ${DEFAULT-VALUE}).")
+    int clientThreads;
+
+    private final String run = Hex.encode(new SecureRandom().generateSeed(4));
+    private int next;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new IdleSessions()).execute(args));
     }
 
-    public static void main(String[] args) throws Exception {
-        int sessions = args.length > 0 ? Integer.parseInt(args[0]) : 5_000;
-        int perConnection = args.length > 1 ? Integer.parseInt(args[1]) : PER_CONNECTION;
-        EventLoopGroup clientLoops = new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory("idle-client", true),
-                NioIoHandler.newFactory());
-        try (EmbeddedNode node = EmbeddedNode.start(Map.of());
-                H2Transport transport = H2Transport.builder("127.0.0.1", node.port()).trustCertificates(node.devCa())
-                        .eventLoopGroup(clientLoops).build()) {
-            Devices devices = new Devices(node.domain(), serverNoiseKey(transport), node.prologue());
-            open(transport, devices, 200, perConnection); // warm up classes and pools before measuring
+    @Override
+    public Integer call() throws Exception {
+        if ((server == null) != (ca == null)) {
+            System.err.println("idle-sessions: --server and --ca go together");
+            return 2;
+        }
+        ClientResources resources = ClientResources.create(clientThreads);
+        ExecutorService callbacks = Executors.newFixedThreadPool(2, new DefaultThreadFactory("idle-callback", true));
+        EmbeddedNode node = server == null ? EmbeddedNode.start(Map.of()) : null;
+        List<CcpClient> clients = new ArrayList<>();
+        try {
+            URI target = node != null ? URI.create("https://127.0.0.1:" + node.port()) : server;
+            Trust trust = Trust.certificates(node != null ? node.devCa() : ca);
+            List<CcpSession> warm = open(target, trust, resources, callbacks, WARMUP_SESSIONS, clients);
             long before = usedHeapAfterGc();
-            List<Object> held = open(transport, devices, sessions, perConnection);
+            List<CcpSession> held = open(target, trust, resources, callbacks, sessions, clients);
             Thread.sleep(2_000);
             long after = usedHeapAfterGc();
             double perSession = (after - before) / (double) sessions;
-            System.out.printf("| idle sessions | streams per connection | heap growth | per session (device + server)"
-                    + " | 100 000 sessions at that rate |%n");
-            System.out.printf("|---:|---:|---:|---:|---:|%n");
-            System.out.printf("| %d | %d | %.1f MiB | %.1f KiB | %.2f GiB |%n", sessions, perConnection,
+            String counted = node != null ? "device + server" : "device (SDK) only";
+            System.out.printf("| idle sessions | JVM holds | heap growth | per session | 100 000 at that rate |%n");
+            System.out.printf("|---:|---|---:|---:|---:|%n");
+            System.out.printf("| %d | %s | %.1f MiB | %.1f KiB | %.2f GiB |%n", sessions, counted,
                     (after - before) / 1048576.0, perSession / 1024, perSession * 100_000 / (1L << 30));
             long hold = Long.getLong("ccp.idle.holdSeconds", 0);
             if (hold > 0) {
@@ -62,30 +94,42 @@ public final class IdleSessions {
                 System.err.println("holding " + hold + " s, pid " + ProcessHandle.current().pid());
                 Thread.sleep(hold * 1000);
             }
-            if (held.size() != sessions) {
-                throw new IllegalStateException("sessions lost");
+            long ended = held.stream().filter(s -> s.closed().isDone()).count()
+                    + warm.stream().filter(s -> s.closed().isDone()).count();
+            if (ended > 0) {
+                throw new IllegalStateException(ended + " sessions ended while idle");
             }
+            return 0;
         } finally {
-            clientLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            clients.parallelStream().forEach(CcpClient::close);
+            if (node != null) {
+                node.close();
+            }
+            resources.close();
+            callbacks.shutdownNow();
         }
     }
 
-    /** Establishes {@code count} sessions and keeps them (and their connections) open. */
-    private static List<Object> open(H2Transport transport, Devices devices, int count, int perConnection)
-            throws Exception {
-        List<Object> held = new ArrayList<>(count);
-        H2Connection connection = null;
-        for (int i = 0; i < count; i++) {
-            if (i % perConnection == 0) {
-                connection = transport.connect().get(10, TimeUnit.SECONDS);
-                held.add(connection);
+    /** Registers {@code count} new devices and connects a session of each; keeps them. */
+    private List<CcpSession> open(URI target, Trust trust, ClientResources resources, ExecutorService callbacks,
+            int count, List<CcpClient> clients) throws Exception {
+        List<CcpSession> held = new ArrayList<>(count);
+        for (int from = 0; from < count; from += IN_FLIGHT) {
+            List<CompletableFuture<CcpSession>> chunk = new ArrayList<>();
+            for (int i = from; i < Math.min(count, from + IN_FLIGHT); i++) {
+                CcpClient client = CcpClient.builder(target).trust(trust).identityStore(IdentityStore.inMemory())
+                        .resources(resources).callbackExecutor(callbacks).build();
+                clients.add(client);
+                chunk.add(client.register("idle-" + run + "-" + next++)
+                        .thenCompose(enrolment -> client.connect(new SessionListener() { })));
             }
-            DeviceConnection session = DeviceConnection.start(connection,
-                    devices.handshake(devices.fresh(), NoisePattern.XK), null);
-            session.established().get(10, TimeUnit.SECONDS);
-            held.add(session);
+            for (CompletableFuture<CcpSession> session : chunk) {
+                held.add(session.get(60, TimeUnit.SECONDS));
+            }
+            if ((from / IN_FLIGHT) % 20 == 0) {
+                System.err.println("[idle] " + (from + chunk.size()) + " of " + count);
+            }
         }
-        held.removeIf(o -> o instanceof H2Connection);
         return held;
     }
 
@@ -95,17 +139,5 @@ public final class IdleSessions {
             Thread.sleep(200);
         }
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-    }
-
-    private static byte[] serverNoiseKey(H2Transport transport) throws Exception {
-        H2Connection connection = transport.connect().get(10, TimeUnit.SECONDS);
-        try {
-            H2Response info = connection.get("/api/server-info").get(10, TimeUnit.SECONDS);
-            byte[] body = info.body();
-            ObjectNode json = ControlJson.parseObject(body, 0, body.length);
-            return Hex.decode(json.get("noise_public").textValue());
-        } finally {
-            connection.close();
-        }
     }
 }

@@ -1,24 +1,48 @@
 package io.commucat.ccp.bench.load;
 
-import io.commucat.ccp.client.handshake.DeviceIdentity;
-import io.commucat.ccp.client.handshake.EstablishedSession;
-import io.commucat.ccp.client.transport.DeviceConnection;
-import io.commucat.ccp.client.transport.H2Connection;
-import io.commucat.ccp.client.transport.H2Transport;
+import io.commucat.ccp.client.CcpClient;
+import io.commucat.ccp.client.CcpSession;
+import io.commucat.ccp.client.ClientResources;
+import io.commucat.ccp.client.IdentityStore;
+import io.commucat.ccp.client.SessionListener;
+import io.commucat.ccp.client.StoredIdentity;
+import io.commucat.ccp.client.Trust;
+import io.commucat.ccp.crypto.Hex;
 import io.commucat.ccp.crypto.noise.NoisePattern;
+import java.net.URI;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Runs one {@link Scenario}: {@code concurrency} workers, each doing one bootstrap after another
- * (the next starts when the previous stream or connection has closed), for a warm-up and then a
- * measurement window; the server's thread CPU is sampled at the window's edges.
+ * Runs one {@link Scenario} with the device SDK: {@code concurrency} workers, each doing one
+ * bootstrap after another (the next starts when the previous session or client has closed), for
+ * a warm-up and then a measurement window; the server's thread CPU is sampled at the window's
+ * edges. Every device is a {@link CcpClient} on shared {@link ClientResources}:
+ *
+ * <ul>
+ *   <li><i>TLS excluded</i>: one client per worker for the whole run; its bootstraps are
+ *       {@code /connect} streams on the client's own connection ({@link CcpClient#connect}, then
+ *       {@link CcpSession#close}; a new device: {@link CcpClient#register} again and again, with a
+ *       store that forgets each identity).</li>
+ *   <li><i>TLS included</i>: a new client per bootstrap, closed after the server's Ack: its own TLS
+ *       context and connection, and its own read of {@code /api/server-info}.</li>
+ * </ul>
+ *
+ * The scenario's Noise pattern is fixed with {@link CcpClient.Builder#noisePattern}.
  */
 final class LoadRun {
+
+    /** The workers' threads, counted as the devices' CPU. */
+    static final String WORKER_THREADS = "load-worker";
+    private static final long TIMEOUT_SECONDS = 20;
 
     /** What one scenario measured. */
     record Result(Scenario scenario, int handshakes, double seconds, CpuMeter.Usage cpu, double p50Millis,
@@ -54,35 +78,32 @@ final class LoadRun {
         }
     }
 
-    private final H2Transport transport;
-    private final Devices devices;
+    private final URI server;
+    private final Trust trust;
+    private final ClientResources resources;
+    private final Executor callbacks;
     private final CpuMeter meter;
     private final int concurrency;
-    private final int connections;
+    private final String run = Hex.encode(new SecureRandom().generateSeed(4));
+    private final AtomicLong handles = new AtomicLong();
 
-    LoadRun(H2Transport transport, Devices devices, CpuMeter meter, int concurrency, int connections) {
-        this.transport = transport;
-        this.devices = devices;
+    LoadRun(URI server, Trust trust, ClientResources resources, Executor callbacks, CpuMeter meter, int concurrency) {
+        this.server = server;
+        this.trust = trust;
+        this.resources = resources;
+        this.callbacks = callbacks;
         this.meter = meter;
         this.concurrency = concurrency;
-        this.connections = connections;
     }
 
     Result run(Scenario scenario, Duration warmup, Duration measure) throws Exception {
-        List<H2Connection> shared = new ArrayList<>();
-        if (!scenario.tlsPerHandshake()) {
-            for (int i = 0; i < connections; i++) {
-                shared.add(transport.connect().get(10, TimeUnit.SECONDS));
-            }
-        }
         LatencyRecorder recorder = new LatencyRecorder();
         List<Worker> workers = new ArrayList<>();
         for (int i = 0; i < concurrency; i++) {
-            DeviceIdentity device = scenario.knownDevice() ? register(shared, i) : null;
-            workers.add(new Worker(scenario, shared.isEmpty() ? null : shared.get(i % shared.size()), device, recorder));
+            IdentityStore known = scenario.knownDevice() ? register() : null;
+            workers.add(new Worker(i, scenario, known, recorder));
         }
-        CountDownLatch stopped = new CountDownLatch(workers.size());
-        workers.forEach(w -> w.start(stopped));
+        workers.forEach(Thread::start);
 
         Thread.sleep(warmup.toMillis());
         CpuMeter.Sample before = meter.sample();
@@ -93,92 +114,116 @@ final class LoadRun {
         long end = System.nanoTime();
         CpuMeter.Sample after = meter.sample();
 
-        workers.forEach(Worker::stop);
-        if (!stopped.await(30, TimeUnit.SECONDS)) {
-            System.err.println("warning: " + stopped.getCount() + " workers did not stop");
+        workers.forEach(Worker::halt);
+        for (Worker worker : workers) {
+            worker.join(TimeUnit.SECONDS.toMillis(3 * TIMEOUT_SECONDS));
+            if (worker.isAlive()) {
+                System.err.println("warning: " + worker.getName() + " did not stop");
+            }
         }
-        shared.forEach(H2Connection::close);
         return new Result(scenario, recorder.count(), (end - start) / 1e9, after.minus(before),
                 recorder.quantileMillis(0.50), recorder.quantileMillis(0.99), recorder.failures(),
                 recorder.lastFailure());
     }
 
-    /** Registers a new device once and returns it with the certificate the server issued. */
-    private DeviceIdentity register(List<H2Connection> shared, int index) throws Exception {
-        DeviceIdentity device = devices.fresh();
-        H2Connection connection = shared.isEmpty() ? transport.connect().get(10, TimeUnit.SECONDS)
-                : shared.get(index % shared.size());
-        DeviceConnection bootstrap = DeviceConnection.start(connection, devices.handshake(device, NoisePattern.XK),
-                null);
-        EstablishedSession session = bootstrap.established().get(10, TimeUnit.SECONDS);
-        bootstrap.endUpstream();
-        bootstrap.closed().get(10, TimeUnit.SECONDS);
-        if (shared.isEmpty()) {
-            connection.close();
+    /** Registers a new device once; its store then holds it with the certificate the server issued. */
+    private IdentityStore register() throws Exception {
+        IdentityStore store = IdentityStore.inMemory();
+        try (CcpClient client = client(store, NoisePattern.XK)) {
+            await(client.register(handle()));
         }
-        return device.withCertificate(session.certificate());
+        return store;
     }
 
-    /** One device (or a stream of new ones) bootstrapping again and again. Callbacks on event loops. */
-    private final class Worker {
-        private final Scenario scenario;
-        private final H2Connection connection;
-        private final DeviceIdentity known;
-        private final LatencyRecorder recorder;
-        private volatile boolean stopping;
-        private CountDownLatch stopped;
+    private CcpClient client(IdentityStore store, NoisePattern pattern) {
+        return CcpClient.builder(server).trust(trust).identityStore(store).resources(resources)
+                .callbackExecutor(callbacks).noisePattern(pattern).build();
+    }
 
-        Worker(Scenario scenario, H2Connection connection, DeviceIdentity known, LatencyRecorder recorder) {
+    /** Handles name new users; several runs may share a database. */
+    private String handle() {
+        return "load-" + run + "-" + handles.incrementAndGet();
+    }
+
+    private static <T> T await(Future<T> future) throws Exception {
+        try {
+            return future.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
+    }
+
+    /**
+     * A store for registering one new device after another on the same client: every register
+     * finds it empty, and what it saves is dropped (the device is not used again).
+     */
+    private static final class Forgetful implements IdentityStore {
+        @Override
+        public Optional<StoredIdentity> load() {
+            return Optional.empty();
+        }
+
+        @Override
+        public void save(StoredIdentity identity) {
+        }
+    }
+
+    /** One device (or a stream of new ones) bootstrapping again and again, blocking on the SDK's futures. */
+    private final class Worker extends Thread {
+        private final Scenario scenario;
+        private final IdentityStore known;
+        private final LatencyRecorder recorder;
+        private volatile boolean halted;
+
+        Worker(int index, Scenario scenario, IdentityStore known, LatencyRecorder recorder) {
+            super(WORKER_THREADS + "-" + index);
+            setDaemon(true);
             this.scenario = scenario;
-            this.connection = connection;
             this.known = known;
             this.recorder = recorder;
         }
 
-        void start(CountDownLatch stopped) {
-            this.stopped = stopped;
-            next();
+        void halt() {
+            halted = true;
         }
 
-        void stop() {
-            stopping = true;
-        }
-
-        private void next() {
-            if (stopping) {
-                stopped.countDown();
-                return;
+        @Override
+        public void run() {
+            // TLS excluded: the worker's one client, and its connection, serve every bootstrap.
+            CcpClient shared = scenario.tlsPerHandshake() ? null
+                    : client(known != null ? known : new Forgetful(), scenario.pattern());
+            try {
+                while (!halted) {
+                    long start = System.nanoTime();
+                    CcpClient client = shared != null ? shared
+                            : client(known != null ? known : IdentityStore.inMemory(), scenario.pattern());
+                    try {
+                        if (known != null) {
+                            CcpSession session = await(client.connect(new SessionListener() { }));
+                            recorder.success(System.nanoTime() - start);
+                            if (shared != null) {
+                                session.close(); // the server then ends the session and the stream
+                                await(session.closed());
+                            }
+                        } else {
+                            // A new device: the registration's own bootstrap (its stream ends when the
+                            // next register starts, or with the client).
+                            await(client.register(handle()));
+                            recorder.success(System.nanoTime() - start);
+                        }
+                    } catch (Exception e) {
+                        recorder.failure(e);
+                    } finally {
+                        if (client != shared) {
+                            client.close(); // TLS included: the connection was this bootstrap's alone
+                        }
+                    }
+                }
+            } finally {
+                if (shared != null) {
+                    shared.close();
+                }
             }
-            long start = System.nanoTime();
-            CompletableFuture<H2Connection> opened = connection != null ? CompletableFuture.completedFuture(connection)
-                    : transport.connect();
-            opened.whenComplete((c, error) -> {
-                if (error != null) {
-                    recorder.failure(error);
-                    next();
-                } else {
-                    bootstrap(c, start);
-                }
-            });
-        }
-
-        private void bootstrap(H2Connection c, long start) {
-            DeviceIdentity device = known != null ? known : devices.fresh();
-            DeviceConnection bootstrap = DeviceConnection.start(c, devices.handshake(device, scenario.pattern()), null);
-            bootstrap.established().whenComplete((session, error) -> {
-                if (error == null) {
-                    recorder.success(System.nanoTime() - start);
-                } else {
-                    recorder.failure(error);
-                }
-                if (connection == null) {
-                    c.close(); // TLS included: the connection was this bootstrap's alone
-                } else {
-                    bootstrap.endUpstream(); // the server closes the session and the stream
-                }
-            });
-            CompletableFuture<?> done = connection == null ? c.closeFuture() : bootstrap.closed();
-            done.whenComplete((ok, error) -> next());
         }
     }
 }

@@ -1,27 +1,16 @@
 package io.commucat.ccp.bench.load;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.commucat.ccp.client.handshake.DeviceIdentity;
-import io.commucat.ccp.client.transport.DeviceConnection;
-import io.commucat.ccp.client.transport.H2Connection;
-import io.commucat.ccp.client.transport.H2Response;
-import io.commucat.ccp.client.transport.H2Transport;
-import io.commucat.ccp.client.transport.StreamClosure;
+import io.commucat.ccp.client.CcpClient;
+import io.commucat.ccp.client.CcpSession;
+import io.commucat.ccp.client.ClientResources;
+import io.commucat.ccp.client.SessionListener;
+import io.commucat.ccp.client.Trust;
 import io.commucat.ccp.crypto.Hex;
-import io.commucat.ccp.crypto.noise.NoisePattern;
-import io.commucat.ccp.proto.ControlJson;
-import io.commucat.ccp.proto.Frame;
 import io.commucat.ccp.proto.FrameType;
 import io.commucat.ccp.server.storage.jdbc.JdbcSettings;
-import io.netty.channel.EventLoop;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -41,15 +30,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -62,6 +48,11 @@ import picocli.CommandLine.Option;
  * is a recipient device, and has every sender keep {@code W} {@code Msg} frames in flight: a new
  * one goes out when the server's {@code Ack {"ack": seq}} for an earlier one arrives. The server
  * Acks a Msg only after its inbox envelope committed, so acked Msgs/s are durable Msgs/s.
+ *
+ * <p>The devices are the SDK's: each a {@link CcpClient} with its identity in memory and a
+ * connection of its own, all on one {@link ClientResources} and one small callback pool; a
+ * sender keeps its window with {@link CcpSession#send} (completing on the server's Ack), a
+ * recipient counts deliveries in its {@link SessionListener}, which acknowledges each on return.
  *
  * <p>By default the recipients joined once and disconnected (every Msg is one inbox row: the
  * durable write path alone); with {@code --online} they stay connected and acknowledge each
@@ -80,7 +71,8 @@ import picocli.CommandLine.Option;
                 + " (markdown on stdout).")
 public final class RelayLoad implements Callable<Integer> {
 
-    static final String CLIENT_THREADS = "relay-client";
+    /** The devices' callback pool (the SDK's own threads are {@code ccp-client-*}). */
+    static final String CALLBACK_THREADS = "relay-callback";
     static final String DEFAULT_POSTGRES = "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres";
     /** The reference's copy of the server's {@code inbox} (V2__channels_inbox.sql), renamed. */
     static final String REFERENCE_TABLE = "reference_inbox";
@@ -120,13 +112,19 @@ public final class RelayLoad implements Callable<Integer> {
             + " goes to another sender's channel, where the server refuses it (not_member); 0: never (the default).")
     int foreignEvery;
 
-    @Option(names = "--streams-per-connection", defaultValue = "16",
-            description = "Device sessions per HTTP/2 connection (default: ${DEFAULT-VALUE}). They share the"
-                    + " connection's flow-control window: 65 535 bytes unless the node's initial_window_size is raised.")
+    @Option(names = "--streams-per-connection", defaultValue = "1",
+            description = "Device sessions per HTTP/2 connection: only 1, since the devices are SDK clients and each"
+                    + " holds a connection of its own (the hand-written devices before issue #17 shared 16).")
     int perConnection;
 
-    @Option(names = "--client-threads", defaultValue = "2", description = "Device event loop threads (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--client-threads", defaultValue = "2",
+            description = "The devices' I/O threads, one ClientResources shared by all (default: ${DEFAULT-VALUE}).")
     int clientThreads;
+
+    @Option(names = "--callback-threads", defaultValue = "2",
+            description = "The devices' callback pool: futures and listeners (default: ${DEFAULT-VALUE}). 0 runs them"
+                    + " on the I/O threads, against the SDK's rule, to measure what the hand-off to the pool costs.")
+    int callbackThreads;
 
     @Option(names = "--reference-threads", defaultValue = "8",
             description = "Reference insert threads (default: ${DEFAULT-VALUE}).")
@@ -160,8 +158,13 @@ public final class RelayLoad implements Callable<Integer> {
             System.err.println("relay-load: --postgres and --embedded exclude each other");
             return 2;
         }
-        if (senders < 1 || window < 1 || seconds < 1 || warmupSeconds < 0 || size < 0 || perConnection < 1
-                || clientThreads < 1 || referenceThreads < 1 || referenceBatch < 1 || referenceSeconds < 0
+        if (perConnection != 1) {
+            System.err.println("relay-load: --streams-per-connection must be 1: every device is a CcpClient with a"
+                    + " connection of its own");
+            return 2;
+        }
+        if (senders < 1 || window < 1 || seconds < 1 || warmupSeconds < 0 || size < 0
+                || clientThreads < 1 || callbackThreads < 0 || referenceThreads < 1 || referenceBatch < 1 || referenceSeconds < 0
                 || foreignEvery < 0 || (foreignEvery > 0 && senders < 2)) {
             System.err.println("relay-load: counts must be positive (and --foreign-every needs two senders)");
             return 2;
@@ -174,10 +177,11 @@ public final class RelayLoad implements Callable<Integer> {
         Cleanup cleanup = new Cleanup();
         Thread hook = new Thread(cleanup::run, "relay-load-cleanup");
         Runtime.getRuntime().addShutdownHook(hook); // Ctrl-C still drops the schema
-        EventLoopGroup clientLoops = new MultiThreadIoEventLoopGroup(clientThreads,
-                new DefaultThreadFactory(CLIENT_THREADS, true), NioIoHandler.newFactory());
+        ClientResources clientResources = ClientResources.create(clientThreads);
+        ExecutorService callbacks = callbackThreads == 0 ? new DirectExecutor()
+                : Executors.newFixedThreadPool(callbackThreads, new DefaultThreadFactory(CALLBACK_THREADS, true));
         Reference.Result reference = null;
-        Load.Result result;
+        RelayDevices.Result result;
         String database;
         try {
             Map<String, String> overrides = new HashMap<>();
@@ -210,16 +214,16 @@ public final class RelayLoad implements Callable<Integer> {
             }
 
             progress("starting the node (" + (usePostgres() ? "PostgreSQL" : "H2") + ")");
-            try (EmbeddedNode node = EmbeddedNode.start(overrides);
-                    H2Transport transport = H2Transport.builder("127.0.0.1", node.port()).trustCertificates(node.devCa())
-                            .eventLoopGroup(clientLoops).build()) {
-                Devices devices = new Devices(node.domain(), serverNoiseKey(transport), node.prologue());
+            try (EmbeddedNode node = EmbeddedNode.start(overrides)) {
                 String inboxUrl = usePostgres() ? pg.dsn() : JdbcSettings.h2File(node.data().embeddedDatabase()).jdbcUrl();
-                Load load = new Load(transport, devices, new CpuMeter(CLIENT_THREADS), pg, inboxUrl, payload);
+                RelayDevices load = new RelayDevices(this, URI.create("https://127.0.0.1:" + node.port()),
+                        Trust.certificates(node.devCa()), clientResources, callbacks, new CpuMeter(CALLBACK_THREADS), pg,
+                        inboxUrl, payload);
                 result = load.run();
             }
         } finally {
-            clientLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+            clientResources.close();
+            callbacks.shutdownNow();
             cleanup.run();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
@@ -238,22 +242,45 @@ public final class RelayLoad implements Callable<Integer> {
         return 0;
     }
 
-    private static byte[] bytes(SecureRandom random, int n) {
+    static byte[] bytes(SecureRandom random, int n) {
         byte[] b = new byte[n];
         random.nextBytes(b);
         return b;
     }
 
-    /** Step 0 of ccp-1.md §3: the server's current Noise static key, from {@code /api/server-info}. */
-    private static byte[] serverNoiseKey(H2Transport transport) throws Exception {
-        H2Connection connection = transport.connect().get(10, TimeUnit.SECONDS);
-        try {
-            H2Response info = connection.get("/api/server-info").get(10, TimeUnit.SECONDS);
-            byte[] body = info.body();
-            ObjectNode json = ControlJson.parseObject(body, 0, body.length);
-            return Hex.decode(json.get("noise_public").textValue());
-        } finally {
-            connection.close();
+    /** {@code --callback-threads 0}: every callback runs on the thread that completes it (an I/O thread). */
+    static final class DirectExecutor extends java.util.concurrent.AbstractExecutorService {
+        private volatile boolean shutDown;
+
+        @Override
+        public void execute(Runnable task) {
+            task.run();
+        }
+
+        @Override
+        public void shutdown() {
+            shutDown = true;
+        }
+
+        @Override
+        public List<Runnable> shutdownNow() {
+            shutDown = true;
+            return List.of();
+        }
+
+        @Override
+        public boolean isShutdown() {
+            return shutDown;
+        }
+
+        @Override
+        public boolean isTerminated() {
+            return shutDown;
+        }
+
+        @Override
+        public boolean awaitTermination(long timeout, java.util.concurrent.TimeUnit unit) {
+            return true;
         }
     }
 
@@ -623,561 +650,4 @@ public final class RelayLoad implements Callable<Integer> {
         }
     }
 
-    // ---------------------------------------------------------------------------------------
-    // The server load
-
-    /** Setup, warm-up, measurement window and drain of the devices' load. */
-    final class Load {
-
-        record Result(long acked, double seconds, double ackP50Millis, double ackP99Millis, double writeP50Millis,
-                double writeP99Millis, long delivered,
-                double deliveryP50Millis, double deliveryP99Millis, Map<String, Long> refusals, long refusedInWindow,
-                long errors, long failures, String lastFailure, long ackedTotal, long deliveredTotal, long duplicates,
-                long lostInFlight,
-                long inboxRowsAtEnd,
-                int connections, CpuMeter.Usage cpu, DbSample db, HostSample host) {
-
-            double perSecond() {
-                return acked / seconds;
-            }
-        }
-
-        private final H2Transport transport;
-        private final Devices devices;
-        private final CpuMeter meter;
-        private final Postgres pg;
-        private final String inboxUrl;
-        private final byte[] payload;
-
-        private final LatencyRecorder ackLatency = new LatencyRecorder();
-        private final LatencyRecorder deliveryLatency = new LatencyRecorder();
-        /** From a Msg's send call to its write by the device's event loop (the load generator's own queueing). */
-        private final LatencyRecorder writeLatency = new LatencyRecorder();
-        private final Map<String, LongAdder> refusals = new ConcurrentHashMap<>();
-        private final LongAdder refusedInWindow = new LongAdder();
-        private final LongAdder errors = new LongAdder();
-        private final LongAdder ackedTotal = new LongAdder();
-        private final LongAdder deliveredTotal = new LongAdder();
-        private final LongAdder duplicates = new LongAdder();
-        private final AtomicInteger outstanding = new AtomicInteger();
-        private final AtomicLong failures = new AtomicLong();
-        private final AtomicLong lostInFlight = new AtomicLong();
-        private volatile String lastFailure;
-        private volatile boolean windowOpen;
-        private volatile boolean stopping;
-        /** The senders' channels are this one and the next {@code senders - 1} (u32 ids, never 0). */
-        private final long firstChannel = 1 + new SecureRandom().nextInt(Integer.MAX_VALUE);
-
-        Load(H2Transport transport, Devices devices, CpuMeter meter, Postgres pg, String inboxUrl, byte[] payload) {
-            this.transport = transport;
-            this.devices = devices;
-            this.meter = meter;
-            this.pg = pg;
-            this.inboxUrl = inboxUrl;
-            this.payload = payload;
-        }
-
-        Result run() throws Exception {
-            List<H2Connection> senderConnections = new ArrayList<>();
-            List<H2Connection> recipientConnections = new ArrayList<>();
-            List<Device> sendersList = new ArrayList<>();
-            List<Device> recipients = new ArrayList<>();
-            Connection monitor = pg == null ? null : pg.connect();
-            try {
-                int perSide = (senders + perConnection - 1) / perConnection;
-                for (int i = 0; i < perSide; i++) {
-                    senderConnections.add(transport.connect().get(10, TimeUnit.SECONDS));
-                    recipientConnections.add(transport.connect().get(10, TimeUnit.SECONDS));
-                }
-                for (int i = 0; i < senders; i++) {
-                    long channel = firstChannel + i;
-                    sendersList.add(new Device(devices.fresh(), channel, true));
-                    recipients.add(new Device(devices.fresh(), channel, false));
-                }
-
-                progress(String.format(Locale.ROOT, "registering %d senders and %d recipients over %d connections",
-                        senders, senders, 2 * perSide));
-                List<Device> all = new ArrayList<>(sendersList);
-                all.addAll(recipients);
-                for (int from = 0; from < all.size(); from += 16) {
-                    List<CompletableFuture<?>> chunk = new ArrayList<>();
-                    for (int i = from; i < Math.min(all.size(), from + 16); i++) {
-                        Device d = all.get(i);
-                        int slot = (i % senders) / perConnection;
-                        chunk.add(d.start(d.sender ? senderConnections.get(slot) : recipientConnections.get(slot)));
-                    }
-                    awaitAll(chunk, "bootstrap");
-                }
-
-                progress("joining " + senders + " channels");
-                List<CompletableFuture<Frame>> joins = new ArrayList<>();
-                for (int i = 0; i < senders; i++) {
-                    joins.add(sendersList.get(i).join(recipients.get(i).identity.deviceId()));
-                }
-                expectAcks(joins, "sender Join");
-                joins.clear();
-                for (Device r : recipients) {
-                    joins.add(r.join());
-                }
-                expectAcks(joins, "recipient Join");
-
-                if (!online) {
-                    List<CompletableFuture<?>> closed = new ArrayList<>();
-                    for (Device r : recipients) {
-                        r.stopping = true;
-                        r.connection.endUpstream();
-                        closed.add(r.connection.closed());
-                    }
-                    awaitAll(closed, "recipient disconnect");
-                    recipientConnections.forEach(H2Connection::close);
-                    recipientConnections.clear();
-                    Thread.sleep(500); // the sessions' ends (presence, routes) are done with
-                }
-
-                progress(String.format(Locale.ROOT, "%d senders × %d in flight, %d-byte Msgs, recipients %s; warm-up %d s",
-                        senders, window, size, online ? "online" : "offline", warmupSeconds));
-                sendersList.forEach(Device::go);
-                Thread.sleep(warmupSeconds * 1000L);
-
-                CpuMeter.Sample cpuBefore = meter.sample();
-                DbSample dbBefore = pg == null ? null : pg.sample(monitor, "inbox");
-                HostSample hostBefore = HostSample.now();
-                long start = System.nanoTime();
-                windowOpen = true;
-                ackLatency.open();
-                deliveryLatency.open();
-                writeLatency.open();
-                progress("measuring " + seconds + " s");
-                Thread.sleep(seconds * 1000L);
-                ackLatency.close();
-                deliveryLatency.close();
-                writeLatency.close();
-                windowOpen = false;
-                long end = System.nanoTime();
-                HostSample hostAfter = HostSample.now();
-                DbSample dbAfter = pg == null ? null : pg.sample(monitor, "inbox");
-                CpuMeter.Sample cpuAfter = meter.sample();
-
-                // Drain: no new Msgs, wait for the Acks of those in flight.
-                stopping = true;
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-                while (outstanding.get() > 0 && System.nanoTime() < deadline) {
-                    Thread.sleep(20);
-                }
-                if (outstanding.get() > 0) {
-                    progress("warning: " + outstanding.get() + " Msgs still unacked 15 s after the load stopped");
-                }
-                long rowsAtEnd = countInbox();
-                if (online) {
-                    // The last deliveries and the recipients' Acks (deletes): wait until the inbox is
-                    // empty or stops shrinking for 3 s.
-                    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-                    long changed = System.nanoTime();
-                    while (rowsAtEnd > 0 && System.nanoTime() < until
-                            && System.nanoTime() - changed < TimeUnit.SECONDS.toNanos(3)) {
-                        Thread.sleep(250);
-                        long now = countInbox();
-                        if (now != rowsAtEnd) {
-                            rowsAtEnd = now;
-                            changed = System.nanoTime();
-                        }
-                    }
-                }
-                Map<String, Long> refused = new TreeMap<>();
-                refusals.forEach((k, v) -> refused.put(k, v.sum()));
-                return new Result(ackLatency.count(), (end - start) / 1e9, ackLatency.quantileMillis(0.5),
-                        ackLatency.quantileMillis(0.99), writeLatency.quantileMillis(0.5), writeLatency.quantileMillis(0.99),
-                        deliveryLatency.count(), deliveryLatency.quantileMillis(0.5),
-                        deliveryLatency.quantileMillis(0.99), refused, refusedInWindow.sum(), errors.sum(),
-                        failures.get(), lastFailure, ackedTotal.sum(), deliveredTotal.sum(), duplicates.sum(),
-                        lostInFlight.get(), rowsAtEnd,
-                        2 * perSide,
-                        cpuAfter.minus(cpuBefore), dbBefore == null || dbAfter == null ? null : dbAfter.minus(dbBefore),
-                        hostAfter.minus(hostBefore));
-            } finally {
-                stopping = true;
-                List<CompletableFuture<?>> closed = new ArrayList<>();
-                for (Device d : sendersList) {
-                    closed.add(d.end());
-                }
-                for (Device d : recipients) {
-                    closed.add(d.end());
-                }
-                try {
-                    CompletableFuture.allOf(closed.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
-                } catch (Exception e) {
-                    // Closing the connections below ends what is left.
-                }
-                senderConnections.forEach(H2Connection::close);
-                recipientConnections.forEach(H2Connection::close);
-                if (monitor != null) {
-                    monitor.close();
-                }
-            }
-        }
-
-        /** Envelopes in the node's inbox now: every acked Msg of an offline recipient is one. */
-        private long countInbox() {
-            try (Connection c = DriverManager.getConnection(inboxUrl); Statement s = c.createStatement();
-                    ResultSet r = s.executeQuery("SELECT count(*) FROM inbox")) {
-                r.next();
-                return r.getLong(1);
-            } catch (SQLException e) {
-                progress("warning: cannot count the inbox: " + e.getMessage());
-                return -1;
-            }
-        }
-
-        private void awaitAll(List<? extends CompletableFuture<?>> futures, String what) throws Exception {
-            try {
-                CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(SETUP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            } catch (java.util.concurrent.TimeoutException e) {
-                throw new IllegalStateException(what + ": not done after " + SETUP_TIMEOUT_SECONDS + " s", e);
-            } catch (java.util.concurrent.ExecutionException e) {
-                throw new IllegalStateException(what + " failed: " + e.getCause(), e.getCause());
-            }
-        }
-
-        private void expectAcks(List<CompletableFuture<Frame>> answers, String what) throws Exception {
-            awaitAll(answers, what);
-            for (CompletableFuture<Frame> answer : answers) {
-                Frame frame = answer.get();
-                if (frame.type() != FrameType.ACK) {
-                    throw new IllegalStateException(what + " refused: " + frame.control().json());
-                }
-            }
-        }
-
-        void failure(String what) {
-            failures.incrementAndGet();
-            lastFailure = what;
-        }
-
-        /**
-         * One device session. Frames arrive on its connection's event loop; a sender's Msgs are
-         * sent from that loop too, so its sequence numbers go out in order.
-         */
-        final class Device extends DeviceConnection.Listener {
-            final DeviceIdentity identity;
-            final long channel;
-            final boolean sender;
-            DeviceConnection connection;
-            EventLoop loop;
-            volatile boolean stopping;
-            /** Control requests of the setup (Join), by sequence; answered by an Ack or Error with "ack". */
-            private final Map<Long, CompletableFuture<Frame>> requests = new ConcurrentHashMap<>();
-            // Loop only:
-            private final HashMap<Long, Long> inFlight = new HashMap<>();
-            private final byte[] scratch = payload.clone();
-            private boolean dead;
-            private long sent;
-            /** A recipient's: the numbers of the Msgs it received (one sender per channel). */
-            private final java.util.Set<Long> received = new java.util.HashSet<>();
-
-            Device(DeviceIdentity identity, long channel, boolean sender) {
-                this.identity = identity;
-                this.channel = channel;
-                this.sender = sender;
-            }
-
-            CompletableFuture<?> start(H2Connection h2) {
-                connection = DeviceConnection.start(h2, devices.handshake(identity, NoisePattern.XK), this);
-                return connection.established().thenCompose(session -> connection.stream())
-                        .thenAccept(stream -> loop = stream.eventLoop());
-            }
-
-            CompletableFuture<Frame> join(String... members) {
-                ObjectNode body = ControlJson.object();
-                ArrayNode list = body.putArray("members");
-                for (String m : members) {
-                    list.add(m);
-                }
-                long seq = connection.nextSequence();
-                CompletableFuture<Frame> answer = new CompletableFuture<>();
-                requests.put(seq, answer);
-                connection.send(Frame.control(FrameType.JOIN, channel, seq, body)).whenComplete((ok, error) -> {
-                    if (error != null) {
-                        answer.completeExceptionally(error);
-                    }
-                });
-                return answer;
-            }
-
-            void go() {
-                loop.execute(this::fill);
-            }
-
-            CompletableFuture<?> end() {
-                stopping = true;
-                if (connection == null || connection.closed().isDone()) {
-                    return CompletableFuture.completedFuture(null);
-                }
-                connection.endUpstream();
-                return connection.closed();
-            }
-
-            // ---- event loop ----
-
-            private void fill() {
-                while (!RelayLoad.Load.this.stopping && !dead && inFlight.size() < window) {
-                    send();
-                }
-            }
-
-            private void send() {
-                long seq = connection.nextSequence();
-                long number = ++sent;
-                byte[] body = payload;
-                if (online && size >= 2 * Long.BYTES) {
-                    // The send time and the Msg's number travel in the payload: the recipient measures
-                    // delivery latency and notices a Msg delivered twice.
-                    ByteBuffer.wrap(scratch).putLong(0, System.nanoTime()).putLong(Long.BYTES, number);
-                    body = scratch;
-                }
-                long target = channel;
-                if (foreignEvery > 0 && number % foreignEvery == 0) {
-                    target = channel == firstChannel + senders - 1 ? firstChannel : channel + 1; // not this device's
-                }
-                long queued = System.nanoTime();
-                inFlight.put(seq, queued);
-                outstanding.incrementAndGet();
-                connection.send(Frame.opaque(FrameType.MSG, target, seq, body)).whenComplete((ok, error) -> {
-                    if (error == null) {
-                        writeLatency.success(System.nanoTime() - queued);
-                    } else {
-                        loop.execute(() -> {
-                            if (inFlight.remove(seq) != null) {
-                                outstanding.decrementAndGet();
-                            }
-                            if (!dead) {
-                                dead = true;
-                                failure("send failed: " + error);
-                            }
-                        });
-                    }
-                });
-            }
-
-            @Override
-            public void onFrame(Frame frame) {
-                switch (frame.type()) {
-                    case ACK -> {
-                        long ack = frame.control().json().path("ack").asLong(-1);
-                        CompletableFuture<Frame> request = requests.remove(ack);
-                        if (request != null) {
-                            request.complete(frame);
-                            return;
-                        }
-                        Long sent = inFlight.remove(ack);
-                        if (sent != null) {
-                            outstanding.decrementAndGet();
-                            ackedTotal.increment();
-                            ackLatency.success(System.nanoTime() - sent);
-                            fill();
-                        }
-                    }
-                    case ERROR -> {
-                        JsonNode json = frame.control().json();
-                        String kind = json.path("error").asText("?");
-                        JsonNode ack = json.get("ack");
-                        if (ack != null && ack.canConvertToLong()) {
-                            CompletableFuture<Frame> request = requests.remove(ack.asLong());
-                            if (request != null) {
-                                request.complete(frame);
-                                return;
-                            }
-                            if (inFlight.remove(ack.asLong()) != null) {
-                                // A refusal: the Msg was not accepted. Counted; its slot is used again shortly.
-                                outstanding.decrementAndGet();
-                                refusals.computeIfAbsent(kind, k -> new LongAdder()).increment();
-                                if (windowOpen) {
-                                    refusedInWindow.increment();
-                                }
-                                loop.schedule(this::fill, REFUSAL_BACKOFF_MILLIS, TimeUnit.MILLISECONDS);
-                                return;
-                            }
-                        }
-                        errors.increment();
-                        refusals.computeIfAbsent(kind + " (no matching ack)", k -> new LongAdder()).increment();
-                    }
-                    case MSG -> {
-                        if (sender) {
-                            return;
-                        }
-                        deliveredTotal.increment();
-                        if (online && frame.opaque().length() >= 2 * Long.BYTES && size >= 2 * Long.BYTES) {
-                            ByteBuffer head = ByteBuffer.wrap(frame.opaque().toByteArray());
-                            if (received.add(head.getLong(Long.BYTES))) {
-                                deliveryLatency.success(System.nanoTime() - head.getLong(0));
-                            } else {
-                                duplicates.increment(); // at-least-once: the same Msg again, same session
-                            }
-                        }
-                        // §4.4: acknowledging the delivery deletes its envelope.
-                        ObjectNode body = ControlJson.object().put("ack", frame.sequence());
-                        connection.send(Frame.control(FrameType.ACK, frame.channelId(), connection.nextSequence(), body));
-                    }
-                    default -> {
-                        // Presence and the like: not counted.
-                    }
-                }
-            }
-
-            @Override
-            public void onClosed(StreamClosure closure, Throwable cause) {
-                dead = true;
-                requests.values().forEach(r -> r.completeExceptionally(
-                        new IllegalStateException("session closed: " + closure.kind(), cause)));
-                int lost = inFlight.size();
-                if (lost > 0) {
-                    outstanding.addAndGet(-lost);
-                    lostInFlight.addAndGet(lost);
-                    inFlight.clear();
-                }
-                if (!stopping && !RelayLoad.Load.this.stopping) {
-                    failure("session of " + identity.deviceId() + " closed: " + closure.kind()
-                            + (cause == null ? "" : " (" + cause + ")"));
-                }
-            }
-        }
-    }
-
-    // ---------------------------------------------------------------------------------------
-    // The report
-
-    /** The markdown tables of docs/benchmarks.md, "Durable relay". */
-    static final class RelayReport {
-        private final RelayLoad o;
-        private final RunInfo info;
-        private final String database;
-        private final Reference.Result ref;
-        private final Load.Result r;
-
-        RelayReport(RelayLoad options, RunInfo info, String database, Reference.Result reference, Load.Result result) {
-            this.o = options;
-            this.info = info;
-            this.database = database;
-            this.ref = reference;
-            this.r = result;
-        }
-
-        String markdown() {
-            StringBuilder out = new StringBuilder();
-            String backend = o.usePostgres() ? "PostgreSQL" : "H2 (embedded)";
-            String recipients = o.online ? "online" : "offline";
-            line(out, "Run: `%s`", info.command());
-            line(out, "(%s; load average %s before, %s after; %s; %d senders × %d Msgs in flight, %d-byte payload, "
-                    + "recipients %s; %d connections of ≤ %d sessions, %d client threads; warm-up %d s, measured %d s).",
-                    info.machine(), info.loadBefore(), info.loadAfter(), database, o.senders, o.window, o.size, recipients,
-                    r.connections(), o.perConnection, o.clientThreads, o.warmupSeconds, o.seconds);
-            line(out, "");
-            line(out, "| backend | recipients | acked Msgs | acked Msgs/s | payload MiB/s | Ack p50 ms | Ack p99 ms "
-                    + "| refused | reference rows/s | server / reference |");
-            line(out, "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
-            double refRate = ref == null || ref.commits() == 0 ? Double.NaN : ref.rowsPerSecond();
-            line(out, "| %s | %s | %d | %.0f | %.2f | %.1f | %.1f | %d | %s | %s |", backend, recipients, r.acked(),
-                    r.perSecond(), r.perSecond() * o.size / 1048576.0, r.ackP50Millis(), r.ackP99Millis(),
-                    r.refusedInWindow(), Double.isNaN(refRate) ? "—" : String.format(Locale.ROOT, "%.0f", refRate),
-                    Double.isNaN(refRate) ? "—" : String.format(Locale.ROOT, "%.2f", r.perSecond() / refRate));
-            line(out, "");
-            line(out, "Of the Ack latency, the part before the device's event loop wrote the Msg (the load generator's "
-                    + "own queue, HTTP/2 flow control included): p50 %.1f ms, p99 %.1f ms.", r.writeP50Millis(),
-                    r.writeP99Millis());
-            if (o.online) {
-                line(out, "");
-                line(out, "Delivered to the connected recipients in the window (first deliveries): %d Msgs (%.0f/s), "
-                        + "sender's send to recipient's receipt p50 %.1f ms, p99 %.1f ms; every delivery acknowledged by "
-                        + "the recipient (its envelope deleted).", r.delivered(), r.delivered() / r.seconds(), r.deliveryP50Millis(),
-                        r.deliveryP99Millis());
-            }
-            line(out, "");
-            line(out, "Outcome of the whole run (warm-up, window, drain): %d Msgs acked; refusals %s; Error frames "
-                    + "without a matching Msg %d; session failures %d%s; Msgs lost with a session %d;%s inbox rows at the "
-                    + "end %d.", r.ackedTotal(), r.refusals().isEmpty() ? "none" : r.refusals().toString(), r.errors(),
-                    r.failures(), r.lastFailure() == null ? "" : " (last: " + r.lastFailure() + ")", r.lostInFlight(),
-                    o.online ? " Msgs delivered to the recipients " + r.deliveredTotal() + " (of which delivered again "
-                            + "in the same session: " + r.duplicates() + ");" : "", r.inboxRowsAtEnd());
-            line(out, "");
-            if (ref != null) {
-                line(out, "Reference, measured in the same run before the node started: plain JDBC (%s), %d threads, "
-                        + "each a loop of one transaction with a batched INSERT of %d rows (the server's statement, "
-                        + "generated ids read back) into a copy of `inbox` (same columns and indexes), %.0f s after 2 s "
-                        + "of warm-up%s.", o.usePostgres() ? "org.postgresql" : "H2, same URL options as the node",
-                        ref.threads(), ref.batch(), ref.seconds(),
-                        ref.failure() == null ? "" : "; FAILED: " + ref.failure());
-                line(out, "");
-                double rows = Math.max(1, ref.rows());
-                double refJvm = ref.jvmNanos() / 1000.0 / rows;
-                double refPg = o.usePostgres() ? ref.host().postgresNanos() / 1000.0 / rows : 0;
-                line(out, "| rows | rows/s | MiB/s | commits/s | commit p50 ms | commit p99 ms | WAL flushes/s "
-                        + "| JVM CPU µs per row | PostgreSQL CPU µs per row | rows per core-second | machine CPU busy |");
-                line(out, "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-                line(out, "| %d | %.0f | %.2f | %.0f | %.1f | %.1f | %s | %.1f | %s | %.0f | %s |", ref.rows(),
-                        ref.rowsPerSecond(), ref.rowsPerSecond() * ref.payloadBytes() / 1048576.0, ref.commitsPerSecond(),
-                        ref.commitP50Millis(), ref.commitP99Millis(),
-                        ref.db() == null ? "—" : fmt0(ref.db().walSyncs() / ref.seconds()), refJvm,
-                        o.usePostgres() ? fmt1(refPg) : "—", 1e6 / (refJvm + refPg), pct(ref.host().busyShare()));
-                line(out, "");
-            }
-            long n = Math.max(1, r.acked());
-            CpuMeter.Usage cpu = r.cpu();
-            double pgMicros = o.usePostgres() ? r.host().postgresNanos() / 1000.0 / n : 0;
-            double serverMicros = cpu.server() / 1000.0 / n;
-            line(out, "CPU per acked Msg in the window, µs: the node's event loops, storage threads and other threads "
-                    + "(inbox writers, H2's and the pool's threads), how much of those was kernel time, the devices' loops (same JVM), "
-                    + "GC/JIT/VM (both sides), the whole JVM, the PostgreSQL server's processes (from /proc), the node's "
-                    + "threads plus PostgreSQL, and Msgs per core-second at that cost; last, the whole machine's busy share:");
-            line(out, "");
-            line(out, "| server loops | server storage | server other | server in kernel | devices | GC, JIT, VM "
-                    + "| JVM process | PostgreSQL | server + database | per core-second | machine CPU busy |");
-            line(out, "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-            line(out, "| %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %s | %.1f | %.0f | %s |",
-                    cpu.get(CpuMeter.Group.SERVER_LOOP) / 1000.0 / n, cpu.get(CpuMeter.Group.SERVER_STORAGE) / 1000.0 / n,
-                    cpu.get(CpuMeter.Group.SERVER_OTHER) / 1000.0 / n, cpu.serverKernel() / 1000.0 / n,
-                    cpu.get(CpuMeter.Group.CLIENT) / 1000.0 / n, cpu.unattributed() / 1000.0 / n,
-                    cpu.processNanos() / 1000.0 / n, o.usePostgres() ? fmt1(pgMicros) : "—", serverMicros + pgMicros,
-                    1e6 / (serverMicros + pgMicros), pct(r.host().busyShare()));
-            if (r.db() != null) {
-                DbSample d = r.db();
-                double s = r.seconds();
-                line(out, "");
-                // A session batch reads its channel once (one auto-commit SELECT joining channels,
-                // members and devices); what is left of the transactions are the writes (inserts, and
-                // deletes when online).
-                long writes = d.commits() - d.channelReads();
-                line(out, "PostgreSQL during the window (statistics views; the table counters are this run's schema "
-                        + "alone, transactions are database-wide and WAL cluster-wide, so they include any other client). "
-                        + "A session batch reads its channel once, with one auto-commit SELECT; write transactions are "
-                        + "the transactions less one per channel read:");
-                line(out, "");
-                line(out, "| inbox rows/s | channel reads/s (≈ session batches) | rows per session batch | transactions/s "
-                        + "| write transactions/s | inbox rows per write transaction | WAL flushes/s | rows per WAL flush "
-                        + "| WAL MiB/s | inbox deletes/s |");
-                line(out, "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-                line(out, "| %.0f | %.0f | %s | %.0f | %.0f | %s | %.0f | %s | %.1f | %.0f |", d.inserted() / s,
-                        d.channelReads() / s,
-                        d.channelReads() > 0 ? fmt1(d.inserted() / (double) d.channelReads()) : "—", d.commits() / s,
-                        writes / s, writes > 0 ? fmt1(d.inserted() / (double) writes) : "—", d.walSyncs() / s,
-                        d.walSyncs() > 0 ? fmt1(d.inserted() / (double) d.walSyncs()) : "—", d.walBytes() / s / 1048576.0,
-                        d.deleted() / s);
-            }
-            return out.toString();
-        }
-
-        private static String fmt0(double v) {
-            return String.format(Locale.ROOT, "%.0f", v);
-        }
-
-        private static String fmt1(double v) {
-            return String.format(Locale.ROOT, "%.1f", v);
-        }
-
-        private static String pct(double share) {
-            return Double.isNaN(share) ? "—" : String.format(Locale.ROOT, "%.0f %%", share * 100);
-        }
-
-        private static void line(StringBuilder out, String format, Object... args) {
-            out.append(String.format(Locale.ROOT, format, args)).append('\n');
-        }
-    }
 }

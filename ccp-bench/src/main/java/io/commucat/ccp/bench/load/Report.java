@@ -26,9 +26,10 @@ final class Report {
     String markdown() {
         StringBuilder out = new StringBuilder();
         line(out, "Run: `%s`", info.command());
-        line(out, "(%s; load average %s before, %s after; %d bootstraps in flight, %d client threads, "
-                + "TLS-excluded streams over %d connection(s)).", info.machine(), info.loadBefore(), info.loadAfter(),
-                info.concurrency(), info.clientThreads(), info.connections());
+        line(out, "(%s; load average %s before, %s after; %d bootstraps in flight, devices on the SDK with %d I/O "
+                + "threads: TLS excluded, a CcpClient per worker whose bootstraps are streams on its own connection "
+                + "(%d connections); TLS included, a new CcpClient per bootstrap).", info.machine(), info.loadBefore(),
+                info.loadAfter(), info.concurrency(), info.clientThreads(), info.connections());
         line(out, "");
         line(out, "| pattern | TLS | device | bootstraps | wall /s | p50 ms | p99 ms | server CPU µs | per server core-s "
                 + "| ceiling µs | ceiling per core-s | ratio |");

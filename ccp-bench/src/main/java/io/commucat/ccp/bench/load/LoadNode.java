@@ -1,0 +1,59 @@
+package io.commucat.ccp.bench.load;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The load tools' node ({@link EmbeddedNode}: a temporary data directory, per-address limits
+ * lifted) in a process of its own, so that devices in another JVM can be measured apart from
+ * the server. Prints the server's URL and its development CA, then serves until its standard
+ * input ends (or it is killed).
+ *
+ * <pre>
+ * java -cp ccp-bench/target/benchmarks.jar io.commucat.ccp.bench.load.LoadNode --info /tmp/node.txt &lt; fifo
+ * </pre>
+ */
+@Command(name = "load-node", mixinStandardHelpOptions = true,
+        description = "A node for load tools in another JVM; serves until standard input ends.")
+public final class LoadNode implements Callable<Integer> {
+
+    @Option(names = "--info", description = "Also write the URL and the CA file's path, one a line, to this file.")
+    Path info;
+
+    @Option(names = "--set", description = "More node settings as CCP_* environment variables.")
+    Map<String, String> settings = new HashMap<>();
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new LoadNode()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        try (EmbeddedNode node = EmbeddedNode.start(settings)) {
+            String url = "https://127.0.0.1:" + node.port();
+            String lines = url + "\n" + node.devCa() + "\n";
+            if (info != null) {
+                Files.writeString(info, lines);
+            }
+            System.out.print(lines);
+            System.out.flush();
+            System.err.println("[load-node] serving " + url + " until standard input ends; pid "
+                    + ProcessHandle.current().pid());
+            try {
+                while (System.in.read() >= 0) {
+                    // Serve.
+                }
+            } catch (IOException e) {
+                // Standard input gone: stop.
+            }
+        }
+        return 0;
+    }
+}
