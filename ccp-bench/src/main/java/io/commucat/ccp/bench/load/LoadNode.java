@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -14,10 +15,10 @@ import picocli.CommandLine.Option;
  * The load tools' node ({@link EmbeddedNode}: a temporary data directory, per-address limits
  * lifted) in a process of its own, so that devices in another JVM can be measured apart from
  * the server. Prints the server's URL and its development CA, then serves until its standard
- * input ends (or it is killed).
+ * input ends (Ctrl-D) or it is interrupted (Ctrl-C); either way it deletes its data directory.
  *
  * <pre>
- * java -cp ccp-bench/target/benchmarks.jar io.commucat.ccp.bench.load.LoadNode --info /tmp/node.txt &lt; fifo
+ * java -cp ccp-bench/target/benchmarks.jar io.commucat.ccp.bench.load.LoadNode --info /tmp/node.txt
  * </pre>
  */
 @Command(name = "load-node", mixinStandardHelpOptions = true,
@@ -36,7 +37,16 @@ public final class LoadNode implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (EmbeddedNode node = EmbeddedNode.start(settings)) {
+        EmbeddedNode node = EmbeddedNode.start(settings);
+        AtomicBoolean closed = new AtomicBoolean();
+        Runnable close = () -> {
+            if (closed.compareAndSet(false, true)) {
+                node.close(); // also deletes its temporary data directory
+            }
+        };
+        Thread hook = new Thread(close, "load-node-stop");
+        Runtime.getRuntime().addShutdownHook(hook); // Ctrl-C too
+        try {
             String url = "https://127.0.0.1:" + node.port();
             String lines = url + "\n" + node.devCa() + "\n";
             if (info != null) {
@@ -52,6 +62,13 @@ public final class LoadNode implements Callable<Integer> {
                 }
             } catch (IOException e) {
                 // Standard input gone: stop.
+            }
+        } finally {
+            close.run();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // Already shutting down.
             }
         }
         return 0;
