@@ -101,7 +101,7 @@ public final class CcpSession implements AutoCloseable {
     private long nextLinkId;
     private boolean finished;
     private Link link;
-    private EstablishedSession established;
+    private String userId;
     private String presence;
     private ScheduledFuture<?> reconnectTimer;
 
@@ -125,7 +125,7 @@ public final class CcpSession implements AutoCloseable {
 
     /** @return the user the device belongs to */
     public synchronized String userId() {
-        return established.userId();
+        return userId;
     }
 
     /** @return this device's id */
@@ -359,7 +359,7 @@ public final class CcpSession implements AutoCloseable {
                 }
                 return;
             }
-            established = session;
+            userId = session.userId();
             opened.established = true;
             if (opened.down) {
                 lostEarly = true;

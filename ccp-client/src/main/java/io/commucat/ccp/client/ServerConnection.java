@@ -58,7 +58,11 @@ final class ServerConnection {
 
     private ClientTransport transport;
     private ClientConnection connection;
-    private JsonNode serverInfo;
+    /** What a bootstrap needs of {@code /api/server-info}: an idle client keeps two fields, not the answer's tree. */
+    private record ServerKey(String domain, byte[] noisePublic) {
+    }
+
+    private ServerKey serverInfo;
     /** A bootstrap with the cached server key succeeded: the next one may use IK (one round trip fewer). */
     private boolean serverKeyConfirmed;
     /** When the server said its Noise key rotates: the cached server-info is stale after it. */
@@ -123,13 +127,17 @@ final class ServerConnection {
     }
 
     /** The server's {@code /api/server-info}, fetched once and kept (until a bootstrap is refused). */
-    private CompletableFuture<JsonNode> serverInfo() {
+    private CompletableFuture<ServerKey> serverInfo() {
         if (serverInfo != null) {
             return CompletableFuture.completedFuture(serverInfo);
         }
         return call("read server-info", "GET", "/api/server-info", null, null).thenApply(info -> {
-            serverInfo = info;
-            return info;
+            String noisePublic = info.path("noise_public").asText("");
+            if (noisePublic.length() != 64) {
+                throw new CcpException(CcpException.Kind.PROTOCOL, "server-info has no 32-byte noise_public", null);
+            }
+            serverInfo = new ServerKey(info.path("domain").asText(), Hex.decode(noisePublic));
+            return serverInfo;
         });
     }
 
@@ -236,8 +244,8 @@ final class ServerConnection {
     private CompletableFuture<EstablishedSession> bootstrapWith(NoisePattern pattern, DeviceIdentity device,
             UserHints hints, DeviceConnection.Listener listener, Consumer<DeviceConnection> started) {
         return serverInfo()
-                .thenApplyAsync(info -> new DeviceHandshake(device, info.path("domain").asText(),
-                        Hex.decode(info.path("noise_public").asText()), DeviceHandshake.defaultPrologue(), pattern,
+                .thenApplyAsync(info -> new DeviceHandshake(device, info.domain(),
+                        info.noisePublic(), DeviceHandshake.defaultPrologue(), pattern,
                         hints, random), worker)
                 .thenCompose(handshake -> {
                     endSession();
