@@ -53,10 +53,6 @@ final class CpuMeter {
     /** One reading: each live thread's CPU time since it started, and the whole process's. */
     record Sample(Map<Long, Reading> perThread, long processNanos, long jitMillis, long gcMillis) {
 
-        /**
-         * CPU per group between {@code earlier} and this sample. Per thread id, so a thread that
-         * ended in between loses only its time since {@code earlier}, never its whole past.
-         */
         /** CPU nanoseconds since {@code earlier} of the threads whose names start with {@code prefix}. */
         long threadsNamed(Sample earlier, String prefix) {
             long sum = 0;
@@ -69,6 +65,10 @@ final class CpuMeter {
             return sum;
         }
 
+        /**
+         * CPU per group between {@code earlier} and this sample. Per thread id, so a thread that
+         * ended in between loses only its time since {@code earlier}, never its whole past.
+         */
         Usage minus(Sample earlier) {
             Map<Group, Long> d = new EnumMap<>(Group.class);
             Map<Group, Long> kernel = new EnumMap<>(Group.class);
@@ -135,7 +135,8 @@ final class CpuMeter {
             long cpu = threads.getThreadCpuTime(ids[i]);
             long user = threads.getThreadUserTime(ids[i]);
             if (cpu >= 0 && user >= 0) {
-                readings.put(ids[i], new Reading(classify(infos[i].getThreadName()), infos[i].getThreadName(), cpu, user));
+                String name = infos[i].getThreadName();
+                readings.put(ids[i], new Reading(classify(name), name, cpu, user));
             }
         }
         long gc = 0;

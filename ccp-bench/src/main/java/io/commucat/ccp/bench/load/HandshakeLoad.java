@@ -109,7 +109,8 @@ public final class HandshakeLoad implements Callable<Integer> {
             }
             for (Scenario scenario : scenarios()) {
                 progress(scenario.toString());
-                LoadRun.Result r = load.run(scenario, Duration.ofSeconds(warmupSeconds), Duration.ofSeconds(durationSeconds));
+                LoadRun.Result r = load.run(scenario, Duration.ofSeconds(warmupSeconds),
+                        Duration.ofSeconds(durationSeconds));
                 progress(String.format("  %d bootstraps, %.0f/s, server %.0f µs each, %d failures%s", r.handshakes(),
                         r.perSecond(), r.serverMicros(), r.failures(),
                         r.failures() > 0 ? " (last: " + r.lastFailure() + ")" : ""));

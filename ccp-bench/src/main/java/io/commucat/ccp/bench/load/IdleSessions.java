@@ -54,7 +54,8 @@ public final class IdleSessions implements Callable<Integer> {
     @Option(names = "--ca", description = "The CA that signed the --server node's TLS certificate (PEM).")
     Path ca;
 
-    @Option(names = "--client-threads", defaultValue = "2", description = "The devices' I/O threads (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--client-threads", defaultValue = "2",
+            description = "The devices' I/O threads (default: ${DEFAULT-VALUE}).")
     int clientThreads;
 
     private final String run = Hex.encode(new SecureRandom().generateSeed(4));

@@ -88,8 +88,8 @@ final class RelayDevices {
     /** Names the run's devices (their handles): several runs may share a database. */
     private final String run = Hex.encode(RelayLoad.bytes(new SecureRandom(), 4));
 
-    RelayDevices(RelayLoad options, URI server, Trust trust, ClientResources resources, Executor callbacks, CpuMeter meter, RelayLoad.Postgres pg,
-            String inboxUrl, byte[] payload) {
+    RelayDevices(RelayLoad options, URI server, Trust trust, ClientResources resources, Executor callbacks,
+            CpuMeter meter, RelayLoad.Postgres pg, String inboxUrl, byte[] payload) {
         this.senders = options.senders;
         this.window = options.window;
         this.size = options.size;
@@ -154,7 +154,8 @@ final class RelayDevices {
                 Thread.sleep(500); // the sessions' ends (presence, routes) are done with
             }
 
-            RelayLoad.progress(String.format(Locale.ROOT, "%d senders × %d in flight, %d-byte Msgs, recipients %s; warm-up %d s",
+            RelayLoad.progress(String.format(Locale.ROOT,
+                    "%d senders × %d in flight, %d-byte Msgs, recipients %s; warm-up %d s",
                     senders, window, size, online ? "online" : "offline", warmupSeconds));
             sendersList.forEach(d -> callbacks.execute(d::fill));
             Thread.sleep(warmupSeconds * 1000L);
@@ -249,7 +250,8 @@ final class RelayDevices {
 
     private void awaitAll(List<? extends CompletableFuture<?>> futures, String what) throws Exception {
         try {
-            CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(RelayLoad.SETUP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
+                    .get(RelayLoad.SETUP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException(what + ": not done after " + RelayLoad.SETUP_TIMEOUT_SECONDS + " s", e);
         } catch (java.util.concurrent.ExecutionException e) {
@@ -325,7 +327,8 @@ final class RelayDevices {
                     }
                     long target = channel;
                     if (foreignEvery > 0 && number % foreignEvery == 0) {
-                        target = channel == firstChannel + senders - 1 ? firstChannel : channel + 1; // not this device's
+                        // Not this device's channel.
+                        target = channel == firstChannel + senders - 1 ? firstChannel : channel + 1;
                     }
                     inFlight++;
                     outstanding.incrementAndGet();

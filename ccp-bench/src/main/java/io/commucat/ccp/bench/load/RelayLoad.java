@@ -164,7 +164,8 @@ public final class RelayLoad implements Callable<Integer> {
             return 2;
         }
         if (senders < 1 || window < 1 || seconds < 1 || warmupSeconds < 0 || size < 0
-                || clientThreads < 1 || callbackThreads < 0 || referenceThreads < 1 || referenceBatch < 1 || referenceSeconds < 0
+                || clientThreads < 1 || callbackThreads < 0 || referenceThreads < 1 || referenceBatch < 1
+                || referenceSeconds < 0
                 || foreignEvery < 0 || (foreignEvery > 0 && senders < 2)) {
             System.err.println("relay-load: counts must be positive (and --foreign-every needs two senders)");
             return 2;
