@@ -25,7 +25,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -253,7 +252,7 @@ class CcpSessionResilienceTest {
         proxy.cut();
         p.aliceHeard().awaitState(SessionState.CONNECTED, Duration.ofSeconds(20));
 
-        List<String> patterns = awaitHandshakePatterns(p.aliceDevice().deviceId(), 3);
+        List<String> patterns = server.handshakePatterns(p.aliceDevice().deviceId(), 3);
         assertEquals("XK", patterns.get(0), "registration: " + patterns);
         assertEquals("IK", patterns.get(patterns.size() - 1), "the reconnect: " + patterns);
     }
@@ -272,7 +271,7 @@ class CcpSessionResilienceTest {
         p.aliceHeard().awaitState(SessionState.CONNECTED, Duration.ofSeconds(30));
         p.alice().send(p.channel(), text("new key")).get(20, TimeUnit.SECONDS);
         assertEquals("new key", p.bobHeard().nextText());
-        List<String> patterns = awaitHandshakePatterns(p.aliceDevice().deviceId(), 3);
+        List<String> patterns = server.handshakePatterns(p.aliceDevice().deviceId(), 3);
         assertEquals("XK", patterns.get(patterns.size() - 1), "after the IK with the old key failed: " + patterns);
     }
 
@@ -339,27 +338,5 @@ class CcpSessionResilienceTest {
             return (CcpException) e.getCause();
         }
         throw new AssertionError("the request did not fail");
-    }
-
-    /** The Noise patterns of the device's successful bootstraps, from the audit ledger, oldest first. */
-    private List<String> awaitHandshakePatterns(String deviceId, int atLeast) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (true) {
-            List<String> patterns = new ArrayList<>();
-            try (Stream<Path> files = Files.list(dir.resolve("server"))) {
-                for (Path file : files.filter(f -> f.getFileName().toString().matches("ledger-\\d+\\.jsonl")).sorted().toList()) {
-                    for (String line : Files.readAllLines(file)) {
-                        if (line.contains("\"device\":\"" + deviceId + "\"") && line.contains("\"result\":\"success\"")
-                                && line.contains("\"pattern\":")) {
-                            patterns.add(line.replaceAll(".*\"pattern\":\"([A-Z]+)\".*", "$1"));
-                        }
-                    }
-                }
-            }
-            if (patterns.size() >= atLeast || System.nanoTime() > deadline) {
-                return patterns;
-            }
-            Thread.sleep(100);
-        }
     }
 }

@@ -103,6 +103,32 @@ final class TestServer implements AutoCloseable {
         return data.root().resolve(DataDirectory.TLS_KEY);
     }
 
+    /**
+     * The Noise patterns of {@code deviceId}'s successful bootstraps, oldest first, from the
+     * node's audit ledger; waits up to 10 s for at least {@code atLeast} (the ledger writes behind).
+     */
+    List<String> handshakePatterns(String deviceId, int atLeast) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            List<String> patterns = new java.util.ArrayList<>();
+            try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir.resolve("server"))) {
+                for (Path file : files.filter(f -> f.getFileName().toString().matches("ledger-\\d+\\.jsonl"))
+                        .sorted().toList()) {
+                    for (String line : java.nio.file.Files.readAllLines(file)) {
+                        if (line.contains("\"device\":\"" + deviceId + "\"") && line.contains("\"result\":\"success\"")
+                                && line.contains("\"pattern\":")) {
+                            patterns.add(line.replaceAll(".*\"pattern\":\"([A-Z]+)\".*", "$1"));
+                        }
+                    }
+                }
+            }
+            if (patterns.size() >= atLeast || System.nanoTime() > deadline) {
+                return patterns;
+            }
+            Thread.sleep(100);
+        }
+    }
+
     @Override
     public void close() {
         node.close();
