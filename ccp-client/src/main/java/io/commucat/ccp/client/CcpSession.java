@@ -508,18 +508,19 @@ public final class CcpSession implements AutoCloseable {
                 }
             }
             case MSG -> {
-                IncomingMessage message = new IncomingMessage(frame.channelId(), frame.opaque().toByteArray(),
-                        frame.sequence());
-                dispatch.submit(() -> durable(from, frame, message));
+                byte[] payload = frame.opaque().toByteArray();
+                IncomingMessage message = new IncomingMessage(frame.channelId(), payload, frame.sequence());
+                dispatch.submit(() -> durable(from, frame, message, payload));
             }
-            case KEY_UPDATE, GROUP_CREATE, GROUP_INVITE, GROUP_EVENT -> dispatch.submit(() -> durable(from, frame, null));
+            case KEY_UPDATE, GROUP_CREATE, GROUP_INVITE, GROUP_EVENT -> dispatch.submit(() -> durable(from, frame, null, null));
             default -> dispatch.execute(() -> listener.onFrame(frame));
         }
     }
 
     /** A frame the device acknowledges: filtered, handed over, then acknowledged on the link it came by. */
-    private CompletionStage<?> durable(Link from, Frame frame, IncomingMessage message) {
-        byte[] body = message != null ? message.payload() : frame.control().json().toString().getBytes(
+    /** @param payload the message's bytes, digested as they are (no copy of its own), or null for a control frame */
+    private CompletionStage<?> durable(Link from, Frame frame, IncomingMessage message, byte[] payload) {
+        byte[] body = payload != null ? payload : frame.control().json().toString().getBytes(
                 java.nio.charset.StandardCharsets.UTF_8);
         DeliveryFilter.Key key = DeliveryFilter.Key.of(frame.type(), frame.channelId(), body);
         if (!filter.admit(from.id, key)) {
