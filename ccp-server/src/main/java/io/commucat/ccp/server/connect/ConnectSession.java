@@ -58,7 +58,7 @@ import org.slf4j.LoggerFactory;
  * back to the loop; bytes that arrive meanwhile are held (bounded) and processed in order.
  * Noise and proof work runs on the loop: it is CPU only and keeps a session's work in order.
  */
-public final class ConnectSession {
+public final class ConnectSession implements ConnectStream {
 
     /** Where the session is in its life. */
     public enum State {
@@ -143,6 +143,7 @@ public final class ConnectSession {
     // ---- upstream events (on the loop) ----
 
     /** Upstream bytes, in order, in any chunking. */
+    @Override
     public void onBytes(byte[] data, int off, int len) {
         switch (state) {
             case AWAIT_HELLO, AWAIT_CLIENT_AUTH -> bootstrapBytes(ByteBuffer.wrap(data, off, len));
@@ -155,6 +156,7 @@ public final class ConnectSession {
     }
 
     /** The device finished its request body. */
+    @Override
     public void onUpstreamEnd() {
         upstreamEnded = true;
         switch (state) {
@@ -184,6 +186,7 @@ public final class ConnectSession {
     }
 
     /** The transport is gone (reset, connection lost, liveness timeout). */
+    @Override
     public void onTransportClosed() {
         if (state == State.CLOSED) {
             return;
@@ -218,6 +221,7 @@ public final class ConnectSession {
     }
 
     /** The device's reader drained its window after the session found no room (see {@link Downstream#room()}). */
+    @Override
     public void onReady() {
         if (state == State.ESTABLISHED) {
             relay.onReady();
@@ -225,6 +229,7 @@ public final class ConnectSession {
     }
 
     /** The server is shutting down: tell the device and end the stream. */
+    @Override
     public void shutdown() {
         if (state == State.ESTABLISHED) {
             sendEncrypted(errorFrame(0, "shutdown", "server is shutting down", null));

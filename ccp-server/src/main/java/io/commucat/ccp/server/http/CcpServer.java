@@ -2,9 +2,11 @@ package io.commucat.ccp.server.http;
 
 import io.commucat.ccp.server.admission.Admission;
 import io.commucat.ccp.server.config.BindAddress;
-import io.commucat.ccp.server.config.ServerConfig;
 import io.commucat.ccp.server.config.ServerConfig.HttpLimits;
 import io.commucat.ccp.server.config.ServerConfig.Timeouts;
+import io.commucat.ccp.server.config.ServerConfig;
+import io.commucat.ccp.server.connect.ConnectHandler;
+import io.commucat.ccp.server.connect.ConnectStream;
 import io.commucat.ccp.server.http.rest.BearerToken;
 import io.commucat.ccp.server.http.rest.DependencyHealth;
 import io.commucat.ccp.server.http.rest.HealthEndpoint;

@@ -1,6 +1,7 @@
 package io.commucat.ccp.server.http;
 
 import io.commucat.ccp.proto.Frame;
+import io.commucat.ccp.server.connect.ConnectStream;
 import io.commucat.ccp.server.connect.Downstream;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;

@@ -1,9 +1,10 @@
 package io.commucat.ccp.server.http;
 
 import io.commucat.ccp.server.admission.Admission;
-import io.commucat.ccp.server.config.ServerConfig;
 import io.commucat.ccp.server.config.ServerConfig.HttpLimits;
 import io.commucat.ccp.server.config.ServerConfig.Timeouts;
+import io.commucat.ccp.server.config.ServerConfig;
+import io.commucat.ccp.server.connect.ConnectHandler;
 import io.commucat.ccp.server.http.rest.Router;
 import java.time.Duration;
 import java.util.Set;

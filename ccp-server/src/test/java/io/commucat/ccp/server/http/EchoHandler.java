@@ -2,6 +2,8 @@ package io.commucat.ccp.server.http;
 
 import io.commucat.ccp.proto.Frame;
 import io.commucat.ccp.proto.FrameType;
+import io.commucat.ccp.server.connect.ConnectHandler;
+import io.commucat.ccp.server.connect.ConnectStream;
 import io.commucat.ccp.server.connect.Downstream;
 import io.netty.channel.EventLoop;
 import java.nio.charset.StandardCharsets;

@@ -1,8 +1,8 @@
-package io.commucat.ccp.server.http;
+package io.commucat.ccp.server.connect;
 
 /**
  * One {@code /connect} session as the transport sees it: the upstream half of the seam whose
- * downstream half is {@link io.commucat.ccp.server.connect.Downstream}.
+ * downstream half is {@link Downstream}.
  *
  * <p>Threading: every method is called on the stream's event loop, one call at a time. After
  * {@link #onUpstreamEnd()} no more bytes come; after {@link #onTransportClosed()} or after the

@@ -1,8 +1,5 @@
-package io.commucat.ccp.server.http;
+package io.commucat.ccp.server.connect;
 
-import io.commucat.ccp.server.connect.ConnectServices;
-import io.commucat.ccp.server.connect.ConnectSession;
-import io.commucat.ccp.server.connect.Downstream;
 import io.netty.channel.EventLoop;
 
 /**
@@ -26,35 +23,6 @@ public interface ConnectHandler {
 
     /** The production handler: one {@link ConnectSession} per stream. */
     static ConnectHandler sessions(ConnectServices services) {
-        return (downstream, loop, remote) -> new SessionStream(new ConnectSession(services, downstream, loop, remote));
-    }
-
-    /** {@link ConnectSession} seen through {@link ConnectStream}. */
-    record SessionStream(ConnectSession session) implements ConnectStream {
-
-        @Override
-        public void onBytes(byte[] data, int off, int len) {
-            session.onBytes(data, off, len);
-        }
-
-        @Override
-        public void onUpstreamEnd() {
-            session.onUpstreamEnd();
-        }
-
-        @Override
-        public void onTransportClosed() {
-            session.onTransportClosed();
-        }
-
-        @Override
-        public void onReady() {
-            session.onReady();
-        }
-
-        @Override
-        public void shutdown() {
-            session.shutdown();
-        }
+        return (downstream, loop, remote) -> new ConnectSession(services, downstream, loop, remote);
     }
 }
