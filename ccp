@@ -54,6 +54,21 @@ ensure_redis() {
   wait_for redis 6379 || die "Redis does not answer on 127.0.0.1:6379"
 }
 
+ensure_node() { # the JavaScript client (ccp-js) builds and tests with Node.js 18+ and npm
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    apt_install nodejs npm || die "Node.js and npm are needed for ccp-js and could not be installed (need root or sudo, and apt-get)"
+  fi
+  local major
+  major=$(node -p 'process.versions.node.split(".")[0]')
+  [ "$major" -ge 18 ] || die "Node.js 18+ is needed for ccp-js (found $(node --version))"
+}
+
+ensure_chromium() { # the real-browser tests drive Debian's Chromium through its ChromeDriver
+  if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+    apt_install chromium chromium-driver || die "chromium and chromium-driver are needed for the browser tests and could not be installed (need root or sudo, and apt-get)"
+  fi
+}
+
 ensure_tools() {
   command -v java >/dev/null || die "Java 17+ is required"
   command -v curl >/dev/null || command -v wget >/dev/null || apt_install curl || die "curl or wget is needed to fetch Maven"
@@ -127,7 +142,8 @@ case "${1:-}" in
     ensure_tools
     ensure_postgres
     ensure_redis
-    log "PostgreSQL 127.0.0.1:5432 and Redis 127.0.0.1:6379 are up; running all tests"
+    ensure_chromium
+    log "PostgreSQL 127.0.0.1:5432 and Redis 127.0.0.1:6379 are up, Chromium is installed; running all tests"
     exec "${MVN[@]}" verify "$@"
     ;;
   run)
