@@ -414,7 +414,7 @@ class ConnectSessionTest {
     void aBootstrapFrameOverTheLimitIsADecodeError() throws Exception {
         ConnectFixture f = fixture();
         ConnectFixture.Stream stream = f.open();
-        stream.send(Varint.encode(ConnectSession.BOOTSTRAP_LIMITS.maxBodyBytes() + 1L));
+        stream.send(Varint.encode(DeviceBootstrap.LIMITS.maxBodyBytes() + 1L));
         assertEquals("decode", new TestDevice(f, "x").nextPlain(stream).control().text("error"));
     }
 
