@@ -60,7 +60,10 @@ import org.slf4j.LoggerFactory;
  */
 final class DeviceBootstrap {
 
-    /** How a bootstrap ends; called on the loop, at most once, and nothing is called after. */
+    /**
+     * How a bootstrap ends by itself; called on the loop, at most once, and never after the
+     * session ended it ({@link #onTransportClosed()}, {@link #abandon()}).
+     */
     interface Outcome {
         /** The Ack is written: the stream is the session's from now on. */
         void established(EstablishedStream stream);
