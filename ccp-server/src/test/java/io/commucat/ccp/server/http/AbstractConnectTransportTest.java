@@ -54,6 +54,8 @@ abstract class AbstractConnectTransportTest {
     /** A small downstream window, so that a reader falls behind after little data. */
     static final int WINDOW = 64 * 1024;
     private static final long WAIT_SECONDS = 10;
+    /** The size of the pieces the flooding tests write. */
+    private static final int PIECE = 16 * 1024;
     /** More than any client's buffers take: a fill that reaches it found a window that never fills. */
     private static final long FILL_CAP = 16L * 1024 * 1024;
 
@@ -77,7 +79,7 @@ abstract class AbstractConnectTransportTest {
     /**
      * How many upload bytes the session may get, echoing each, while nobody reads its answers:
      * the server's windows plus what the client's and the kernel's buffers take. The default
-     * allows a kernel send buffer of a few MiB (TCP autotuning) under a 16 MiB upload.
+     * allows a kernel send buffer of a few MiB (TCP autotuning). The test uploads twice as much.
      */
     protected long maxReadWhileBehind() {
         return 8L * 1024 * 1024;
@@ -244,11 +246,13 @@ abstract class AbstractConnectTransportTest {
         Probe stream = probe.awaitOpened();
         client.head().get(WAIT_SECONDS, TimeUnit.SECONDS);
         client.pauseReading();
-        byte[] payload = random(16 * 1024 * 1024, 7);
+        // Twice what the session may get while behind, so that holding back shows.
+        int pieces = (int) (2 * maxReadWhileBehind() / PIECE) + 1;
+        byte[] payload = random(pieces * PIECE, 7);
         CompletableFuture<Void> upload = CompletableFuture.runAsync(() -> {
             try {
-                for (int off = 0; off < payload.length; off += 16 * 1024) {
-                    client.send(Arrays.copyOfRange(payload, off, off + 16 * 1024));
+                for (int off = 0; off < payload.length; off += PIECE) {
+                    client.send(Arrays.copyOfRange(payload, off, off + PIECE));
                 }
             } catch (Exception e) {
                 throw new IllegalStateException(e);
