@@ -38,11 +38,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * One node's session services on the embedded store (H2 file + in-process presence), with a
  * single-threaded "event loop" and a storage pool, for driving {@link ConnectSession} without a
- * socket. Every storage call is recorded with its thread.
+ * socket. Every storage call is recorded with its thread. Public for the transport tests of
+ * {@code http}, which put {@link #services} behind a real server.
  */
-final class ConnectFixture implements AutoCloseable {
+public final class ConnectFixture implements AutoCloseable {
 
-    static final String DOMAIN = "chat.example.com";
+    public static final String DOMAIN = "chat.example.com";
     static final String NODE = "node-test";
     static final String LOOP_THREAD = "test-loop";
 
@@ -65,9 +66,9 @@ final class ConnectFixture implements AutoCloseable {
     final List<SessionEnd> endings = new CopyOnWriteArrayList<>();
     final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, LOOP_THREAD));
     final ExecutorService storagePool = Executors.newFixedThreadPool(2, r -> new Thread(r, "test-storage"));
-    final ConnectServices services;
+    public final ConnectServices services;
 
-    ConnectFixture(Path dir, PolicyChange change) throws Exception {
+    public ConnectFixture(Path dir, PolicyChange change) throws Exception {
         this(dir, change, BufferReservations.UNLIMITED, null);
     }
 
@@ -127,7 +128,7 @@ final class ConnectFixture implements AutoCloseable {
 
     /** Changes the default policy for one test. */
     @FunctionalInterface
-    interface PolicyChange {
+    public interface PolicyChange {
         HandshakePolicy apply(HandshakePolicy defaults);
 
         PolicyChange NONE = p -> p;
@@ -151,7 +152,7 @@ final class ConnectFixture implements AutoCloseable {
                 p.certificateValidity(), hello, bootstrap);
     }
 
-    byte[] serverNoisePublic() {
+    public byte[] serverNoisePublic() {
         return noiseKeys.active(Clock.systemUTC().instant()).get(0).keyPair().publicKey();
     }
 
@@ -161,6 +162,11 @@ final class ConnectFixture implements AutoCloseable {
         ConnectSession session = loop.submit(() -> new ConnectSession(services, down, loop, "192.0.2.7:50000")).get();
         down.onReady(() -> loop.execute(session::onReady));
         return new Stream(this, session, down);
+    }
+
+    /** The names of the threads that called any storage port so far. */
+    public java.util.Set<String> storageThreadNames() {
+        return storageThreads.threads();
     }
 
     @Override

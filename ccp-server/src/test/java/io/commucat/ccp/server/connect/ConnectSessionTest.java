@@ -414,7 +414,7 @@ class ConnectSessionTest {
     void aBootstrapFrameOverTheLimitIsADecodeError() throws Exception {
         ConnectFixture f = fixture();
         ConnectFixture.Stream stream = f.open();
-        stream.send(Varint.encode(ConnectSession.BOOTSTRAP_LIMITS.maxBodyBytes() + 1L));
+        stream.send(Varint.encode(DeviceBootstrap.LIMITS.maxBodyBytes() + 1L));
         assertEquals("decode", new TestDevice(f, "x").nextPlain(stream).control().text("error"));
     }
 
@@ -678,6 +678,41 @@ class ConnectSessionTest {
         awaitPresence(f, "phone-1", "away");
         assertFalse(f.storageThreads.threads().isEmpty());
         assertFalse(f.storageThreads.threads().contains(ConnectFixture.LOOP_THREAD), f.storageThreads.threads().toString());
+    }
+
+    @Test
+    void storageIsNeverCalledOnTheEventLoopInAnyPartOfASessionsLife() throws Exception {
+        ConnectFixture f = fixture(p -> ConnectFixture.withKeepaliveInterval(p, Duration.ofMillis(100)));
+        TestDevice first = new TestDevice(f, "phone-1").start(NoisePattern.XK, UserHints.handle("alice"));
+        ConnectFixture.Stream old = f.open();
+        EstablishedSession s = first.bootstrap(old);
+        // The keepalive refresh.
+        String hash = SessionTokens.hash(s.session());
+        Instant firstExpiry = f.sessions.find(hash, Instant.now()).orElseThrow().expiresAt();
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (!f.sessions.find(hash, Instant.now()).orElseThrow().expiresAt().isAfter(firstExpiry)) {
+            assertTrue(System.nanoTime() < deadline, "the session was never refreshed");
+            Thread.sleep(20);
+        }
+        // A presence change, then the replacement by a newer session of the device.
+        old.send(first.seal(control(FrameType.PRESENCE, 0, 3, ControlJson.object().put("state", "away"))));
+        awaitPresence(f, "phone-1", "away");
+        TestDevice again = new TestDevice(f, "phone-1");
+        again.identity = first.identity;
+        again.start(NoisePattern.XK, UserHints.NONE);
+        ConnectFixture.Stream fresh = f.open();
+        again.bootstrap(fresh);
+        old.awaitWrites(Integer.MAX_VALUE);
+        // A bootstrap refused after its resolution: another key under the same device id.
+        TestDevice impostor = new TestDevice(f, "phone-1").start(NoisePattern.XK, UserHints.handle("alice"));
+        assertEquals("device key mismatch", refusalDetail(impostor, f.open()));
+        // The end of the stream.
+        fresh.transportClosed();
+        awaitGone(f, "phone-1");
+        f.storagePool.submit(() -> { }).get();
+
+        assertFalse(f.storageThreads.threads().contains(ConnectFixture.LOOP_THREAD),
+                f.storageThreads.threads().toString());
     }
 
     /** Reaches into SDK internals a well-behaved device never needs (pipelining, raw records). */

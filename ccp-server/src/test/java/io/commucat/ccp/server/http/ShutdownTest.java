@@ -76,21 +76,4 @@ class ShutdownTest {
             server.close();
         }
     }
-
-    @Test
-    void shutdownReachesHttp1ConnectStreams() throws Exception {
-        TestServer server = new TestServer();
-        try (var socket = (javax.net.ssl.SSLSocket) TestTls.jdkClient("TLSv1.3").getSocketFactory()
-                .createSocket("127.0.0.1", server.port())) {
-            socket.setSoTimeout(5_000);
-            socket.getOutputStream().write(("POST /connect HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            socket.getOutputStream().flush();
-            assertTrue(server.echo.opened.await(5, TimeUnit.SECONDS));
-            server.close();
-            assertTrue(server.echo.streams.get(0).shutdown.getCount() == 0);
-            String all = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
-            assertTrue(all.endsWith("3\r\nbye\r\n0\r\n\r\n"), all);
-        }
-    }
 }

@@ -1,0 +1,177 @@
+package io.commucat.ccp.server.http;
+
+import io.commucat.ccp.proto.Frame;
+import io.commucat.ccp.proto.FrameType;
+import io.commucat.ccp.server.connect.ConnectHandler;
+import io.commucat.ccp.server.connect.ConnectStream;
+import io.commucat.ccp.server.connect.Downstream;
+import io.netty.channel.EventLoop;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
+
+/**
+ * Test double of the session core (not of the network) for the transport tests: each stream
+ * records what its transport told it and in which thread, and lets the test write, ask for room
+ * and close from the stream's own loop. Optionally echoes every upstream byte. On shutdown it
+ * writes {@link #BYE} and ends the response.
+ */
+final class ProbeHandler implements ConnectHandler {
+
+    static final Frame FRAME = Frame.opaque(FrameType.MSG, 0, 0, new byte[0]);
+    static final byte[] BYE = "bye".getBytes(StandardCharsets.US_ASCII);
+
+    final LinkedBlockingQueue<Probe> opened = new LinkedBlockingQueue<>();
+    final List<Probe> all = new CopyOnWriteArrayList<>();
+    /** Whether streams opened from now on write every upstream byte straight back. */
+    volatile boolean echo;
+
+    @Override
+    public ConnectStream open(Downstream downstream, EventLoop loop, String remoteAddress) {
+        Probe probe = new Probe(downstream, loop, echo);
+        all.add(probe);
+        opened.add(probe);
+        return probe;
+    }
+
+    /** The next stream the server opened. */
+    Probe awaitOpened() throws InterruptedException {
+        Probe probe = opened.poll(10, TimeUnit.SECONDS);
+        if (probe == null) {
+            throw new AssertionError("the server opened no /connect stream");
+        }
+        return probe;
+    }
+
+    /** One stream as the session core would see it. */
+    static final class Probe implements ConnectStream {
+        final Downstream downstream;
+        final EventLoop loop;
+        final String openThread = Thread.currentThread().getName();
+        final AtomicInteger upstreamEnds = new AtomicInteger();
+        final AtomicInteger transportCloses = new AtomicInteger();
+        final AtomicInteger readies = new AtomicInteger();
+        final AtomicInteger shutdowns = new AtomicInteger();
+        /** Calls the seam's rules forbid (ConnectStream's Javadoc), or made off the loop. */
+        final List<String> violations = new CopyOnWriteArrayList<>();
+        private final boolean echo;
+        private final ByteArrayOutputStream upstream = new ByteArrayOutputStream();
+        /** Set on the loop: no call may come after the stream's end. */
+        private boolean over;
+
+        Probe(Downstream downstream, EventLoop loop, boolean echo) {
+            this.downstream = downstream;
+            this.loop = loop;
+            this.echo = echo;
+        }
+
+        @Override
+        public void onBytes(byte[] data, int off, int len) {
+            check("onBytes");
+            if (upstreamEnds.get() > 0) {
+                violations.add("bytes after the end of the upload");
+            }
+            synchronized (upstream) {
+                upstream.write(data, off, len);
+            }
+            if (echo) {
+                downstream.write(FRAME, Arrays.copyOfRange(data, off, off + len));
+            }
+        }
+
+        @Override
+        public void onUpstreamEnd() {
+            check("onUpstreamEnd");
+            upstreamEnds.incrementAndGet();
+        }
+
+        @Override
+        public void onTransportClosed() {
+            check("onTransportClosed");
+            over = true;
+            transportCloses.incrementAndGet();
+        }
+
+        @Override
+        public void onReady() {
+            check("onReady");
+            readies.incrementAndGet();
+        }
+
+        @Override
+        public void shutdown() {
+            check("shutdown");
+            shutdowns.incrementAndGet();
+            downstream.write(FRAME, BYE);
+            end();
+        }
+
+        private void check(String call) {
+            if (!loop.inEventLoop()) {
+                violations.add(call + " off the stream's loop");
+            }
+            if (over) {
+                violations.add(call + " after the stream's end");
+            }
+        }
+
+        /** Runs {@code work} on the stream's loop and waits for it. */
+        <T> T onLoop(Callable<T> work) throws Exception {
+            return loop.submit(work).get(10, TimeUnit.SECONDS);
+        }
+
+        void write(byte[] bytes) throws Exception {
+            onLoop(() -> {
+                downstream.write(FRAME, bytes);
+                return null;
+            });
+        }
+
+        long room() throws Exception {
+            return onLoop(downstream::room);
+        }
+
+        /** Ends the response from the session's side. */
+        void close() throws Exception {
+            onLoop(() -> {
+                end();
+                return null;
+            });
+        }
+
+        private void end() {
+            over = true;
+            downstream.close();
+        }
+
+        byte[] upstream() {
+            synchronized (upstream) {
+                return upstream.toByteArray();
+            }
+        }
+
+        int received() {
+            synchronized (upstream) {
+                return upstream.size();
+            }
+        }
+
+        /** Waits (bounded) until {@code counter} reaches {@code expected}. */
+        static void await(IntSupplier counter, int expected, String what) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (counter.getAsInt() < expected) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError(what + ": " + counter.getAsInt() + " of " + expected);
+                }
+                Thread.sleep(5);
+            }
+        }
+    }
+}
