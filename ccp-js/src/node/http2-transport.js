@@ -5,8 +5,12 @@
 
 import { CcpError, ErrorKind } from '../errors.js';
 
-/** A transport named 'binary' over `origin` (an Http2Origin). */
-export function http2Transport(origin) {
+/**
+ * A transport named 'binary' over `origin` (an Http2Origin). It PINGs the connection every
+ * `pingIntervalMs` and drops a link whose PING is still unanswered at the next one (ccp-1.md
+ * §4.3), so a silent dead link is found within two intervals.
+ */
+export function http2Transport(origin, { pingIntervalMs = 30000 } = {}) {
   return {
     name: 'binary',
     async open({ onBytes, onClose }) {
@@ -20,9 +24,27 @@ export function http2Transport(origin) {
       }
       let closed = false;
       let accepted = false;
+      let awaitingPing = false;
+      const session = stream.session;
+      const pinger = setInterval(() => {
+        if (awaitingPing) {
+          finish(new CcpError(ErrorKind.UNREACHABLE, 'the server did not answer a PING'));
+          stream.close();
+          return;
+        }
+        awaitingPing = true;
+        try {
+          session.ping((error) => {
+            if (!error) awaitingPing = false;
+          });
+        } catch {
+          // the session is going; its close reaches the stream
+        }
+      }, pingIntervalMs);
       const finish = (error) => {
         if (closed) return;
         closed = true;
+        clearInterval(pinger);
         onClose(error);
       };
       stream.on('response', (headers) => {
@@ -49,6 +71,7 @@ export function http2Transport(origin) {
         close() {
           if (closed) return;
           closed = true;
+          clearInterval(pinger);
           stream.close();
         },
       };

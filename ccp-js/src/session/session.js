@@ -16,6 +16,8 @@ export const SessionState = Object.freeze({ CONNECTED: 'connected', RECONNECTING
 
 /** Delivered frames the device acknowledges (§4.2 Deviation: delivery guarantee). */
 const DURABLE = new Set([FrameType.Msg, FrameType.KeyUpdate, FrameType.GroupCreate, FrameType.GroupInvite, FrameType.GroupEvent]);
+/** Refusals that mean the server accepted nothing and the request may be sent again. */
+const RETRYABLE = new Set(['busy', 'unavailable']);
 /** Server errors after which retrying cannot help. */
 const FINAL_ERRORS = new Set(['revoked', 'session_replaced', 'decode']);
 
@@ -203,6 +205,13 @@ export class CcpSession {
       if (Number.isInteger(c.ack) && this.#bySequence.has(c.ack)) {
         const request = this.#bySequence.get(c.ack);
         this.#bySequence.delete(c.ack);
+        if (RETRYABLE.has(code)) {
+          // Sent again after a short pause; it may then land after later requests.
+          setTimeout(() => {
+            if (this.#link === link && link.open && this.#queue.includes(request)) this.#transmit(request);
+          }, 200 + Math.floor(Math.random() * 800));
+          return;
+        }
         this.#queue.splice(this.#queue.indexOf(request), 1);
         request.reject(new CcpError(ErrorKind.REFUSED, 'the server refused the request', { code, detail }));
         return;
