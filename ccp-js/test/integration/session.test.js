@@ -75,6 +75,27 @@ describe('ccp-js against a real server (HTTP/2 binary transport)', () => {
     await session.close();
   });
 
+  it('is told to pair when it registers under the handle of an existing user', async () => {
+    const handle = `js-taken-${process.pid}`;
+    await newClient().client.register(handle);
+    await assert.rejects(newClient().client.register(handle),
+      (e) => e instanceof CcpError && e.kind === ErrorKind.HANDSHAKE && e.pairingRequired === true);
+  });
+
+  it('ends the session of a revoked device for good, with the server error as the cause', async () => {
+    const { a, b } = await pairOfDevices(15);
+    let closedWith;
+    await b.session.close();
+    const session = await b.client.connect({ onClosed: (cause) => { closedWith = cause; } });
+    await a.client.revoke((await b.client.identity()).deviceId);
+    const cause = await session.closed;
+    assert.equal(cause, closedWith);
+    assert.ok(cause instanceof CcpError);
+    assert.equal(cause.code, 'revoked');
+    assert.equal(session.state, SessionState.CLOSED);
+    await a.session.close();
+  });
+
   it('refuses a reused pairing code', async () => {
     const a = newClient();
     await a.client.register(`js-reuse-${process.pid}`);
