@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Developer entry point. `./ccp test` runs every test; `./ccp run` starts the server.
-# See README.md. Needs Java 17+ and Maven; PostgreSQL and Redis are started (or installed
-# with the system package manager) when missing, because the tests use them for real.
+# See README.md. Needs Java 17+ and Node.js 18+ with npm (the JavaScript client, ccp-js, builds
+# into the server's demo page); PostgreSQL, Redis and Chromium are started (or installed with the
+# system package manager) when missing, because the tests use them for real.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -72,6 +73,7 @@ ensure_chromium() { # the real-browser tests drive Debian's Chromium through its
 ensure_tools() {
   command -v java >/dev/null || die "Java 17+ is required"
   command -v curl >/dev/null || command -v wget >/dev/null || apt_install curl || die "curl or wget is needed to fetch Maven"
+  ensure_node
 }
 
 # Every @FuzzTest as Class#method, with its module: "module Class#method" per line.

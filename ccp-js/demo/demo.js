@@ -1,152 +1,280 @@
-// The demo page: register or pair, connect (showing the transport in use), join a channel,
-// send and receive messages, see peers' presence. Served with ccp.js (npm run build) beside it.
+// The CCP demo page: one device in this browser, on the JavaScript client the node serves next to
+// this file. Everything the page knows about a device lives in this browser's localStorage; keys
+// are made here and never leave it.
+//
+// Query parameters: `transport=websocket|sse|long-poll` forces one transport (the browser tests
+// use it); without it the client tries WebSocket → SSE → long-poll and remembers what worked.
 
-import { createBrowserClient, FrameType } from './ccp.js';
+import * as ccp from '/demo/ccp.js';
 
 const $ = (id) => document.getElementById(id);
+const KEYS = {
+  identity: 'ccp.demo.identity',
+  transport: 'ccp.demo.transport',
+  joined: 'ccp.demo.joined',
+  connected: 'ccp.demo.connected',
+};
 const decoder = new TextDecoder();
-let client = createBrowserClient();
+
+const params = new URLSearchParams(location.search);
+let client = null;
 let session = null;
-let channel = null;
+const peers = new Map();
 
-function say(text) {
-  $('status').textContent = text;
+// ---- the client, built for this page's origin and the chosen transport ----
+
+function makeClient(transport) {
+  return ccp.createBrowserClient({
+    identityStore: new ccp.WebStorageIdentityStore(KEYS.identity, localStorage),
+    transportMemory: new ccp.WebStorageTransportMemory(KEYS.transport, localStorage),
+    forceTransport: transport || undefined,
+  });
 }
 
-function failure(e) {
-  const detail = e?.detail ? ` (${e.detail})` : '';
-  say(`Failed: ${e?.code ?? e?.kind ?? 'error'}${detail}`);
+function chosenTransport() {
+  return $('transport-select').value;
 }
 
-function logLine(text, mine) {
-  const li = document.createElement('li');
-  li.textContent = text;
-  if (mine) li.className = 'mine';
-  $('log').append(li);
-  li.scrollIntoView({ block: 'nearest' });
+// ---- rendering ----
+
+function showError(error) {
+  const box = $('error');
+  if (!error) {
+    box.hidden = true;
+    box.textContent = '';
+    return;
+  }
+  const detail = error.detail ? ` (${error.detail})` : '';
+  box.textContent = `${error.message ?? String(error)}${detail}`;
+  box.hidden = false;
+  console.error(error);
 }
 
-async function showIdentity() {
-  const identity = await client.identity();
-  const has = identity !== null;
-  $('identity').textContent = has ? `Device ${identity.deviceId} of user ${identity.userId}.` : 'No identity on this browser yet.';
-  $('register-form').hidden = has;
-  $('pair-form').hidden = has;
-  $('issue-code').disabled = !has;
-  $('connect-button').disabled = !has || session !== null;
+function setStatus(state, text) {
+  $('status').dataset.state = state;
+  $('status-text').textContent = text;
 }
 
-function setConnected(connected) {
-  $('connect-button').disabled = connected;
-  $('disconnect-button').disabled = !connected;
-  $('join-button').disabled = !connected;
-  $('send-button').disabled = !connected || channel === null;
-  $('transport-in-use').textContent = session?.transport ?? 'none';
+function renderIdentity(identity) {
+  $('enrol').hidden = identity !== null;
+  $('identity').hidden = identity === null;
+  $('connect').disabled = identity === null || session !== null;
+  if (identity) {
+    $('device-id').textContent = identity.deviceId;
+    $('user-id').textContent = identity.userId ?? '—';
+  }
 }
 
-function showPresence(frame) {
-  const device = frame.control?.device_id ?? frame.control?.device ?? 'a peer';
-  const state = frame.control?.state ?? 'online';
-  let item = [...$('presence').children].find((li) => li.dataset.device === device);
-  if (!item) {
-    item = document.createElement('li');
+function renderSession() {
+  const live = session !== null && session.state !== 'closed';
+  $('connect').disabled = live || $('identity').hidden;
+  $('disconnect').disabled = !live;
+  $('transport-select').disabled = live;
+  $('presence-select').disabled = !live;
+  $('join').disabled = !live;
+  const joined = live && joinedChannel() !== null;
+  $('message').disabled = !joined;
+  $('send').disabled = !joined;
+  $('transport').textContent = session?.transport ?? '—';
+  $('pattern').textContent = session?.pattern ? `Noise ${session.pattern}` : '—';
+  if (!live) {
+    setStatus('idle', 'Not connected');
+  } else if (session.state === 'connected') {
+    setStatus('connected', `Connected over ${session.transport}`);
+  } else {
+    setStatus('reconnecting', 'Reconnecting…');
+  }
+}
+
+function addMessage(kind, text, from) {
+  const item = document.createElement('li');
+  item.className = kind;
+  if (from) {
+    const label = document.createElement('span');
+    label.className = 'from';
+    label.textContent = from;
+    item.append(label);
+  }
+  item.append(document.createTextNode(text));
+  $('messages').append(item);
+  item.scrollIntoView({ block: 'nearest' });
+}
+
+function renderPeers() {
+  const list = $('presence-list');
+  list.replaceChildren();
+  if (peers.size === 0) {
+    const empty = document.createElement('li');
+    empty.className = 'empty';
+    empty.textContent = 'No presence seen yet.';
+    list.append(empty);
+    return;
+  }
+  for (const [device, state] of [...peers].sort()) {
+    const item = document.createElement('li');
     item.dataset.device = device;
-    $('presence').append(item);
+    const name = document.createElement('code');
+    name.textContent = device;
+    const badge = document.createElement('span');
+    badge.className = 'state';
+    badge.textContent = state;
+    item.append(name, badge);
+    list.append(item);
   }
-  item.textContent = `${device}: ${state}`;
 }
 
-$('register-form').addEventListener('submit', async (event) => {
-  event.preventDefault();
-  say('Registering…');
+// ---- what the channel form remembers across reloads ----
+
+function joinedChannel() {
   try {
+    return JSON.parse(localStorage.getItem(KEYS.joined));
+  } catch {
+    return null;
+  }
+}
+
+function rememberJoined(value) {
+  if (value === null) localStorage.removeItem(KEYS.joined);
+  else localStorage.setItem(KEYS.joined, JSON.stringify(value));
+}
+
+// ---- actions ----
+
+async function act(button, work) {
+  showError(null);
+  if (button) button.disabled = true;
+  try {
+    await work();
+  } catch (error) {
+    showError(error);
+  } finally {
+    if (button) button.disabled = false;
+    renderSession();
+  }
+}
+
+async function register(event) {
+  event.preventDefault();
+  await act($('register'), async () => {
     await client.register($('handle').value.trim());
-    say('Registered.');
-  } catch (e) {
-    failure(e);
-  }
-  await showIdentity();
-});
+    renderIdentity(await client.identity());
+  });
+}
 
-$('pair-form').addEventListener('submit', async (event) => {
+async function pair(event) {
   event.preventDefault();
-  say('Pairing…');
-  try {
-    await client.pair($('code').value.trim(), { deviceName: navigator.userAgent.slice(0, 60) });
-    say('Paired.');
-  } catch (e) {
-    failure(e);
-  }
-  await showIdentity();
-});
+  await act($('pair'), async () => {
+    await client.pair($('code').value.trim());
+    renderIdentity(await client.identity());
+  });
+}
 
-$('issue-code').addEventListener('click', async () => {
-  try {
+async function issueCode() {
+  await act($('issue-code'), async () => {
     const code = await client.issuePairingCode();
-    $('issued-code').textContent = `${code.pair_code} (until ${new Date(code.expires_at).toLocaleTimeString()})`;
-  } catch (e) {
-    failure(e);
-  }
-});
+    $('pairing-code').textContent = code.pair_code ?? code.code ?? String(code);
+  });
+}
 
-$('connect-form').addEventListener('submit', async (event) => {
-  event.preventDefault();
-  const forced = $('transport').value;
-  client = createBrowserClient(forced ? { forceTransport: forced } : {});
-  say('Connecting…');
-  try {
+async function forget() {
+  if (!confirm('Forget this device? Its keys are deleted from this browser.')) return;
+  await disconnect();
+  localStorage.removeItem(KEYS.identity);
+  rememberJoined(null);
+  location.reload();
+}
+
+async function connect(event) {
+  event?.preventDefault();
+  await act($('connect'), async () => {
+    client = makeClient(chosenTransport());
+    setStatus('connecting', 'Connecting…');
     session = await client.connect({
-      onMessage: (m) => logLine(`#${m.channel}: ${decoder.decode(m.payload)}`, false),
+      onMessage: (message) => addMessage('theirs', decoder.decode(message.payload), `channel ${message.channel}`),
       onFrame: (frame) => {
-        if (frame.type === FrameType.Presence) showPresence(frame);
+        if (frame.type === ccp.FrameType.Presence && frame.control?.device) {
+          peers.set(frame.control.device, String(frame.control.state ?? 'online'));
+          renderPeers();
+        }
       },
       onStateChanged: (state) => {
-        say(state === 'connected' ? `Connected again over ${session.transport}.` : 'Connection lost; reconnecting…');
-        setConnected(state === 'connected');
+        if (state === 'connected') addMessage('system', `connected over ${session?.transport ?? '?'}`);
+        else if (state === 'reconnecting') addMessage('system', 'link lost, reconnecting…');
+        renderSession();
       },
       onClosed: (cause) => {
+        if (cause) showError(cause);
         session = null;
-        setConnected(false);
-        if (cause) failure(cause);
-        else say('Disconnected.');
+        localStorage.removeItem(KEYS.connected);
+        renderSession();
       },
     });
-    session.setPresence('online');
-    say(`Connected over ${session.transport} (${session.pattern}).`);
-    setConnected(true);
-  } catch (e) {
-    failure(e);
-  }
-});
+    localStorage.setItem(KEYS.connected, '1');
+    session.setPresence($('presence-select').value);
+    addMessage('system', `connected over ${session.transport} (Noise ${session.pattern})`);
+  });
+}
 
-$('disconnect-button').addEventListener('click', () => session?.close());
+async function disconnect() {
+  localStorage.removeItem(KEYS.connected);
+  const closing = session;
+  session = null;
+  await closing?.close();
+  renderSession();
+}
 
-$('join-form').addEventListener('submit', async (event) => {
+async function join(event) {
   event.preventDefault();
-  const id = Number($('channel-id').value);
-  const me = (await client.identity()).deviceId;
-  const members = [me, ...$('members').value.split(',').map((s) => s.trim()).filter(Boolean)];
-  try {
-    await session.join(id, [...new Set(members)]);
-    channel = id;
-    say(`Joined channel ${id}.`);
-    setConnected(true);
-    $('text').focus();
-  } catch (e) {
-    failure(e);
-  }
-});
+  await act($('join'), async () => {
+    const channel = Number($('channel').value);
+    const members = $('members').value.split(',').map((m) => m.trim()).filter(Boolean);
+    await session.join(channel, members);
+    rememberJoined({ channel, members });
+    addMessage('system', `joined channel ${channel}`);
+  });
+}
 
-$('send-form').addEventListener('submit', async (event) => {
+async function send(event) {
   event.preventDefault();
-  const text = $('text').value;
-  $('text').value = '';
-  try {
-    await session.send(channel, text);
-    logLine(`#${channel} (me): ${text}`, true);
-  } catch (e) {
-    failure(e);
-  }
-});
+  const joined = joinedChannel();
+  const text = $('message').value;
+  if (!joined || text === '') return;
+  await act($('send'), async () => {
+    await session.send(joined.channel, text);
+    addMessage('mine', text);
+    $('message').value = '';
+    $('message').focus();
+  });
+}
 
-showIdentity();
+// ---- start ----
+
+async function start() {
+  const forced = params.get('transport') ?? params.get('mode');
+  if (forced) $('transport-select').value = forced;
+  const joined = joinedChannel();
+  if (joined) {
+    $('channel').value = joined.channel;
+    $('members').value = joined.members.join(', ');
+  }
+  $('register-form').addEventListener('submit', register);
+  $('pair-form').addEventListener('submit', pair);
+  $('issue-code').addEventListener('click', issueCode);
+  $('forget').addEventListener('click', forget);
+  $('connect-form').addEventListener('submit', connect);
+  $('disconnect').addEventListener('click', disconnect);
+  $('join-form').addEventListener('submit', join);
+  $('send-form').addEventListener('submit', send);
+  $('presence-select').addEventListener('change', () => session?.setPresence($('presence-select').value));
+
+  client = makeClient(chosenTransport());
+  renderIdentity(await client.identity());
+  renderSession();
+  // A reload resumes: the session reconnects and the server hands over what arrived meanwhile.
+  if (localStorage.getItem(KEYS.connected) === '1' && (await client.identity()) !== null) {
+    await connect();
+  }
+  document.body.dataset.ready = 'true';
+}
+
+start().catch(showError);

@@ -8,8 +8,9 @@ import io.commucat.ccp.server.auth.DeviceAuthenticator;
 import io.commucat.ccp.server.cluster.DeviceNotifier;
 import io.commucat.ccp.server.cluster.SessionRevoker;
 import io.commucat.ccp.server.config.ServerConfig;
-import io.commucat.ccp.server.contacts.ContactsRoutes;
 import io.commucat.ccp.server.connect.SessionRegistry;
+import io.commucat.ccp.server.contacts.ContactsRoutes;
+import io.commucat.ccp.server.demo.DemoPage;
 import io.commucat.ccp.server.devices.DeviceRoutes;
 import io.commucat.ccp.server.http.rest.RouteSet;
 import io.commucat.ccp.server.pairing.PairCodeKey;
@@ -48,7 +49,7 @@ final class RestApi {
     }
 
     static List<RouteSet> routeSets(Context context) {
-        return List.of(pairing(context), rotation(context), contacts(context), devices(context));
+        return List.of(pairing(context), rotation(context), contacts(context), devices(context), DemoPage.fromClasspath());
     }
 
     /** {@code POST /api/device/csr}: certificates for rotated keys last as long as the handshake's. */
