@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * A binary {@code /connect} over HTTP/1.1: the chunked request body goes upstream while the
@@ -22,7 +23,9 @@ final class Http1ConnectExchange implements ConnectTransport {
     private final String remoteAddress;
     private final Runnable pull;
     private final Consumer<Boolean> onEnded;
-    private ConnectBridge bridge;
+    private final ConnectMode mode;
+    private final Function<ConnectTransport, ConnectDriver> drivers;
+    private ConnectDriver bridge;
 
     /**
      * @param remoteAddress the client (the TCP peer, or behind a trusted proxy the forwarded address)
@@ -30,6 +33,14 @@ final class Http1ConnectExchange implements ConnectTransport {
      */
     Http1ConnectExchange(ChannelHandlerContext ctx, ServerContext context, String route, String remoteAddress,
             Runnable pull, Consumer<Boolean> onEnded) {
+        this(ctx, context, route, remoteAddress, pull, onEnded, ConnectMode.BINARY, t -> new ConnectBridge(t, context));
+    }
+
+    /** @param drivers what serves the exchange once the head is out (the plan's, {@link RequestPlan.Connect}) */
+    Http1ConnectExchange(ChannelHandlerContext ctx, ServerContext context, String route, String remoteAddress,
+            Runnable pull, Consumer<Boolean> onEnded, ConnectMode mode, Function<ConnectTransport, ConnectDriver> drivers) {
+        this.mode = mode;
+        this.drivers = drivers;
         this.ctx = ctx;
         this.context = context;
         this.route = route;
@@ -40,8 +51,8 @@ final class Http1ConnectExchange implements ConnectTransport {
 
     void start() {
         context.metrics().request(route, 200);
-        ctx.writeAndFlush(ResponseHeads.h1Connect(ConnectMode.BINARY));
-        bridge = new ConnectBridge(this, context);
+        ctx.writeAndFlush(ResponseHeads.h1Connect(mode));
+        bridge = drivers.apply(this);
         bridge.start();
     }
 

@@ -14,6 +14,7 @@ import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.util.ReferenceCountUtil;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,16 +32,26 @@ final class Http2ConnectHandler extends ChannelInboundHandlerAdapter implements 
     private final String route;
     private final String remoteAddress;
     private final boolean endAtHeaders;
+    private final ConnectMode mode;
+    private final Function<ConnectTransport, ConnectDriver> drivers;
     private ChannelHandlerContext ctx;
-    private ConnectBridge bridge;
+    private ConnectDriver bridge;
     private Http2Liveness liveness;
 
     /** @param remoteAddress the client (the TCP peer, or behind a trusted proxy the forwarded address) */
     Http2ConnectHandler(ServerContext context, String route, String remoteAddress, boolean endAtHeaders) {
+        this(context, route, remoteAddress, endAtHeaders, ConnectMode.BINARY, t -> new ConnectBridge(t, context));
+    }
+
+    /** @param drivers what serves the exchange once the head is out (the plan's, {@link RequestPlan.Connect}) */
+    Http2ConnectHandler(ServerContext context, String route, String remoteAddress, boolean endAtHeaders,
+            ConnectMode mode, Function<ConnectTransport, ConnectDriver> drivers) {
         this.context = context;
         this.route = route;
         this.remoteAddress = remoteAddress;
         this.endAtHeaders = endAtHeaders;
+        this.mode = mode;
+        this.drivers = drivers;
     }
 
     @Override
@@ -49,12 +60,12 @@ final class Http2ConnectHandler extends ChannelInboundHandlerAdapter implements 
         ctx.channel().config().setAutoRead(false);
         context.metrics().request(route, 200);
         // The head goes out at once: the device learns the stream is accepted before any frame.
-        ctx.writeAndFlush(new DefaultHttp2HeadersFrame(ResponseHeads.h2Connect(ConnectMode.BINARY), false));
+        ctx.writeAndFlush(new DefaultHttp2HeadersFrame(ResponseHeads.h2Connect(mode), false));
         liveness = ctx.channel().parent().pipeline().get(Http2Liveness.class);
         if (liveness != null) {
             liveness.connectOpened();
         }
-        bridge = new ConnectBridge(this, context);
+        bridge = drivers.apply(this);
         bridge.start();
         if (endAtHeaders) {
             bridge.onUpstreamEnd();
