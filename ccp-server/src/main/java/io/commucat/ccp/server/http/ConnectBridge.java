@@ -1,14 +1,14 @@
 package io.commucat.ccp.server.http;
 
 import io.commucat.ccp.proto.Frame;
+import io.commucat.ccp.server.config.ServerConfig;
 import io.commucat.ccp.server.connect.ConnectStream;
 import io.commucat.ccp.server.connect.Downstream;
+import io.commucat.ccp.server.http.rest.Problem;
+import io.commucat.ccp.server.http.rest.RestResponse;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import io.commucat.ccp.server.config.ServerConfig;
-import io.commucat.ccp.server.http.rest.Problem;
-import io.commucat.ccp.server.http.rest.RestResponse;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
 import java.util.concurrent.CompletableFuture;
@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * that, and never the amount unread, is what ends a slow session. A hard cap far above what a
  * paced stream can reach guards against a producer that ignores {@link #room()}.
  *
- * <p>Threading: event loop of the exchange only (write listeners run there too).
+ * <p>Threading: event loop of the exchange only (write listeners run there too; companion POSTs
+ * are handed over to it, {@link UpstreamEndpoint}).
  */
 final class ConnectBridge implements Downstream, ConnectDriver, OpenConnect, UpstreamTarget {
 
@@ -52,7 +53,7 @@ final class ConnectBridge implements Downstream, ConnectDriver, OpenConnect, Ups
     private final ServerContext context;
     private final DownstreamEncoding encoding;
     /** Companion upstream (ccp-1.md §1.3), or {@code null} when upstream is the request body. */
-    private UpstreamSequencer companion;
+    private final UpstreamSequencer companion;
     private String token;
 
     private ConnectStream stream;
@@ -94,6 +95,8 @@ final class ConnectBridge implements Downstream, ConnectDriver, OpenConnect, Ups
                     stream.onBytes(bytes, 0, bytes.length);
                 }
             }, browser.upstreamHeldBytes(), browser.upstreamMaxAhead());
+        } else {
+            this.companion = null;
         }
     }
 
@@ -337,7 +340,9 @@ final class ConnectBridge implements Downstream, ConnectDriver, OpenConnect, Ups
             keepalive = null;
         }
         if (companion != null) {
-            context.upstreamTokens().remove(token, this);
+            if (token != null) {
+                context.upstreamTokens().remove(token, this);
+            }
             companion.close();
         }
         if (registered) {

@@ -41,7 +41,7 @@ enum DownstreamEncoding {
 
         @Override
         byte[] preamble() {
-            return SSE_READY.clone();
+            return SSE_READY;
         }
 
         @Override
@@ -88,7 +88,7 @@ enum DownstreamEncoding {
     /** The body bytes for one session write; binary returns {@code wireBytes} itself. */
     abstract byte[] encode(Frame frame, byte[] wireBytes);
 
-    /** What the body starts with, or {@code null}. */
+    /** What the body starts with, or {@code null}. Shared: never modify. */
     abstract byte[] preamble();
 
     /** What is written when nothing was for a keepalive interval, or {@code null} (binary: HTTP/2 PINGs do that job). Shared: never modify. */
