@@ -271,6 +271,7 @@ final class LongPollSession implements Downstream, UpstreamTarget, OpenConnect {
         }
         if (state == State.OPEN) {
             LOG.debug("{}: no long-poll for {} s, ending the session", remoteAddress, browser().pollGrace().toSeconds());
+            context.metrics().connectionClosed("poll_abandoned");
             transportGone();
         } else {
             end();
