@@ -11,8 +11,8 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * A binary {@code /connect} over HTTP/1.1: the chunked request body goes upstream while the
- * chunked response streams downstream. Owned by {@link Http1Dispatcher}, which it asks for the
+ * A {@code /connect} over HTTP/1.1 (binary, or SSE/NDJSON encoded): the chunked request body
+ * goes upstream while the chunked response streams downstream, through its {@link ConnectDriver}. Owned by {@link Http1Dispatcher}, which it asks for the
  * next body chunk ({@code pull}); event loop only.
  */
 final class Http1ConnectExchange implements ConnectTransport {
@@ -25,18 +25,13 @@ final class Http1ConnectExchange implements ConnectTransport {
     private final Consumer<Boolean> onEnded;
     private final ConnectMode mode;
     private final Function<ConnectTransport, ConnectDriver> drivers;
-    private ConnectDriver bridge;
+    private ConnectDriver driver;
 
     /**
      * @param remoteAddress the client (the TCP peer, or behind a trusted proxy the forwarded address)
      * @param onEnded       told, once the last chunk is written, whether the request body had ended
+     * @param drivers       what serves the exchange once the head is out (the plan's, {@link RequestPlan.Connect})
      */
-    Http1ConnectExchange(ChannelHandlerContext ctx, ServerContext context, String route, String remoteAddress,
-            Runnable pull, Consumer<Boolean> onEnded) {
-        this(ctx, context, route, remoteAddress, pull, onEnded, ConnectMode.BINARY, t -> new ConnectBridge(t, context));
-    }
-
-    /** @param drivers what serves the exchange once the head is out (the plan's, {@link RequestPlan.Connect}) */
     Http1ConnectExchange(ChannelHandlerContext ctx, ServerContext context, String route, String remoteAddress,
             Runnable pull, Consumer<Boolean> onEnded, ConnectMode mode, Function<ConnectTransport, ConnectDriver> drivers) {
         this.mode = mode;
@@ -52,23 +47,23 @@ final class Http1ConnectExchange implements ConnectTransport {
     void start() {
         context.metrics().request(route, 200);
         ctx.writeAndFlush(ResponseHeads.h1Connect(mode));
-        bridge = drivers.apply(this);
-        bridge.start();
+        driver = drivers.apply(this);
+        driver.start();
     }
 
     void onContent(HttpContent content) {
-        bridge.onUpstream(content.content());
+        driver.onUpstream(content.content());
         if (content instanceof LastHttpContent) {
-            bridge.onUpstreamEnd();
+            driver.onUpstreamEnd();
         }
     }
 
     void onWritable() {
-        bridge.onWritable();
+        driver.onWritable();
     }
 
     void onInactive() {
-        bridge.onTransportClosed();
+        driver.onTransportClosed();
     }
 
     @Override

@@ -19,9 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A binary {@code /connect} on one HTTP/2 stream, full duplex: request DATA → the session,
- * session writes → response DATA. The stream's child channel runs with autoRead off and
- * {@link ConnectBridge} pulls; the parent's {@link Http2Liveness} pings while this is open.
+ * A {@code /connect} on one HTTP/2 stream, full duplex: request DATA → the session, session
+ * writes → response DATA (binary, or SSE/NDJSON encoded). The stream's child channel runs with
+ * autoRead off and its {@link ConnectDriver} ({@link ConnectBridge}, or a {@link LongPoll}) pulls; the parent's {@link Http2Liveness} pings while this is open.
  * Event loop only.
  */
 final class Http2ConnectHandler extends ChannelInboundHandlerAdapter implements ConnectTransport {
@@ -35,15 +35,13 @@ final class Http2ConnectHandler extends ChannelInboundHandlerAdapter implements 
     private final ConnectMode mode;
     private final Function<ConnectTransport, ConnectDriver> drivers;
     private ChannelHandlerContext ctx;
-    private ConnectDriver bridge;
+    private ConnectDriver driver;
     private Http2Liveness liveness;
 
-    /** @param remoteAddress the client (the TCP peer, or behind a trusted proxy the forwarded address) */
-    Http2ConnectHandler(ServerContext context, String route, String remoteAddress, boolean endAtHeaders) {
-        this(context, route, remoteAddress, endAtHeaders, ConnectMode.BINARY, t -> new ConnectBridge(t, context));
-    }
-
-    /** @param drivers what serves the exchange once the head is out (the plan's, {@link RequestPlan.Connect}) */
+    /**
+     * @param remoteAddress the client (the TCP peer, or behind a trusted proxy the forwarded address)
+     * @param drivers       what serves the exchange once the head is out (the plan's, {@link RequestPlan.Connect})
+     */
     Http2ConnectHandler(ServerContext context, String route, String remoteAddress, boolean endAtHeaders,
             ConnectMode mode, Function<ConnectTransport, ConnectDriver> drivers) {
         this.context = context;
@@ -65,10 +63,10 @@ final class Http2ConnectHandler extends ChannelInboundHandlerAdapter implements 
         if (liveness != null) {
             liveness.connectOpened();
         }
-        bridge = drivers.apply(this);
-        bridge.start();
+        driver = drivers.apply(this);
+        driver.start();
         if (endAtHeaders) {
-            bridge.onUpstreamEnd();
+            driver.onUpstreamEnd();
         }
     }
 
@@ -76,12 +74,12 @@ final class Http2ConnectHandler extends ChannelInboundHandlerAdapter implements 
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         try {
             if (msg instanceof Http2DataFrame data) {
-                bridge.onUpstream(data.content());
+                driver.onUpstream(data.content());
                 if (data.isEndStream()) {
-                    bridge.onUpstreamEnd();
+                    driver.onUpstreamEnd();
                 }
             } else if (msg instanceof Http2HeadersFrame trailers && trailers.isEndStream()) {
-                bridge.onUpstreamEnd();
+                driver.onUpstreamEnd();
             }
         } finally {
             ReferenceCountUtil.release(msg);
@@ -92,7 +90,7 @@ final class Http2ConnectHandler extends ChannelInboundHandlerAdapter implements 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof Http2ResetFrame) {
-            bridge.onTransportClosed();
+            driver.onTransportClosed();
         }
         ctx.fireUserEventTriggered(evt);
     }
@@ -100,14 +98,14 @@ final class Http2ConnectHandler extends ChannelInboundHandlerAdapter implements 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (ctx.channel().isWritable()) {
-            bridge.onWritable();
+            driver.onWritable();
         }
         ctx.fireChannelWritabilityChanged();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        bridge.onTransportClosed();
+        driver.onTransportClosed();
         if (liveness != null) {
             liveness.connectClosed();
             liveness = null;
