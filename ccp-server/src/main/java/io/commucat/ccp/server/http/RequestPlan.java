@@ -24,7 +24,7 @@ sealed interface RequestPlan {
             implements RequestPlan {
     }
 
-    /** Answer at once (400 for a malformed target, 404, 405, 413 by declared length, 501 for modes not built yet). */
+    /** Answer at once (400 for a malformed target or resume, 404 also for an ended resume token, 405, 413 by declared length, 501 for modes not built yet). */
     record Respond(String route, RestResponse response) implements RequestPlan {
     }
 
@@ -74,7 +74,7 @@ sealed interface RequestPlan {
             if (mode == ConnectMode.SSE || mode == ConnectMode.LONG_POLL) {
                 return BrowserConnect.plan(context, head, mode, match.route());
             }
-            // Next step: the SSE, long-poll and WebSocket adapters plug in here (docs/transport.md).
+            // Next step: the WebSocket adapter plugs in here (docs/transport.md).
             return new Respond(match.route(), Problem.of(501, "connect mode " + mode.wireName() + " is not available yet; use binary"));
         }
         if (match instanceof Router.BadParameter b) {
