@@ -91,7 +91,10 @@ enum DownstreamEncoding {
     /** What the body starts with, or {@code null}. Shared: never modify. */
     abstract byte[] preamble();
 
-    /** What is written when nothing was for a keepalive interval, or {@code null} (binary: HTTP/2 PINGs do that job). Shared: never modify. */
+    /**
+     * What is written when nothing was for a keepalive interval, or {@code null} (binary: HTTP/2
+     * PINGs do that job). Shared: never modify.
+     */
     abstract byte[] keepalive();
 
     /** The companion's control event (rest.md "Connect upstream companion"), before any frame. */

@@ -12,7 +12,8 @@ import java.util.function.Function;
 
 /**
  * A {@code /connect} over HTTP/1.1 (binary, or SSE/NDJSON encoded): the chunked request body
- * goes upstream while the chunked response streams downstream, through its {@link ConnectDriver}. Owned by {@link Http1Dispatcher}, which it asks for the
+ * goes upstream while the chunked response streams downstream, through its
+ * {@link ConnectDriver}. Owned by {@link Http1Dispatcher}, which it asks for the
  * next body chunk ({@code pull}); event loop only.
  */
 final class Http1ConnectExchange implements ConnectTransport {

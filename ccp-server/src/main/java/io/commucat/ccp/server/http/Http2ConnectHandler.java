@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A {@code /connect} on one HTTP/2 stream, full duplex: request DATA → the session, session
  * writes → response DATA (binary, or SSE/NDJSON encoded). The stream's child channel runs with
- * autoRead off and its {@link ConnectDriver} ({@link ConnectBridge}, or a {@link LongPoll}) pulls; the parent's {@link Http2Liveness} pings while this is open.
- * Event loop only.
+ * autoRead off and its {@link ConnectDriver} ({@link ConnectBridge}, or a {@link LongPoll})
+ * pulls; the parent's {@link Http2Liveness} pings while this is open. Event loop only.
  */
 final class Http2ConnectHandler extends ChannelInboundHandlerAdapter implements ConnectTransport {
 

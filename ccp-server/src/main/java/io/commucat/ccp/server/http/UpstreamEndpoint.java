@@ -65,7 +65,10 @@ final class UpstreamEndpoint implements RestEndpoint {
         return Long.parseLong(text);
     }
 
-    /** Raw unless the content type is {@code text/plain} (base64, surrounding whitespace ignored); null when that is not base64. */
+    /**
+     * Raw unless the content type is {@code text/plain} (base64, surrounding whitespace ignored);
+     * {@code null} when that is not base64.
+     */
     private static byte[] body(RestRequest request) {
         List<String> types = request.headers().getOrDefault("content-type", List.of());
         String type = types.isEmpty() ? "" : types.get(0).toLowerCase(Locale.ROOT);

@@ -28,7 +28,8 @@ import javax.net.ssl.TrustManagerFactory;
  */
 final class BrowserLink implements AutoCloseable {
 
-    private static final Pattern NDJSON_FRAME = Pattern.compile("\\{\"channel\":\\d+,\"sequence\":(\\d+),\"type\":\"[a-z_]+\",\"data\":\"([A-Za-z0-9+/=]*)\"}");
+    private static final Pattern NDJSON_FRAME = Pattern.compile(
+            "\\{\"channel\":\\d+,\"sequence\":(\\d+),\"type\":\"[a-z_]+\",\"data\":\"([A-Za-z0-9+/=]*)\"}");
 
     private final HttpClient http;
     private final String base;
