@@ -101,7 +101,8 @@ final class ConfigBinder {
                 // 1 MiB: a second of a modest mobile link; one frame of any size still goes out alone.
                 s.intValue("security.downstream.window_bytes", 1_048_576, 16_384, 256 * 1_048_576),
                 // A reader that answers PINGs but takes nothing for a minute is not coming back.
-                seconds("security.downstream.stall_timeout", 60, 1, DAY));
+                seconds("security.downstream.stall_timeout", 60, 1, DAY),
+                browser());
         Timeouts timeouts = timeouts();
         Https https = https();
         Quotas quotas = quotas();
@@ -237,6 +238,18 @@ final class ConfigBinder {
                 millis(p + "header_ms", d.header(), 100, 300_000),
                 millis(p + "body_ms", d.body(), 100, 3_600_000),
                 millis(p + "idle_ms", d.idle(), 100, DAY * 1000));
+    }
+
+    /** {@code [security.downstream]}'s browser fallbacks (docs/transport.md "SSE and long-poll"). */
+    private ServerConfig.Browser browser() throws ConfigException {
+        String p = "security.downstream.";
+        ServerConfig.Browser d = ServerConfig.Browser.DEFAULTS;
+        return new ServerConfig.Browser(
+                seconds(p + "poll_timeout", d.pollTimeout().toSeconds(), 1, 600),
+                s.intValue(p + "poll_max_bytes", d.pollMaxBytes(), 16_384, 256 * 1_048_576),
+                seconds(p + "poll_grace", d.pollGrace().toSeconds(), 1, 3600),
+                s.intValue(p + "upstream_held_bytes", d.upstreamHeldBytes(), 16_384, 256 * 1_048_576),
+                s.intValue(p + "upstream_max_ahead", d.upstreamMaxAhead(), 1, 4096));
     }
 
     private Duration millis(String key, Duration fallback, long min, long max) throws ConfigException {

@@ -246,7 +246,37 @@ public record ServerConfig(
      * @param stallTimeout a reader that leaves bytes unread and takes none of them for this long
      *                     is cut off (its unacknowledged envelopes stay queued)
      */
-    public record Downstream(int windowBytes, Duration stallTimeout) {
+    public record Downstream(int windowBytes, Duration stallTimeout, Browser browser) {
+
+        public Downstream {
+            Objects.requireNonNull(browser, "browser");
+        }
+
+        /** The pacing above with the browser fallbacks' defaults. */
+        public Downstream(int windowBytes, Duration stallTimeout) {
+            this(windowBytes, stallTimeout, Browser.DEFAULTS);
+        }
+    }
+
+    /**
+     * {@code [security.downstream]}, the browser fallbacks (ccp-1.md §1.3, rest.md "Connect
+     * upstream companion"; docs/transport.md).
+     *
+     * @param pollTimeout       a long-poll response with no frame written for this long ends (the
+     *                          browser polls again); below common proxy idle timeouts
+     * @param pollMaxBytes      a long-poll response ends once this many bytes went out on it
+     * @param pollGrace         a long-poll session with no poll open for this long ends as if its
+     *                          transport had closed
+     * @param upstreamHeldBytes companion bytes held for one connection (out of order, or waiting
+     *                          for the session to take them); the next expected POST is always taken
+     * @param upstreamMaxAhead  how far past the next expected {@code X-Upstream-Seq} a POST may be
+     *                          (409 beyond)
+     */
+    public record Browser(Duration pollTimeout, int pollMaxBytes, Duration pollGrace, int upstreamHeldBytes,
+            int upstreamMaxAhead) {
+
+        public static final Browser DEFAULTS = new Browser(Duration.ofSeconds(25), 1_048_576, Duration.ofSeconds(60),
+                1_048_576, 64);
     }
 
     /**

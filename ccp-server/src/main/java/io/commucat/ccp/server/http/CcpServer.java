@@ -63,7 +63,8 @@ public final class CcpServer implements AutoCloseable {
     private final Builder config;
     private final SslContext sslContext;
     private final ChannelGroup connections = new DefaultChannelGroup("ccp-connections", GlobalEventExecutor.INSTANCE);
-    private final Set<ConnectBridge> openConnects = ConcurrentHashMap.newKeySet();
+    private final Set<OpenConnect> openConnects = ConcurrentHashMap.newKeySet();
+    private final UpstreamTokens upstreamTokens = new UpstreamTokens();
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final ExecutorService ownedExecutor;
@@ -109,7 +110,7 @@ public final class CcpServer implements AutoCloseable {
         router = router();
         ServerContext context = new ServerContext(router, config.connectHandler, metrics, config.limits,
                 config.keepaliveInterval, config.drainTimeout, config.downstream, openConnects, config.admission,
-                config.timeouts, Hsts.value(config.https.hstsMaxAge()));
+                config.timeouts, Hsts.value(config.https.hstsMaxAge()), upstreamTokens);
         tlsSessions = TlsSessions.start(sslContext, config.https.tlsSessionTimeout(), config.https.tlsTicketRotation(),
                 new SecureRandom());
         loops = EventLoops.newGroup(config.eventLoopThreads);
@@ -149,6 +150,8 @@ public final class CcpServer implements AutoCloseable {
                 .get("/openapi.json", openApi) // the original's path
                 .get("/metrics", new MetricsEndpoint(config.registry::scrape, config.adminToken.map(BearerToken::new),
                         blockingExecutor));
+        // The browser companion of SSE and long-poll /connect (ccp-1.md §1.3): a REST call that feeds a session.
+        routes.post(UpstreamEndpoint.ROUTE, new UpstreamEndpoint(upstreamTokens));
         config.extraRoutes.accept(routes);
         return routes.build();
     }
@@ -201,7 +204,7 @@ public final class CcpServer implements AutoCloseable {
                 serverChannel.close().syncUninterruptibly();
             }
             LOG.info("shutting down: {} /connect streams, {} connections", openConnects.size(), connections.size());
-            for (ConnectBridge bridge : openConnects) {
+            for (OpenConnect bridge : openConnects) {
                 bridge.eventLoop().execute(bridge::shutdown);
             }
             for (Channel connection : connections) {

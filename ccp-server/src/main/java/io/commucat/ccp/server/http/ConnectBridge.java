@@ -1,20 +1,30 @@
 package io.commucat.ccp.server.http;
 
 import io.commucat.ccp.proto.Frame;
+import io.commucat.ccp.server.config.ServerConfig;
 import io.commucat.ccp.server.connect.ConnectStream;
 import io.commucat.ccp.server.connect.Downstream;
+import io.commucat.ccp.server.http.rest.Problem;
+import io.commucat.ccp.server.http.rest.RestResponse;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The protocol-neutral half of a binary {@code /connect} exchange: feeds request body bytes to
- * the {@link ConnectStream} and turns its {@link Downstream} calls into response body writes.
+ * The protocol-neutral half of a streaming {@code /connect} exchange (binary, SSE, or long-poll
+ * without resume): feeds upstream bytes to the {@link ConnectStream} and turns its
+ * {@link Downstream} calls into response body writes in the mode's {@link DownstreamEncoding}
+ * (ccp-1.md §1.2), with the mode's keepalive whenever nothing was written for the keepalive
+ * interval (one timer per stream, re-armed only when it fires). Upstream comes from the request
+ * body or, with {@code upstream=1}, from companion POSTs ({@link UpstreamSequencer}); the request
+ * body is then read and dropped.
  *
  * <p>Back-pressure is pull-based both ways. Downstream, the bridge counts the bytes written but
  * not yet taken by the network (HTTP/2 flow control or TCP holds them): the reader's unread
@@ -30,9 +40,10 @@ import org.slf4j.LoggerFactory;
  * that, and never the amount unread, is what ends a slow session. A hard cap far above what a
  * paced stream can reach guards against a producer that ignores {@link #room()}.
  *
- * <p>Threading: event loop of the exchange only (write listeners run there too).
+ * <p>Threading: event loop of the exchange only (write listeners run there too; companion POSTs
+ * are handed over to it, {@link UpstreamEndpoint}).
  */
-final class ConnectBridge implements Downstream {
+final class ConnectBridge implements Downstream, ConnectDriver, OpenConnect, UpstreamTarget {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectBridge.class);
     /** Beyond the windows: the largest frame's records (16 MiB plus Noise overhead), with room to spare. */
@@ -40,6 +51,10 @@ final class ConnectBridge implements Downstream {
 
     private final ConnectTransport transport;
     private final ServerContext context;
+    private final DownstreamEncoding encoding;
+    /** Companion upstream (ccp-1.md §1.3), or {@code null} when upstream is the request body. */
+    private final UpstreamSequencer companion;
+    private String token;
 
     private ConnectStream stream;
     private boolean registered;
@@ -53,55 +68,107 @@ final class ConnectBridge implements Downstream {
     /** When the reader last took bytes (or, when it had nothing unread, when the first write went out). */
     private long lastProgressNanos;
     private ScheduledFuture<?> stallCheck;
+    /** When the last body bytes went out (a frame or a keepalive). */
+    private long lastWriteNanos;
+    private ScheduledFuture<?> keepalive;
 
+    /** A binary exchange whose upstream is the request body. */
     ConnectBridge(ConnectTransport transport, ServerContext context) {
-        this.transport = transport;
-        this.context = context;
+        this(transport, context, DownstreamEncoding.BINARY, false);
     }
 
-    /** Opens the stream and asks for the first upstream bytes. The response head is already out. */
-    void start() {
+    /** @param companion upstream from {@code POST /connect/{token}} (ccp-1.md §1.3), not from the request body */
+    ConnectBridge(ConnectTransport transport, ServerContext context, DownstreamEncoding encoding, boolean companion) {
+        this.transport = transport;
+        this.context = context;
+        this.encoding = encoding;
+        if (companion) {
+            ServerConfig.Browser browser = context.downstream().browser();
+            this.companion = new UpstreamSequencer(new UpstreamSequencer.Sink() {
+                @Override
+                public boolean ready() {
+                    return takesUpstream();
+                }
+
+                @Override
+                public void deliver(byte[] bytes) {
+                    stream.onBytes(bytes, 0, bytes.length);
+                }
+            }, browser.upstreamHeldBytes(), browser.upstreamMaxAhead());
+        } else {
+            this.companion = null;
+        }
+    }
+
+    /** Writes the preamble (and the companion token), opens the stream and asks for upstream. The response head is out. */
+    @Override
+    public void start() {
         registered = true;
         context.metrics().connectOpened();
         context.openConnects().add(this);
+        lastWriteNanos = System.nanoTime();
+        byte[] preamble = encoding.preamble();
+        if (preamble != null) {
+            transport.send(Unpooled.wrappedBuffer(preamble));
+        }
+        if (companion != null) {
+            token = context.upstreamTokens().register(this);
+            transport.send(Unpooled.wrappedBuffer(encoding.upstreamToken(token)));
+        }
+        armKeepalive(context.keepaliveInterval().toNanos());
         stream = context.connectHandler().open(this, transport.eventLoop(), transport.remoteAddress());
         requestMoreIfReady();
     }
 
-    EventLoop eventLoop() {
+    @Override
+    public EventLoop eventLoop() {
         return transport.eventLoop();
     }
 
-    /** A piece of the request body; the caller keeps ownership of {@code content}. */
-    void onUpstream(ByteBuf content) {
+    @Override
+    public void onUpstream(ByteBuf content) {
         if (transportClosed || downstreamClosed || upstreamEnded) {
             return;
         }
         int length = content.readableBytes();
-        if (length > 0) {
+        if (length > 0 && companion == null) {
             byte[] bytes = ByteBufUtil.getBytes(content);
             stream.onBytes(bytes, 0, length);
         }
         requestMoreIfReady();
     }
 
-    void onUpstreamEnd() {
+    @Override
+    public void onUpstreamEnd() {
         if (upstreamEnded) {
             return;
         }
         upstreamEnded = true;
-        if (!transportClosed && !downstreamClosed) {
+        // With a companion the request body (a GET's empty one) is not the session's upstream.
+        if (!transportClosed && !downstreamClosed && companion == null) {
             stream.onUpstreamEnd();
         }
     }
 
-    /** The transport's own buffer drained (channel writability); reading may go on. */
-    void onWritable() {
-        requestMoreIfReady();
+    @Override
+    public void offer(long sequence, byte[] bytes, CompletableFuture<RestResponse> answer) {
+        if (companion == null) {
+            answer.complete(Problem.of(404, "no live connection has this token"));
+            return;
+        }
+        companion.offer(sequence, bytes, answer);
     }
 
-    /** The exchange is gone (reset, connection closed). Idempotent. */
-    void onTransportClosed() {
+    @Override
+    public void onWritable() {
+        requestMoreIfReady();
+        if (companion != null) {
+            companion.drain();
+        }
+    }
+
+    @Override
+    public void onTransportClosed() {
         if (transportClosed) {
             return;
         }
@@ -112,8 +179,8 @@ final class ConnectBridge implements Downstream {
         }
     }
 
-    /** Server shutdown: the stream says goodbye and closes its downstream. */
-    void shutdown() {
+    @Override
+    public void shutdown() {
         if (!transportClosed && !downstreamClosed) {
             stream.shutdown();
         }
@@ -132,12 +199,48 @@ final class ConnectBridge implements Downstream {
             cut();
             return;
         }
+        send(encoding.encode(frame, wireBytes));
+    }
+
+    /** Body bytes out, counted as unread until the network took them. */
+    private ChannelFuture send(byte[] bytes) {
+        int length = bytes.length;
         if (unreadBytes == 0) {
             lastProgressNanos = System.nanoTime();
             armStallCheck(stallNanos());
         }
         unreadBytes += length;
-        transport.send(Unpooled.wrappedBuffer(wireBytes)).addListener(f -> taken(length));
+        lastWriteNanos = System.nanoTime();
+        ChannelFuture sent = transport.send(Unpooled.wrappedBuffer(bytes));
+        sent.addListener(f -> taken(length));
+        return sent;
+    }
+
+    /** §1.2: a keepalive whenever nothing was written for the interval; §4.3: a failed one ends the session. */
+    private void armKeepalive(long delayNanos) {
+        if (encoding.keepalive() == null) {
+            return;
+        }
+        keepalive = transport.eventLoop().schedule(this::keepaliveDue, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void keepaliveDue() {
+        keepalive = null;
+        if (transportClosed || downstreamClosed) {
+            return;
+        }
+        long interval = context.keepaliveInterval().toNanos();
+        long idle = System.nanoTime() - lastWriteNanos;
+        if (idle < interval) {
+            armKeepalive(interval - idle);
+            return;
+        }
+        send(encoding.keepalive()).addListener(f -> {
+            if (!f.isSuccess()) {
+                onTransportClosed();
+            }
+        });
+        armKeepalive(interval);
     }
 
     @Override
@@ -171,6 +274,9 @@ final class ConnectBridge implements Downstream {
             stream.onReady();
         }
         requestMoreIfReady();
+        if (companion != null && !transportClosed && !downstreamClosed) {
+            companion.drain();
+        }
     }
 
     /** One timer per stream, armed only while bytes are unread. */
@@ -215,16 +321,29 @@ final class ConnectBridge implements Downstream {
 
     /** Upstream is read while the reader keeps up: at most one window beyond its own is unread. */
     private void requestMoreIfReady() {
-        if (!transportClosed && !downstreamClosed && !upstreamEnded && unreadBytes < 2 * window()
-                && transport.isWritable()) {
-            transport.requestUpstream();
+        if (!upstreamEnded && !transportClosed && !downstreamClosed && (companion != null || takesUpstream())) {
+            transport.requestUpstream(); // a companion's request body is read and dropped
         }
+    }
+
+    private boolean takesUpstream() {
+        return !transportClosed && !downstreamClosed && unreadBytes < 2 * window() && transport.isWritable();
     }
 
     private void release() {
         if (stallCheck != null) {
             stallCheck.cancel(false);
             stallCheck = null;
+        }
+        if (keepalive != null) {
+            keepalive.cancel(false);
+            keepalive = null;
+        }
+        if (companion != null) {
+            if (token != null) {
+                context.upstreamTokens().remove(token, this);
+            }
+            companion.close();
         }
         if (registered) {
             registered = false;

@@ -8,10 +8,12 @@ import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
- * A binary {@code /connect} over HTTP/1.1: the chunked request body goes upstream while the
- * chunked response streams downstream. Owned by {@link Http1Dispatcher}, which it asks for the
+ * A {@code /connect} over HTTP/1.1 (binary, or SSE/NDJSON encoded): the chunked request body
+ * goes upstream while the chunked response streams downstream, through its
+ * {@link ConnectDriver}. Owned by {@link Http1Dispatcher}, which it asks for the
  * next body chunk ({@code pull}); event loop only.
  */
 final class Http1ConnectExchange implements ConnectTransport {
@@ -22,14 +24,19 @@ final class Http1ConnectExchange implements ConnectTransport {
     private final String remoteAddress;
     private final Runnable pull;
     private final Consumer<Boolean> onEnded;
-    private ConnectBridge bridge;
+    private final ConnectMode mode;
+    private final Function<ConnectTransport, ConnectDriver> drivers;
+    private ConnectDriver driver;
 
     /**
      * @param remoteAddress the client (the TCP peer, or behind a trusted proxy the forwarded address)
      * @param onEnded       told, once the last chunk is written, whether the request body had ended
+     * @param drivers       what serves the exchange once the head is out (the plan's, {@link RequestPlan.Connect})
      */
     Http1ConnectExchange(ChannelHandlerContext ctx, ServerContext context, String route, String remoteAddress,
-            Runnable pull, Consumer<Boolean> onEnded) {
+            Runnable pull, Consumer<Boolean> onEnded, ConnectMode mode, Function<ConnectTransport, ConnectDriver> drivers) {
+        this.mode = mode;
+        this.drivers = drivers;
         this.ctx = ctx;
         this.context = context;
         this.route = route;
@@ -40,24 +47,24 @@ final class Http1ConnectExchange implements ConnectTransport {
 
     void start() {
         context.metrics().request(route, 200);
-        ctx.writeAndFlush(ResponseHeads.h1Connect(ConnectMode.BINARY));
-        bridge = new ConnectBridge(this, context);
-        bridge.start();
+        ctx.writeAndFlush(ResponseHeads.h1Connect(mode));
+        driver = drivers.apply(this);
+        driver.start();
     }
 
     void onContent(HttpContent content) {
-        bridge.onUpstream(content.content());
+        driver.onUpstream(content.content());
         if (content instanceof LastHttpContent) {
-            bridge.onUpstreamEnd();
+            driver.onUpstreamEnd();
         }
     }
 
     void onWritable() {
-        bridge.onWritable();
+        driver.onWritable();
     }
 
     void onInactive() {
-        bridge.onTransportClosed();
+        driver.onTransportClosed();
     }
 
     @Override

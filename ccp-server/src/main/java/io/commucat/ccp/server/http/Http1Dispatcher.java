@@ -124,9 +124,9 @@ final class Http1Dispatcher extends ChannelInboundHandlerAdapter {
             write(plan.route(), r.response(), true);
             return;
         }
-        if (plan instanceof RequestPlan.Connect) {
+        if (plan instanceof RequestPlan.Connect c) {
             connect = new Http1ConnectExchange(ctx, context, plan.route(), head.remoteAddress(), this::pull,
-                    this::connectEnded);
+                    this::connectEnded, c.mode(), c.drivers());
             connect.start();
             return;
         }

@@ -14,14 +14,15 @@ import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.util.ReferenceCountUtil;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A binary {@code /connect} on one HTTP/2 stream, full duplex: request DATA → the session,
- * session writes → response DATA. The stream's child channel runs with autoRead off and
- * {@link ConnectBridge} pulls; the parent's {@link Http2Liveness} pings while this is open.
- * Event loop only.
+ * A {@code /connect} on one HTTP/2 stream, full duplex: request DATA → the session, session
+ * writes → response DATA (binary, or SSE/NDJSON encoded). The stream's child channel runs with
+ * autoRead off and its {@link ConnectDriver} ({@link ConnectBridge}, or a {@link LongPoll})
+ * pulls; the parent's {@link Http2Liveness} pings while this is open. Event loop only.
  */
 final class Http2ConnectHandler extends ChannelInboundHandlerAdapter implements ConnectTransport {
 
@@ -31,16 +32,24 @@ final class Http2ConnectHandler extends ChannelInboundHandlerAdapter implements 
     private final String route;
     private final String remoteAddress;
     private final boolean endAtHeaders;
+    private final ConnectMode mode;
+    private final Function<ConnectTransport, ConnectDriver> drivers;
     private ChannelHandlerContext ctx;
-    private ConnectBridge bridge;
+    private ConnectDriver driver;
     private Http2Liveness liveness;
 
-    /** @param remoteAddress the client (the TCP peer, or behind a trusted proxy the forwarded address) */
-    Http2ConnectHandler(ServerContext context, String route, String remoteAddress, boolean endAtHeaders) {
+    /**
+     * @param remoteAddress the client (the TCP peer, or behind a trusted proxy the forwarded address)
+     * @param drivers       what serves the exchange once the head is out (the plan's, {@link RequestPlan.Connect})
+     */
+    Http2ConnectHandler(ServerContext context, String route, String remoteAddress, boolean endAtHeaders,
+            ConnectMode mode, Function<ConnectTransport, ConnectDriver> drivers) {
         this.context = context;
         this.route = route;
         this.remoteAddress = remoteAddress;
         this.endAtHeaders = endAtHeaders;
+        this.mode = mode;
+        this.drivers = drivers;
     }
 
     @Override
@@ -49,15 +58,15 @@ final class Http2ConnectHandler extends ChannelInboundHandlerAdapter implements 
         ctx.channel().config().setAutoRead(false);
         context.metrics().request(route, 200);
         // The head goes out at once: the device learns the stream is accepted before any frame.
-        ctx.writeAndFlush(new DefaultHttp2HeadersFrame(ResponseHeads.h2Connect(ConnectMode.BINARY), false));
+        ctx.writeAndFlush(new DefaultHttp2HeadersFrame(ResponseHeads.h2Connect(mode), false));
         liveness = ctx.channel().parent().pipeline().get(Http2Liveness.class);
         if (liveness != null) {
             liveness.connectOpened();
         }
-        bridge = new ConnectBridge(this, context);
-        bridge.start();
+        driver = drivers.apply(this);
+        driver.start();
         if (endAtHeaders) {
-            bridge.onUpstreamEnd();
+            driver.onUpstreamEnd();
         }
     }
 
@@ -65,12 +74,12 @@ final class Http2ConnectHandler extends ChannelInboundHandlerAdapter implements 
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         try {
             if (msg instanceof Http2DataFrame data) {
-                bridge.onUpstream(data.content());
+                driver.onUpstream(data.content());
                 if (data.isEndStream()) {
-                    bridge.onUpstreamEnd();
+                    driver.onUpstreamEnd();
                 }
             } else if (msg instanceof Http2HeadersFrame trailers && trailers.isEndStream()) {
-                bridge.onUpstreamEnd();
+                driver.onUpstreamEnd();
             }
         } finally {
             ReferenceCountUtil.release(msg);
@@ -81,7 +90,7 @@ final class Http2ConnectHandler extends ChannelInboundHandlerAdapter implements 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof Http2ResetFrame) {
-            bridge.onTransportClosed();
+            driver.onTransportClosed();
         }
         ctx.fireUserEventTriggered(evt);
     }
@@ -89,14 +98,14 @@ final class Http2ConnectHandler extends ChannelInboundHandlerAdapter implements 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (ctx.channel().isWritable()) {
-            bridge.onWritable();
+            driver.onWritable();
         }
         ctx.fireChannelWritabilityChanged();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        bridge.onTransportClosed();
+        driver.onTransportClosed();
         if (liveness != null) {
             liveness.connectClosed();
             liveness = null;

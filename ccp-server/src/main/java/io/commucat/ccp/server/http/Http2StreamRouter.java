@@ -28,9 +28,9 @@ final class Http2StreamRouter extends ChannelInboundHandlerAdapter {
         RequestHead head = RequestHead.of(headers.headers(), ctx.channel().parent().remoteAddress(),
                 context.admission().proxies());
         RequestPlan plan = RequestPlan.of(context, head);
-        if (plan instanceof RequestPlan.Connect) {
-            ctx.pipeline().replace(this, "connect",
-                    new Http2ConnectHandler(context, plan.route(), head.remoteAddress(), headers.isEndStream()));
+        if (plan instanceof RequestPlan.Connect c) {
+            ctx.pipeline().replace(this, "connect", new Http2ConnectHandler(context, plan.route(), head.remoteAddress(),
+                    headers.isEndStream(), c.mode(), c.drivers()));
         } else {
             ctx.pipeline().replace(this, "rest", new Http2RestHandler(context, head, plan, headers.isEndStream()));
         }

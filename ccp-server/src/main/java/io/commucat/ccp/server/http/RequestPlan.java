@@ -6,6 +6,7 @@ import io.commucat.ccp.server.http.rest.RestEndpoint;
 import io.commucat.ccp.server.http.rest.RestRequest;
 import io.commucat.ccp.server.http.rest.RestResponse;
 import io.commucat.ccp.server.http.rest.Router;
+import java.util.function.Function;
 
 /**
  * What to do with a request, decided from its head alone; the same for HTTP/2 and HTTP/1.1.
@@ -15,11 +16,15 @@ sealed interface RequestPlan {
 
     String route();
 
-    /** Binary {@code /connect}: a full-duplex streaming exchange. */
-    record Connect(String route) implements RequestPlan {
+    /**
+     * {@code /connect}: a streaming exchange with the head of {@code mode}, served by what
+     * {@code drivers} makes of the transport once the head is out.
+     */
+    record Connect(String route, ConnectMode mode, Function<ConnectTransport, ConnectDriver> drivers)
+            implements RequestPlan {
     }
 
-    /** Answer at once (400 for a malformed target, 404, 405, 413 by declared length, 501 for modes not built yet). */
+    /** Answer at once (400 for a malformed target or resume, 404 also for an ended resume token, 405, 413 by declared length, 501 for modes not built yet). */
     record Respond(String route, RestResponse response) implements RequestPlan {
     }
 
@@ -64,9 +69,12 @@ sealed interface RequestPlan {
         if (connect) {
             ConnectMode mode = head.connectMode();
             if (mode == ConnectMode.BINARY) {
-                return new Connect(match.route());
+                return new Connect(match.route(), mode, t -> new ConnectBridge(t, context));
             }
-            // Next step: the SSE, long-poll and WebSocket adapters plug in here (docs/transport.md).
+            if (mode == ConnectMode.SSE || mode == ConnectMode.LONG_POLL) {
+                return BrowserConnect.plan(context, head, mode, match.route());
+            }
+            // Next step: the WebSocket adapter plugs in here (docs/transport.md).
             return new Respond(match.route(), Problem.of(501, "connect mode " + mode.wireName() + " is not available yet; use binary"));
         }
         if (match instanceof Router.BadParameter b) {

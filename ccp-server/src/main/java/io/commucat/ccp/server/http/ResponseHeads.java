@@ -22,6 +22,8 @@ import java.util.Map;
 final class ResponseHeads {
 
     static final String CONNECT_MODE_HEADER = "x-commucat-connect-mode";
+    /** SSE and long-poll: proxies (nginx and the like) pass each event on as it is written. */
+    static final String ACCEL_BUFFERING = "x-accel-buffering";
     /** A 204 has no body, no content type, and must not carry a content length (RFC 9110 §8.6). */
     private static final int NO_CONTENT = 204;
 
@@ -42,10 +44,14 @@ final class ResponseHeads {
     }
 
     static Http2Headers h2Connect(ConnectMode mode) {
-        return new DefaultHttp2Headers().status("200")
+        Http2Headers headers = new DefaultHttp2Headers().status("200")
                 .set(HttpHeaderNames.CONTENT_TYPE, mode.contentType())
                 .set(CONNECT_MODE_HEADER, mode.wireName())
                 .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
+        if (mode != ConnectMode.BINARY) {
+            headers.set(ACCEL_BUFFERING, "no");
+        }
+        return headers;
     }
 
     static FullHttpResponse h1(RestResponse response, boolean close) {
@@ -72,6 +78,9 @@ final class ResponseHeads {
         out.headers().set(HttpHeaderNames.CONTENT_TYPE, mode.contentType());
         out.headers().set(CONNECT_MODE_HEADER, mode.wireName());
         out.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
+        if (mode != ConnectMode.BINARY) {
+            out.headers().set(ACCEL_BUFFERING, "no");
+        }
         HttpUtil.setTransferEncodingChunked(out, true);
         return out;
     }

@@ -20,6 +20,7 @@ import java.util.Set;
  * @param admission            the per-address limits (rest.md "Rate limits")
  * @param timeouts             header, body and idle deadlines of connections and streams
  * @param hsts                 the {@code strict-transport-security} value every response carries
+ * @param upstreamTokens       the live upstream-companion tokens (SSE and long-poll, ccp-1.md §1.3)
  */
 record ServerContext(
         Router router,
@@ -29,8 +30,9 @@ record ServerContext(
         Duration keepaliveInterval,
         Duration drainTimeout,
         ServerConfig.Downstream downstream,
-        Set<ConnectBridge> openConnects,
+        Set<OpenConnect> openConnects,
         Admission admission,
         Timeouts timeouts,
-        String hsts) {
+        String hsts,
+        UpstreamTokens upstreamTokens) {
 }

@@ -66,7 +66,7 @@ final class ServerInfo implements Supplier<ObjectNode> {
         pq.putNull("signature_algorithm");
         pq.putNull("kem_public_hex");
         // Only the modes this server serves today; browsers' SSE/long-poll/WebSocket come next.
-        info.putArray("connect_modes").add("binary");
+        info.putArray("connect_modes").add("binary").add("sse").add("long-poll");
         return info;
     }
 }
