@@ -36,7 +36,7 @@ final class ConnectBridge implements Downstream {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectBridge.class);
     /** Beyond the windows: the largest frame's records (16 MiB plus Noise overhead), with room to spare. */
-    private static final long LARGEST_WRITE = 17L * 1024 * 1024;
+    static final long LARGEST_WRITE = 17L * 1024 * 1024;
 
     private final ConnectTransport transport;
     private final ServerContext context;
@@ -115,6 +115,7 @@ final class ConnectBridge implements Downstream {
     /** Server shutdown: the stream says goodbye and closes its downstream. */
     void shutdown() {
         if (!transportClosed && !downstreamClosed) {
+            transport.goingAway();
             stream.shutdown();
         }
     }

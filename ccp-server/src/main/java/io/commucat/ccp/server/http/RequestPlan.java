@@ -19,6 +19,13 @@ sealed interface RequestPlan {
     record Connect(String route) implements RequestPlan {
     }
 
+    /**
+     * WebSocket {@code /connect}: an RFC 6455 upgrade (HTTP/1.1) or an RFC 8441 extended CONNECT
+     * (HTTP/2); the transport validates the handshake its protocol needs.
+     */
+    record WebSocket(String route) implements RequestPlan {
+    }
+
     /** Answer at once (400 for a malformed target, 404, 405, 413 by declared length, 501 for modes not built yet). */
     record Respond(String route, RestResponse response) implements RequestPlan {
     }
@@ -47,7 +54,9 @@ sealed interface RequestPlan {
     static RequestPlan of(ServerContext context, RequestHead head) {
         Router.Match match;
         try {
-            match = context.router().match(head.method(), head.path());
+            // An extended CONNECT to /connect is how HTTP/2 asks for a WebSocket (RFC 8441).
+            boolean tunnel = head.extendedConnect() && head.path().equals(Router.CONNECT_PATH);
+            match = context.router().match(tunnel ? "GET" : head.method(), head.path());
         } catch (RuntimeException e) {
             // A routing bug must still answer (500 with a correlation id), not leave the stream hanging.
             return new Respond(Router.UNMATCHED, RestEndpoint.internalError(head.toRequest(new byte[0], java.util.Map.of()), e));
@@ -62,11 +71,18 @@ sealed interface RequestPlan {
             return new Respond(Router.UNMATCHED, Problem.of(400, "malformed request target"));
         }
         if (connect) {
+            if (head.extendedConnect()) {
+                return "websocket".equalsIgnoreCase(head.protocol()) ? new WebSocket(match.route())
+                        : new Respond(match.route(), Problem.of(400, "the only :protocol served on /connect is websocket"));
+            }
             ConnectMode mode = head.connectMode();
             if (mode == ConnectMode.BINARY) {
                 return new Connect(match.route());
             }
-            // Next step: the SSE, long-poll and WebSocket adapters plug in here (docs/transport.md).
+            if (mode == ConnectMode.WEBSOCKET) {
+                return new WebSocket(match.route());
+            }
+            // Next step: the SSE and long-poll adapters plug in here (docs/transport.md).
             return new Respond(match.route(), Problem.of(501, "connect mode " + mode.wireName() + " is not available yet; use binary"));
         }
         if (match instanceof Router.BadParameter b) {

@@ -65,8 +65,8 @@ final class ServerInfo implements Supplier<ObjectNode> {
         pq.putNull("kem_algorithm");
         pq.putNull("signature_algorithm");
         pq.putNull("kem_public_hex");
-        // Only the modes this server serves today; browsers' SSE/long-poll/WebSocket come next.
-        info.putArray("connect_modes").add("binary");
+        // Only the modes this server serves today; SSE and long-poll come next.
+        info.putArray("connect_modes").add("binary").add("websocket");
         return info;
     }
 }

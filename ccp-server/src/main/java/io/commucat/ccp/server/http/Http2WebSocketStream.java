@@ -1,0 +1,105 @@
+package io.commucat.ccp.server.http;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
+import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
+import io.netty.handler.codec.http2.Http2DataFrame;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2HeadersFrame;
+import io.netty.handler.codec.http2.Http2ResetFrame;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * The bottom of an RFC 8441 WebSocket on one HTTP/2 stream: request DATA becomes the bytes
+ * Netty's WebSocket frame decoder reads, the encoder's bytes become response DATA. Closing the
+ * exchange ends the response (END_STREAM after what was written, so a Close frame is not lost
+ * to a reset) and, when the request is still open, resets the stream with {@code NO_ERROR}
+ * (RFC 9113 §8.1); a reset from the peer closes the stream channel. The parent's
+ * {@link Http2Liveness} pings while this is open. Event loop only; one instance per stream.
+ */
+final class Http2WebSocketStream extends ChannelDuplexHandler {
+
+    private boolean requestEnded;
+    private boolean responseEnded;
+    private Http2Liveness liveness;
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        liveness = ctx.channel().parent().pipeline().get(Http2Liveness.class);
+        if (liveness != null) {
+            liveness.connectOpened();
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        boolean ended = false;
+        if (msg instanceof Http2DataFrame data) {
+            ended = data.isEndStream();
+            ByteBuf content = data.content().retain();
+            ReferenceCountUtil.release(msg);
+            if (content.isReadable()) {
+                ctx.fireChannelRead(content);
+            } else {
+                content.release();
+            }
+        } else {
+            ended = msg instanceof Http2HeadersFrame trailers && trailers.isEndStream();
+            ReferenceCountUtil.release(msg);
+        }
+        if (ended && !requestEnded) {
+            requestEnded = true;
+            ctx.fireUserEventTriggered(WebSocketUpgrade.STREAM_ENDED);
+        }
+    }
+
+    /** Netty hands a stream's RST_STREAM to its child channel as a user event, not a read. */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof Http2ResetFrame) {
+            requestEnded = true;
+            responseEnded = true;
+            ctx.close();
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (msg instanceof ByteBuf bytes) {
+            ctx.write(new DefaultHttp2DataFrame(bytes, false), promise);
+        } else {
+            ctx.write(msg, promise);
+        }
+    }
+
+    @Override
+    public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
+        if (responseEnded || !ctx.channel().isActive()) {
+            ctx.close(promise);
+            return;
+        }
+        responseEnded = true;
+        ctx.writeAndFlush(new DefaultHttp2DataFrame(true)).addListener(f -> {
+            if (requestEnded) {
+                ctx.close(promise);
+            } else {
+                ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.NO_ERROR))
+                        .addListener((ChannelFutureListener) r -> ctx.close(promise));
+            }
+        });
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (liveness != null) {
+            liveness.connectClosed();
+            liveness = null;
+        }
+        ctx.fireChannelInactive();
+    }
+}

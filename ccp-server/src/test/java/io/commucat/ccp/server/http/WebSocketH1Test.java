@@ -1,0 +1,79 @@
+package io.commucat.ccp.server.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** RFC 6455 on an HTTP/1.1 connection: the behaviours of the base class, and the opening handshake. */
+class WebSocketH1Test extends AbstractWebSocketConnectTest {
+
+    @Override
+    WsDriver open(TestServer server) throws Exception {
+        return H1WsDriver.upgrade(server.port(), "");
+    }
+
+    @Test
+    void upgradeIsAnswered101WithTheAcceptKey() {
+        H1WsDriver driver = (H1WsDriver) ws;
+        assertEquals("HTTP/1.1 101 Switching Protocols", driver.statusLine);
+        // RFC 6455 §1.3's sample key and its accept value.
+        assertEquals("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", driver.head().get("sec-websocket-accept"));
+        assertEquals("websocket", driver.head().get("upgrade").toLowerCase());
+    }
+
+    @Test
+    void permessageDeflateOfferIsIgnored() throws Exception {
+        try (H1WsDriver offered = H1WsDriver.upgrade(server.port(),
+                "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n")) {
+            assertNull(offered.head().get("sec-websocket-extensions"));
+            offered.send(WsWire.binary(HELLO));
+            WsWire.Frame frame = offered.next();
+            assertEquals(0, frame.opcode() & 0x70, "no RSV bit: nothing compressed");
+        }
+    }
+
+    @Test
+    void wrongVersionIs426NamingVersion13() throws Exception {
+        try (H1WsDriver refused = new H1WsDriver(server.port(), H1WsDriver.request("GET", "8", ""))) {
+            assertTrue(refused.statusLine.startsWith("HTTP/1.1 426"), refused.statusLine);
+            assertEquals("13", refused.head().get("sec-websocket-version"));
+            assertEquals("application/problem+json", refused.head().get("content-type"));
+        }
+    }
+
+    @Test
+    void upgradeThatIsNotAGetIs400() throws Exception {
+        try (H1WsDriver refused = new H1WsDriver(server.port(),
+                H1WsDriver.request("POST", "13", "Content-Length: 0\r\n"))) {
+            assertTrue(refused.statusLine.startsWith("HTTP/1.1 400"), refused.statusLine);
+        }
+    }
+
+    @Test
+    void keyThatIsNotSixteenBytesIs400() throws Exception {
+        String request = H1WsDriver.request("GET", "13", "").replace(H1WsDriver.KEY, "c2hvcnQ=");
+        try (H1WsDriver refused = new H1WsDriver(server.port(), request)) {
+            assertTrue(refused.statusLine.startsWith("HTTP/1.1 400"), refused.statusLine);
+        }
+    }
+
+    @Test
+    void modeQueryWithoutAnUpgradeIs426() throws Exception {
+        String request = "GET /connect?mode=websocket HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+        try (H1WsDriver refused = new H1WsDriver(server.port(), request)) {
+            assertTrue(refused.statusLine.startsWith("HTTP/1.1 426"), refused.statusLine);
+        }
+    }
+
+    @Test
+    void upgradedConnectionOutlivesTheIdleDeadline() throws Exception {
+        // TestServer's idle deadline is the default 60 s; the upgrade must have taken the
+        // connection out of the HTTP/1.1 deadlines: nothing closes it while it is quiet.
+        ws.send(WsWire.binary(HELLO));
+        assertEquals(WsWire.BINARY, ws.next().opcode());
+        assertFalse(server.echo.streams.get(0).transportClosed.getCount() == 0);
+    }
+}
