@@ -24,7 +24,12 @@ final class H1WsDriver implements WsDriver {
 
     /** Sends {@code request} (the whole head, ending in a blank line) and reads the response head. */
     H1WsDriver(int port, String request) throws Exception {
-        socket = (SSLSocket) TestTls.jdkClient("TLSv1.3").getSocketFactory().createSocket("127.0.0.1", port);
+        this(port, request, TestTls.jdkClient("TLSv1.3"));
+    }
+
+    /** @param tls the client's TLS context (e.g. trusting a node's development CA) */
+    H1WsDriver(int port, String request, javax.net.ssl.SSLContext tls) throws Exception {
+        socket = (SSLSocket) tls.getSocketFactory().createSocket("127.0.0.1", port);
         SSLParameters parameters = socket.getSSLParameters();
         parameters.setApplicationProtocols(new String[] {"http/1.1"});
         socket.setSSLParameters(parameters);

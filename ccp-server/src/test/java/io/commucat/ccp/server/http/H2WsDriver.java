@@ -39,7 +39,12 @@ final class H2WsDriver implements WsDriver {
     private final InputStream in = new QueueInput();
 
     H2WsDriver(int port, Map<String, String> extra) throws Exception {
-        client = new H2Client(port);
+        this(new H2Client(port), extra);
+    }
+
+    /** On a connection of its own, {@code client} (closed with the driver). */
+    H2WsDriver(H2Client client, Map<String, String> extra) throws Exception {
+        this.client = client;
         channel = new Http2StreamChannelBootstrap(client.channel).handler(new Reader()).open().sync().getNow();
         channel.config().setAutoRead(false);
         Http2Headers headers = new DefaultHttp2Headers().method("CONNECT").path("/connect").scheme("https")
