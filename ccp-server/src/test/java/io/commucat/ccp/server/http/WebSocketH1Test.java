@@ -1,10 +1,11 @@
 package io.commucat.ccp.server.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.commucat.ccp.server.config.ServerConfig;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** RFC 6455 on an HTTP/1.1 connection: the behaviours of the base class, and the opening handshake. */
@@ -69,11 +70,18 @@ class WebSocketH1Test extends AbstractWebSocketConnectTest {
     }
 
     @Test
-    void upgradedConnectionOutlivesTheIdleDeadline() throws Exception {
-        // TestServer's idle deadline is the default 60 s; the upgrade must have taken the
-        // connection out of the HTTP/1.1 deadlines: nothing closes it while it is quiet.
-        ws.send(WsWire.binary(HELLO));
-        assertEquals(WsWire.BINARY, ws.next().opcode());
-        assertFalse(server.echo.streams.get(0).transportClosed.getCount() == 0);
+    void upgradedConnectionOutlivesTheHttp1Deadlines() throws Exception {
+        Duration deadline = Duration.ofMillis(500);
+        ServerConfig.Timeouts timeouts = new ServerConfig.Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(30),
+                deadline, deadline, deadline);
+        try (TestServer short_ = new TestServer(new EchoHandler(), b -> b.timeouts(timeouts));
+                H1WsDriver quiet = H1WsDriver.upgrade(short_.port(), "")) {
+            // Quiet for well past the header, body and idle deadlines: an upgraded connection is
+            // not an HTTP/1.1 one waiting for a request.
+            Thread.sleep(deadline.toMillis() * 3);
+            quiet.send(WsWire.binary(HELLO));
+            assertEquals(WsWire.BINARY, quiet.next().opcode());
+            assertEquals(1L, short_.echo.streams.get(0).transportClosed.getCount());
+        }
     }
 }

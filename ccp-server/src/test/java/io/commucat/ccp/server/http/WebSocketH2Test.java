@@ -18,6 +18,23 @@ class WebSocketH2Test extends AbstractWebSocketConnectTest {
     }
 
     @Test
+    void websocketModeWithoutExtendedConnectIs400() throws Exception {
+        try (H2Client client = new H2Client(server.port())) {
+            H2Client.Stream stream = client.open("GET", "/connect?mode=websocket", true);
+            stream.end();
+            assertEquals("400", stream.head.get(5, TimeUnit.SECONDS).status().toString());
+        }
+    }
+
+    @Test
+    void serversSettingsEnableExtendedConnect() throws Exception {
+        try (RawH2Client raw = new RawH2Client(server.port())) {
+            String settings = raw.await("SETTINGS", 5_000);
+            assertTrue(settings != null && settings.contains("ENABLE_CONNECT_PROTOCOL=1"), settings);
+        }
+    }
+
+    @Test
     void endOfTheRequestStreamEndsTheSession() throws Exception {
         ((H2WsDriver) ws).endRequest();
         assertClose(1000);
