@@ -15,6 +15,8 @@ import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -126,13 +128,19 @@ final class WebSocketConnectHandler extends ChannelInboundHandlerAdapter impleme
         ctx.close();
     }
 
-    /** Sends one Close frame, then closes the exchange and tells the session. Idempotent. */
+    /**
+     * Sends one Close frame, then closes the exchange once it is out and tells the session.
+     * A peer that takes nothing more is closed after the stall timeout all the same. Idempotent.
+     */
     private void closeWith(WebSocketCloseStatus status) {
         if (closing) {
             return;
         }
         closing = true;
         ctx.writeAndFlush(new CloseWebSocketFrame(status)).addListener(ChannelFutureListener.CLOSE);
+        ScheduledFuture<?> deadline = ctx.executor().schedule(() -> ctx.close(),
+                context.downstream().stallTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        ctx.channel().closeFuture().addListener(f -> deadline.cancel(false));
         bridge.onTransportClosed();
     }
 
@@ -162,9 +170,20 @@ final class WebSocketConnectHandler extends ChannelInboundHandlerAdapter impleme
         closeWith(goingAway ? WebSocketCloseStatus.ENDPOINT_UNAVAILABLE : WebSocketCloseStatus.NORMAL_CLOSURE);
     }
 
+    /** The reader stalled: the Close is sent for the record, but nothing waits for it to leave. */
     @Override
     public void abort() {
-        closeWith(WebSocketCloseStatus.POLICY_VIOLATION);
+        if (closing) {
+            return;
+        }
+        closing = true;
+        ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.POLICY_VIOLATION));
+        Http2WebSocketStream stream = ctx.pipeline().get(Http2WebSocketStream.class);
+        if (stream != null) {
+            stream.reset(ctx.pipeline().context(stream));
+        } else {
+            ctx.close();
+        }
     }
 
     @Override

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.commucat.ccp.server.config.ServerConfig;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +25,7 @@ import org.junit.jupiter.api.Timeout;
 abstract class AbstractWebSocketConnectTest {
 
     static final byte[] HELLO = "hello".getBytes(StandardCharsets.US_ASCII);
+    static final int WINDOW = 64 * 1024;
 
     TestServer server;
     WsDriver ws;
@@ -31,7 +34,10 @@ abstract class AbstractWebSocketConnectTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = new TestServer();
+        // A small window and send buffer: a client that stops reading backs the server up at
+        // once, instead of into megabytes of loopback buffers.
+        server = new TestServer(new EchoHandler(), b -> b.socketSendBuffer(16 * 1024)
+                .downstream(new ServerConfig.Downstream(WINDOW, Duration.ofSeconds(60))));
         ws = open(server);
     }
 
@@ -152,7 +158,9 @@ abstract class AbstractWebSocketConnectTest {
 
     @Test
     void readerThatFallsBehindIsPausedNotCut() throws Exception {
-        int messages = 256;
+        // Well past what the server's windows and both sides' socket buffers (tcp_rmem/tcp_wmem
+        // maxima of a few MiB on loopback) can hold.
+        int messages = 1024;
         byte[] payload = new byte[16 * 1024];
         Arrays.fill(payload, (byte) 'x');
         // Far more than the server's windows: the server stops reading until the test reads.
@@ -165,7 +173,7 @@ abstract class AbstractWebSocketConnectTest {
                 throw new IllegalStateException(e);
             }
         });
-        Thread.sleep(1_000);
+        Thread.sleep(2_000);
         assertFalse(sent.isDone(), "the server kept reading a client that does not read");
         byte[] back = ws.receive(messages * payload.length);
         assertEquals(messages * payload.length, back.length);
@@ -180,6 +188,7 @@ abstract class AbstractWebSocketConnectTest {
             frame = ws.next();
         }
         assertEquals(code, frame.closeCode());
+        ws.answerClose();
         assertTrue(ws.awaitClosed(), "the exchange did not end after the Close");
     }
 

@@ -35,7 +35,7 @@ final class H1WsDriver implements WsDriver {
         socket.setSSLParameters(parameters);
         socket.setSoTimeout(10_000);
         out = socket.getOutputStream();
-        in = socket.getInputStream();
+        in = new java.io.BufferedInputStream(socket.getInputStream(), 64 * 1024);
         out.write(request.getBytes(StandardCharsets.US_ASCII));
         out.flush();
         statusLine = line();

@@ -164,6 +164,16 @@ final class H2WsDriver implements WsDriver {
         }
     }
 
+    @Override
+    public void answerClose() {
+        WsDriver.super.answerClose();
+        try {
+            endRequest();
+        } catch (Exception e) { // syncUninterruptibly rethrows a ClosedChannelException as it is
+            // The stream is gone already.
+        }
+    }
+
     /** Ends the request (END_STREAM) without a Close frame. */
     void endRequest() {
         channel.writeAndFlush(new DefaultHttp2DataFrame(true)).syncUninterruptibly();

@@ -70,6 +70,24 @@ class WebSocketH1Test extends AbstractWebSocketConnectTest {
     }
 
     @Test
+    void readerThatTakesNothingForTheStallTimeoutIsCut() throws Exception {
+        try (TestServer stalling = new TestServer(new EchoHandler(), b -> b.socketSendBuffer(16 * 1024)
+                .downstream(new ServerConfig.Downstream(64 * 1024, Duration.ofSeconds(1))));
+                H1WsDriver reader = H1WsDriver.upgrade(stalling.port(), "")) {
+            reader.socket.setReceiveBufferSize(16 * 1024);
+            byte[] payload = new byte[16 * 1024];
+            // Echoed back and never read: the server's writes back up, then nothing moves.
+            for (int i = 0; i < 64; i++) {
+                reader.send(WsWire.binary(payload));
+            }
+            assertTrue(stalling.echo.opened.await(5, java.util.concurrent.TimeUnit.SECONDS));
+            assertTrue(stalling.echo.streams.get(0).transportClosed.await(10, java.util.concurrent.TimeUnit.SECONDS),
+                    "the stalled reader's session was not cut");
+            assertTrue(reader.awaitClosed(), "the connection stayed open");
+        }
+    }
+
+    @Test
     void upgradedConnectionOutlivesTheHttp1Deadlines() throws Exception {
         Duration deadline = Duration.ofMillis(500);
         ServerConfig.Timeouts timeouts = new ServerConfig.Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(30),

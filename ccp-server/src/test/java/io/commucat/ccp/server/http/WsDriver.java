@@ -36,6 +36,15 @@ interface WsDriver extends AutoCloseable {
         return out.toByteArray();
     }
 
+    /** Answers the server's Close as a client must (RFC 6455 §5.5.1): its own Close, then the end of its side. */
+    default void answerClose() {
+        try {
+            send(WsWire.frame(true, WsWire.CLOSE, new byte[] {0x03, (byte) 0xe8}));
+        } catch (IOException | RuntimeException e) {
+            // The server may have closed already.
+        }
+    }
+
     @Override
     void close();
 }
