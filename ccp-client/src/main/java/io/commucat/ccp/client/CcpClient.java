@@ -99,7 +99,7 @@ public final class CcpClient implements AutoCloseable {
         this.store = builder.store;
         this.callbacks = builder.callbacks;
         this.server = new ServerConnection(builder.server, builder.trust, builder.preference, builder.pattern,
-                builder.resources, WORKERS, random, TIMEOUT);
+                builder.resources, WORKERS, random, TIMEOUT, builder.webSocketFallbackAfter);
         this.sessionOptions = new CcpSession.Options(builder.deduplication, builder.backoffInitial,
                 builder.backoffMax, builder.maxOutstanding);
     }
@@ -531,6 +531,7 @@ public final class CcpClient implements AutoCloseable {
         private Duration backoffInitial = Duration.ofMillis(500);
         private Duration backoffMax = Duration.ofSeconds(30);
         private int maxOutstanding = 10_000;
+        private Duration webSocketFallbackAfter = Duration.ofSeconds(5);
 
         private Builder(URI server) {
             Objects.requireNonNull(server, "server");
@@ -619,6 +620,19 @@ public final class CcpClient implements AutoCloseable {
                 throw new IllegalArgumentException("max must be at least 1: " + max);
             }
             this.maxOutstanding = max;
+            return this;
+        }
+
+        /**
+         * How long a streaming {@code /connect} may go without the server's answer to the Hello
+         * before the link is tried over WebSocket instead (see {@link TransportPreference});
+         * default 5 s. Shorter than the client's own timeout, or it never fires.
+         */
+        public Builder webSocketFallbackAfter(Duration after) {
+            if (after.isNegative() || after.isZero()) {
+                throw new IllegalArgumentException("after must be positive: " + after);
+            }
+            this.webSocketFallbackAfter = after;
             return this;
         }
 

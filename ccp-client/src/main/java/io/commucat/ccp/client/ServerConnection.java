@@ -14,6 +14,7 @@ import io.commucat.ccp.client.transport.ClientConnection;
 import io.commucat.ccp.client.transport.ClientTransport;
 import io.commucat.ccp.client.transport.H2Response;
 import io.commucat.ccp.client.transport.StreamClosure;
+import io.commucat.ccp.client.transport.TransportClosedException;
 import io.commucat.ccp.crypto.Hex;
 import io.commucat.ccp.crypto.noise.NoisePattern;
 import io.commucat.ccp.proto.Frame;
@@ -55,6 +56,10 @@ final class ServerConnection {
     private final Executor worker;
     private final SecureRandom random;
     private final Duration timeout;
+    /** How long a streaming /connect may go without the server's Auth before WebSocket is tried. */
+    private final Duration fallbackAfter;
+    /** Links go over WebSocket: the preference says so, or a streaming /connect did not get through. */
+    private boolean webSocket;
 
     private ClientTransport transport;
     private ClientConnection connection;
@@ -73,7 +78,7 @@ final class ServerConnection {
     private boolean closed;
 
     ServerConnection(URI server, Trust trust, TransportPreference preference, NoisePattern pattern,
-            ClientResources resources, Executor worker, SecureRandom random, Duration timeout) {
+            ClientResources resources, Executor worker, SecureRandom random, Duration timeout, Duration fallbackAfter) {
         this.pattern = pattern;
         this.server = server;
         this.trust = trust;
@@ -82,6 +87,8 @@ final class ServerConnection {
         this.worker = worker;
         this.random = random;
         this.timeout = timeout;
+        this.fallbackAfter = fallbackAfter;
+        this.webSocket = preference == TransportPreference.WEBSOCKET_ONLY;
     }
 
     /** The token of the device's current session, if one is open. */
@@ -241,8 +248,68 @@ final class ServerConnection {
         });
     }
 
+    /**
+     * One bootstrap with {@code pattern}: over WebSocket once links go that way; else streaming,
+     * and when that does not get through ({@link #notThrough}) once more over WebSocket, which the
+     * following links then use too (docs/sdk.md "WebSocket fallback").
+     */
     private CompletableFuture<EstablishedSession> bootstrapWith(NoisePattern pattern, DeviceIdentity device,
             UserHints hints, DeviceConnection.Listener listener, Consumer<DeviceConnection> started) {
+        if (webSocket || !preference.fallsBackToWebSocket()) {
+            return linkWith(pattern, device, hints, listener, started, webSocket);
+        }
+        // The streaming attempt's end must not reach the listener, which goes on with the WebSocket one.
+        AttemptGate gate = new AttemptGate(listener);
+        return linkWith(pattern, device, hints, gate, attempt -> {
+            gate.attempt = attempt;
+            started.accept(attempt);
+        }, false).exceptionallyCompose(error -> {
+            if (!notThrough(error)) {
+                return CompletableFuture.failedFuture(failure("bootstrap", error));
+            }
+            gate.shut();
+            System.getLogger(ServerConnection.class.getName()).log(System.Logger.Level.INFO,
+                    "streaming /connect to {0} did not get through ({1}); trying WebSocket", server, error.getMessage());
+            return linkWith(pattern, device, hints, listener, started, true).thenApply(established -> {
+                webSocket = true;
+                return established;
+            });
+        });
+    }
+
+    /**
+     * Whether a streaming {@code /connect} failed the way a proxy or front end that cannot carry
+     * it fails: refused with a status that is not a rate limit or a drain (429, or 503 with
+     * {@code Retry-After}), reset before the handshake was done, or no Auth within
+     * {@link #fallbackAfter} of the Hello (a proxy that buffers the request body).
+     */
+    private static boolean notThrough(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof Stalled) {
+                return true;
+            }
+            if (t instanceof CcpException refused && refused.kind() == CcpException.Kind.REFUSED) {
+                // A refused /connect (ConnectRefusedException, translated by within()).
+                boolean backOff = refused.status() == 429 || (refused.status() == 503 && refused.retryAfter().isPresent());
+                return !backOff;
+            }
+            if (t instanceof TransportClosedException closed && closed.closure() != null) {
+                return closed.closure().kind() == StreamClosure.Kind.RESET;
+            }
+        }
+        return false;
+    }
+
+    /** No Auth within {@link #fallbackAfter} of a streaming /connect's Hello. */
+    private static final class Stalled extends TimeoutException {
+        Stalled(Duration after) {
+            super("no answer to the Hello within " + after.toMillis() + " ms");
+        }
+    }
+
+    private CompletableFuture<EstablishedSession> linkWith(NoisePattern pattern, DeviceIdentity device,
+            UserHints hints, DeviceConnection.Listener listener, Consumer<DeviceConnection> started, boolean overWebSocket) {
+        boolean mayFallBack = !overWebSocket && preference.fallsBackToWebSocket();
         return serverInfo()
                 .thenApplyAsync(info -> new DeviceHandshake(device, info.domain(),
                         info.noisePublic(), DeviceHandshake.defaultPrologue(), pattern,
@@ -250,10 +317,16 @@ final class ServerConnection {
                 .thenCompose(handshake -> {
                     endSession();
                     return connection().thenCompose(c -> {
-                        DeviceConnection started0 = DeviceConnection.start(c, handshake, listener);
+                        DeviceConnection started0 = overWebSocket
+                                ? DeviceConnection.startWebSocket(transport, handshake, listener)
+                                : DeviceConnection.start(c, handshake, listener);
                         session = started0;
                         started.accept(started0);
-                        return within(started0.established(), "bootstrap");
+                        CompletableFuture<EstablishedSession> established = started0.established();
+                        if (mayFallBack) {
+                            established = stallGuard(started0);
+                        }
+                        return within(established, "bootstrap");
                     });
                 })
                 .thenApply(established -> {
@@ -270,6 +343,24 @@ final class ServerConnection {
                     }
                     return established;
                 });
+    }
+
+    /** {@code link}'s establishment, failed with {@link Stalled} (and the link cancelled) after {@link #fallbackAfter}. */
+    private CompletableFuture<EstablishedSession> stallGuard(DeviceConnection link) {
+        CompletableFuture<EstablishedSession> guarded = new CompletableFuture<>();
+        link.established().whenComplete((ok, error) -> {
+            if (error != null) {
+                guarded.completeExceptionally(error);
+            } else {
+                guarded.complete(ok);
+            }
+        });
+        CompletableFuture.delayedExecutor(fallbackAfter.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+            if (guarded.completeExceptionally(new Stalled(fallbackAfter))) {
+                link.cancel();
+            }
+        });
+        return guarded;
     }
 
     private void forgetServerKey() {
@@ -327,8 +418,9 @@ final class ServerConnection {
         return future.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).exceptionallyCompose(error -> {
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
             if (cause instanceof TimeoutException) {
+                String waited = cause instanceof Stalled ? cause.getMessage() : "no answer within " + timeout.toSeconds() + " s";
                 return CompletableFuture.failedFuture(new CcpException(CcpException.Kind.UNREACHABLE,
-                        what + ": no answer within " + timeout.toSeconds() + " s", cause));
+                        what + ": " + waited, cause));
             }
             return CompletableFuture.failedFuture(failure(what, cause));
         });

@@ -75,7 +75,7 @@ public final class ClientTransport implements AutoCloseable {
     private final List<Protocol> protocols;
     /** Offers {@link #protocols}. */
     private final SslContext ssl;
-    /** Offers {@code http/1.1} alone: the further sockets of an {@link H1Connection}; null if HTTP/1.1 is not offered. */
+    /** Offers {@code http/1.1} alone: the further sockets of an {@link H1Connection}, and {@link #openWebSocket}. */
     private final SslContext http1Ssl;
     private final EventLoopGroup group;
     private final boolean ownsGroup;
@@ -113,6 +113,28 @@ public final class ClientTransport implements AutoCloseable {
                 ? http2(channel)
                 : new H1Connection(H1Socket.install(channel), this::dialHttp1, authority));
         return result;
+    }
+
+    /**
+     * Opens a WebSocket {@code /connect} (RFC 6455 upgrade) on a TLS socket of its own, ALPN
+     * offering {@code http/1.1} alone, whatever protocols this transport offers otherwise; the
+     * same trust and pins. Completes once the upgrade request is written; the listener then
+     * sees the response head (101, or a refusal's status) as for {@link ClientConnection#openConnect}.
+     * Used when a streaming {@code /connect} does not get through (see {@code CcpClient}).
+     */
+    public CompletableFuture<ConnectStream> openWebSocket(StreamListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        CompletableFuture<ConnectStream> opened = new CompletableFuture<>();
+        CompletableFuture<Channel> dialed = new CompletableFuture<>();
+        dial(group, http1Ssl, List.of(Protocol.HTTP_1_1), dialed, (channel, protocol) -> channel);
+        dialed.whenComplete((channel, error) -> {
+            if (error != null) {
+                opened.completeExceptionally(error);
+            } else {
+                WsStream.open(channel, authority, listener, opened);
+            }
+        });
+        return opened;
     }
 
     /** Another socket of an {@link H1Connection}, on its {@code loop}. */
@@ -295,8 +317,8 @@ public final class ClientTransport implements AutoCloseable {
         public ClientTransport build() throws IOException {
             TrustManager pinned = pinningTrustManager();
             SslContext ssl = sslContext(protocols, pinned);
-            SslContext http1Ssl = !protocols.contains(Protocol.HTTP_1_1) ? null
-                    : protocols.size() == 1 ? ssl
+            // HTTP/1.1 alone: the further sockets of an H1Connection, and WebSocket links.
+            SslContext http1Ssl = protocols.equals(List.of(Protocol.HTTP_1_1)) ? ssl
                     : sslContext(List.of(Protocol.HTTP_1_1), pinned);
             boolean owns = group == null;
             EventLoopGroup g = owns

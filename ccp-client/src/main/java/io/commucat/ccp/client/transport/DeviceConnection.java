@@ -14,6 +14,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -80,11 +81,13 @@ public final class DeviceConnection {
     private SecureFrameStream secure;
     private Throwable failure;
 
-    private DeviceConnection(ClientConnection connection, DeviceHandshake handshake, Listener listener) {
+    /** @param connection the connection under the stream, or null for a WebSocket (a socket of its own) */
+    private DeviceConnection(ClientConnection connection, Function<StreamListener, CompletableFuture<ConnectStream>> open,
+            DeviceHandshake handshake, Listener listener) {
         this.connection = connection;
         this.handshake = handshake;
-        this.listener = listener;
-        this.stream = connection.openConnect(new Downstream());
+        this.listener = listener == null ? new Listener() { } : listener;
+        this.stream = open.apply(new Downstream());
     }
 
     /**
@@ -93,7 +96,20 @@ public final class DeviceConnection {
      */
     public static DeviceConnection start(ClientConnection connection, DeviceHandshake handshake, Listener listener) {
         Objects.requireNonNull(handshake, "handshake");
-        DeviceConnection device = new DeviceConnection(connection, handshake, listener == null ? new Listener() { } : listener);
+        return begin(new DeviceConnection(connection, connection::openConnect, handshake, listener));
+    }
+
+    /**
+     * Opens a WebSocket {@code /connect} through {@code transport} (a socket of its own, see
+     * {@link ClientTransport#openWebSocket}) and sends the Hello; otherwise as {@link #start}.
+     * {@link #ping()} is then a WebSocket Ping and {@link #closeConnection()} closes that socket.
+     */
+    public static DeviceConnection startWebSocket(ClientTransport transport, DeviceHandshake handshake, Listener listener) {
+        Objects.requireNonNull(handshake, "handshake");
+        return begin(new DeviceConnection(null, transport::openWebSocket, handshake, listener));
+    }
+
+    private static DeviceConnection begin(DeviceConnection device) {
         device.stream.whenComplete((s, error) -> {
             if (error != null) {
                 // No stream was opened (the connection is gone): still end with onClosed, once
@@ -172,12 +188,19 @@ public final class DeviceConnection {
      * connection, fails when the connection closes first (see {@link ClientConnection#ping()}).
      */
     public CompletableFuture<Void> ping() {
+        if (connection == null) {
+            return stream.thenCompose(s -> ((WsStream) s).ping());
+        }
         return connection.ping();
     }
 
     /** Closes the whole connection under this stream (a dead link: nothing on it will answer). */
     public void closeConnection() {
-        connection.close();
+        if (connection == null) {
+            cancel();
+        } else {
+            connection.close();
+        }
     }
 
     /** Ends the stream at once ({@link ConnectStream#cancel()}). */
@@ -289,7 +312,8 @@ public final class DeviceConnection {
 
     /** An HTTP error instead of a stream: no frame follows, only a problem document. */
     private void onResponseHead(int status, Map<String, String> headers) {
-        if (status == 200 || phase == Phase.FAILED) {
+        // 101: a WebSocket's upgrade, the stream goes on as a 200's would.
+        if (status == 200 || status == 101 || phase == Phase.FAILED) {
             return;
         }
         Duration retryAfter = null;

@@ -47,7 +47,7 @@ final class ConnectBridge implements Downstream, ConnectDriver, OpenConnect, Ups
 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectBridge.class);
     /** Beyond the windows: the largest frame's records (16 MiB plus Noise overhead), with room to spare. */
-    private static final long LARGEST_WRITE = 17L * 1024 * 1024;
+    static final long LARGEST_WRITE = 17L * 1024 * 1024;
 
     private final ConnectTransport transport;
     private final ServerContext context;
@@ -182,6 +182,7 @@ final class ConnectBridge implements Downstream, ConnectDriver, OpenConnect, Ups
     @Override
     public void shutdown() {
         if (!transportClosed && !downstreamClosed) {
+            transport.goingAway();
             stream.shutdown();
         }
     }

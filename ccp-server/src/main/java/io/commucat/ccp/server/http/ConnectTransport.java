@@ -33,4 +33,11 @@ interface ConnectTransport {
 
     /** Asks the transport for the next piece of the request body (autoRead is off). */
     void requestUpstream();
+
+    /**
+     * The server is shutting down: the session's goodbye and {@link #end} follow. A transport
+     * whose end says why (a WebSocket close code) says "going away".
+     */
+    default void goingAway() {
+    }
 }

@@ -130,6 +130,16 @@ final class Http1Dispatcher extends ChannelInboundHandlerAdapter {
             connect.start();
             return;
         }
+        if (plan instanceof RequestPlan.WebSocket) {
+            RestResponse refusal = WebSocketUpgrade.refusal(request);
+            if (refusal != null) {
+                write(plan.route(), refusal, true);
+            } else {
+                // This dispatcher stays busy until the upgrade replaces it.
+                WebSocketUpgrade.upgradeHttp1(ctx, request, context, plan.route(), head.remoteAddress());
+            }
+            return;
+        }
         if (plan instanceof RequestPlan.Respond r && r.response().status() == 413) {
             // The body is not read, so the connection cannot be reused.
             write(plan.route(), r.response(), true);
@@ -258,6 +268,13 @@ final class Http1Dispatcher extends ChannelInboundHandlerAdapter {
             connect.onWritable();
         }
         ctx.fireChannelWritabilityChanged();
+    }
+
+    /** A WebSocket upgrade replaced this dispatcher: what it still held (the GET's end) is dropped. */
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        inbox.forEach(ReferenceCountUtil::release);
+        inbox.clear();
     }
 
     @Override

@@ -47,7 +47,9 @@ final class Http2Codecs {
                 .maxConcurrentStreams(limits.maxConcurrentStreams())
                 .initialWindowSize(limits.initialWindowSize())
                 .maxHeaderListSize(limits.maxHeaderListSize())
-                .maxFrameSize(limits.maxFrameSize());
+                .maxFrameSize(limits.maxFrameSize())
+                // RFC 8441: WebSocket /connect as an extended CONNECT on a stream.
+                .connectProtocolEnabled(true);
         int rstWindowSeconds = (int) Math.max(1, limits.rstWindow().toSeconds());
         return Http2FrameCodecBuilder.forServer()
                 .initialSettings(settings)

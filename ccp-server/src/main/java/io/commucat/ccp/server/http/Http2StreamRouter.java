@@ -1,5 +1,6 @@
 package io.commucat.ccp.server.http;
 
+import io.commucat.ccp.server.http.rest.Problem;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
@@ -31,6 +32,12 @@ final class Http2StreamRouter extends ChannelInboundHandlerAdapter {
         if (plan instanceof RequestPlan.Connect c) {
             ctx.pipeline().replace(this, "connect", new Http2ConnectHandler(context, plan.route(), head.remoteAddress(),
                     headers.isEndStream(), c.mode(), c.drivers()));
+        } else if (plan instanceof RequestPlan.WebSocket && head.extendedConnect() && !headers.isEndStream()) {
+            WebSocketUpgrade.acceptHttp2(ctx, context, plan.route(), head.remoteAddress());
+        } else if (plan instanceof RequestPlan.WebSocket) {
+            RequestPlan refused = new RequestPlan.Respond(plan.route(),
+                    Problem.of(400, "WebSocket /connect over HTTP/2 is an extended CONNECT with :protocol websocket (RFC 8441)"));
+            ctx.pipeline().replace(this, "rest", new Http2RestHandler(context, head, refused, headers.isEndStream()));
         } else {
             ctx.pipeline().replace(this, "rest", new Http2RestHandler(context, head, plan, headers.isEndStream()));
         }

@@ -22,9 +22,11 @@ import java.util.OptionalLong;
  * @param client          the same client as the per-address limits count it
  * @param malformedTarget the query holds a bad percent escape: the request is answered 400 and
  *     its query is empty (never guessed at)
+ * @param protocol        HTTP/2's {@code :protocol} (RFC 8441 extended CONNECT), {@code null} without one
  */
 record RequestHead(String method, String path, Map<String, List<String>> query,
-        Map<String, List<String>> headers, String remoteAddress, ClientAddress client, boolean malformedTarget) {
+        Map<String, List<String>> headers, String remoteAddress, ClientAddress client, boolean malformedTarget,
+        String protocol) {
 
     /** An HTTP/2 head from {@code peer}, its client as {@code proxies} decide. */
     static RequestHead of(Http2Headers h2, SocketAddress peer, TrustedProxies proxies) {
@@ -68,15 +70,16 @@ record RequestHead(String method, String path, Map<String, List<String>> query,
     private static RequestHead of(Http2Headers h2, Map<String, List<String>> headers, TrustedProxies.Client client) {
         String method = h2.method() == null ? "" : h2.method().toString();
         String target = h2.path() == null ? "/" : h2.path().toString();
-        return of(method, target, headers, client);
+        CharSequence protocol = h2.get(Http2Headers.PseudoHeaderName.PROTOCOL.value());
+        return of(method, target, headers, client, protocol == null ? null : protocol.toString());
     }
 
     private static RequestHead of(HttpRequest request, Map<String, List<String>> headers, TrustedProxies.Client client) {
-        return of(request.method().name(), request.uri(), headers, client);
+        return of(request.method().name(), request.uri(), headers, client, null);
     }
 
     private static RequestHead of(String method, String target, Map<String, List<String>> headers,
-            TrustedProxies.Client client) {
+            TrustedProxies.Client client, String protocol) {
         QueryStringDecoder decoder = new QueryStringDecoder(target);
         Map<String, List<String>> query;
         boolean malformed = false;
@@ -88,7 +91,7 @@ record RequestHead(String method, String path, Map<String, List<String>> query,
         }
         // rawPath: routing must not see percent-decoded slashes.
         return new RequestHead(method.toUpperCase(Locale.ROOT), decoder.rawPath(), query, headers,
-                client.remoteAddress(), client.key(), malformed);
+                client.remoteAddress(), client.key(), malformed, protocol);
     }
 
     private static void add(Map<String, List<String>> headers, String name, String value) {
@@ -110,6 +113,11 @@ record RequestHead(String method, String path, Map<String, List<String>> query,
         } catch (NumberFormatException e) {
             return OptionalLong.empty();
         }
+    }
+
+    /** An RFC 8441 extended CONNECT (HTTP/2 {@code :method CONNECT} with a {@code :protocol}). */
+    boolean extendedConnect() {
+        return protocol != null && method.equals("CONNECT");
     }
 
     ConnectMode connectMode() {

@@ -24,7 +24,14 @@ sealed interface RequestPlan {
             implements RequestPlan {
     }
 
-    /** Answer at once (400 for a malformed target or resume, 404 also for an ended resume token, 405, 413 by declared length, 501 for modes not built yet). */
+    /**
+     * WebSocket {@code /connect}: an RFC 6455 upgrade (HTTP/1.1) or an RFC 8441 extended CONNECT
+     * (HTTP/2); the transport validates the handshake its protocol needs.
+     */
+    record WebSocket(String route) implements RequestPlan {
+    }
+
+    /** Answer at once (400 for a malformed target or resume, 404 also for an ended resume token, 405, 413 by declared length). */
     record Respond(String route, RestResponse response) implements RequestPlan {
     }
 
@@ -52,7 +59,9 @@ sealed interface RequestPlan {
     static RequestPlan of(ServerContext context, RequestHead head) {
         Router.Match match;
         try {
-            match = context.router().match(head.method(), head.path());
+            // An extended CONNECT to /connect is how HTTP/2 asks for a WebSocket (RFC 8441).
+            boolean tunnel = head.extendedConnect() && head.path().equals(Router.CONNECT_PATH);
+            match = context.router().match(tunnel ? "GET" : head.method(), head.path());
         } catch (RuntimeException e) {
             // A routing bug must still answer (500 with a correlation id), not leave the stream hanging.
             return new Respond(Router.UNMATCHED, RestEndpoint.internalError(head.toRequest(new byte[0], java.util.Map.of()), e));
@@ -67,15 +76,16 @@ sealed interface RequestPlan {
             return new Respond(Router.UNMATCHED, Problem.of(400, "malformed request target"));
         }
         if (connect) {
+            if (head.extendedConnect()) {
+                return "websocket".equalsIgnoreCase(head.protocol()) ? new WebSocket(match.route())
+                        : new Respond(match.route(), Problem.of(400, "the only :protocol served on /connect is websocket"));
+            }
             ConnectMode mode = head.connectMode();
-            if (mode == ConnectMode.BINARY) {
-                return new Connect(match.route(), mode, t -> new ConnectBridge(t, context));
-            }
-            if (mode == ConnectMode.SSE || mode == ConnectMode.LONG_POLL) {
-                return BrowserConnect.plan(context, head, mode, match.route());
-            }
-            // Next step: the WebSocket adapter plugs in here (docs/transport.md).
-            return new Respond(match.route(), Problem.of(501, "connect mode " + mode.wireName() + " is not available yet; use binary"));
+            return switch (mode) {
+                case BINARY -> new Connect(match.route(), mode, t -> new ConnectBridge(t, context));
+                case SSE, LONG_POLL -> BrowserConnect.plan(context, head, mode, match.route());
+                case WEBSOCKET -> new WebSocket(match.route());
+            };
         }
         if (match instanceof Router.BadParameter b) {
             return new Respond(b.route(), Problem.of(400, "path parameter '" + b.name() + "' is not valid percent-encoded UTF-8 or holds a control character"));

@@ -54,6 +54,13 @@ final class ResponseHeads {
         return headers;
     }
 
+    /** RFC 8441: a 200 with no body type; WebSocket frames follow in DATA. */
+    static Http2Headers h2WebSocket() {
+        return new DefaultHttp2Headers().status("200")
+                .set(CONNECT_MODE_HEADER, ConnectMode.WEBSOCKET.wireName())
+                .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
+    }
+
     static FullHttpResponse h1(RestResponse response, boolean close) {
         FullHttpResponse out = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                 HttpResponseStatus.valueOf(response.status()), Unpooled.wrappedBuffer(response.body()));

@@ -65,8 +65,8 @@ final class ServerInfo implements Supplier<ObjectNode> {
         pq.putNull("kem_algorithm");
         pq.putNull("signature_algorithm");
         pq.putNull("kem_public_hex");
-        // Only the modes this server serves today; browsers' SSE/long-poll/WebSocket come next.
-        info.putArray("connect_modes").add("binary").add("sse").add("long-poll");
+        // The modes this server serves (ccp-1.md §1.1).
+        info.putArray("connect_modes").add("binary").add("websocket").add("sse").add("long-poll");
         return info;
     }
 }

@@ -44,12 +44,17 @@ final class H2Client implements AutoCloseable {
     final CompletableFuture<Long> goAway = new CompletableFuture<>();
 
     H2Client(int port) throws Exception {
+        this(port, TestTls.nettyH2Client());
+    }
+
+    /** @param tls a client context offering {@code h2} (e.g. trusting a node's development CA) */
+    H2Client(int port, io.netty.handler.ssl.SslContext tls) throws Exception {
         Bootstrap bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) throws Exception {
-                        ch.pipeline().addLast(TestTls.nettyH2Client().newHandler(ch.alloc(), "127.0.0.1", port));
+                        ch.pipeline().addLast(tls.newHandler(ch.alloc(), "127.0.0.1", port));
                         ch.pipeline().addLast(Http2FrameCodecBuilder.forClient().build());
                         ch.pipeline().addLast(new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
                         ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {

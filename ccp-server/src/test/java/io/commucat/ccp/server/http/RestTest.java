@@ -311,8 +311,12 @@ class RestTest {
 
     @ParameterizedTest
     @EnumSource(HttpClient.Version.class)
-    void websocketModeIs501ForNow(HttpClient.Version version) throws Exception {
-        problem(get(version, "/connect?mode=websocket"), 501, "NotImplemented");
+    void aWebsocketModeWithoutItsHandshakeIsRefusedAndOpensNoSession(HttpClient.Version version) throws Exception {
+        if (version == HttpClient.Version.HTTP_1_1) {
+            problem(get(version, "/connect?mode=websocket"), 426, "UpgradeRequired");
+        } else {
+            problem(get(version, "/connect?mode=websocket"), 400, "BadRequest");
+        }
         problem(send(version, HttpRequest.newBuilder(server.uri("/connect")).DELETE()), 405, "MethodNotAllowed");
         assertFalse(server.echo.streams.stream().findAny().isPresent(), "no session opened for those");
     }

@@ -24,6 +24,7 @@ public final class Problem {
             Map.entry(409, "Conflict"),
             Map.entry(413, "PayloadTooLarge"),
             Map.entry(415, "UnsupportedMediaType"),
+            Map.entry(426, "UpgradeRequired"),
             Map.entry(429, "TooManyRequests"),
             Map.entry(500, "InternalError"),
             Map.entry(501, "NotImplemented"),
