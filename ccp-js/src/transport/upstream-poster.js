@@ -57,7 +57,9 @@ export class UpstreamPoster {
       for (let attempt = 0; attempt <= RETRIES && !sent && !this.#closed; attempt++) {
         let response;
         try {
-          response = await this.#fetch(this.#url, {
+          // Not as a method: a browser's fetch called with `this` other than the window throws.
+          const fetchImpl = this.#fetch;
+          response = await fetchImpl(this.#url, {
             method: 'POST',
             headers: { 'content-type': 'application/octet-stream', 'x-upstream-seq': String(seq) },
             body,

@@ -54,6 +54,10 @@ public final class Chromium implements AutoCloseable {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(BROWSER.toFile());
         options.setAcceptInsecureCerts(true);
+        // The page's console, for a failing test to show.
+        org.openqa.selenium.logging.LoggingPreferences logs = new org.openqa.selenium.logging.LoggingPreferences();
+        logs.enable(org.openqa.selenium.logging.LogType.BROWSER, java.util.logging.Level.ALL);
+        options.setCapability("goog:loggingPrefs", logs);
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-dev-shm-usage", "--window-size=1280,900", "--user-data-dir=" + profile);
@@ -78,6 +82,14 @@ public final class Chromium implements AutoCloseable {
 
     public WebDriver driver() {
         return driver;
+    }
+
+    /** What the page wrote to its console since the last call, one entry per line. */
+    public String console() {
+        StringBuilder out = new StringBuilder();
+        driver.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER)
+                .forEach(entry -> out.append(entry.getLevel()).append(' ').append(entry.getMessage()).append('\n'));
+        return out.toString();
     }
 
     /** Saves a PNG of the current page to {@code file} (parents created) and returns it. */
