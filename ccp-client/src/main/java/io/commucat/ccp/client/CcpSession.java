@@ -84,6 +84,12 @@ public final class CcpSession implements AutoCloseable {
     private final SessionListener listener;
     private final Executor callbacks;
     private final DispatchChain dispatch;
+    /**
+     * Completes requests' futures in the order the server answered them: a batch of answers
+     * (those of one read) is one task on the callback executor. Apart from {@link #dispatch}, so
+     * that a listener pacing its messages does not hold back the answers to its own sends.
+     */
+    private final DispatchChain answers;
     private final Connector connector;
     private final Options options;
     private final DeliveryFilter filter;
@@ -109,6 +115,7 @@ public final class CcpSession implements AutoCloseable {
         this.listener = Objects.requireNonNull(listener, "listener");
         this.callbacks = callbacks;
         this.dispatch = new DispatchChain(callbacks);
+        this.answers = new DispatchChain(callbacks);
         this.connector = connector;
         this.options = options;
         this.filter = new DeliveryFilter(options.deduplication());
@@ -264,10 +271,11 @@ public final class CcpSession implements AutoCloseable {
         request.sequence = sequence;
         request.retrying = false;
         target.bySequence.put(sequence, request);
-        connection.send(request.build.apply(sequence));
+        connection.post(request.build.apply(sequence));
         // A failed write means the link is going: its close hands the request to the next link.
     }
 
+    /** On the link's loop: the answer's completion joins the link's batch, handed on at its read's end. */
     private void answered(Link from, long sequence, ObjectNode error) {
         Request request;
         boolean retry = false;
@@ -286,11 +294,10 @@ public final class CcpSession implements AutoCloseable {
         if (retry) {
             Timers.schedule(() -> retransmit(request), request.retries.next());
         } else if (error == null) {
-            callbacks.execute(() -> request.answer.complete(null));
+            from.batch.accepted(request.answer);
         } else {
-            CcpException refusal = CcpException.refused(request.verb + " " + request.channel, 0, error.path("error").asText(""),
-                    error.hasNonNull("detail") ? error.get("detail").asText() : null, null);
-            callbacks.execute(() -> request.answer.completeExceptionally(refusal));
+            from.batch.refused(request.answer, CcpException.refused(request.verb + " " + request.channel, 0, error.path("error").asText(""),
+                    error.hasNonNull("detail") ? error.get("detail").asText() : null, null));
         }
     }
 
@@ -466,7 +473,7 @@ public final class CcpSession implements AutoCloseable {
         }
         CcpException why = cause != null ? cause
                 : new CcpException(CcpException.Kind.CLOSED, "the session was closed", null);
-        callbacks.execute(() -> failing.forEach(request -> request.answer.completeExceptionally(why)));
+        answers.execute(() -> failing.forEach(request -> request.answer.completeExceptionally(why)));
         dispatch.execute(() -> {
             try {
                 listener.onClosed(cause);
@@ -543,7 +550,7 @@ public final class CcpSession implements AutoCloseable {
     private void acknowledge(Link from, Frame delivered) {
         DeviceConnection connection = from.connection;
         if (connection != null && !from.down) {
-            connection.send(Frame.control(FrameType.ACK, delivered.channelId(), connection.nextSequence(),
+            connection.post(Frame.control(FrameType.ACK, delivered.channelId(), connection.nextSequence(),
                     ControlJson.object().put("ack", delivered.sequence())));
         }
     }
@@ -574,6 +581,8 @@ public final class CcpSession implements AutoCloseable {
         final long id;
         /** Requests sent on this link and not answered, by the sequence they were sent with. Guarded by the session. */
         final Map<Long, Request> bySequence = new HashMap<>();
+        /** Answers of the current read, completed together at its end; loop only. */
+        private AnswerBatch batch = new AnswerBatch();
         volatile DeviceConnection connection;
         /** Guarded by the session. */
         boolean established;
@@ -592,6 +601,16 @@ public final class CcpSession implements AutoCloseable {
         @Override
         public void onFrame(Frame frame) {
             delivered(this, frame);
+        }
+
+        @Override
+        public void onReadComplete() {
+            if (batch.isEmpty()) {
+                return;
+            }
+            AnswerBatch full = batch;
+            batch = new AnswerBatch();
+            answers.execute(full::complete);
         }
 
         @Override
