@@ -278,21 +278,21 @@ public final class CcpSession implements AutoCloseable {
     /** On the link's loop: the answer's completion joins the link's batch, handed on at its read's end. */
     private void answered(Link from, long sequence, ObjectNode error) {
         Request request;
-        boolean retry = false;
+        Duration retry = null;
         synchronized (this) {
             request = from.bySequence.remove(sequence);
             if (request == null) {
                 return;
             }
             if (error != null && RETRIED_ERRORS.contains(error.path("error").asText()) && !closing) {
-                retry = true;
+                retry = request.nextRetry();
                 request.retrying = true;
             } else {
                 outstanding.remove(request.id);
             }
         }
-        if (retry) {
-            Timers.schedule(() -> retransmit(request), request.retries.next());
+        if (retry != null) {
+            Timers.schedule(() -> retransmit(request), retry);
         } else if (error == null) {
             from.batch.accepted(request.answer);
         } else {
@@ -563,7 +563,8 @@ public final class CcpSession implements AutoCloseable {
         final long channel;
         final LongFunction<Frame> build;
         final CompletableFuture<Void> answer = new CompletableFuture<>();
-        final Backoff retries = new Backoff(Duration.ofMillis(50), Duration.ofSeconds(5));
+        /** Made at the first {@code busy}: most requests never need one. Guarded by the session. */
+        private Backoff retries;
         long sequence = -1;
         /** Waiting for its retry timer after a {@code busy} or {@code unavailable}. */
         boolean retrying;
@@ -573,6 +574,13 @@ public final class CcpSession implements AutoCloseable {
             this.verb = verb;
             this.channel = channel;
             this.build = build;
+        }
+
+        Duration nextRetry() {
+            if (retries == null) {
+                retries = new Backoff(Duration.ofMillis(50), Duration.ofSeconds(5));
+            }
+            return retries.next();
         }
     }
 
