@@ -92,33 +92,42 @@ final class FrameOutbox {
     private void drain() {
         List<Frame> batch = new ArrayList<>();
         List<CompletableFuture<Void>> waiting = new ArrayList<>();
-        int bytes = 0;
-        for (int taken = 0; taken < DRAIN_LIMIT; taken++) {
-            Entry entry = queue.poll();
-            if (entry == null) {
-                break;
+        try {
+            int bytes = 0;
+            for (int taken = 0; taken < DRAIN_LIMIT; taken++) {
+                Entry entry = queue.poll();
+                if (entry == null) {
+                    break;
+                }
+                if (entry.frame == null) {
+                    write(batch, waiting);
+                    bytes = 0;
+                    CompletableFuture<Void> ended;
+                    try {
+                        ended = sink.endUpstream();
+                    } catch (RuntimeException e) {
+                        ended = CompletableFuture.failedFuture(e);
+                    }
+                    relay(ended, List.of(entry.written));
+                    continue;
+                }
+                batch.add(entry.frame);
+                if (entry.written != null) {
+                    waiting.add(entry.written);
+                }
+                bytes += entry.frame.encodedLength();
+                if (bytes >= BATCH_BYTES) {
+                    write(batch, waiting);
+                    bytes = 0;
+                }
             }
-            if (entry.frame == null) {
-                write(batch, waiting);
-                bytes = 0;
-                relay(sink.endUpstream(), List.of(entry.written));
-                continue;
+            write(batch, waiting);
+        } finally {
+            scheduled.set(false);
+            // A send that found the flag still set before it was cleared relies on this check.
+            if (!queue.isEmpty() && scheduled.compareAndSet(false, true)) {
+                loop.execute(drain);
             }
-            batch.add(entry.frame);
-            if (entry.written != null) {
-                waiting.add(entry.written);
-            }
-            bytes += entry.frame.encodedLength();
-            if (bytes >= BATCH_BYTES) {
-                write(batch, waiting);
-                bytes = 0;
-            }
-        }
-        write(batch, waiting);
-        scheduled.set(false);
-        // A send that found the flag still set before it was cleared relies on this check.
-        if (!queue.isEmpty() && scheduled.compareAndSet(false, true)) {
-            loop.execute(drain);
         }
     }
 

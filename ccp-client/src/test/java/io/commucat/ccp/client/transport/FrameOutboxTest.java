@@ -236,6 +236,26 @@ class FrameOutboxTest {
     }
 
     @Test
+    void anEndOfUpstreamThatThrowsFailsItsFutureAndLaterFramesStillGoOut() throws Exception {
+        FrameOutbox box = new FrameOutbox(loop, new FrameOutbox.Sink() {
+            @Override
+            public CompletableFuture<Void> write(List<Frame> frames) {
+                return sink.write(frames);
+            }
+
+            @Override
+            public CompletableFuture<Void> endUpstream() {
+                throw new IllegalStateException("boom");
+            }
+        });
+        CompletableFuture<Void> ended = box.endUpstream();
+        assertThrows(ExecutionException.class, () -> ended.get(10, TimeUnit.SECONDS));
+        CompletableFuture<Void> after = new CompletableFuture<>();
+        box.send(msg(1), after);
+        after.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
     void aStoppedLoopFailsTheFrameInsteadOfKeepingIt() {
         FrameOutbox box = new FrameOutbox(task -> {
             throw new RejectedExecutionException("stopped");
