@@ -84,6 +84,12 @@ public final class CcpSession implements AutoCloseable {
     private final SessionListener listener;
     private final Executor callbacks;
     private final DispatchChain dispatch;
+    /**
+     * Completes requests' futures in the order the server answered them: a batch of answers
+     * (those of one read) is one task on the callback executor. Apart from {@link #dispatch}, so
+     * that a listener pacing its messages does not hold back the answers to its own sends.
+     */
+    private final DispatchChain answers;
     private final Connector connector;
     private final Options options;
     private final DeliveryFilter filter;
@@ -109,6 +115,7 @@ public final class CcpSession implements AutoCloseable {
         this.listener = Objects.requireNonNull(listener, "listener");
         this.callbacks = callbacks;
         this.dispatch = new DispatchChain(callbacks);
+        this.answers = new DispatchChain(callbacks);
         this.connector = connector;
         this.options = options;
         this.filter = new DeliveryFilter(options.deduplication());
@@ -264,33 +271,33 @@ public final class CcpSession implements AutoCloseable {
         request.sequence = sequence;
         request.retrying = false;
         target.bySequence.put(sequence, request);
-        connection.send(request.build.apply(sequence));
+        connection.post(request.build.apply(sequence));
         // A failed write means the link is going: its close hands the request to the next link.
     }
 
+    /** On the link's loop: the answer's completion joins the link's batch, handed on at its read's end. */
     private void answered(Link from, long sequence, ObjectNode error) {
         Request request;
-        boolean retry = false;
+        Duration retry = null;
         synchronized (this) {
             request = from.bySequence.remove(sequence);
             if (request == null) {
                 return;
             }
             if (error != null && RETRIED_ERRORS.contains(error.path("error").asText()) && !closing) {
-                retry = true;
+                retry = request.nextRetry();
                 request.retrying = true;
             } else {
                 outstanding.remove(request.id);
             }
         }
-        if (retry) {
-            Timers.schedule(() -> retransmit(request), request.retries.next());
+        if (retry != null) {
+            Timers.schedule(() -> retransmit(request), retry);
         } else if (error == null) {
-            callbacks.execute(() -> request.answer.complete(null));
+            from.batch.accepted(request.answer);
         } else {
-            CcpException refusal = CcpException.refused(request.verb + " " + request.channel, 0, error.path("error").asText(""),
-                    error.hasNonNull("detail") ? error.get("detail").asText() : null, null);
-            callbacks.execute(() -> request.answer.completeExceptionally(refusal));
+            from.batch.refused(request.answer, CcpException.refused(request.verb + " " + request.channel, 0, error.path("error").asText(""),
+                    error.hasNonNull("detail") ? error.get("detail").asText() : null, null));
         }
     }
 
@@ -466,7 +473,7 @@ public final class CcpSession implements AutoCloseable {
         }
         CcpException why = cause != null ? cause
                 : new CcpException(CcpException.Kind.CLOSED, "the session was closed", null);
-        callbacks.execute(() -> failing.forEach(request -> request.answer.completeExceptionally(why)));
+        answers.execute(() -> failing.forEach(request -> request.answer.completeExceptionally(why)));
         dispatch.execute(() -> {
             try {
                 listener.onClosed(cause);
@@ -543,7 +550,7 @@ public final class CcpSession implements AutoCloseable {
     private void acknowledge(Link from, Frame delivered) {
         DeviceConnection connection = from.connection;
         if (connection != null && !from.down) {
-            connection.send(Frame.control(FrameType.ACK, delivered.channelId(), connection.nextSequence(),
+            connection.post(Frame.control(FrameType.ACK, delivered.channelId(), connection.nextSequence(),
                     ControlJson.object().put("ack", delivered.sequence())));
         }
     }
@@ -556,7 +563,8 @@ public final class CcpSession implements AutoCloseable {
         final long channel;
         final LongFunction<Frame> build;
         final CompletableFuture<Void> answer = new CompletableFuture<>();
-        final Backoff retries = new Backoff(Duration.ofMillis(50), Duration.ofSeconds(5));
+        /** Made at the first {@code busy}: most requests never need one. Guarded by the session. */
+        private Backoff retries;
         long sequence = -1;
         /** Waiting for its retry timer after a {@code busy} or {@code unavailable}. */
         boolean retrying;
@@ -567,6 +575,13 @@ public final class CcpSession implements AutoCloseable {
             this.channel = channel;
             this.build = build;
         }
+
+        Duration nextRetry() {
+            if (retries == null) {
+                retries = new Backoff(Duration.ofMillis(50), Duration.ofSeconds(5));
+            }
+            return retries.next();
+        }
     }
 
     /** One bootstrap and the stream it runs on; events come on the connection's event loop. */
@@ -574,6 +589,8 @@ public final class CcpSession implements AutoCloseable {
         final long id;
         /** Requests sent on this link and not answered, by the sequence they were sent with. Guarded by the session. */
         final Map<Long, Request> bySequence = new HashMap<>();
+        /** Answers of the current read, completed together at its end; loop only. */
+        private AnswerBatch batch = new AnswerBatch();
         volatile DeviceConnection connection;
         /** Guarded by the session. */
         boolean established;
@@ -592,6 +609,16 @@ public final class CcpSession implements AutoCloseable {
         @Override
         public void onFrame(Frame frame) {
             delivered(this, frame);
+        }
+
+        @Override
+        public void onReadComplete() {
+            if (batch.isEmpty()) {
+                return;
+            }
+            AnswerBatch full = batch;
+            batch = new AnswerBatch();
+            answers.execute(full::complete);
         }
 
         @Override

@@ -467,6 +467,13 @@ final class ServerConnection {
         }
 
         @Override
+        public void onReadComplete() {
+            if (!shut) {
+                target.onReadComplete();
+            }
+        }
+
+        @Override
         public void onClosed(StreamClosure closure, Throwable failure) {
             // A failed bootstrap has failed its established() before its stream reports the end.
             boolean failed = attempt != null && attempt.established().isCompletedExceptionally();

@@ -12,6 +12,7 @@ import io.commucat.ccp.proto.FrameLimits;
 import io.commucat.ccp.proto.StreamingFrameDecoder;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
@@ -34,9 +35,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * stream or connection ended first).
  *
  * <p>Threading: the handshake, decryption and the {@link Listener}'s hooks run on the
- * connection's event loop, one at a time; hooks must not block. {@link #send} may be called
- * from any thread: sealing happens on the loop, so frames go out in the order their
- * {@code send} calls reached it. Many device connections may share one {@link ClientConnection}
+ * connection's event loop, one at a time; hooks must not block. {@link #send}, {@link #post}
+ * and {@link #endUpstream} may be called from any thread: they queue onto the loop without
+ * blocking ({@link FrameOutbox}), and frames go out in the order their calls entered the queue,
+ * what piled up meanwhile sealed and written together. Many device connections may share one {@link ClientConnection}
  * (over HTTP/2 one stream each, over HTTP/1.1 one socket each) and one event loop group.
  */
 public final class DeviceConnection {
@@ -53,6 +55,14 @@ public final class DeviceConnection {
 
         /** A decrypted frame of the established session, in order. */
         public void onFrame(Frame frame) {
+        }
+
+        /**
+         * After the frames that arrived together (those of one turn of the event loop), before
+         * any later one and before {@link #onClosed}: a listener that collects what frames cause
+         * (answers to complete elsewhere) hands it on here, once per batch instead of once per frame.
+         */
+        public void onReadComplete() {
         }
 
         /**
@@ -80,6 +90,12 @@ public final class DeviceConnection {
     private Phase phase = Phase.AWAIT_AUTH;
     private SecureFrameStream secure;
     private Throwable failure;
+    /** Frames were handed to the listener since its last onReadComplete. */
+    private boolean readPending;
+    private final Runnable readComplete = this::readComplete;
+
+    /** Set on the loop once established, before {@link #established} completes; null before. */
+    private volatile FrameOutbox outbox;
 
     /** @param connection the connection under the stream, or null for a WebSocket (a socket of its own) */
     private DeviceConnection(ClientConnection connection, Function<StreamListener, CompletableFuture<ConnectStream>> open,
@@ -149,37 +165,43 @@ public final class DeviceConnection {
 
     /**
      * Seals {@code frame} (§4.1) and sends it. Completes when written; fails with {@link
-     * IllegalStateException} before establishment, or with the Noise failure.
+     * IllegalStateException} before establishment or after the session ended, or with the Noise
+     * failure.
      */
     public CompletableFuture<Void> send(Frame frame) {
-        ConnectStream s = stream.getNow(null);
-        if (!established.isDone() || established.isCompletedExceptionally() || s == null) {
+        FrameOutbox out = outbox;
+        if (out == null) {
             return CompletableFuture.failedFuture(new IllegalStateException("the session is not established"));
         }
         CompletableFuture<Void> result = new CompletableFuture<>();
-        s.eventLoop().execute(() -> {
-            if (phase != Phase.ESTABLISHED) {
-                result.completeExceptionally(new IllegalStateException("the session has ended"));
-                return;
-            }
-            try {
-                s.write(secure.seal(frame)).whenComplete((ok, error) -> {
-                    if (error != null) {
-                        result.completeExceptionally(error);
-                    } else {
-                        result.complete(null);
-                    }
-                });
-            } catch (NoiseException e) {
-                fail(s, e);
-                result.completeExceptionally(e);
-            }
-        });
+        out.send(frame, result);
         return result;
     }
 
-    /** Ends the upstream (HTTP/2 END_STREAM, HTTP/1.1 the last chunk); the server then closes the session. */
+    /**
+     * As {@link #send}, for a frame whose write nobody waits for: a failed write means the stream
+     * is going, and {@link Listener#onClosed} says so. Before establishment the frame is dropped.
+     *
+     * @return whether the frame was queued (false before establishment)
+     */
+    public boolean post(Frame frame) {
+        FrameOutbox out = outbox;
+        if (out == null) {
+            return false;
+        }
+        out.send(frame, null);
+        return true;
+    }
+
+    /**
+     * Ends the upstream (HTTP/2 END_STREAM, HTTP/1.1 the last chunk) after every frame sent
+     * before; the server then closes the session.
+     */
     public CompletableFuture<Void> endUpstream() {
+        FrameOutbox out = outbox;
+        if (out != null) {
+            return out.endUpstream();
+        }
         return stream.thenCompose(ConnectStream::endUpstream);
     }
 
@@ -255,6 +277,7 @@ public final class DeviceConnection {
             secure = session.frames();
             sequence.set(handshake.nextSequence());
             phase = Phase.ESTABLISHED;
+            outbox = new FrameOutbox(s.eventLoop(), new Upstream(s));
             established.complete(session);
             return false;
         } catch (DeviceHandshakeException e) {
@@ -268,11 +291,23 @@ public final class DeviceConnection {
             secure.open(data, off, len, frame -> {
                 if (phase == Phase.ESTABLISHED) {
                     listener.onFrame(frame);
+                    if (!readPending) {
+                        readPending = true;
+                        // Runs after this turn's other reads (a task queued from the loop itself).
+                        s.eventLoop().execute(readComplete);
+                    }
                 }
                 return true;
             });
         } catch (NoiseException | CodecException e) {
             fail(s, e);
+        }
+    }
+
+    private void readComplete() {
+        if (readPending) {
+            readPending = false;
+            listener.onReadComplete();
         }
     }
 
@@ -306,6 +341,7 @@ public final class DeviceConnection {
             }
         }
         if (closed.complete(closure)) {
+            readComplete(); // what the last frames caused comes before the end
             listener.onClosed(closure, failure);
         }
     }
@@ -331,6 +367,33 @@ public final class DeviceConnection {
         established.completeExceptionally(failure);
         if (s != null) {
             s.cancel();
+        }
+    }
+
+    /** Where the outbox's batches go, on the loop. */
+    private final class Upstream implements FrameOutbox.Sink {
+        private final ConnectStream s;
+
+        Upstream(ConnectStream s) {
+            this.s = s;
+        }
+
+        @Override
+        public CompletableFuture<Void> write(List<Frame> frames) {
+            if (phase != Phase.ESTABLISHED) {
+                return CompletableFuture.failedFuture(new IllegalStateException("the session has ended"));
+            }
+            try {
+                return s.write(secure.seal(frames));
+            } catch (NoiseException e) {
+                fail(s, e);
+                return CompletableFuture.failedFuture(e);
+            }
+        }
+
+        @Override
+        public CompletableFuture<Void> endUpstream() {
+            return s.endUpstream();
         }
     }
 

@@ -63,6 +63,29 @@ class SecureFrameStreamTest {
     }
 
     @Test
+    void aBatchSealsIntoOneArrayThatOpensToTheSameFramesInOrder() throws Exception {
+        Frame small = Frame.opaque(FrameType.MSG, 1, 1, new byte[] {1, 2, 3});
+        Frame big = Frame.opaque(FrameType.MSG, 1, 2, new byte[150_000]);
+        Frame ack = Frame.control(FrameType.ACK, 1, 3, ControlJson.object().put("ack", 7));
+        byte[] wire = device.seal(List.of(small, big, ack));
+        int expected = 0;
+        for (Frame f : List.of(small, big, ack)) {
+            expected += NoiseTransport.sealedLength(f.encodedLength());
+        }
+        assertEquals(expected, wire.length, "exactly the records each frame would have had on its own");
+        assertEquals(List.of(small, big, ack), open(server, wire));
+        // The nonces went on with the batch: a frame sealed alone afterwards still opens.
+        assertEquals(List.of(small), open(server, device.seal(small)));
+    }
+
+    @Test
+    void anEmptyBatchSealsToNothing() throws Exception {
+        assertEquals(0, device.seal(List.of()).length);
+        Frame ack = Frame.control(FrameType.ACK, 1, 3, ControlJson.object().put("ack", 7));
+        assertEquals(List.of(ack), open(server, device.seal(ack)));
+    }
+
+    @Test
     void oneByteAtATimeDeliversTheSameFrames() throws Exception {
         Frame a = Frame.opaque(FrameType.MSG, 1, 1, new byte[70_000]);
         Frame b = Frame.control(FrameType.TYPING, 1, 2, ControlJson.object().put("typing", true));
