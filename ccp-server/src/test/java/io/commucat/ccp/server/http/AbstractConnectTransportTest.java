@@ -309,6 +309,12 @@ abstract class AbstractConnectTransportTest {
         assertEquals(0, stream.transportCloses.get(), "a reader that is behind is paced, not cut");
     }
 
+    /**
+     * Binary and WebSocket hold the upload in the transport (TCP, the stream's window); a
+     * companion's {@code send} returns at its POST's 204, which the server gives only once the
+     * bytes went to the session: there the upload is held by a POST left waiting. Either way the
+     * upload does not finish and the session is fed a bounded amount.
+     */
     @Test
     void theUploadIsNotReadWhileTheReaderIsBehind() throws Exception {
         probe.echo = true;
@@ -331,7 +337,7 @@ abstract class AbstractConnectTransportTest {
         int readWhileBehind = awaitNoProgress(stream);
         assertTrue(readWhileBehind <= maxReadWhileBehind(),
                 "the session was fed " + readWhileBehind + " bytes while nobody read its answers");
-        assertFalse(upload.isDone(), "the upload is held back");
+        assertFalse(upload.isDone(), "the upload is held back (in the transport, or a POST waits for its 204)");
 
         client.resumeReading();
         assertArrayEquals(payload, read(client, payload.length));
