@@ -86,6 +86,11 @@ final class LongPoll implements ConnectDriver {
 
     /** Session loop: ends this poll's response after what was sent. */
     void finish() {
+        if (transport.eventLoop().isShuttingDown()) {
+            // Server shutdown: a session outlives its polls, so its goodbye may come after the
+            // poll's loop stopped taking tasks; that loop closes the poll's channel itself.
+            return;
+        }
         transport.eventLoop().execute(() -> {
             if (!closed) {
                 closed = true;

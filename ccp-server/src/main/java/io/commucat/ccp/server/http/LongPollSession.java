@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Bounds: {@link #room()} is the window less what the buffer holds, so a browser that does
  * not poll pauses the session's deliveries; companion POSTs are taken while the buffer holds
- * less than two windows. A poll ends after {@code poll_timeout} without a frame or once
- * {@code poll_max_bytes} went out on it, and a session with no poll open for {@code poll_grace}
+ * less than two windows. A poll ends after {@code poll_timeout} without a frame, once
+ * {@code poll_max_bytes} went out on it, or once what is kept fills the window (the browser's
+ * next poll acknowledges it and so gives the session room again), and a session with no poll open for {@code poll_grace}
  * ends as transport-closed. A keepalive line goes out on an open poll whenever nothing was written
  * for the keepalive interval.
  *
@@ -112,6 +113,7 @@ final class LongPollSession implements Downstream, UpstreamTarget, OpenConnect {
             }
             sendToPoll(k.line(), true);
         }
+        endPollIfOutOfRoom();
         if (state == State.ENDING) {
             endPoll();
             end();
@@ -155,6 +157,7 @@ final class LongPollSession implements Downstream, UpstreamTarget, OpenConnect {
         keptBytes += line.length;
         if (poll != null) {
             sendToPoll(line, true);
+            endPollIfOutOfRoom();
         }
     }
 
@@ -206,6 +209,18 @@ final class LongPollSession implements Downstream, UpstreamTarget, OpenConnect {
             lastFrameNanos = lastWriteNanos;
         }
         if (frame && pollBytes >= browser().pollMaxBytes()) {
+            endPoll();
+        }
+    }
+
+    /**
+     * Everything kept went out on the open poll and the session has no room left: only the
+     * browser's next poll (its {@code after}) can free some, so this one ends now. Kept open, it
+     * would carry nothing until {@code poll_timeout}: a paced session would move one window per
+     * poll timeout.
+     */
+    private void endPollIfOutOfRoom() {
+        if (poll != null && state == State.OPEN && keptBytes >= window()) {
             endPoll();
         }
     }

@@ -3,6 +3,7 @@ package io.commucat.ccp.server.http;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -45,6 +46,10 @@ import org.junit.jupiter.api.io.TempDir;
  * server is a real {@link CcpServer} over real TLS; behind it a {@link ProbeHandler} stands in
  * for the session core, except in the last test, where real sessions meet a real device.
  *
+ * <p>Where a mode cannot do what a behaviour needs, the subclass declares it and the test asserts
+ * the mode's own equivalent instead (never skipped): how the upload ends ({@link UploadEnd}), and
+ * how soon the loss of the transport shows ({@link #transportLossNoticedWithin()}).
+ *
  * <p>After every test, every stream must have been called on its own event loop only, and never
  * after its end (the rules of {@code ConnectStream}).
  */
@@ -67,6 +72,25 @@ abstract class AbstractConnectTransportTest {
     private final List<TestServer> servers = new ArrayList<>();
     private TestServer server;
 
+    /** How a client ends its upload in a mode, and what the session is told. */
+    enum UploadEnd {
+        /**
+         * The request body ends (END_STREAM, the last chunk): the session is told once
+         * ({@code onUpstreamEnd}) and the response stays open until the session closes it.
+         */
+        HALF_CLOSE,
+        /**
+         * WebSocket has no half-close: the client's Close ends the whole exchange. The session is
+         * told the transport closed, once, never {@code onUpstreamEnd}, and the response ends.
+         */
+        CLOSE,
+        /**
+         * The companion of SSE and long-poll: the upload is a series of POSTs with no end of its
+         * own. It ends with the session: once the session closed its downstream, a POST is 404.
+         */
+        WITH_THE_SESSION
+    }
+
     /** Opens a {@code /connect} stream in this mode on a new connection to {@code port}. */
     protected abstract ConnectClient connect(int port) throws Exception;
 
@@ -83,6 +107,29 @@ abstract class AbstractConnectTransportTest {
      */
     protected long maxReadWhileBehind() {
         return 8L * 1024 * 1024;
+    }
+
+    /** How the upload ends in this mode. */
+    protected UploadEnd uploadEnd() {
+        return UploadEnd.HALF_CLOSE;
+    }
+
+    /** The status of an accepted {@code /connect} (101 for an RFC 6455 upgrade). */
+    protected String acceptedStatus() {
+        return "200";
+    }
+
+    /**
+     * How soon the session hears of a client that vanished without a word. At once but for
+     * long-poll, whose browser is between polls most of the time: there it is {@code poll_grace}.
+     */
+    protected Duration transportLossNoticedWithin() {
+        return Duration.ofSeconds(WAIT_SECONDS);
+    }
+
+    /** The server's downstream settings for this mode (a small window for all). */
+    protected ServerConfig.Downstream downstream() {
+        return new ServerConfig.Downstream(WINDOW, Duration.ofSeconds(60));
     }
 
     /** The server behind which the probe stands. */
@@ -109,7 +156,7 @@ abstract class AbstractConnectTransportTest {
     void theResponseHeadNamesTheModeBeforeAnyByte() throws Exception {
         ConnectClient client = open(server);
         Map<String, String> head = client.head().get(WAIT_SECONDS, TimeUnit.SECONDS);
-        assertEquals("200", head.get(":status"));
+        assertEquals(acceptedStatus(), head.get(":status"));
         assertEquals(mode(), head.get("x-commucat-connect-mode"));
         assertEquals(contentType(), head.get("content-type"));
         assertEquals("no-store", head.get("cache-control"));
@@ -190,12 +237,35 @@ abstract class AbstractConnectTransportTest {
         ConnectClient client = open(server);
         Probe stream = probe.awaitOpened();
         client.send(new byte[] {1, 2, 3});
-        client.endUpstream();
-        Probe.await(stream.upstreamEnds::get, 1, "upload ends");
-        assertArrayEquals(new byte[] {1, 2, 3}, stream.upstream());
-        stream.close();
-        client.ended().get(WAIT_SECONDS, TimeUnit.SECONDS);
-        assertEquals(1, stream.upstreamEnds.get());
+        switch (uploadEnd()) {
+            case HALF_CLOSE -> {
+                client.endUpstream();
+                Probe.await(stream.upstreamEnds::get, 1, "upload ends");
+                assertArrayEquals(new byte[] {1, 2, 3}, stream.upstream());
+                stream.close();
+                client.ended().get(WAIT_SECONDS, TimeUnit.SECONDS);
+                assertEquals(1, stream.upstreamEnds.get());
+            }
+            case CLOSE -> {
+                client.endUpstream();
+                Probe.await(stream.transportCloses::get, 1, "transport closes");
+                assertArrayEquals(new byte[] {1, 2, 3}, stream.upstream());
+                client.ended().get(WAIT_SECONDS, TimeUnit.SECONDS);
+                stream.onLoop(() -> null); // whatever the transport still had queued on the loop has run
+                assertEquals(1, stream.transportCloses.get());
+                assertEquals(0, stream.upstreamEnds.get(), "a Close is not a half-close");
+            }
+            case WITH_THE_SESSION -> {
+                Probe.await(stream::received, 3, "bytes received");
+                stream.close();
+                client.ended().get(WAIT_SECONDS, TimeUnit.SECONDS);
+                CompanionUpload.Refused late = assertThrows(CompanionUpload.Refused.class,
+                        () -> client.send(new byte[] {4}));
+                assertEquals(404, late.status, "the upload ended with the session");
+                assertArrayEquals(new byte[] {1, 2, 3}, stream.upstream());
+                assertEquals(0, stream.upstreamEnds.get());
+            }
+        }
     }
 
     @Test
@@ -205,7 +275,7 @@ abstract class AbstractConnectTransportTest {
         client.send(new byte[] {7});
         Probe.await(stream::received, 1, "bytes received");
         client.cut();
-        Probe.await(stream.transportCloses::get, 1, "transport closes");
+        Probe.await(stream.transportCloses::get, 1, "transport closes", transportLossNoticedWithin());
         stream.onLoop(() -> null); // whatever the transport still had queued on the loop has run
         assertEquals(1, stream.transportCloses.get());
     }
@@ -239,6 +309,12 @@ abstract class AbstractConnectTransportTest {
         assertEquals(0, stream.transportCloses.get(), "a reader that is behind is paced, not cut");
     }
 
+    /**
+     * Binary and WebSocket hold the upload in the transport (TCP, the stream's window); a
+     * companion's {@code send} returns at its POST's 204, which the server gives only once the
+     * bytes went to the session: there the upload is held by a POST left waiting. Either way the
+     * upload does not finish and the session is fed a bounded amount.
+     */
     @Test
     void theUploadIsNotReadWhileTheReaderIsBehind() throws Exception {
         probe.echo = true;
@@ -261,7 +337,7 @@ abstract class AbstractConnectTransportTest {
         int readWhileBehind = awaitNoProgress(stream);
         assertTrue(readWhileBehind <= maxReadWhileBehind(),
                 "the session was fed " + readWhileBehind + " bytes while nobody read its answers");
-        assertFalse(upload.isDone(), "the upload is held back");
+        assertFalse(upload.isDone(), "the upload is held back (in the transport, or a POST waits for its 204)");
 
         client.resumeReading();
         assertArrayEquals(payload, read(client, payload.length));
@@ -317,7 +393,7 @@ abstract class AbstractConnectTransportTest {
     private TestServer serverWith(ConnectHandler handler) throws Exception {
         // TestServer's echo handler is replaced by the one under test.
         TestServer started = new TestServer(new EchoHandler(), b -> b.connectHandler(handler)
-                .downstream(new ServerConfig.Downstream(WINDOW, Duration.ofSeconds(60))));
+                .downstream(downstream()));
         servers.add(started);
         return started;
     }
@@ -351,7 +427,7 @@ abstract class AbstractConnectTransportTest {
         return stream.onLoop(() -> {
             long written = 0;
             while (stream.downstream.room() > 0 && written < FILL_CAP) {
-                stream.downstream.write(ProbeHandler.FRAME, piece);
+                stream.downstream.write(stream.nextFrame(), piece);
                 written += piece.length;
             }
             return written;

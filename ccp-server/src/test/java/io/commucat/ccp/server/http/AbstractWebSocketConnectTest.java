@@ -2,7 +2,6 @@ package io.commucat.ccp.server.http;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.commucat.ccp.server.config.ServerConfig;
@@ -19,7 +18,11 @@ import org.junit.jupiter.api.Timeout;
 /**
  * WebSocket {@code /connect} behaviour that is the same on both protocols, against the echo
  * session core ({@link EchoHandler}: each upstream chunk comes back as one write, so as one
- * binary message). Subclasses open the exchange their way.
+ * binary message). Subclasses open the exchange their way. What every mode must do (the head,
+ * bytes both ways in any chunking, ends and cuts, a reader that falls behind paused and not cut,
+ * shutdown's goodbye) is {@link AbstractConnectTransportTest}'s, run for WebSocket by
+ * {@link WebSocketH1ConnectTransportTest} and {@link WebSocketH2ConnectTransportTest}; here is
+ * what only WebSocket has: messages, fragments, base64 text, Ping, close codes.
  */
 @Timeout(30)
 abstract class AbstractWebSocketConnectTest {
@@ -53,26 +56,12 @@ abstract class AbstractWebSocketConnectTest {
     }
 
     @Test
-    void headNamesTheModeAndIsNotStored() {
-        assertEquals("websocket", ws.head().get("x-commucat-connect-mode"));
-        assertEquals("no-store", ws.head().get("cache-control"));
-    }
-
-    @Test
     void eachSessionWriteIsOneBinaryMessage() throws Exception {
         ws.send(WsWire.binary(HELLO));
         WsWire.Frame frame = ws.next();
         assertTrue(frame.fin());
         assertEquals(WsWire.BINARY, frame.opcode());
         assertArrayEquals(HELLO, frame.payload());
-    }
-
-    @Test
-    void oneByteMessagesReachTheSessionInOrder() throws Exception {
-        for (byte b : HELLO) {
-            ws.send(WsWire.binary(new byte[] {b}));
-        }
-        assertArrayEquals(HELLO, ws.receive(HELLO.length));
     }
 
     @Test
@@ -154,32 +143,6 @@ abstract class AbstractWebSocketConnectTest {
         assertArrayEquals(EchoHandler.BYE, ws.receive(EchoHandler.BYE.length));
         assertClose(1001);
         stopped.get(10, TimeUnit.SECONDS);
-    }
-
-    @Test
-    void readerThatFallsBehindIsPausedNotCut() throws Exception {
-        // Well past what the server's windows and both sides' socket buffers (tcp_rmem/tcp_wmem
-        // maxima of a few MiB on loopback) can hold.
-        int messages = 1024;
-        byte[] payload = new byte[16 * 1024];
-        Arrays.fill(payload, (byte) 'x');
-        // Far more than the server's windows: the server stops reading until the test reads.
-        CompletableFuture<Void> sent = CompletableFuture.runAsync(() -> {
-            try {
-                for (int i = 0; i < messages; i++) {
-                    ws.send(WsWire.binary(payload));
-                }
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        Thread.sleep(2_000);
-        assertFalse(sent.isDone(), "the server kept reading a client that does not read");
-        byte[] back = ws.receive(messages * payload.length);
-        assertEquals(messages * payload.length, back.length);
-        sent.get(10, TimeUnit.SECONDS);
-        assertEquals(1, server.echo.streams.size());
-        assertEquals(1L, session().transportClosed.getCount(), "the session was cut");
     }
 
     void assertClose(int code) throws Exception {

@@ -15,8 +15,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * What a browser does with SSE or long-poll {@code /connect} (the JDK's {@code HttpClient} over
  * real TLS, HTTP/1.1 or HTTP/2; on HTTP/2 the POSTs share the stream's connection): opens a
- * response and reads it event by event or line by line, and sends companion POSTs. The driver
- * a later subclass of the abstract transport test can build on.
+ * response and reads it event by event or line by line, and sends companion POSTs (also those
+ * of the transport-neutral test's clients, through {@link CompanionUpload}).
  */
 final class BrowserClient {
 

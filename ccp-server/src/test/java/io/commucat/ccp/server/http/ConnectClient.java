@@ -8,7 +8,10 @@ import java.util.concurrent.CompletableFuture;
  * The client side of one {@code /connect} stream in one transport mode, as
  * {@link AbstractConnectTransportTest} drives it. Upstream pieces go out in the mode's framing;
  * downstream comes back as the raw bytes the protocol wrote: the driver undoes its mode's
- * encoding (HTTP/2 DATA, HTTP/1.1 chunks, and later WebSocket messages, SSE events, poll answers).
+ * encoding (HTTP/2 DATA, HTTP/1.1 chunks, WebSocket messages, SSE events, NDJSON poll lines).
+ * Where a mode has no such step (a companion upload has no end; a WebSocket has no half-close),
+ * the method says what it does instead, and the test declares it
+ * ({@link AbstractConnectTransportTest.UploadEnd}).
  *
  * <p>Threading: called from test threads; {@link #send} from one thread at a time.
  */
@@ -20,7 +23,10 @@ interface ConnectClient extends AutoCloseable {
     /** Writes one upstream piece; may block while the transport pushes back (flow control, TCP). */
     void send(byte[] bytes) throws Exception;
 
-    /** Ends the upload cleanly (END_STREAM, the last chunk, ...). */
+    /**
+     * Ends the upload cleanly (END_STREAM, the last chunk; WebSocket: the client's Close). A
+     * companion upload has none: it throws {@link UnsupportedOperationException}.
+     */
     void endUpstream() throws Exception;
 
     /** Cuts the transport under the stream without a clean end (RST_STREAM, a closed socket, ...). */

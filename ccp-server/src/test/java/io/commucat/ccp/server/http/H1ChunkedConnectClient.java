@@ -46,6 +46,19 @@ final class H1ChunkedConnectClient implements ConnectClient {
 
     /** A new connection to {@code port} with a {@code POST /connect} in flight on it. */
     static H1ChunkedConnectClient open(int port) throws Exception {
+        return open(port, "POST /connect HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n"
+                + "Content-Type: application/octet-stream\r\n\r\n");
+    }
+
+    /**
+     * A new connection to {@code port} with a bodiless {@code GET target} in flight on it (the
+     * response of an SSE or long-poll {@code /connect}; the upload then goes by companion POSTs).
+     */
+    static H1ChunkedConnectClient get(int port, String target) throws Exception {
+        return open(port, "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    }
+
+    private static H1ChunkedConnectClient open(int port, String requestHead) throws Exception {
         Socket tcp = new Socket();
         try {
             tcp.setReceiveBufferSize(RECEIVE_BUFFER);
@@ -56,8 +69,7 @@ final class H1ChunkedConnectClient implements ConnectClient {
             parameters.setApplicationProtocols(new String[] {"http/1.1"});
             socket.setSSLParameters(parameters);
             H1ChunkedConnectClient client = new H1ChunkedConnectClient(tcp, socket);
-            client.write(("POST /connect HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n"
-                    + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            client.write(requestHead.getBytes(StandardCharsets.US_ASCII));
             Thread reader = new Thread(client::readLoop, "test-h1-connect-reader");
             reader.setDaemon(true);
             reader.start();

@@ -3,6 +3,8 @@ package io.commucat.ccp.server.http;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -15,6 +17,7 @@ import javax.net.ssl.SSLSocket;
 final class H1WsDriver implements WsDriver {
 
     static final String KEY = "dGhlIHNhbXBsZSBub25jZQ==";
+    private static final int RECEIVE_BUFFER = 64 * 1024;
 
     final SSLSocket socket;
     final OutputStream out;
@@ -29,7 +32,12 @@ final class H1WsDriver implements WsDriver {
 
     /** @param tls the client's TLS context (e.g. trusting a node's development CA) */
     H1WsDriver(int port, String request, javax.net.ssl.SSLContext tls) throws Exception {
-        socket = (SSLSocket) tls.getSocketFactory().createSocket("127.0.0.1", port);
+        // A small receive buffer, set before connecting as TCP wants: a client that does not read
+        // holds the server back after little data, not after the kernel's autotuned maximum.
+        Socket tcp = new Socket();
+        tcp.setReceiveBufferSize(RECEIVE_BUFFER);
+        tcp.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
+        socket = (SSLSocket) tls.getSocketFactory().createSocket(tcp, "127.0.0.1", port, true);
         SSLParameters parameters = socket.getSSLParameters();
         parameters.setApplicationProtocols(new String[] {"http/1.1"});
         socket.setSSLParameters(parameters);

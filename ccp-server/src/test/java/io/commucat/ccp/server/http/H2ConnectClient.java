@@ -41,14 +41,26 @@ final class H2ConnectClient implements ConnectClient {
 
     /** A new connection to {@code port} with one {@code POST /connect} stream on it. */
     static H2ConnectClient open(int port) throws Exception {
+        return open(port, new DefaultHttp2Headers().method("POST").path("/connect")
+                .add("content-type", "application/octet-stream"), false);
+    }
+
+    /**
+     * A new connection to {@code port} with one bodiless {@code GET target} stream on it (the
+     * response of an SSE or long-poll {@code /connect}; the upload then goes by companion POSTs).
+     */
+    static H2ConnectClient get(int port, String target) throws Exception {
+        return open(port, new DefaultHttp2Headers().method("GET").path(target), true);
+    }
+
+    private static H2ConnectClient open(int port, Http2Headers request, boolean endStream) throws Exception {
         H2Client connection = new H2Client(port);
         try {
             Reader reader = new Reader();
             Http2StreamChannel stream = new Http2StreamChannelBootstrap(connection.channel).handler(reader).open()
                     .sync().getNow();
-            Http2Headers headers = new DefaultHttp2Headers().method("POST").path("/connect").scheme("https")
-                    .authority("127.0.0.1").add("content-type", "application/octet-stream");
-            stream.writeAndFlush(new DefaultHttp2HeadersFrame(headers, false)).sync();
+            Http2Headers headers = request.scheme("https").authority("127.0.0.1");
+            stream.writeAndFlush(new DefaultHttp2HeadersFrame(headers, endStream)).sync();
             return new H2ConnectClient(connection, stream, reader);
         } catch (Exception | Error e) {
             connection.close();

@@ -37,6 +37,8 @@ final class H2WsDriver implements WsDriver {
     final CompletableFuture<Void> closed = new CompletableFuture<>();
     private final LinkedBlockingQueue<byte[]> data = new LinkedBlockingQueue<>();
     private final InputStream in = new QueueInput();
+    /** How long a read waits for the next DATA frame before it fails. */
+    volatile long readWaitSeconds = 10;
 
     H2WsDriver(int port, Map<String, String> extra) throws Exception {
         this(new H2Client(port), extra);
@@ -115,9 +117,9 @@ final class H2WsDriver implements WsDriver {
             while (current != END && position == current.length) {
                 channel.read();
                 try {
-                    byte[] next = data.poll(10, TimeUnit.SECONDS);
+                    byte[] next = data.poll(readWaitSeconds, TimeUnit.SECONDS);
                     if (next == null) {
-                        throw new IOException("no DATA within 10 s");
+                        throw new IOException("no DATA within " + readWaitSeconds + " s");
                     }
                     current = next;
                     position = 0;

@@ -8,6 +8,7 @@ import io.commucat.ccp.server.connect.Downstream;
 import io.netty.channel.EventLoop;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -21,11 +22,12 @@ import java.util.function.IntSupplier;
  * Test double of the session core (not of the network) for the transport tests: each stream
  * records what its transport told it and in which thread, and lets the test write, ask for room
  * and close from the stream's own loop. Optionally echoes every upstream byte. On shutdown it
- * writes {@link #BYE} and ends the response.
+ * writes {@link #BYE} and ends the response. Like the real session, it numbers its writes from 1
+ * (ccp-1.md §4.2): SSE and long-poll label each write with that number, and long-poll's resume
+ * drops what the browser acknowledged by it.
  */
 final class ProbeHandler implements ConnectHandler {
 
-    static final Frame FRAME = Frame.opaque(FrameType.MSG, 0, 0, new byte[0]);
     static final byte[] BYE = "bye".getBytes(StandardCharsets.US_ASCII);
 
     final LinkedBlockingQueue<Probe> opened = new LinkedBlockingQueue<>();
@@ -65,6 +67,8 @@ final class ProbeHandler implements ConnectHandler {
         private final ByteArrayOutputStream upstream = new ByteArrayOutputStream();
         /** Set on the loop: no call may come after the stream's end. */
         private boolean over;
+        /** The last write's sequence number; on the loop. */
+        private long sequence;
 
         Probe(Downstream downstream, EventLoop loop, boolean echo) {
             this.downstream = downstream;
@@ -82,7 +86,7 @@ final class ProbeHandler implements ConnectHandler {
                 upstream.write(data, off, len);
             }
             if (echo) {
-                downstream.write(FRAME, Arrays.copyOfRange(data, off, off + len));
+                downstream.write(nextFrame(), Arrays.copyOfRange(data, off, off + len));
             }
         }
 
@@ -109,8 +113,13 @@ final class ProbeHandler implements ConnectHandler {
         public void shutdown() {
             check("shutdown");
             shutdowns.incrementAndGet();
-            downstream.write(FRAME, BYE);
+            downstream.write(nextFrame(), BYE);
             end();
+        }
+
+        /** The clear frame of the next write, numbered as the real session numbers them; on the loop. */
+        Frame nextFrame() {
+            return Frame.opaque(FrameType.MSG, 0, ++sequence, new byte[0]);
         }
 
         private void check(String call) {
@@ -129,7 +138,7 @@ final class ProbeHandler implements ConnectHandler {
 
         void write(byte[] bytes) throws Exception {
             onLoop(() -> {
-                downstream.write(FRAME, bytes);
+                downstream.write(nextFrame(), bytes);
                 return null;
             });
         }
@@ -165,7 +174,12 @@ final class ProbeHandler implements ConnectHandler {
 
         /** Waits (bounded) until {@code counter} reaches {@code expected}. */
         static void await(IntSupplier counter, int expected, String what) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            await(counter, expected, what, Duration.ofSeconds(10));
+        }
+
+        /** Waits until {@code counter} reaches {@code expected}, at most {@code within}. */
+        static void await(IntSupplier counter, int expected, String what, Duration within) throws InterruptedException {
+            long deadline = System.nanoTime() + within.toNanos();
             while (counter.getAsInt() < expected) {
                 if (System.nanoTime() > deadline) {
                     throw new AssertionError(what + ": " + counter.getAsInt() + " of " + expected);

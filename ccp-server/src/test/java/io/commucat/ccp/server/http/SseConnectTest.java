@@ -19,7 +19,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * SSE {@code /connect} with the upstream companion (ccp-1.md §1.2–1.3, rest.md "Connect upstream
  * companion") over HTTP/1.1 and HTTP/2, byte for byte, against a session double that numbers its
- * writes as the real one does.
+ * writes as the real one does. What every mode must do (a POST after the session ended is 404
+ * among it) is {@link AbstractConnectTransportTest}'s, run for SSE by
+ * {@link SseH1ConnectTransportTest} and {@link SseH2ConnectTransportTest}.
  */
 @Timeout(30)
 class SseConnectTest {
@@ -152,18 +154,6 @@ class SseConnectTest {
             // None of it reached the session: the next expected is still 0.
             assertEquals(204, browser.post(token, 0, "ok".getBytes(StandardCharsets.US_ASCII)).statusCode());
             assertEquals(frameEvent(1, "ok"), nextFrameEvent(sse));
-        }
-    }
-
-    @ParameterizedTest
-    @EnumSource(HttpClient.Version.class)
-    void theTokenIsDeadOnceTheSessionEnds(HttpClient.Version version) throws Exception {
-        BrowserClient browser = new BrowserClient(server.port(), version);
-        try (BrowserClient.Response sse = browser.get("/connect?mode=sse&upstream=1")) {
-            String token = openWithToken(sse);
-            assertEquals(204, browser.post(token, 0, "close".getBytes(StandardCharsets.US_ASCII)).statusCode());
-            sse.readToEnd(); // the session closed its downstream: the response ends
-            assertEquals(404, browser.post(token, 1, "late".getBytes(StandardCharsets.US_ASCII)).statusCode());
         }
     }
 

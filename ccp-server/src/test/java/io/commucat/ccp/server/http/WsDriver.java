@@ -7,7 +7,7 @@ import java.util.Map;
 /**
  * A WebSocket {@code /connect} seen from the client: raw frame bytes go up, server frames come
  * back. One per protocol (RFC 6455 on HTTP/1.1, RFC 8441 on HTTP/2), so every behaviour test
- * runs on both; a later transport-neutral test can drive a session through the same methods.
+ * runs on both; {@link WsConnectClient} drives one for the transport-neutral test.
  */
 interface WsDriver extends AutoCloseable {
 

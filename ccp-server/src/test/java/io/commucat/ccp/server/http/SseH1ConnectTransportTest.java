@@ -1,0 +1,37 @@
+package io.commucat.ccp.server.http;
+
+import java.net.http.HttpClient;
+
+/**
+ * SSE {@code /connect} with the upstream companion (ccp-1.md §1.2–1.3) over HTTP/1.1 (chunked; the POSTs on a connection of their own).
+ * The upload is POSTs, each answered 204 once its bytes went to the session: while the reader
+ * is behind, the POST in flight waits, which is how the upload is held back.
+ */
+class SseH1ConnectTransportTest extends AbstractConnectTransportTest {
+
+    @Override
+    protected ConnectClient connect(int port) throws Exception {
+        return SseConnectClient.open(port, HttpClient.Version.HTTP_1_1);
+    }
+
+    @Override
+    protected String mode() {
+        return "sse";
+    }
+
+    @Override
+    protected String contentType() {
+        return "text/event-stream";
+    }
+
+    @Override
+    protected UploadEnd uploadEnd() {
+        return UploadEnd.WITH_THE_SESSION;
+    }
+
+    /** As binary over HTTP/1.1: the server's socket send buffer, plus the windows. */
+    @Override
+    protected long maxReadWhileBehind() {
+        return Http1ChunkedConnectTransportTest.kernelSendBufferMax() + 2L * 1024 * 1024;
+    }
+}
