@@ -5,9 +5,7 @@ import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,7 +25,7 @@ import java.util.regex.Pattern;
  *
  * <p>Threading: {@link #send} from one thread at a time; the rest from any thread.
  */
-final class LongPollConnectClient implements ConnectClient {
+final class LongPollConnectClient extends QueuedConnectClient {
 
     static final String FIRST = "/connect?mode=long-poll&upstream=1";
     private static final Pattern TOKEN = Pattern.compile("\\{\"upstream\":\"([A-Za-z0-9_-]+)\"}");
@@ -39,8 +37,6 @@ final class LongPollConnectClient implements ConnectClient {
     private final HttpClient.Version version;
     private final CompanionUpload upload;
     private final CompletableFuture<Map<String, String>> head = new CompletableFuture<>();
-    private final LinkedBlockingQueue<byte[]> downstream = new LinkedBlockingQueue<>();
-    private final CompletableFuture<Void> ended = new CompletableFuture<>();
     private final Object lock = new Object();
     /** Guarded by {@link #lock}. */
     private boolean paused;
@@ -113,16 +109,6 @@ final class LongPollConnectClient implements ConnectClient {
                 poll.resumeReading();
             }
         }
-    }
-
-    @Override
-    public BlockingQueue<byte[]> downstream() {
-        return downstream;
-    }
-
-    @Override
-    public CompletableFuture<Void> ended() {
-        return ended;
     }
 
     @Override

@@ -5,9 +5,7 @@ import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -20,14 +18,12 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Threading: {@link #send} from one thread at a time; the rest from any thread.
  */
-final class SseConnectClient implements ConnectClient {
+final class SseConnectClient extends QueuedConnectClient {
 
     static final String TARGET = "/connect?mode=sse&upstream=1";
 
     private final ConnectClient events;
     private final CompanionUpload upload;
-    private final LinkedBlockingQueue<byte[]> downstream = new LinkedBlockingQueue<>();
-    private final CompletableFuture<Void> ended = new CompletableFuture<>();
     private volatile boolean closed;
 
     private SseConnectClient(ConnectClient events, CompanionUpload upload) {
@@ -82,17 +78,6 @@ final class SseConnectClient implements ConnectClient {
     @Override
     public void resumeReading() {
         events.resumeReading();
-    }
-
-    @Override
-    public BlockingQueue<byte[]> downstream() {
-        return downstream;
-    }
-
-    /** Completes once the event stream ended and every event before its end was decoded. */
-    @Override
-    public CompletableFuture<Void> ended() {
-        return ended;
     }
 
     @Override
