@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  *
  * <p>Threading: {@link #send} from one thread at a time; the rest from any thread.
  */
-final class LongPollConnectClient extends QueuedConnectClient {
+final class LongPollConnectClient extends CompanionConnectClient {
 
     static final String FIRST = "/connect?mode=long-poll&upstream=1";
     private static final Pattern TOKEN = Pattern.compile("\\{\"upstream\":\"([A-Za-z0-9_-]+)\"}");
@@ -35,7 +35,6 @@ final class LongPollConnectClient extends QueuedConnectClient {
 
     private final int port;
     private final HttpClient.Version version;
-    private final CompanionUpload upload;
     private final CompletableFuture<Map<String, String>> head = new CompletableFuture<>();
     private final Object lock = new Object();
     /** Guarded by {@link #lock}. */
@@ -47,9 +46,9 @@ final class LongPollConnectClient extends QueuedConnectClient {
     volatile int polls;
 
     private LongPollConnectClient(int port, HttpClient.Version version) throws Exception {
+        super(new CompanionUpload(port, version));
         this.port = port;
         this.version = version;
-        this.upload = new CompanionUpload(port, version);
         Thread poller = new Thread(this::pollLoop, "test-long-poller");
         poller.setDaemon(true);
         poller.start();
@@ -64,18 +63,6 @@ final class LongPollConnectClient extends QueuedConnectClient {
     @Override
     public CompletableFuture<Map<String, String>> head() {
         return head;
-    }
-
-    /** One companion POST; returns once it is answered 204, which waits while the session takes no upload. */
-    @Override
-    public void send(byte[] bytes) throws Exception {
-        upload.send(bytes);
-    }
-
-    /** The companion's upload has no end of its own (it ends with the session). */
-    @Override
-    public void endUpstream() {
-        throw new UnsupportedOperationException("a companion upload has no end of its own");
     }
 
     /** The open poll is dropped and none follows: the browser left. */

@@ -18,17 +18,16 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Threading: {@link #send} from one thread at a time; the rest from any thread.
  */
-final class SseConnectClient extends QueuedConnectClient {
+final class SseConnectClient extends CompanionConnectClient {
 
     static final String TARGET = "/connect?mode=sse&upstream=1";
 
     private final ConnectClient events;
-    private final CompanionUpload upload;
     private volatile boolean closed;
 
     private SseConnectClient(ConnectClient events, CompanionUpload upload) {
+        super(upload);
         this.events = events;
-        this.upload = upload;
         Thread decoder = new Thread(this::decodeLoop, "test-sse-decoder");
         decoder.setDaemon(true);
         decoder.start();
@@ -49,18 +48,6 @@ final class SseConnectClient extends QueuedConnectClient {
     @Override
     public CompletableFuture<Map<String, String>> head() {
         return events.head();
-    }
-
-    /** One companion POST; returns once it is answered 204, which waits while the session takes no upload. */
-    @Override
-    public void send(byte[] bytes) throws Exception {
-        upload.send(bytes);
-    }
-
-    /** The companion's upload has no end of its own (it ends with the session). */
-    @Override
-    public void endUpstream() {
-        throw new UnsupportedOperationException("a companion upload has no end of its own");
     }
 
     /** The event stream goes away (RST_STREAM, a closed connection): the browser left. */
