@@ -6,7 +6,7 @@
 import { CcpError, ErrorKind } from '../errors.js';
 import { connectUrl, MAX_LINE, readText, refused } from './http-streams.js';
 import { NdjsonParser } from './ndjson-parser.js';
-import { UpstreamPoster } from './upstream-poster.js';
+import { companionLink } from './companion-link.js';
 
 /** Failed polls in a row (network errors) before the link counts as lost. */
 const POLL_RETRIES = 3;
@@ -19,25 +19,14 @@ export function longPollTransport(baseUrl, { fetch: fetchImpl = globalThis.fetch
         const abort = new AbortController();
         let token = null;
         let after = null;
-        let link = null;
-        let poster = null;
-        let closed = false;
-        const finish = (error) => {
-          if (closed) return;
-          closed = true;
-          abort.abort();
-          poster?.close();
-          if (link) onClose(error);
-          else reject(error ?? new CcpError(ErrorKind.UNREACHABLE, 'the long-poll ended before its upstream token'));
-        };
+        const companion = companionLink({ baseUrl, fetchImpl, abort, resolve, reject, onClose, what: 'the long-poll' });
+        const { finish } = companion;
         const onRecord = (r) => {
-          if (closed) return;
+          if (companion.closed) return;
           if (r.upstream !== undefined && token === null) {
             token = r.upstream;
-            poster = new UpstreamPoster(`${new URL(baseUrl).origin}/connect/${encodeURIComponent(token)}`, finish, fetchImpl);
-            link = { send: (bytes) => poster.send(bytes), close: () => finish(null) };
-            resolve(link);
-          } else if (r.bytes !== undefined && link !== null) {
+            companion.upstream(token);
+          } else if (r.bytes !== undefined && companion.linked) {
             if (Number.isInteger(r.sequence)) after = r.sequence;
             onBytes(r.bytes);
           }
@@ -55,18 +44,18 @@ export function longPollTransport(baseUrl, { fetch: fetchImpl = globalThis.fetch
         (async () => {
           await poll('mode=long-poll&upstream=1');
           let failures = 0;
-          while (!closed && token !== null) {
+          while (!companion.closed && token !== null) {
             const query = `mode=long-poll&resume=${encodeURIComponent(token)}${after === null ? '' : `&after=${after}`}`;
             try {
               await poll(query);
               failures = 0;
             } catch (e) {
-              if (closed || (e instanceof CcpError) || ++failures > POLL_RETRIES) throw e;
+              if (companion.closed || (e instanceof CcpError) || ++failures > POLL_RETRIES) throw e;
             }
           }
           finish(null);
         })().catch((e) => finish(e instanceof CcpError ? e
-          : new CcpError(closed ? ErrorKind.CLOSED : ErrorKind.UNREACHABLE, 'the long-poll failed', { cause: e })));
+          : new CcpError(companion.closed ? ErrorKind.CLOSED : ErrorKind.UNREACHABLE, 'the long-poll failed', { cause: e })));
       });
     },
   };

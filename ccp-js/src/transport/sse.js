@@ -7,7 +7,7 @@ import { fromBase64 } from '../bytes.js';
 import { CcpError, ErrorKind } from '../errors.js';
 import { connectUrl, MAX_LINE, readText, refused } from './http-streams.js';
 import { SseParser } from './sse-parser.js';
-import { UpstreamPoster } from './upstream-poster.js';
+import { companionLink } from './companion-link.js';
 
 export function sseTransport(baseUrl, { fetch: fetchImpl = globalThis.fetch } = {}) {
   return {
@@ -16,24 +16,13 @@ export function sseTransport(baseUrl, { fetch: fetchImpl = globalThis.fetch } = 
       return new Promise((resolve, reject) => {
         const abort = new AbortController();
         const parser = new SseParser(MAX_LINE);
-        let link = null;
-        let poster = null;
-        let closed = false;
-        const finish = (error) => {
-          if (closed) return;
-          closed = true;
-          abort.abort();
-          poster?.close();
-          if (link) onClose(error);
-          else reject(error ?? new CcpError(ErrorKind.UNREACHABLE, 'the SSE stream ended before its upstream token'));
-        };
+        const companion = companionLink({ baseUrl, fetchImpl, abort, resolve, reject, onClose, what: 'the SSE stream' });
+        const { finish } = companion;
         const onEvent = (e) => {
-          if (e.comment !== undefined || closed) return;
-          if (e.event === 'upstream' && link === null) {
-            poster = new UpstreamPoster(`${new URL(baseUrl).origin}/connect/${encodeURIComponent(e.data.trim())}`, finish, fetchImpl);
-            link = { send: (bytes) => poster.send(bytes), close: () => finish(null) };
-            resolve(link);
-          } else if (e.event === 'frame' && link !== null) {
+          if (e.comment !== undefined || companion.closed) return;
+          if (e.event === 'upstream' && !companion.linked) {
+            companion.upstream(e.data.trim());
+          } else if (e.event === 'frame' && companion.linked) {
             onBytes(fromBase64(e.data));
           }
         };
@@ -47,7 +36,7 @@ export function sseTransport(baseUrl, { fetch: fetchImpl = globalThis.fetch } = 
           });
           finish(null);
         })().catch((e) => finish(e instanceof CcpError ? e
-          : new CcpError(closed ? ErrorKind.CLOSED : ErrorKind.UNREACHABLE, 'the SSE stream failed', { cause: e })));
+          : new CcpError(companion.closed ? ErrorKind.CLOSED : ErrorKind.UNREACHABLE, 'the SSE stream failed', { cause: e })));
       });
     },
   };

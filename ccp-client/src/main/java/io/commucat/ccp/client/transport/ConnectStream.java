@@ -15,7 +15,7 @@ import java.util.concurrent.CompletableFuture;
  * ordered as they reach the loop). {@link #isWritable()} turns false when too much waits in the
  * transport's buffer (HTTP/2 flow control, or the socket).
  */
-public sealed interface ConnectStream permits H2Stream, H1Exchange, WsStream {
+public sealed interface ConnectStream permits ChannelStream {
 
     /**
      * Sends {@code bytes} upstream. The array must not be changed afterwards. Completes when

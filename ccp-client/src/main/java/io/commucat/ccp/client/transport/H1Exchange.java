@@ -3,8 +3,6 @@ package io.commucat.ccp.client.transport;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
-import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpRequest;
@@ -25,7 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -41,7 +38,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Threading: the {@link ConnectStream} methods may be called from any thread; the rest runs
  * on the socket's event loop.
  */
-final class H1Exchange implements ConnectStream {
+final class H1Exchange extends SocketStream {
 
     private static final System.Logger LOG = System.getLogger(H1Exchange.class.getName());
 
@@ -51,13 +48,11 @@ final class H1Exchange implements ConnectStream {
     }
 
     private final H1Socket socket;
-    private final Channel channel;
     private final StreamListener listener;
     /** A {@code /connect}: the request body is written by the caller, piece by piece. */
     private final boolean streaming;
     private final Release release;
     private final AtomicBoolean upstreamEnded = new AtomicBoolean();
-    private volatile boolean finished;
 
     // Event loop only:
     private boolean headReceived;
@@ -66,11 +61,10 @@ final class H1Exchange implements ConnectStream {
     private boolean keepAlive;
     private boolean requestWritten;
     private boolean downstreamEnded;
-    private boolean cancelled;
 
     private H1Exchange(H1Socket socket, StreamListener listener, boolean streaming, Release release) {
+        super(socket.channel());
         this.socket = socket;
-        this.channel = socket.channel();
         this.listener = listener;
         this.streaming = streaming;
         this.release = release;
@@ -155,51 +149,6 @@ final class H1Exchange implements ConnectStream {
             return CompletableFuture.completedFuture(null);
         }
         return Futures.of(channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT));
-    }
-
-    /** Closes the socket (HTTP/1.1 has no other way to end one exchange). */
-    @Override
-    public void cancel() {
-        if (finished) {
-            return;
-        }
-        try {
-            channel.eventLoop().execute(() -> {
-                if (!finished) {
-                    cancelled = true;
-                    channel.close();
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            // The loop is gone, and the socket with it.
-        }
-    }
-
-    @Override
-    public boolean isWritable() {
-        return channel.isWritable();
-    }
-
-    /** Stops reading the socket: TCP slows the server down. */
-    @Override
-    public void pauseReading() {
-        channel.config().setAutoRead(false);
-    }
-
-    @Override
-    public void resumeReading() {
-        channel.config().setAutoRead(true);
-        channel.read();
-    }
-
-    @Override
-    public boolean isOpen() {
-        return !finished && channel.isActive();
-    }
-
-    @Override
-    public EventLoop eventLoop() {
-        return channel.eventLoop();
     }
 
     // ---- from the H1Socket, event loop ----

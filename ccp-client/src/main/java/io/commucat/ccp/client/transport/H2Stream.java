@@ -2,7 +2,6 @@ package io.commucat.ccp.client.transport;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.Http2Error;
@@ -14,12 +13,10 @@ import java.util.concurrent.CompletableFuture;
  * HTTP/2 flow control is respected: bytes beyond the server's window wait in Netty's queue, and
  * {@link #isWritable()} turns false when too much waits. Thread-safe.
  */
-final class H2Stream implements ConnectStream {
-
-    private final Http2StreamChannel channel;
+final class H2Stream extends ChannelStream<Http2StreamChannel> {
 
     H2Stream(Http2StreamChannel channel) {
-        this.channel = channel;
+        super(channel);
     }
 
     /** One DATA frame (Netty splits it further to the peer's frame size and window), END_STREAM when {@code endStream}. */
@@ -45,33 +42,6 @@ final class H2Stream implements ConnectStream {
             ChannelFuture reset = channel.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.CANCEL));
             reset.addListener(f -> channel.close());
         }
-    }
-
-    @Override
-    public boolean isWritable() {
-        return channel.isWritable();
-    }
-
-    /** Also stops returning HTTP/2 window to the server. */
-    @Override
-    public void pauseReading() {
-        channel.config().setAutoRead(false);
-    }
-
-    @Override
-    public void resumeReading() {
-        channel.config().setAutoRead(true);
-        channel.read();
-    }
-
-    @Override
-    public boolean isOpen() {
-        return channel.isActive();
-    }
-
-    @Override
-    public EventLoop eventLoop() {
-        return channel.eventLoop();
     }
 
     @Override

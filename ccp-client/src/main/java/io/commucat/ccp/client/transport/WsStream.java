@@ -5,7 +5,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
@@ -47,31 +46,28 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Threading: the {@link ConnectStream} methods may be called from any thread; the rest runs
  * on the socket's event loop.
  */
-final class WsStream extends ChannelInboundHandlerAdapter implements ConnectStream {
+final class WsStream extends SocketStream {
 
     private static final System.Logger LOG = System.getLogger(WsStream.class.getName());
     /** The largest message payload accepted: the server's largest write (a 16 MiB frame's records) with room. */
     static final int MAX_FRAME_PAYLOAD = 18 * 1024 * 1024;
     private static final int MAX_UPGRADE_RESPONSE = 16 * 1024;
 
-    private final Channel channel;
     private final StreamListener listener;
     private final WebSocketClientHandshaker13 handshaker;
     private final AtomicBoolean upstreamEnded = new AtomicBoolean();
     /** Completed once the server answered the upgrade: nothing may be sent before its 101. */
     private final CompletableFuture<ConnectStream> opened;
-    private volatile boolean finished;
 
     // Event loop only:
     private boolean upgraded;
     private boolean downstreamEnded;
-    private boolean cancelled;
     /** The upgrade was answered with a refusal: that response is the whole exchange. */
     private boolean refused;
     private final ArrayDeque<CompletableFuture<Void>> pings = new ArrayDeque<>();
 
     private WsStream(Channel channel, String authority, StreamListener listener, CompletableFuture<ConnectStream> opened) {
-        this.channel = channel;
+        super(channel);
         this.listener = listener;
         this.opened = opened;
         this.handshaker = new WebSocketClientHandshaker13(URI.create("wss://" + authority + "/connect"),
@@ -86,7 +82,7 @@ final class WsStream extends ChannelInboundHandlerAdapter implements ConnectStre
      */
     static void open(Channel channel, String authority, StreamListener listener, CompletableFuture<ConnectStream> opened) {
         WsStream stream = new WsStream(channel, authority, listener, opened);
-        channel.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(MAX_UPGRADE_RESPONSE), stream);
+        channel.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(MAX_UPGRADE_RESPONSE), stream.new Inbound());
         stream.handshaker.handshake(channel).addListener(sent -> {
             if (!sent.isSuccess()) {
                 opened.completeExceptionally(sent.cause());
@@ -136,53 +132,9 @@ final class WsStream extends ChannelInboundHandlerAdapter implements ConnectStre
         return Futures.of(channel.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE)));
     }
 
-    @Override
-    public void cancel() {
-        if (finished) {
-            return;
-        }
-        try {
-            channel.eventLoop().execute(() -> {
-                if (!finished) {
-                    cancelled = true;
-                    channel.close();
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            // The loop is gone, and the socket with it.
-        }
-    }
-
-    @Override
-    public boolean isWritable() {
-        return channel.isWritable();
-    }
-
-    @Override
-    public void pauseReading() {
-        channel.config().setAutoRead(false);
-    }
-
-    @Override
-    public void resumeReading() {
-        channel.config().setAutoRead(true);
-        channel.read();
-    }
-
-    @Override
-    public boolean isOpen() {
-        return !finished && channel.isActive();
-    }
-
-    @Override
-    public EventLoop eventLoop() {
-        return channel.eventLoop();
-    }
-
     // ---- event loop ----
 
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    private void read(Object msg) {
         try {
             if (finished) {
                 return;
@@ -248,16 +200,14 @@ final class WsStream extends ChannelInboundHandlerAdapter implements ConnectStre
         }
     }
 
-    @Override
-    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    private void writabilityChanged(ChannelHandlerContext ctx) {
         if (!finished) {
             listener.onWritabilityChanged(ctx.channel().isWritable());
         }
         ctx.fireChannelWritabilityChanged();
     }
 
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
+    private void inactive(ChannelHandlerContext ctx) {
         TransportClosedException lost = new TransportClosedException("the WebSocket closed", null);
         pings.forEach(p -> p.completeExceptionally(lost));
         pings.clear();
@@ -276,10 +226,29 @@ final class WsStream extends ChannelInboundHandlerAdapter implements ConnectStre
         ctx.fireChannelInactive();
     }
 
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        LOG.log(System.Logger.Level.DEBUG, "WebSocket failed", cause);
-        ctx.close();
+    /** The stream's place in its socket's pipeline (a stream is not itself a handler: it extends {@link SocketStream}). */
+    private final class Inbound extends ChannelInboundHandlerAdapter {
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            read(msg);
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            writabilityChanged(ctx);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            inactive(ctx);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.log(System.Logger.Level.DEBUG, "WebSocket failed", cause);
+            ctx.close();
+        }
     }
 
     private static Map<String, String> toMap(FullHttpResponse response) {

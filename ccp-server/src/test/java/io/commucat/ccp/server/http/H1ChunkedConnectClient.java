@@ -11,9 +11,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
@@ -22,7 +20,7 @@ import javax.net.ssl.SSLSocket;
  * body up, a chunked response down, decoded as it arrives by one reader thread. Pausing stops
  * that thread's reads; the socket's small receive buffer then fills and TCP holds the server.
  */
-final class H1ChunkedConnectClient implements ConnectClient {
+final class H1ChunkedConnectClient extends QueuedConnectClient {
 
     /** Small, so a paused reader stops the server after little data (and before connect, as TCP wants). */
     private static final int RECEIVE_BUFFER = 64 * 1024;
@@ -32,10 +30,7 @@ final class H1ChunkedConnectClient implements ConnectClient {
     private final SSLSocket socket;
     private final OutputStream out;
     private final CompletableFuture<Map<String, String>> head = new CompletableFuture<>();
-    private final LinkedBlockingQueue<byte[]> downstream = new LinkedBlockingQueue<>();
-    private final CompletableFuture<Void> ended = new CompletableFuture<>();
-    private final Object pause = new Object();
-    private boolean paused;
+    private final ReadPause pause = new ReadPause();
     private volatile boolean closed;
 
     private H1ChunkedConnectClient(Socket tcp, SSLSocket socket) throws IOException {
@@ -112,27 +107,12 @@ final class H1ChunkedConnectClient implements ConnectClient {
 
     @Override
     public void pauseReading() {
-        synchronized (pause) {
-            paused = true;
-        }
+        pause.pause();
     }
 
     @Override
     public void resumeReading() {
-        synchronized (pause) {
-            paused = false;
-            pause.notifyAll();
-        }
-    }
-
-    @Override
-    public BlockingQueue<byte[]> downstream() {
-        return downstream;
-    }
-
-    @Override
-    public CompletableFuture<Void> ended() {
-        return ended;
+        pause.resume();
     }
 
     @Override
@@ -159,11 +139,7 @@ final class H1ChunkedConnectClient implements ConnectClient {
         try {
             InputStream in = socket.getInputStream();
             while (!closed && !decoder.done()) {
-                synchronized (pause) {
-                    while (paused && !closed) {
-                        pause.wait();
-                    }
-                }
+                pause.awaitResumed(() -> closed);
                 int n = in.read(buffer);
                 if (n < 0) {
                     break;

@@ -5,9 +5,7 @@ import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,7 +25,7 @@ import java.util.regex.Pattern;
  *
  * <p>Threading: {@link #send} from one thread at a time; the rest from any thread.
  */
-final class LongPollConnectClient implements ConnectClient {
+final class LongPollConnectClient extends CompanionConnectClient {
 
     static final String FIRST = "/connect?mode=long-poll&upstream=1";
     private static final Pattern TOKEN = Pattern.compile("\\{\"upstream\":\"([A-Za-z0-9_-]+)\"}");
@@ -37,10 +35,7 @@ final class LongPollConnectClient implements ConnectClient {
 
     private final int port;
     private final HttpClient.Version version;
-    private final CompanionUpload upload;
     private final CompletableFuture<Map<String, String>> head = new CompletableFuture<>();
-    private final LinkedBlockingQueue<byte[]> downstream = new LinkedBlockingQueue<>();
-    private final CompletableFuture<Void> ended = new CompletableFuture<>();
     private final Object lock = new Object();
     /** Guarded by {@link #lock}. */
     private boolean paused;
@@ -51,9 +46,9 @@ final class LongPollConnectClient implements ConnectClient {
     volatile int polls;
 
     private LongPollConnectClient(int port, HttpClient.Version version) throws Exception {
+        super(new CompanionUpload(port, version));
         this.port = port;
         this.version = version;
-        this.upload = new CompanionUpload(port, version);
         Thread poller = new Thread(this::pollLoop, "test-long-poller");
         poller.setDaemon(true);
         poller.start();
@@ -68,18 +63,6 @@ final class LongPollConnectClient implements ConnectClient {
     @Override
     public CompletableFuture<Map<String, String>> head() {
         return head;
-    }
-
-    /** One companion POST; returns once it is answered 204, which waits while the session takes no upload. */
-    @Override
-    public void send(byte[] bytes) throws Exception {
-        upload.send(bytes);
-    }
-
-    /** The companion's upload has no end of its own (it ends with the session). */
-    @Override
-    public void endUpstream() {
-        throw new UnsupportedOperationException("a companion upload has no end of its own");
     }
 
     /** The open poll is dropped and none follows: the browser left. */
@@ -113,16 +96,6 @@ final class LongPollConnectClient implements ConnectClient {
                 poll.resumeReading();
             }
         }
-    }
-
-    @Override
-    public BlockingQueue<byte[]> downstream() {
-        return downstream;
-    }
-
-    @Override
-    public CompletableFuture<Void> ended() {
-        return ended;
     }
 
     @Override

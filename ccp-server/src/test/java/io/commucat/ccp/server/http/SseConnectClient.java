@@ -5,9 +5,7 @@ import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -20,19 +18,16 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Threading: {@link #send} from one thread at a time; the rest from any thread.
  */
-final class SseConnectClient implements ConnectClient {
+final class SseConnectClient extends CompanionConnectClient {
 
     static final String TARGET = "/connect?mode=sse&upstream=1";
 
     private final ConnectClient events;
-    private final CompanionUpload upload;
-    private final LinkedBlockingQueue<byte[]> downstream = new LinkedBlockingQueue<>();
-    private final CompletableFuture<Void> ended = new CompletableFuture<>();
     private volatile boolean closed;
 
     private SseConnectClient(ConnectClient events, CompanionUpload upload) {
+        super(upload);
         this.events = events;
-        this.upload = upload;
         Thread decoder = new Thread(this::decodeLoop, "test-sse-decoder");
         decoder.setDaemon(true);
         decoder.start();
@@ -55,18 +50,6 @@ final class SseConnectClient implements ConnectClient {
         return events.head();
     }
 
-    /** One companion POST; returns once it is answered 204, which waits while the session takes no upload. */
-    @Override
-    public void send(byte[] bytes) throws Exception {
-        upload.send(bytes);
-    }
-
-    /** The companion's upload has no end of its own (it ends with the session). */
-    @Override
-    public void endUpstream() {
-        throw new UnsupportedOperationException("a companion upload has no end of its own");
-    }
-
     /** The event stream goes away (RST_STREAM, a closed connection): the browser left. */
     @Override
     public void cut() throws Exception {
@@ -82,17 +65,6 @@ final class SseConnectClient implements ConnectClient {
     @Override
     public void resumeReading() {
         events.resumeReading();
-    }
-
-    @Override
-    public BlockingQueue<byte[]> downstream() {
-        return downstream;
-    }
-
-    /** Completes once the event stream ended and every event before its end was decoded. */
-    @Override
-    public CompletableFuture<Void> ended() {
-        return ended;
     }
 
     @Override

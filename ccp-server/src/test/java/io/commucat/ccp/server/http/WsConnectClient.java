@@ -5,9 +5,7 @@ import io.netty.handler.codec.http2.Http2Error;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 
 /**
  * WebSocket {@code /connect} as a {@link ConnectClient}, over a {@link WsDriver} (RFC 6455 on
@@ -21,18 +19,15 @@ import java.util.concurrent.LinkedBlockingQueue;
  * <p>Threading: {@link #send}, {@link #endUpstream} and the reader's answer to a Close are
  * serialised on one lock, so frames never interleave on the wire.
  */
-final class WsConnectClient implements ConnectClient {
+final class WsConnectClient extends QueuedConnectClient {
 
     private final WsDriver driver;
     private final ThrowingRunnable cut;
     private final CompletableFuture<Map<String, String>> head = new CompletableFuture<>();
-    private final LinkedBlockingQueue<byte[]> downstream = new LinkedBlockingQueue<>();
-    private final CompletableFuture<Void> ended = new CompletableFuture<>();
     /** The code of the server's Close, once it came. */
     final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
     private final Object writeLock = new Object();
-    private final Object pause = new Object();
-    private boolean paused;
+    private final ReadPause pause = new ReadPause();
     private volatile boolean closed;
 
     private interface ThrowingRunnable {
@@ -96,28 +91,12 @@ final class WsConnectClient implements ConnectClient {
 
     @Override
     public void pauseReading() {
-        synchronized (pause) {
-            paused = true;
-        }
+        pause.pause();
     }
 
     @Override
     public void resumeReading() {
-        synchronized (pause) {
-            paused = false;
-            pause.notifyAll();
-        }
-    }
-
-    @Override
-    public BlockingQueue<byte[]> downstream() {
-        return downstream;
-    }
-
-    /** Completes once the server's Close came (and was answered), after the data before it. */
-    @Override
-    public CompletableFuture<Void> ended() {
-        return ended;
+        pause.resume();
     }
 
     @Override
@@ -130,11 +109,7 @@ final class WsConnectClient implements ConnectClient {
     private void readLoop() {
         try {
             while (!closed) {
-                synchronized (pause) {
-                    while (paused && !closed) {
-                        pause.wait();
-                    }
-                }
+                pause.awaitResumed(() -> closed);
                 WsWire.Frame frame = driver.next();
                 switch (frame.opcode()) {
                     case WsWire.BINARY, WsWire.CONTINUATION -> {
