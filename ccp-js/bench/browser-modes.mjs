@@ -3,15 +3,16 @@
 // a Java SDK device (ccp-bench's SdkPeer) of the same user; (2) server heap per idle session.
 // Not a test. Run from ccp-js/ (jars built with ./mvnw -B -ntp -o -q package -DskipTests):
 //
-//   npm run bench:modes -- --messages 2000 --rate 200 --rounds 3 --idle 500
+//   npm run bench:modes -- --messages 2000 --burst 10000 --rate 200 --rounds 3 --idle 500
 //
 // This process starts the server, then runs itself again with NODE_EXTRA_CA_CERTS naming the
 // server's development CA (fetch and WebSocket read it at start-up) and --experimental-websocket.
 //
 // A latency is: sender's clock just before session.send() (payload "tag seq micros") → the
 // receiver's onMessage callback, after decryption. It includes the sender's queueing behind its
-// window of unacknowledged sends, Noise, the transport's upstream (a POST per write in SSE and
-// long-poll), the server's relay and the downstream push. Both ends read this machine's clock.
+// window of unacknowledged sends, Noise, the transport's upstream (in SSE and long-poll a POST,
+// one in flight, carrying what was written meanwhile), the server's relay and the downstream
+// push. Both ends read this machine's clock.
 
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -35,6 +36,7 @@ const { values: opt } = parseArgs({
   options: {
     messages: { type: 'string', default: '2000' },
     rate: { type: 'string', default: '200' },
+    burst: { type: 'string', default: '10000' },
     window: { type: 'string', default: '64' },
     rounds: { type: 'string', default: '3' },
     warmup: { type: 'string', default: '500' },
@@ -46,6 +48,7 @@ const { values: opt } = parseArgs({
 });
 const K = Number(opt.messages);
 const RATE = Number(opt.rate);
+const BURST = Number(opt.burst);
 const WINDOW = Number(opt.window);
 const ROUNDS = Number(opt.rounds);
 const IDLE = Number(opt.idle);
@@ -114,7 +117,7 @@ async function bench() {
   const pid = process.env.CCP_BENCH_PID;
   await waitHealthy();
   const result = { started: new Date().toISOString(), command: `node bench/browser-modes.mjs ${process.argv.slice(2).join(' ')}`,
-    loadBefore: loadavg(), K, RATE, WINDOW, rounds: [], idle: [] };
+    loadBefore: loadavg(), K, BURST, RATE, WINDOW, rounds: [], idle: [] };
 
   function makeClient(mode, identityStore) {
     const origin = new Http2Origin(url, { ca });
@@ -208,20 +211,23 @@ async function bench() {
         await session.join(CHANNEL, [jsId, javaId]);
         await sleep(500);
         const figures = {};
-        for (const [kind, rate] of [['open', RATE], ['closed', 0]]) {
+        for (const [kind, rate, phaseCount] of [['open', RATE, count], ['closed', 0, round === 0 ? count : BURST]]) {
+          const count = phaseCount;
           const up = `r${round}-${mode}-js-${kind}`;
           const upDone = whenAll(up, count);
+          let cpu = cpuNow(peer.pid);
           await jsSend(session, CHANNEL, up, rate, count);
           await withTimeout(upDone, 120000, up);
-          figures[`js→sdk ${kind}`] = summarize(received.get(up));
+          figures[`js→sdk ${kind}`] = { ...summarize(received.get(up)), cpu: cpuPer(cpu, cpuNow(peer.pid), count) };
           received.delete(up);
 
           const down = `r${round}-${mode}-sdk-${kind}`;
           const downDone = whenAll(down, count);
           const sent = whenSent(down);
+          cpu = cpuNow(peer.pid);
           peer.stdin.write(`SEND ${down} ${count} ${rate} ${WINDOW}\n`);
           await withTimeout(Promise.all([downDone, sent]), 120000, down);
-          figures[`sdk→js ${kind}`] = summarize(received.get(down));
+          figures[`sdk→js ${kind}`] = { ...summarize(received.get(down)), cpu: cpuPer(cpu, cpuNow(peer.pid), count) };
           received.delete(down);
         }
         row.modes[mode] = figures;
@@ -305,6 +311,21 @@ async function bench() {
   }
 }
 
+/** CPU time so far (µs): the server's and the SDK peer's from /proc, this process's own. */
+function cpuNow(peerPid) {
+  const ticks = (p) => {
+    const f = readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10000; // utime + stime, 100 Hz ticks
+  };
+  const own = process.cpuUsage();
+  return { server: ticks(process.env.CCP_BENCH_PID), sdk: ticks(peerPid), js: own.user + own.system };
+}
+
+/** CPU µs per message of each process between two readings. */
+function cpuPer(a, b, count) {
+  return { server: (b.server - a.server) / count, sdk: (b.sdk - a.sdk) / count, js: (b.js - a.js) / count };
+}
+
 function micros() {
   return Math.round((performance.timeOrigin + performance.now()) * 1000);
 }
@@ -337,7 +358,7 @@ function report(r) {
     for (const dir of ['js→sdk', 'sdk→js']) {
       for (const kind of ['open', 'closed']) {
         const key = `${dir} ${kind}`;
-        out.push('', `#### ${dir}, ${kind === 'open' ? `open loop at ${r.RATE}/s` : `closed loop (window ${r.WINDOW})`}, ${r.K} messages`, '',
+        out.push('', `#### ${dir}, ${kind === 'open' ? `open loop at ${r.RATE}/s` : `closed loop (window ${r.WINDOW})`}, ${kind === 'open' ? r.K : r.BURST ?? r.K} messages`, '',
           '| mode | msgs/s | ×binary | p50 ms | ×binary | p99 ms | ×binary |', '|---|---:|---:|---:|---:|---:|---:|');
         for (const mode of MODES) {
           const f = (m) => r.rounds.map((x) => x.modes[mode][key][m]);
@@ -345,6 +366,15 @@ function report(r) {
           out.push(`| ${mode} | ${median(f('rate')).toFixed(0)} | ${ratio('rate').toFixed(2)} | ${median(f('p50')).toFixed(2)} | ${ratio('p50').toFixed(2)} | ${median(f('p99')).toFixed(2)} | ${ratio('p99').toFixed(2)} |`);
         }
       }
+    }
+  }
+  if (r.rounds.length && r.rounds[0].modes.binary['js→sdk closed'].cpu) {
+    out.push('', '#### CPU per message, closed loops (µs; server, SDK device, JS client; median of rounds)', '',
+      '| mode | js→sdk server | ×binary | js→sdk JS | sdk→js server | ×binary | sdk→js JS |', '|---|---:|---:|---:|---:|---:|---:|');
+    for (const mode of MODES) {
+      const c = (key, who) => median(r.rounds.map((x) => x.modes[mode][key].cpu[who]));
+      const ratio = (key, who) => median(r.rounds.map((x) => x.modes[mode][key].cpu[who] / x.modes.binary[key].cpu[who]));
+      out.push(`| ${mode} | ${c('js→sdk closed', 'server').toFixed(0)} | ${ratio('js→sdk closed', 'server').toFixed(2)} | ${c('js→sdk closed', 'js').toFixed(0)} | ${c('sdk→js closed', 'server').toFixed(0)} | ${ratio('sdk→js closed', 'server').toFixed(2)} | ${c('sdk→js closed', 'js').toFixed(0)} |`);
     }
   }
   if (r.idle.length) {
