@@ -44,6 +44,7 @@ const { values: opt } = parseArgs({
     'skip-latency': { type: 'boolean', default: false },
     'skip-idle': { type: 'boolean', default: false },
     out: { type: 'string', default: '/tmp/browser-modes.json' },
+    report: { type: 'string' }, // only print the tables of a run's JSON
   },
 });
 const K = Number(opt.messages);
@@ -56,7 +57,8 @@ const WARMUP = Number(opt.warmup);
 
 const loadavg = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 
-if (!process.env.CCP_BENCH_SERVER) await launch();
+if (opt.report) report(JSON.parse(readFileSync(opt.report, 'utf8')));
+else if (!process.env.CCP_BENCH_SERVER) await launch();
 else await bench();
 
 // ---- launcher: the server, then this script again with the CA trusted ----
@@ -75,6 +77,8 @@ async function launch() {
       CCP_SECURITY_RATE_LIMIT_PAIRING_BURST: '100000',
       CCP_SECURITY_RATE_LIMIT_CONNECT_BURST: '100000',
       CCP_SECURITY_RATE_LIMIT_HTTP_BURST: '100000',
+      // The idle sessions hold a connection each, all from 127.0.0.1 (default cap 256).
+      CCP_SECURITY_RATE_LIMIT_MAX_CONNECTIONS_PER_ADDRESS: '100000',
     },
   });
   const ca = join(dataDir, 'dev-ca.pem');
@@ -145,10 +149,12 @@ async function bench() {
     throw new Error('the server did not come up');
   }
 
+  const save = () => writeFileSync(opt.out, JSON.stringify(result, null, 2));
   if (!opt['skip-latency']) await latency();
+  save();
   if (!opt['skip-idle']) await idle();
   result.loadAfter = loadavg();
-  writeFileSync(opt.out, JSON.stringify(result, null, 2));
+  save();
   report(result);
 
   async function latency() {
@@ -269,14 +275,16 @@ async function bench() {
   async function idle() {
     const stores = [];
     console.error(`registering ${IDLE} devices for the idle sessions`);
-    const reg = makeClient('binary', null);
     for (let i = 0; i < IDLE; i++) {
+      // A connection per device, as each browser has its own (one shared connection was reset
+      // by the server after a few hundred registrations).
       const store = new MemoryIdentityStore();
-      const made = new CcpClient({ http: http2Rest(reg.origin), transports: [http2Transport(reg.origin)], identityStore: store });
-      await made.register(`idle-${process.pid}-${i}`);
+      const made = makeClient('binary', store);
+      await made.client.register(`idle-${process.pid}-${i}`);
+      await made.client.close();
+      made.origin.disconnect();
       stores.push(store);
     }
-    reg.origin.disconnect();
     for (const mode of MODES) {
       await sleep(2000);
       const base = await heap();
@@ -368,13 +376,16 @@ function report(r) {
       }
     }
   }
-  if (r.rounds.length && r.rounds[0].modes.binary['js→sdk closed'].cpu) {
-    out.push('', '#### CPU per message, closed loops (µs; server, SDK device, JS client; median of rounds)', '',
-      '| mode | js→sdk server | ×binary | js→sdk JS | sdk→js server | ×binary | sdk→js JS |', '|---|---:|---:|---:|---:|---:|---:|');
+  for (const kind of ['closed', 'open']) {
+    if (!r.rounds.length || !r.rounds[0].modes.binary[`js→sdk ${kind}`].cpu) break;
+    out.push('', `#### CPU per message, ${kind} loops (µs; server, JS client, SDK device; median of rounds)`, '',
+      '| mode | js→sdk server | ×binary | JS | ×binary | SDK | sdk→js server | ×binary | JS | ×binary | SDK |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
     for (const mode of MODES) {
-      const c = (key, who) => median(r.rounds.map((x) => x.modes[mode][key].cpu[who]));
-      const ratio = (key, who) => median(r.rounds.map((x) => x.modes[mode][key].cpu[who] / x.modes.binary[key].cpu[who]));
-      out.push(`| ${mode} | ${c('js→sdk closed', 'server').toFixed(0)} | ${ratio('js→sdk closed', 'server').toFixed(2)} | ${c('js→sdk closed', 'js').toFixed(0)} | ${c('sdk→js closed', 'server').toFixed(0)} | ${ratio('sdk→js closed', 'server').toFixed(2)} | ${c('sdk→js closed', 'js').toFixed(0)} |`);
+      const c = (key, who) => median(r.rounds.map((x) => x.modes[mode][key].cpu[who])).toFixed(0);
+      const ratio = (key, who) => median(r.rounds.map((x) => x.modes[mode][key].cpu[who] / x.modes.binary[key].cpu[who])).toFixed(2);
+      const cells = (key) => [c(key, 'server'), ratio(key, 'server'), c(key, 'js'), ratio(key, 'js'), c(key, 'sdk')];
+      out.push(`| ${mode} | ${[...cells(`js→sdk ${kind}`), ...cells(`sdk→js ${kind}`)].join(' | ')} |`);
     }
   }
   if (r.idle.length) {
