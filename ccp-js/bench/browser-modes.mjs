@@ -202,7 +202,8 @@ async function bench() {
 
     // Round 0 warms both JVMs and V8 up with WARMUP messages per phase; it is not recorded.
     for (let round = WARMUP > 0 ? 0 : 1; round <= ROUNDS; round++) {
-      const count = round === 0 ? WARMUP : K;
+      const openCount = round === 0 ? WARMUP : K;
+      const closedCount = round === 0 ? WARMUP : BURST;
       const row = { round, load: loadavg(), modes: {} };
       for (const mode of MODES) {
         const made = makeClient(mode, store);
@@ -217,8 +218,7 @@ async function bench() {
         await session.join(CHANNEL, [jsId, javaId]);
         await sleep(500);
         const figures = {};
-        for (const [kind, rate, phaseCount] of [['open', RATE, count], ['closed', 0, round === 0 ? count : BURST]]) {
-          const count = phaseCount;
+        for (const [kind, rate, count] of [['open', RATE, openCount], ['closed', 0, closedCount]]) {
           const up = `r${round}-${mode}-js-${kind}`;
           const upDone = whenAll(up, count);
           let cpu = cpuNow(peer.pid);
