@@ -37,7 +37,7 @@ class FrameOutboxTest {
 
     /** Writes as the loop sees them: a batch of frames, or "end". */
     private static final class RecordingSink implements FrameOutbox.Sink {
-        final List<Object> writes = new ArrayList<>(); // loop only, read after idle()
+        final List<Object> writes = new ArrayList<>(); // loop only: read after idle() or on the loop
         volatile boolean offLoop;
         volatile CompletableFuture<Void> nextResult;
 
@@ -94,6 +94,11 @@ class FrameOutboxTest {
     }
 
     /** Waits until every task queued on the loop so far has run. */
+    /** The frames written so far, read on the loop: senders on other threads may be draining right now. */
+    private List<Frame> framesOnLoop() throws Exception {
+        return loop.submit(sink::frames).get(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
     private void idle() throws Exception {
         loop.submit(() -> { }).get(10, TimeUnit.SECONDS);
     }
@@ -121,10 +126,10 @@ class FrameOutboxTest {
         }
         idle();
         idle(); // a drain that hit its limit queued another
-        while (sink.frames().size() < sent.size()) {
+        while (framesOnLoop().size() < sent.size()) {
             idle();
         }
-        assertEquals(sent, sink.frames());
+        assertEquals(sent, framesOnLoop());
     }
 
     @Test
@@ -152,11 +157,11 @@ class FrameOutboxTest {
         for (Thread t : threads) {
             t.join(10_000);
         }
-        while (sink.frames().size() < senders * each) {
+        while (framesOnLoop().size() < senders * each) {
             idle();
         }
         long[] next = new long[senders + 1];
-        for (Frame frame : sink.frames()) {
+        for (Frame frame : framesOnLoop()) {
             assertEquals(next[(int) frame.channelId()]++, frame.sequence(), "in send order per sender");
         }
     }
@@ -184,7 +189,7 @@ class FrameOutboxTest {
         release.countDown();
         idle();
         assertEquals(3, sink.writes.size(), "two frames reach the limit: 2 + 2 + 1");
-        assertEquals(5, sink.frames().size());
+        assertEquals(5, framesOnLoop().size());
     }
 
     @Test
