@@ -70,7 +70,8 @@ public final class ConnectSession implements ConnectStream {
     private final ScheduledExecutorService loop;
     private final String remoteAddress;
 
-    private Phase phase = Phase.BOOTSTRAPPING;
+    /** Written on the loop; volatile for {@link #republishPresence}, which runs elsewhere. */
+    private volatile Phase phase = Phase.BOOTSTRAPPING;
     /** Until established; a bootstrap that failed stays, for what it learnt of the device. */
     private DeviceBootstrap bootstrap;
 
@@ -85,7 +86,8 @@ public final class ConnectSession implements ConnectStream {
     private SecureFrameStream secure;
     private SessionPresence presence;
     private long nextSequence;
-    private String presenceState = SessionPresence.ONLINE;
+    /** Written on the loop; volatile for {@link #republishPresence}. */
+    private volatile String presenceState = SessionPresence.ONLINE;
     private ScheduledFuture<?> keepalive;
     /** The channel half (§4.2, §4.4), made at establishment. */
     private SessionRelay relay;
@@ -318,6 +320,30 @@ public final class ConnectSession implements ConnectStream {
         if (phase == Phase.ESTABLISHED) {
             relay.deliver(delivery);
         }
+    }
+
+    /**
+     * Blocking, off the loop (after Redis came back empty): rewrites the device's snapshot and
+     * its route to this node, as the keepalive refresh would, unless the session has ended or
+     * was replaced meanwhile (it must not take the route back from a newer session elsewhere).
+     */
+    public void republishPresence() throws StorageException {
+        if (phase == Phase.ESTABLISHED && services.registry().find(device.deviceId()) == this) {
+            presence.publish(services.clock().instant(), presenceState);
+        }
+    }
+
+    /**
+     * Any thread: the inbox may hold envelopes that no live delivery announced (the bus lost
+     * them, or their senders found no route); the session reads it again, and live deliveries
+     * wait behind that read so the device still gets each sender's frames in order.
+     */
+    public void inboxMayHoldMore() {
+        onLoop(() -> {
+            if (phase == Phase.ESTABLISHED) {
+                relay.inboxMayHoldMore();
+            }
+        });
     }
 
     /** §4.3: a state change republishes the snapshot and reaches the channel peers; no Ack. */

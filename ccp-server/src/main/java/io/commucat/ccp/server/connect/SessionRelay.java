@@ -231,6 +231,12 @@ final class SessionRelay {
         }
     }
 
+    /** Envelopes may sit in the inbox that no live delivery announced: read it again (in order with live ones). */
+    void inboxMayHoldMore() {
+        window.mayHoldMore();
+        pullInbox();
+    }
+
     /** The device's reader drained its window: what waits in the inbox may go on. */
     void onReady() {
         pullInbox();

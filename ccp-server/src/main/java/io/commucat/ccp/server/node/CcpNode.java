@@ -15,6 +15,7 @@ import io.commucat.ccp.server.cli.RunningServer;
 import io.commucat.ccp.server.cli.SettingsReport;
 import io.commucat.ccp.server.cluster.ClusterLink;
 import io.commucat.ccp.server.cluster.DeviceNotifier;
+import io.commucat.ccp.server.cluster.PresenceRebuild;
 import io.commucat.ccp.server.cluster.Router;
 import io.commucat.ccp.server.config.LedgerMode;
 import io.commucat.ccp.server.config.ServerConfig;
@@ -40,6 +41,7 @@ import io.commucat.ccp.server.storage.ChannelLimits;
 import io.commucat.ccp.server.storage.InboxQuota;
 import io.commucat.ccp.server.storage.StorageException;
 import io.commucat.ccp.server.storage.jdbc.JdbcSettings;
+import io.commucat.ccp.server.storage.redis.RedisBreaker;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -78,6 +80,8 @@ public final class CcpNode implements RunningServer {
     /** Rows and payload bytes waiting for the inbox writers before new frames are refused as unavailable. */
     static final int INBOX_MAX_PENDING_ROWS = 65_536;
     static final long INBOX_MAX_PENDING_BYTES = 256L * 1024 * 1024;
+    /** Storage executor threads: twice the JDBC pool, since Redis calls share the executor with the database ones. */
+    static final int STORAGE_THREADS = 2 * JdbcSettings.DEFAULT_POOL_SIZE;
 
     private final StorageBackends storage;
     private final ThreadPoolExecutor storageExecutor;
@@ -90,11 +94,14 @@ public final class CcpNode implements RunningServer {
     private final String configDigest;
     private final Admission admission;
     private final FailureDigest failureDigest;
+    private final PresenceRebuild presenceRebuild;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private CcpNode(StorageBackends storage, ThreadPoolExecutor storageExecutor, InboxWriter inboxWriter,
             ScheduledExecutorService maintenance, CcpServer server, SessionRegistry registry, Audit audit,
-            ServerConfig config, String configDigest, Admission admission, FailureDigest failureDigest) {
+            ServerConfig config, String configDigest, Admission admission, FailureDigest failureDigest,
+            PresenceRebuild presenceRebuild) {
+        this.presenceRebuild = presenceRebuild;
         this.admission = admission;
         this.failureDigest = failureDigest;
         this.audit = audit;
@@ -116,7 +123,7 @@ public final class CcpNode implements RunningServer {
         Audit audit = AuditLedgers.open(config.ledger());
         StorageBackends storage;
         try {
-            storage = StorageBackends.open(config, data);
+            storage = StorageBackends.open(config, data, STORAGE_THREADS);
         } catch (Exception | Error e) {
             closeQuietly(audit);
             throw e;
@@ -124,6 +131,7 @@ public final class CcpNode implements RunningServer {
         ThreadPoolExecutor storageExecutor = null;
         ScheduledExecutorService maintenance = null;
         InboxWriter inboxWriter = null;
+        PresenceRebuild presenceRebuild = null;
         try {
             SecretSealer sealer = new SecretSealer(config.crypto().secretsKey().map(s -> s.bytes()).orElse(null), random);
             NoiseKeyCatalog noiseKeys = NoiseKeyCatalog.open(storage.sql().secrets(), sealer,
@@ -137,8 +145,7 @@ public final class CcpNode implements RunningServer {
                     config.server().maxAutoDevicesPerUser(), config.server().keepalive(), config.keepaliveInterval(),
                     config.limits().presenceTtl(), CERTIFICATE_VALIDITY, config.timeouts().hello(),
                     config.timeouts().bootstrap());
-            // Twice the JDBC pool: Redis calls share the executor with the database ones.
-            storageExecutor = StorageExecutor.create(2 * JdbcSettings.DEFAULT_POOL_SIZE, 10_000);
+            storageExecutor = StorageExecutor.create(STORAGE_THREADS, 10_000);
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             Admission admission = Admission.configured(config.rateLimits(), metrics);
             FailureDigest failureDigest = new FailureDigest(
@@ -154,6 +161,9 @@ public final class CcpNode implements RunningServer {
                     relayMetrics);
             Gauge.builder("ccp.inbox.pending.rows", inboxWriter, InboxWriter::pendingRows).register(metrics);
             Gauge.builder("ccp.sessions.established", registry, SessionRegistry::size).register(metrics);
+            storage.redis().ifPresent(redis -> Gauge.builder("ccp.redis.breaker.open", redis.breaker(),
+                            b -> b.state() == RedisBreaker.State.CLOSED ? 0 : 1)
+                    .description("1 while Redis calls fail fast because Redis is unreachable").register(metrics));
             DeviceCertificateAuthority ca = new DeviceCertificateAuthority(caKey);
             Router clusterRouter = new Router(storage.presence(), storage.bus(), config.server().nodeId());
             ConnectServices services = new ConnectServices(policy, noiseKeys,
@@ -176,6 +186,9 @@ public final class CcpNode implements RunningServer {
                     new AdminAuthenticator(adminToken), new DeviceNotifier(clusterRouter, registry), audit, admission,
                     registry, ca, random, clock, metrics, pairCodeKey(caKey)));
 
+            // When Redis comes back (empty), routes and presence are rewritten and inboxes re-read.
+            presenceRebuild = new PresenceRebuild(registry);
+            storage.bus().whenResubscribed(presenceRebuild);
             // Subscribed before the listener opens: no session exists that the bus could miss.
             storage.bus().subscribe(config.server().nodeId(), new ClusterLink(registry));
             CcpServer server = CcpServer.builder()
@@ -211,8 +224,11 @@ public final class CcpNode implements RunningServer {
             String digest = SettingsReport.digest(config, data);
             audit.serverStarted(version(), config.server().nodeId(), digest);
             return new CcpNode(storage, storageExecutor, inboxWriter, maintenance, server, registry, audit, config,
-                    digest, admission, failureDigest);
+                    digest, admission, failureDigest, presenceRebuild);
         } catch (Exception | Error e) {
+            if (presenceRebuild != null) {
+                presenceRebuild.close();
+            }
             if (maintenance != null) {
                 maintenance.shutdownNow();
             }
@@ -323,6 +339,7 @@ public final class CcpNode implements RunningServer {
         }
         // The listener drains first (sessions write their "end" events), so "stop" is the last record.
         server.close();
+        presenceRebuild.close();
         maintenance.shutdownNow();
         storageExecutor.shutdown();
         try {

@@ -145,6 +145,19 @@ public final class DeliveryWindow {
         }
     }
 
+    /**
+     * The inbox may hold envelopes no live offer announced (bus messages lost while Redis was
+     * away): the next pull reads from the {@link #cursor()} again, and live deliveries are
+     * deferred until a pull finds nothing more. What is in flight or settled is never sent twice.
+     */
+    public void mayHoldMore() {
+        backlog = true;
+        if (pulling) {
+            // The pull in progress may have read before those envelopes committed.
+            missedDuringPull = true;
+        }
+    }
+
     /** Whether to pull from the inbox now: it may hold more, and half the window is free. */
     public boolean shouldPull() {
         return backlog && !pulling && free() >= Math.max(1, capacity / 2);

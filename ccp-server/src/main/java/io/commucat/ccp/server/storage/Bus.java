@@ -25,6 +25,15 @@ public interface Bus extends AutoCloseable {
      */
     void subscribe(String nodeId, Consumer<byte[]> handler) throws StorageException;
 
+    /**
+     * Runs {@code listener} each time the subscription is confirmed again after it was lost
+     * (messages published meanwhile were dropped, and the shared state behind the bus may be
+     * gone with it), on the bus's thread: it must not block. Replaces an earlier listener. The
+     * in-process bus never loses its subscription, so it never calls it.
+     */
+    default void whenResubscribed(Runnable listener) {
+    }
+
     /** Whether the bus can publish now (for {@code /readyz}). Blocking. */
     boolean ping();
 

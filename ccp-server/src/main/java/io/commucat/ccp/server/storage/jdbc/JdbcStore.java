@@ -25,6 +25,16 @@ public final class JdbcStore implements AutoCloseable {
 
     /** How long a caller waits for a pooled connection before the port reports UNAVAILABLE. */
     private static final long CONNECTION_TIMEOUT_MS = 5_000;
+    /**
+     * PostgreSQL only: how long a statement waits for the server's next bytes before its
+     * connection is dropped and the call fails UNAVAILABLE. Without it a database that vanishes
+     * without a reset (packets dropped, a frozen host) holds a storage thread forever and the node
+     * stalls. Longer than any statement the node runs (group commits, purges); a DSN that sets
+     * {@code socketTimeout} itself wins.
+     */
+    static final int SOCKET_TIMEOUT_SECONDS = 10;
+    /** PostgreSQL only: how long opening a connection may take (TCP connect and startup). */
+    private static final int CONNECT_TIMEOUT_SECONDS = 5;
 
     private static final String MIGRATIONS = "db/migration/";
 
@@ -135,6 +145,12 @@ public final class JdbcStore implements AutoCloseable {
         }
         config.setMaximumPoolSize(settings.maxPoolSize());
         config.setConnectionTimeout(CONNECTION_TIMEOUT_MS);
+        if (settings.vendor() == JdbcSettings.Vendor.POSTGRESQL) {
+            // The URL's own parameters override these (pgjdbc reads the URL last).
+            config.addDataSourceProperty("socketTimeout", String.valueOf(SOCKET_TIMEOUT_SECONDS));
+            config.addDataSourceProperty("connectTimeout", String.valueOf(CONNECT_TIMEOUT_SECONDS));
+            config.addDataSourceProperty("loginTimeout", String.valueOf(CONNECT_TIMEOUT_SECONDS));
+        }
         try {
             return new HikariDataSource(config);
         } catch (RuntimeException e) {

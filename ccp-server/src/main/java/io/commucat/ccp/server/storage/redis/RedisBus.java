@@ -39,6 +39,9 @@ public final class RedisBus implements Bus {
     private final HostAndPort address;
     private final URI uri;
     private final String prefix;
+    private final RedisBreaker breaker;
+    /** Told each time the subscription is confirmed again after it was lost. */
+    private volatile Runnable resubscribed = () -> { };
     private volatile boolean closed;
     private volatile Subscription subscription;
     private Thread thread;
@@ -50,6 +53,15 @@ public final class RedisBus implements Bus {
      *     then closes it)
      */
     public RedisBus(String redisUrl, UnifiedJedis publisher, String keyPrefix) {
+        this(redisUrl, publisher, keyPrefix, new RedisBreaker());
+    }
+
+    /**
+     * @param breaker shared with the other users of the same Redis: publishes fail fast while it
+     *     is open, and the subscription's confirmation closes it
+     */
+    public RedisBus(String redisUrl, UnifiedJedis publisher, String keyPrefix, RedisBreaker breaker) {
+        this.breaker = Objects.requireNonNull(breaker, "breaker");
         this.uri = URI.create(redisUrl);
         this.address = JedisURIHelper.getHostAndPort(uri);
         this.ownsPublisher = publisher == null;
@@ -62,11 +74,7 @@ public final class RedisBus implements Bus {
         if (closed) {
             throw new StorageException(StorageException.Kind.UNAVAILABLE, "bus closed");
         }
-        try {
-            publisher.publish(channel(nodeId), message);
-        } catch (JedisException e) {
-            throw new StorageException(StorageException.Kind.UNAVAILABLE, "bus publish: Redis failed", e);
-        }
+        breaker.call("bus publish", () -> publisher.publish(channel(nodeId), message));
     }
 
     @Override
@@ -74,11 +82,7 @@ public final class RedisBus implements Bus {
         if (closed) {
             throw new StorageException(StorageException.Kind.UNAVAILABLE, "bus closed");
         }
-        try {
-            publisher.publish(broadcastChannel(), message);
-        } catch (JedisException e) {
-            throw new StorageException(StorageException.Kind.UNAVAILABLE, "bus broadcast: Redis failed", e);
-        }
+        breaker.call("bus broadcast", () -> publisher.publish(broadcastChannel(), message));
     }
 
     @Override
@@ -114,19 +118,49 @@ public final class RedisBus implements Bus {
         }
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>This is how a node learns that Redis is back after an outage, and the only way: the
+     * subscription, which reconnects every second while Redis is away, is confirmed again. By
+     * then the node hears what is published to it, so routes it rewrites from here on can be
+     * used by other nodes without their deliveries being lost; the breaker is closed first, so
+     * those writes are not refused. (A kill and restart always drops the subscription; a
+     * subscription drop without a Redis restart only makes the rewrite redundant.)
+     */
+    @Override
+    public void whenResubscribed(Runnable listener) {
+        this.resubscribed = Objects.requireNonNull(listener, "listener");
+    }
+
     private void listen(JedisClientConfig clientConfig, byte[][] channels, Consumer<byte[]> handler,
             CountDownLatch first) {
+        boolean lost = false;
         while (!closed) {
+            Subscription s = new Subscription(handler, first, channels.length,
+                    lost ? this::confirmedAgain : () -> { });
             try (Jedis connection = new Jedis(address, clientConfig)) {
-                Subscription s = new Subscription(handler, first, channels.length);
                 subscription = s;
                 connection.subscribe(s, channels); // blocks until unsubscribed or the connection drops
             } catch (RuntimeException e) {
                 if (!closed) {
-                    LOG.warn("bus subscription lost ({}); reconnecting in {} ms", e.toString(), RECONNECT_MS);
+                    if (!lost || s.confirmed) {
+                        LOG.warn("bus subscription lost ({}); reconnecting every {} ms", e.toString(), RECONNECT_MS);
+                    }
+                    lost = true;
                     sleep();
                 }
             }
+        }
+    }
+
+    private void confirmedAgain() {
+        LOG.info("bus subscription confirmed again");
+        breaker.reachable();
+        try {
+            resubscribed.run();
+        } catch (RuntimeException e) {
+            LOG.error("resubscription listener failed", e);
         }
     }
 
@@ -193,18 +227,24 @@ public final class RedisBus implements Bus {
         private final Consumer<byte[]> handler;
         private final CountDownLatch first;
         private final int channels;
+        private final Runnable onConfirmed;
+        /** Set on the bus thread, read there after the connection dropped. */
+        boolean confirmed;
 
-        Subscription(Consumer<byte[]> handler, CountDownLatch first, int channels) {
+        Subscription(Consumer<byte[]> handler, CountDownLatch first, int channels, Runnable onConfirmed) {
             this.handler = handler;
             this.first = first;
             this.channels = channels;
+            this.onConfirmed = onConfirmed;
         }
 
         /** Ready once Redis confirmed every channel: a broadcast right after subscribe must arrive. */
         @Override
         public void onSubscribe(byte[] channel, int subscribedChannels) {
-            if (subscribedChannels >= channels) {
+            if (subscribedChannels >= channels && !confirmed) {
+                confirmed = true;
                 first.countDown();
+                onConfirmed.run();
             }
         }
 

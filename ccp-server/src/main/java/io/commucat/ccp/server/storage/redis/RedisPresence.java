@@ -59,16 +59,26 @@ public final class RedisPresence implements Presence, AutoCloseable {
     private final UnifiedJedis redis;
     private final String prefix;
     private final boolean ownsClient;
+    private final RedisBreaker breaker;
 
     /** Uses {@code redis} without owning it: {@link #close} leaves it open. */
     public RedisPresence(UnifiedJedis redis, String keyPrefix) {
-        this(redis, keyPrefix, false);
+        this(redis, keyPrefix, new RedisBreaker());
     }
 
-    private RedisPresence(UnifiedJedis redis, String keyPrefix, boolean ownsClient) {
+    /**
+     * Uses {@code redis} without owning it, failing fast while {@code breaker} (shared with the
+     * other users of the same Redis) knows it to be down.
+     */
+    public RedisPresence(UnifiedJedis redis, String keyPrefix, RedisBreaker breaker) {
+        this(redis, keyPrefix, false, breaker);
+    }
+
+    private RedisPresence(UnifiedJedis redis, String keyPrefix, boolean ownsClient, RedisBreaker breaker) {
         this.redis = Objects.requireNonNull(redis, "redis");
         this.prefix = Objects.requireNonNull(keyPrefix, "keyPrefix");
         this.ownsClient = ownsClient;
+        this.breaker = Objects.requireNonNull(breaker, "breaker");
     }
 
     /**
@@ -76,7 +86,8 @@ public final class RedisPresence implements Presence, AutoCloseable {
      * {@code rediss://} for TLS); {@link #close} closes it. Does not contact the server.
      */
     public static RedisPresence connect(String redisUrl, String keyPrefix) {
-        return new RedisPresence(new JedisPooled(URI.create(redisUrl), TIMEOUT_MS), keyPrefix, true);
+        return new RedisPresence(new JedisPooled(URI.create(redisUrl), TIMEOUT_MS), keyPrefix, true,
+                new RedisBreaker());
     }
 
     @Override
@@ -172,16 +183,7 @@ public final class RedisPresence implements Presence, AutoCloseable {
         return value == null || value.isNull() ? null : value.asText();
     }
 
-    @FunctionalInterface
-    private interface Command<T> {
-        T run();
-    }
-
-    private static <T> T run(String what, Command<T> command) throws StorageException {
-        try {
-            return command.run();
-        } catch (JedisException e) {
-            throw new StorageException(StorageException.Kind.UNAVAILABLE, what + ": Redis failed", e);
-        }
+    private <T> T run(String what, java.util.function.Supplier<T> command) throws StorageException {
+        return breaker.call(what, command);
     }
 }
