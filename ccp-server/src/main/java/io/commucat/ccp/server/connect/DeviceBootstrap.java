@@ -350,11 +350,18 @@ final class DeviceBootstrap {
         try {
             services.sessions().create(new SessionRecord(SessionTokens.hash(token), hello.deviceId(),
                     resolution.user().id(), now, now.plus(services.policy().connectionKeepalive()), services.nodeId()));
-            // Before this node takes the route: the node named there ends its older session.
-            services.router().announceSession(hello.deviceId(), now);
-            presence.publish(now, SessionPresence.ONLINE);
         } catch (StorageException e) {
             throw new CompletionException(e);
+        }
+        // Before this node takes the route: the node named there ends its older session.
+        services.router().announceSession(hello.deviceId(), now);
+        try {
+            presence.publish(now, SessionPresence.ONLINE);
+        } catch (StorageException e) {
+            // Presence and routes are soft state: while Redis is away the device still talks to
+            // the devices of this node and gets its inbox; the route is written when Redis is
+            // back (PresenceRebuild) or at the next keepalive refresh.
+            LOG.warn("session of {} established without presence: {}", hello.deviceId(), e.getMessage());
         }
         presence.seen(now);
     }

@@ -42,12 +42,17 @@ final class PostgresRedisBackend implements Backend {
     private final JedisPooled redis;
 
     PostgresRedisBackend(String runId) {
+        this(runId, env("CCP_TEST_REDIS_URL", DEFAULT_REDIS));
+    }
+
+    /** With a Redis of the test's own ({@link PrivateRedis}) instead of the shared one. */
+    PostgresRedisBackend(String runId, String redisUrl) {
         this.runId = runId;
         SecureRandom random = new SecureRandom();
         this.baseUrl = env("CCP_TEST_POSTGRES_URL", DEFAULT_POSTGRES);
         this.schema = "ccp_e2e_" + HexFormat.of().toHexDigits(random.nextLong());
         this.dsn = baseUrl + (baseUrl.contains("?") ? "&" : "?") + "currentSchema=" + schema;
-        this.redisUrl = env("CCP_TEST_REDIS_URL", DEFAULT_REDIS);
+        this.redisUrl = redisUrl;
         byte[] key = new byte[32];
         random.nextBytes(key);
         this.secretsKey = HexFormat.of().formatHex(key);

@@ -39,16 +39,27 @@ public final class RedisBreaker {
     }
 
     private final LongSupplier nanos;
+    private final Runnable dropIdleConnections;
     private State state = State.CLOSED;
     private long openedAt;
 
     public RedisBreaker() {
-        this(System::nanoTime);
+        this(() -> { });
+    }
+
+    /**
+     * @param dropIdleConnections closes the pool's idle connections: after Redis went away they
+     *     are all dead, and each would fail one call after Redis is back (a lost route lookup is a
+     *     frame that reaches its recipient only at its next connection)
+     */
+    public RedisBreaker(Runnable dropIdleConnections) {
+        this(System::nanoTime, dropIdleConnections);
     }
 
     /** @param nanos a monotonic clock in nanoseconds (tests move it) */
-    RedisBreaker(LongSupplier nanos) {
+    RedisBreaker(LongSupplier nanos, Runnable dropIdleConnections) {
         this.nanos = Objects.requireNonNull(nanos, "nanos");
+        this.dropIdleConnections = Objects.requireNonNull(dropIdleConnections, "dropIdleConnections");
     }
 
     public synchronized State state() {
@@ -78,6 +89,28 @@ public final class RedisBreaker {
     /** Redis answered something other than through {@link #call} (the bus subscription confirmed). */
     public void reachable() {
         succeeded();
+        dropIdle(); // anything pooled before now may predate a restart
+    }
+
+    /** Redis went away as seen from outside {@link #call} (the bus subscription dropped): fail fast from now on. */
+    public void unreachable(String why) {
+        synchronized (this) {
+            if (state == State.CLOSED) {
+                LOG.warn("Redis unreachable ({}); failing its calls fast, retrying every {} ms", why,
+                        RETRY_AFTER.toMillis());
+                state = State.OPEN;
+                openedAt = nanos.getAsLong();
+            }
+        }
+        dropIdle();
+    }
+
+    private void dropIdle() {
+        try {
+            dropIdleConnections.run();
+        } catch (RuntimeException e) {
+            LOG.debug("dropping idle Redis connections failed", e);
+        }
     }
 
     /** @return whether this call is the probe of an open breaker */
@@ -107,14 +140,21 @@ public final class RedisBreaker {
         }
     }
 
-    private synchronized void failed(boolean probe, JedisException e) {
-        if (state == State.CLOSED) {
-            LOG.warn("Redis unreachable ({}); failing its calls fast, retrying every {} ms", e.getMessage(),
-                    RETRY_AFTER.toMillis());
+    private void failed(boolean probe, JedisException e) {
+        boolean opened;
+        synchronized (this) {
+            opened = state == State.CLOSED;
+            if (opened) {
+                LOG.warn("Redis unreachable ({}); failing its calls fast, retrying every {} ms", e.getMessage(),
+                        RETRY_AFTER.toMillis());
+            }
+            if (opened || probe) {
+                state = State.OPEN;
+                openedAt = nanos.getAsLong();
+            }
         }
-        if (state == State.CLOSED || probe) {
-            state = State.OPEN;
-            openedAt = nanos.getAsLong();
+        if (opened) {
+            dropIdle();
         }
     }
 }

@@ -146,6 +146,7 @@ public final class RedisBus implements Bus {
                 if (!closed) {
                     if (!lost || s.confirmed) {
                         LOG.warn("bus subscription lost ({}); reconnecting every {} ms", e.toString(), RECONNECT_MS);
+                        breaker.unreachable("bus subscription lost");
                     }
                     lost = true;
                     sleep();

@@ -29,7 +29,8 @@ public record RedisConnections(JedisPooled pool, RedisBreaker breaker) implement
         config.setMaxTotal(maxConnections);
         config.setMaxIdle(maxConnections);
         config.setMaxWait(BORROW_WAIT);
-        return new RedisConnections(new JedisPooled(config, URI.create(redisUrl), TIMEOUT_MS), new RedisBreaker());
+        JedisPooled pool = new JedisPooled(config, URI.create(redisUrl), TIMEOUT_MS);
+        return new RedisConnections(pool, new RedisBreaker(() -> pool.getPool().clear()));
     }
 
     @Override
