@@ -15,15 +15,25 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * frozen it accepts connections and reads what either side sends, but passes nothing on, so
  * the service looks alive at the TCP level and never answers (the hardest outage for a
  * client: no reset, no refusal, only silence). {@link #thaw()} lets the held bytes through.
- * Threads: one acceptor, two pumps per connection, all daemons; {@link #close()} ends them.
+ * {@link #blackHole()} is the same silence, but what was sent meanwhile is lost (packets that
+ * vanish), and {@link #cut()} is a restart: every connection is reset and new ones are closed at
+ * once; {@link #thaw()} ends either. Threads: one acceptor, two pumps per connection, all
+ * daemons; {@link #close()} ends them.
  */
 final class FreezingProxy implements AutoCloseable {
+
+    private enum Mode {
+        PASSING,
+        FROZEN,
+        BLACK_HOLE,
+        CUT
+    }
 
     private final ServerSocket listener;
     private final InetSocketAddress target;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final Object gate = new Object();
-    private boolean frozen;
+    private Mode mode = Mode.PASSING;
 
     FreezingProxy(String targetHost, int targetPort) throws IOException {
         this.target = new InetSocketAddress(targetHost, targetPort);
@@ -37,13 +47,30 @@ final class FreezingProxy implements AutoCloseable {
 
     void freeze() {
         synchronized (gate) {
-            frozen = true;
+            mode = Mode.FROZEN;
         }
     }
 
+    /** Silence, and what either side sends meanwhile is dropped. */
+    void blackHole() {
+        synchronized (gate) {
+            mode = Mode.BLACK_HOLE;
+        }
+    }
+
+    /** Every open connection is closed, and new ones are closed as soon as they are accepted. */
+    void cut() {
+        synchronized (gate) {
+            mode = Mode.CUT;
+        }
+        sockets.forEach(FreezingProxy::closeQuietly);
+        sockets.clear();
+    }
+
+    /** Passes bytes again (after {@link #freeze()}, the held ones first). */
     void thaw() {
         synchronized (gate) {
-            frozen = false;
+            mode = Mode.PASSING;
             gate.notifyAll();
         }
     }
@@ -62,7 +89,18 @@ final class FreezingProxy implements AutoCloseable {
 
     private void connect(Socket client) {
         try {
-            awaitThawed();
+            Mode now;
+            synchronized (gate) {
+                // A new connection meets silence until the outage ends, then passes or is closed.
+                while (mode == Mode.FROZEN || mode == Mode.BLACK_HOLE) {
+                    gate.wait();
+                }
+                now = mode;
+            }
+            if (now == Mode.CUT) {
+                closeQuietly(client);
+                return;
+            }
             Socket upstream = new Socket(target.getAddress(), target.getPort());
             sockets.add(upstream);
             daemon("proxy-up", () -> pump(client, upstream));
@@ -77,9 +115,10 @@ final class FreezingProxy implements AutoCloseable {
         try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
             int n;
             while ((n = in.read(buffer)) >= 0) {
-                awaitThawed();
-                out.write(buffer, 0, n);
-                out.flush();
+                if (awaitThawed() == Mode.PASSING) {
+                    out.write(buffer, 0, n);
+                    out.flush();
+                }
             }
         } catch (IOException | InterruptedException e) {
             // one side went away: the other follows
@@ -89,11 +128,13 @@ final class FreezingProxy implements AutoCloseable {
         }
     }
 
-    private void awaitThawed() throws InterruptedException {
+    /** Waits while frozen; then the mode: passing, black hole (drop) or cut (close). */
+    private Mode awaitThawed() throws InterruptedException {
         synchronized (gate) {
-            while (frozen) {
+            while (mode == Mode.FROZEN) {
                 gate.wait();
             }
+            return mode;
         }
     }
 
