@@ -160,6 +160,16 @@ public final class ConnectSession implements ConnectStream {
         finish(SessionEnd.TRANSPORT_CLOSED);
     }
 
+    /** The transport cut the stream: the device stopped reading (§4.2 receiver pacing). */
+    @Override
+    public void onReaderStalled() {
+        if (phase == Phase.ESTABLISHED) {
+            finish(SessionEnd.STALLED_READER);
+        } else {
+            onTransportClosed();
+        }
+    }
+
     /** A newer session of the same device took over (called on this session's loop). */
     void replaced() {
         if (phase == Phase.ESTABLISHED) {

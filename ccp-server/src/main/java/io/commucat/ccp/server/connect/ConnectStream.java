@@ -17,8 +17,16 @@ public interface ConnectStream {
     /** The request body ended (HTTP/2 END_STREAM, HTTP/1.1 last chunk). */
     void onUpstreamEnd();
 
-    /** The transport is gone: stream reset, connection lost, liveness timeout, slow reader cut off. */
+    /** The transport is gone: stream reset, connection lost, liveness timeout. */
     void onTransportClosed();
+
+    /**
+     * The transport cut the stream because its reader stopped taking bytes (the stall timeout) or
+     * fell impossibly far behind: as {@link #onTransportClosed()}, with that reason.
+     */
+    default void onReaderStalled() {
+        onTransportClosed();
+    }
 
     /**
      * The reader drained what was unread down to half the window after {@code Downstream.room()}

@@ -8,6 +8,11 @@ public enum SessionEnd {
     CLIENT_CLOSED("client-closed"),
     /** The stream or connection went away (reset, connection lost, liveness timeout). */
     TRANSPORT_CLOSED("transport-closed"),
+    /**
+     * The device stopped reading what was sent to it for the stall timeout: the stream was cut,
+     * its durable frames stay queued (issue #19 §1, slow receivers).
+     */
+    STALLED_READER("stalled-reader"),
     /** An encrypted frame did not decode. */
     DECODE_ERROR("decode-error"),
     /** A Noise transport message did not decrypt. */

@@ -317,7 +317,7 @@ final class ConnectBridge implements Downstream, ConnectDriver, OpenConnect, Ups
         release();
         transport.abort();
         // Not from inside the stream's own write call: it may still be using its state.
-        transport.eventLoop().execute(stream::onTransportClosed);
+        transport.eventLoop().execute(stream::onReaderStalled);
     }
 
     /** Upstream is read while the reader keeps up: at most one window beyond its own is unread. */

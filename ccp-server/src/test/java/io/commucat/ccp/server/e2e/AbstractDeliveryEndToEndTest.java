@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.commucat.ccp.client.handshake.UserHints;
 import io.commucat.ccp.crypto.noise.NoisePattern;
 import io.commucat.ccp.proto.ControlJson;
@@ -181,6 +182,54 @@ abstract class AbstractDeliveryEndToEndTest {
         DeviceRun again = p.bob().connect(stalling, NoisePattern.XK, UserHints.NONE);
         for (int i = 0; i < 20; i++) {
             assertArrayEquals(payloads.get(i), ackDelivered(again, p.channel()).opaque().toByteArray(), "Msg " + i);
+        }
+    }
+
+    /**
+     * Issue #19 §1, slow receivers: in a busy channel, one member stops reading. It is cut after
+     * the stall timeout, with that reason in the ledger, and keeps its envelopes; meanwhile the
+     * sender's Msgs are all acknowledged and the member that reads gets every one of them.
+     */
+    @Test
+    void aStalledMemberOfABusyChannelIsCutWithoutSlowingTheSenderOrTheOtherMembers() throws Exception {
+        TestDevice alice = newDevice();
+        TestDevice bob = newDevice();
+        TestDevice carol = newDevice();
+        DeviceRun a = alice.connect(stalling, NoisePattern.XK, UserHints.handle(newHandle()));
+        DeviceRun b = bob.start(stalling, stalling.newConnection(), NoisePattern.XK, UserHints.handle(newHandle()));
+        bob.identity = bob.identity.withCertificate(b.awaitEstablished().certificate());
+        DeviceRun c = carol.start(stalling, stalling.newConnection(), NoisePattern.XK, UserHints.handle(newHandle()));
+        carol.identity = carol.identity.withCertificate(c.awaitEstablished().certificate());
+        long channel = ChannelFrames.newChannel();
+        assertAcked(a, ChannelFrames.join(a, channel, bob.id, carol.id));
+        assertAcked(b, ChannelFrames.join(b, channel));
+        assertAcked(c, ChannelFrames.join(c, channel));
+        b.connection.stream().get(DeviceRun.WAIT_SECONDS, TimeUnit.SECONDS).pauseReading();
+        int count = 100;
+        List<byte[]> payloads = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            payloads.add(payload(i, 16 * 1024));
+        }
+
+        // Offered over about twice the stall timeout, so the sender goes on after bob is cut.
+        List<Long> sequences = new ArrayList<>();
+        for (byte[] payload : payloads) {
+            sequences.add(send(a, seq -> Frame.opaque(FrameType.MSG, channel, seq, payload)));
+            Thread.sleep(20);
+        }
+
+        for (long sequence : sequences) {
+            assertAcked(a, sequence);
+        }
+        for (int i = 0; i < count; i++) {
+            assertArrayEquals(payloads.get(i), ackDelivered(c, channel).opaque().toByteArray(), "carol's Msg " + i);
+        }
+        JsonNode end = LedgerLines.await(stalling, "bob's session end", LedgerLines.event("session", "end", bob.id));
+        assertEquals("stalled-reader", end.path("reason").asText());
+        assertEquals(count, stalling.state.queuedCount(bob.id), "bob's envelopes all stay queued");
+        DeviceRun again = bob.connect(stalling, NoisePattern.XK, UserHints.NONE);
+        for (int i = 0; i < count; i++) {
+            assertArrayEquals(payloads.get(i), ackDelivered(again, channel).opaque().toByteArray(), "bob's Msg " + i);
         }
     }
 
