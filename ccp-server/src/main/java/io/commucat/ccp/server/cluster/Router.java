@@ -1,5 +1,6 @@
 package io.commucat.ccp.server.cluster;
 
+import io.commucat.ccp.server.logging.ThrottledWarning;
 import io.commucat.ccp.server.relay.Delivery;
 import io.commucat.ccp.server.storage.Bus;
 import io.commucat.ccp.server.storage.Presence;
@@ -21,6 +22,9 @@ import org.slf4j.LoggerFactory;
 public final class Router {
 
     private static final Logger LOG = LoggerFactory.getLogger(Router.class);
+    /** Per recipient while Redis is away: throttled, or the node would spend itself logging. */
+    private static final ThrottledWarning ROUTE_FAILED = new ThrottledWarning(LOG);
+    private static final ThrottledWarning PUBLISH_FAILED = new ThrottledWarning(LOG);
 
     private final Presence presence;
     private final Bus bus;
@@ -70,7 +74,7 @@ public final class Router {
             return presence.route(deviceId);
         } catch (StorageException e) {
             // Unknown route: treated as not connected elsewhere; durable frames stay in the inbox.
-            LOG.warn("route lookup for {} failed: {}", deviceId, e.kind());
+            ROUTE_FAILED.warn("route lookup for {} failed: {}", deviceId, e.getMessage());
             return Optional.empty();
         }
     }
@@ -80,7 +84,7 @@ public final class Router {
             bus.publish(node, ClusterMessage.encode(message));
         } catch (StorageException e) {
             // At most once by design: a durable frame is in the inbox and arrives on reconnect.
-            LOG.warn("bus publish to {} failed: {}", node, e.kind());
+            PUBLISH_FAILED.warn("bus publish to {} failed: {}", node, e.getMessage());
         }
     }
 }

@@ -8,6 +8,7 @@ import io.commucat.ccp.proto.ControlJson;
 import io.commucat.ccp.proto.Frame;
 import io.commucat.ccp.proto.FrameType;
 import io.commucat.ccp.server.handshake.SessionTokens;
+import io.commucat.ccp.server.logging.ThrottledWarning;
 import io.commucat.ccp.server.relay.Delivery;
 import io.commucat.ccp.server.relay.Handling;
 import io.commucat.ccp.server.storage.StorageException;
@@ -64,6 +65,8 @@ public final class ConnectSession implements ConnectStream {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectSession.class);
+    /** Every session's refresh fails while a store is away: throttled. */
+    private static final ThrottledWarning REFRESH_FAILED = new ThrottledWarning(LOG);
 
     private final ConnectServices services;
     private final Downstream downstream;
@@ -384,7 +387,7 @@ public final class ConnectSession implements ConnectStream {
                 }
                 presence.publish(now, current);
             } catch (StorageException e) {
-                LOG.warn("session refresh failed for {}: {}", deviceId, e.kind());
+                REFRESH_FAILED.warn("session refresh failed for {}: {}", deviceId, e.getMessage());
             }
         });
         relay.retry();

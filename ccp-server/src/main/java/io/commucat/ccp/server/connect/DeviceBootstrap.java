@@ -23,6 +23,7 @@ import io.commucat.ccp.server.handshake.HandshakeException;
 import io.commucat.ccp.server.handshake.HelloRequest;
 import io.commucat.ccp.server.handshake.Resolution;
 import io.commucat.ccp.server.handshake.SessionTokens;
+import io.commucat.ccp.server.logging.ThrottledWarning;
 import io.commucat.ccp.server.storage.SessionRecord;
 import io.commucat.ccp.server.storage.StorageException;
 import java.io.ByteArrayOutputStream;
@@ -73,6 +74,8 @@ final class DeviceBootstrap {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(DeviceBootstrap.class);
+    /** Every bootstrap while Redis is away: throttled. */
+    private static final ThrottledWarning NO_PRESENCE = new ThrottledWarning(LOG);
 
     /** Bootstrap frames are small; a peer gets no 16 MiB buffer before it proved anything. */
     static final FrameLimits LIMITS = new FrameLimits(64 * 1024, 64 * 1024, 64 * 1024);
@@ -361,7 +364,7 @@ final class DeviceBootstrap {
             // Presence and routes are soft state: while Redis is away the device still talks to
             // the devices of this node and gets its inbox; the route is written when Redis is
             // back (PresenceRebuild) or at the next keepalive refresh.
-            LOG.warn("session of {} established without presence: {}", hello.deviceId(), e.getMessage());
+            NO_PRESENCE.warn("session of {} established without presence: {}", hello.deviceId(), e.getMessage());
         }
         presence.seen(now);
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.commucat.ccp.proto.ControlJson;
 import io.commucat.ccp.proto.Frame;
 import io.commucat.ccp.proto.FrameType;
+import io.commucat.ccp.server.logging.ThrottledWarning;
 import io.commucat.ccp.server.relay.Delivery;
 import io.commucat.ccp.server.storage.PresenceSnapshot;
 import io.commucat.ccp.server.storage.StorageException;
@@ -32,6 +33,8 @@ final class SessionPresence {
     static final String ONLINE = "online";
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionPresence.class);
+    /** Per session while Redis is away: throttled. */
+    private static final ThrottledWarning PRESENCE_FAILED = new ThrottledWarning(LOG);
 
     private final ConnectServices services;
     private final String deviceId;
@@ -82,7 +85,7 @@ final class SessionPresence {
                 }
             }, services.storageExecutor()).whenComplete((local, error) -> {
                 if (error != null) {
-                    LOG.warn("presence update failed for {}: {}", deviceId, error.toString());
+                    PRESENCE_FAILED.warn("presence update failed for {}: {}", deviceId, error.toString());
                     return;
                 }
                 local.forEach(services.registry()::deliver);
@@ -102,7 +105,7 @@ final class SessionPresence {
             try {
                 services.presence().clear(deviceId, services.nodeId());
             } catch (StorageException e) {
-                LOG.warn("presence clear failed for {}: {}", deviceId, e.kind());
+                PRESENCE_FAILED.warn("presence clear failed for {}: {}", deviceId, e.getMessage());
             }
         }
         seen(endedAt);

@@ -42,6 +42,43 @@ class DeliveryWindowTest {
     }
 
     @Test
+    void whenTheInboxMayHoldMoreLiveDeliveriesWaitForAPull() {
+        DeliveryWindow window = drained(4);
+
+        window.mayHoldMore();
+
+        assertTrue(window.shouldPull());
+        assertEquals(Offer.DEFERRED, window.offerLive(5, true));
+    }
+
+    @Test
+    void aReReadSkipsWhatIsInFlightOrAcknowledgedAndSendsWhatWasMissed() {
+        DeliveryWindow window = drained(8);
+        window.sent(10, 1);
+        window.sent(11, 2);
+        window.acknowledge(10);
+
+        window.mayHoldMore();
+        window.startPull();
+
+        assertFalse(window.offerPulled(1, true), "acknowledged");
+        assertFalse(window.offerPulled(2, true), "in flight");
+        assertTrue(window.offerPulled(3, true), "missed while the bus was away");
+    }
+
+    @Test
+    void theInboxMayHoldMoreDuringAPullSoAnotherPullFollows() {
+        DeliveryWindow window = drained(4);
+        window.mayHoldMore();
+        window.startPull();
+
+        window.mayHoldMore();
+        window.pullDone(false);
+
+        assertTrue(window.shouldPull());
+    }
+
+    @Test
     void anEnvelopeInFlightIsNotSentTwice() {
         DeliveryWindow window = drained(4);
         window.sent(10, 1);
