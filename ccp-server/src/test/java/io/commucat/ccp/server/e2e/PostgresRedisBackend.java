@@ -101,7 +101,12 @@ final class PostgresRedisBackend implements Backend {
     @Override
     public void close() {
         try {
-            deleteOwnKeys();
+            try {
+                deleteOwnKeys();
+            } catch (redis.clients.jedis.exceptions.JedisConnectionException staleAfterARestart) {
+                // A test restarted its private Redis: the pool's first connection was dead.
+                deleteOwnKeys();
+            }
         } finally {
             redis.close();
             dropSchema();
