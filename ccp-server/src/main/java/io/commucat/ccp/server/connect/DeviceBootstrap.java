@@ -345,10 +345,13 @@ final class DeviceBootstrap {
         }
     }
 
-    /** Off the loop: session record, route, presence, last seen (§3.4 "Then the session is Established"). */
+    /**
+     * Off the loop: session record with the device's last seen (one commit), route, presence
+     * (§3.4 "Then the session is Established").
+     */
     private void recordEstablished(Instant now) {
         try {
-            services.sessions().create(new SessionRecord(SessionTokens.hash(token), hello.deviceId(),
+            services.sessions().start(new SessionRecord(SessionTokens.hash(token), hello.deviceId(),
                     resolution.user().id(), now, now.plus(services.policy().connectionKeepalive()), services.nodeId()));
             // Before this node takes the route: the node named there ends its older session.
             services.router().announceSession(hello.deviceId(), now);
@@ -356,7 +359,6 @@ final class DeviceBootstrap {
         } catch (StorageException e) {
             throw new CompletionException(e);
         }
-        presence.seen(now);
     }
 
     private void established(Throwable error) {
