@@ -1,7 +1,10 @@
 package io.commucat.ccp.proto;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamWriteConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -29,6 +32,12 @@ public final class ControlJson {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
+    /** Writes what {@link #MAPPER} would, refusing the depth it would refuse to read. */
+    private static final ObjectMapper CONTROL_WRITER = JsonMapper.builder(JsonFactory.builder()
+                    .streamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+                    .build())
+            .build();
+
     static {
         MAPPER.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
                 .maxNestingDepth(MAX_DEPTH)
@@ -52,6 +61,22 @@ public final class ControlJson {
     public static byte[] write(JsonNode node) {
         try {
             return MAPPER.writeValueAsBytes(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree always serializes", e);
+        }
+    }
+
+    /**
+     * Compact JSON bytes of {@code node}, which this dialect reads back as the same object.
+     *
+     * @throws CodecException {@link CodecException.Kind#INVALID_CONTROL_JSON} when it nests deeper
+     *     than {@link #MAX_DEPTH} (the one rule of the dialect a tree can break)
+     */
+    public static byte[] writeControl(ObjectNode node) throws CodecException {
+        try {
+            return CONTROL_WRITER.writeValueAsBytes(node);
+        } catch (StreamConstraintsException e) {
+            throw new CodecException(CodecException.Kind.INVALID_CONTROL_JSON, "control object nests too deep");
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a JSON tree always serializes", e);
         }

@@ -72,27 +72,41 @@ final class CpuMeter {
         Usage minus(Sample earlier) {
             Map<Group, Long> d = new EnumMap<>(Group.class);
             Map<Group, Long> kernel = new EnumMap<>(Group.class);
+            Map<Group, Long> allocated = new EnumMap<>(Group.class);
             for (Map.Entry<Long, Reading> e : perThread.entrySet()) {
                 Reading now = e.getValue();
-                Reading before = earlier.perThread.getOrDefault(e.getKey(), new Reading(now.group(), now.name(), 0, 0));
+                Reading before = earlier.perThread.getOrDefault(e.getKey(),
+                        new Reading(now.group(), now.name(), 0, 0, 0));
                 d.merge(now.group(), now.nanos() - before.nanos(), Long::sum);
                 kernel.merge(now.group(), now.nanos() - now.userNanos() - (before.nanos() - before.userNanos()), Long::sum);
+                allocated.merge(now.group(), now.allocatedBytes() - before.allocatedBytes(), Long::sum);
             }
-            return new Usage(d, kernel, processNanos - earlier.processNanos, jitMillis - earlier.jitMillis,
+            return new Usage(d, kernel, allocated, processNanos - earlier.processNanos, jitMillis - earlier.jitMillis,
                     gcMillis - earlier.gcMillis);
         }
     }
 
-    /** @param userNanos the part spent in user mode; the rest went to system calls (sockets, epoll) */
-    record Reading(Group group, String name, long nanos, long userNanos) {
+    /**
+     * @param userNanos the part spent in user mode; the rest went to system calls (sockets, epoll)
+     * @param allocatedBytes heap the thread allocated since it started (as CPU, independent of the
+     *     machine's load: the figure to compare between runs on a busy machine)
+     */
+    record Reading(Group group, String name, long nanos, long userNanos, long allocatedBytes) {
     }
 
     /**
      * CPU nanoseconds per group over an interval, and the whole process's; with the JVM's own
      * accounts of time spent compiling (JIT threads) and collecting (GC pauses), both in ms.
      */
-    record Usage(Map<Group, Long> nanos, Map<Group, Long> kernelNanos, long processNanos, long jitMillis,
-            long gcMillis) {
+    record Usage(Map<Group, Long> nanos, Map<Group, Long> kernelNanos, Map<Group, Long> allocatedBytes,
+            long processNanos, long jitMillis, long gcMillis) {
+
+        /** Heap the server's threads allocated (loops, storage pool, other). */
+        long serverAllocated() {
+            return allocatedBytes.getOrDefault(Group.SERVER_LOOP, 0L)
+                    + allocatedBytes.getOrDefault(Group.SERVER_STORAGE, 0L)
+                    + allocatedBytes.getOrDefault(Group.SERVER_OTHER, 0L);
+        }
 
         long get(Group group) {
             return nanos.getOrDefault(group, 0L);
@@ -134,9 +148,11 @@ final class CpuMeter {
             }
             long cpu = threads.getThreadCpuTime(ids[i]);
             long user = threads.getThreadUserTime(ids[i]);
+            long allocated = threads instanceof com.sun.management.ThreadMXBean hotspot
+                    ? Math.max(0, hotspot.getThreadAllocatedBytes(ids[i])) : 0;
             if (cpu >= 0 && user >= 0) {
                 String name = infos[i].getThreadName();
-                readings.put(ids[i], new Reading(classify(name), name, cpu, user));
+                readings.put(ids[i], new Reading(classify(name), name, cpu, user, allocated));
             }
         }
         long gc = 0;

@@ -65,6 +65,11 @@ final class LoadRun {
             return cpu.unattributed() / 1000.0 / handshakes;
         }
 
+        /** Heap the server's threads allocated per bootstrap, KiB. */
+        double serverAllocatedKib() {
+            return cpu.serverAllocated() / 1024.0 / handshakes;
+        }
+
         double serverKernelMicros() {
             return cpu.serverKernel() / 1000.0 / handshakes;
         }

@@ -44,18 +44,19 @@ final class Report {
         line(out, "");
         line(out, "Where the CPU went, µs per bootstrap: the server's event loops, storage pool and other threads "
                 + "(H2's included), how much of those three was kernel time (system calls, loopback TCP), the devices' "
-                + "loops, and the GC/JIT/VM threads, which serve both sides (JIT: the JVM's compilation time; GC: pause time):");
+                + "loops, and the GC/JIT/VM threads, which serve both sides (JIT: the JVM's compilation time; GC: pause time); "
+                + "and the heap the server's threads allocated per bootstrap, which unlike CPU does not depend on the machine's load:");
         line(out, "");
         line(out, "| pattern | TLS | device | server loops | server storage | server other | server in kernel | devices | GC, JIT, VM "
-                + "| of which JIT | GC pauses (wall) | failures |");
-        line(out, "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+                + "| of which JIT | GC pauses (wall) | server KiB allocated | failures |");
+        line(out, "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (LoadRun.Result r : results) {
             Scenario s = r.scenario();
-            line(out, "| %s | %s | %s | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %d |", s.pattern(),
+            line(out, "| %s | %s | %s | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %.1f | %d |", s.pattern(),
                     s.tlsLabel(), s.deviceLabel(), r.micros(CpuMeter.Group.SERVER_LOOP),
                     r.micros(CpuMeter.Group.SERVER_STORAGE), r.micros(CpuMeter.Group.SERVER_OTHER),
                     r.serverKernelMicros(), r.micros(CpuMeter.Group.CLIENT), r.unattributedMicros(),
-                    r.jitMicros(), r.gcMicros(), r.failures());
+                    r.jitMicros(), r.gcMicros(), r.serverAllocatedKib(), r.failures());
         }
         line(out, "");
         line(out, "Ceiling parts (thread CPU µs, one thread, same JVM, after the load):");

@@ -161,9 +161,9 @@ final class ConfigBinder {
                     "must start with postgres://, postgresql:// or jdbc:postgresql:");
         }
         Optional<String> redis = s.optionalString("storage.redis_url", true);
-        if (redis.isPresent() && !startsWithAny(redis.get(), "redis://", "rediss://")) {
+        if (redis.isPresent() && RedisUrlForm.problem(redis.get()) != null) {
             throw new ConfigException(ConfigException.Kind.MALFORMED, "storage.redis_url",
-                    "must start with redis:// or rediss://");
+                    RedisUrlForm.problem(redis.get()));
         }
         return new Storage(dsn.map(String::trim), redis.map(String::trim));
     }

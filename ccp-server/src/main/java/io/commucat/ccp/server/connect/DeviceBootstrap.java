@@ -348,10 +348,13 @@ final class DeviceBootstrap {
         }
     }
 
-    /** Off the loop: session record, route, presence, last seen (§3.4 "Then the session is Established"). */
+    /**
+     * Off the loop: session record with the device's last seen (one commit), route, presence
+     * (§3.4 "Then the session is Established").
+     */
     private void recordEstablished(Instant now) {
         try {
-            services.sessions().create(new SessionRecord(SessionTokens.hash(token), hello.deviceId(),
+            services.sessions().start(new SessionRecord(SessionTokens.hash(token), hello.deviceId(),
                     resolution.user().id(), now, now.plus(services.policy().connectionKeepalive()), services.nodeId()));
         } catch (StorageException e) {
             throw new CompletionException(e);
@@ -366,7 +369,6 @@ final class DeviceBootstrap {
             // back (PresenceRebuild) or at the next keepalive refresh.
             NO_PRESENCE.warn("session of {} established without presence: {}", hello.deviceId(), e.getMessage());
         }
-        presence.seen(now);
     }
 
     private void established(Throwable error) {

@@ -11,6 +11,7 @@ import io.commucat.ccp.server.admission.ClientAddress;
 import io.commucat.ccp.server.admission.RateLimiter;
 import io.commucat.ccp.server.storage.Device;
 import io.commucat.ccp.server.storage.DeviceKeyEvent;
+import io.commucat.ccp.server.storage.DeviceOwner;
 import io.commucat.ccp.server.storage.DeviceStatus;
 import io.commucat.ccp.server.storage.Directory;
 import io.commucat.ccp.server.storage.IssuedCertificate;
@@ -77,14 +78,15 @@ public final class DeviceResolver {
 
     private Resolution resolveOrThrow(HelloRequest hello, Instant now, ClientAddress client)
             throws HandshakeException, StorageException {
-        Optional<Device> known = directory.findDevice(hello.deviceId());
+        // A known device (the common case) needs its user too: both in one read.
+        Optional<DeviceOwner> known = directory.findDeviceWithOwner(hello.deviceId());
         User user;
         boolean deviceKnown = known.isPresent();
         if (deviceKnown) {
             try {
                 user = knownDeviceUser(hello, known.get());
             } catch (HandshakeException e) {
-                throw e.forKnownDevice(known.get().userId());
+                throw e.forKnownDevice(known.get().device().userId());
             }
         } else {
             admitRegistration(client);
@@ -142,14 +144,15 @@ public final class DeviceResolver {
     }
 
     /** Step 6, known device: active, hints agree, same key (Deviation: no silent key replacement). */
-    private User knownDeviceUser(HelloRequest hello, Device device) throws HandshakeException, StorageException {
+    private User knownDeviceUser(HelloRequest hello, DeviceOwner known) throws HandshakeException, StorageException {
+        Device device = known.device();
         if (device.status() != DeviceStatus.ACTIVE) {
             throw HandshakeException.invalid("device is not active");
         }
         if (hello.userIdHint() != null && !hello.userIdHint().equals(device.userId())) {
             throw HandshakeException.invalid("user does not match the device");
         }
-        User user = directory.findUser(device.userId())
+        User user = known.owner()
                 .orElseThrow(() -> new StorageException(StorageException.Kind.CORRUPT, "device without user"));
         if (hello.handleHint() != null && !hello.handleHint().equals(user.handle())) {
             throw HandshakeException.invalid("handle does not match the device");

@@ -28,6 +28,12 @@ public interface Directory {
 
     Optional<Device> findDevice(String deviceId) throws StorageException;
 
+    /**
+     * The device and its user in one read: what a known device's handshake looks up first
+     * ({@link #findDevice} then {@link #findUser} in one round trip).
+     */
+    Optional<DeviceOwner> findDeviceWithOwner(String deviceId) throws StorageException;
+
     int countActiveDevices(String userId) throws StorageException;
 
     /**

@@ -8,6 +8,16 @@ public interface Sessions {
 
     void create(SessionRecord session) throws StorageException;
 
+    /**
+     * A session starts: {@link #create} and, where the store also holds devices, the device's
+     * {@code last_seen} set to the session's creation, committed together (one round trip to the
+     * pool and one commit where there were two).
+     *
+     * @throws StorageException {@link StorageException.Kind#CONFLICT} when the hash exists
+     *     (nothing is written then)
+     */
+    void start(SessionRecord session) throws StorageException;
+
     /** The session with this token hash, if it exists and has not expired at {@code now}. */
     Optional<SessionRecord> find(String tokenHash, Instant now) throws StorageException;
 

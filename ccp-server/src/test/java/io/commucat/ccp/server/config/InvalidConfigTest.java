@@ -217,6 +217,22 @@ class InvalidConfigTest {
     }
 
     @Test
+    void redisSentinelUrlStopsTheNodeSayingItIsNotSupportedWithoutEchoingIt() {
+        ConfigException e = envError("CCP_STORAGE_REDIS_URL", "redis-sentinel://:secret@s1:26379/mymaster");
+        assertEquals(Optional.of("storage.redis_url"), e.key());
+        assertTrue(e.getMessage().contains("Sentinel is not supported yet"), e.getMessage());
+        assertFalse(e.getMessage().contains("secret"));
+    }
+
+    @Test
+    void redisUrlWithANonNumericDatabaseIsRejected() {
+        ConfigException e = envError("CCP_STORAGE_REDIS_URL", "redis://u:secret@cache:6379/sessions");
+        assertEquals(Optional.of("storage.redis_url"), e.key());
+        assertTrue(e.getMessage().contains("database index"), e.getMessage());
+        assertFalse(e.getMessage().contains("secret"));
+    }
+
+    @Test
     void unknownLedgerModeIsRejected() {
         ConfigException e = fileError("[ledger]\nmode = \"syslog\"\n");
         assertTrue(e.getMessage().startsWith("ledger.mode: must be null, debug, stdout or file, got \"syslog\""), e.getMessage());

@@ -159,6 +159,21 @@ public interface DirectoryContract {
     }
 
     @Test
+    default void registeredDeviceIsFoundWithItsOwner() throws Exception {
+        User user = newUser();
+        Device device = device(user.id());
+        register(device, 5);
+
+        assertEquals(Optional.of(new DeviceOwner(device, Optional.of(user))),
+                directory().findDeviceWithOwner(device.id()));
+    }
+
+    @Test
+    default void unknownDeviceIsNotFoundWithAnOwner() throws Exception {
+        assertEquals(Optional.empty(), directory().findDeviceWithOwner(id("device")));
+    }
+
+    @Test
     default void countActiveDevicesIgnoresRevokedAndOtherUsers() throws Exception {
         User user = newUser();
         User other = newUser();

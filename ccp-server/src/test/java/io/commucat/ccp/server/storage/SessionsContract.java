@@ -40,6 +40,23 @@ public interface SessionsContract {
     }
 
     @Test
+    default void startedSessionIsFound() throws Exception {
+        SessionRecord session = session();
+        sessions().start(session);
+
+        assertEquals(Optional.of(session), sessions().find(session.tokenHash(), T0));
+    }
+
+    @Test
+    default void startingATakenTokenHashIsConflict() throws Exception {
+        SessionRecord session = session();
+        sessions().start(session);
+
+        StorageException e = assertThrows(StorageException.class, () -> sessions().start(session));
+        assertEquals(StorageException.Kind.CONFLICT, e.kind());
+    }
+
+    @Test
     default void sessionWithoutNodeIsFound() throws Exception {
         SessionRecord session = new SessionRecord("hash-" + UUID.randomUUID(), "device-1", "user-1", T0,
                 T0.plus(TTL), null);

@@ -2,6 +2,7 @@ package io.commucat.ccp.server.storage.jdbc;
 
 import io.commucat.ccp.server.storage.Device;
 import io.commucat.ccp.server.storage.DeviceKeyEvent;
+import io.commucat.ccp.server.storage.DeviceOwner;
 import io.commucat.ccp.server.storage.DeviceStatus;
 import io.commucat.ccp.server.storage.Directory;
 import io.commucat.ccp.server.storage.IssuedCertificate;
@@ -74,6 +75,16 @@ public final class JdbcDirectory implements Directory {
     public Optional<Device> findDevice(String deviceId) throws StorageException {
         return jdbc.call("find device", c -> Jdbc.queryOne(c,
                 "SELECT " + DEVICE_COLUMNS + " FROM devices WHERE id = ?", JdbcDirectory::device, deviceId));
+    }
+
+    @Override
+    public Optional<DeviceOwner> findDeviceWithOwner(String deviceId) throws StorageException {
+        return jdbc.call("find device with owner", c -> Jdbc.queryOne(c,
+                "SELECT d.id, d.user_id, d.public_key, d.status, d.created_at, d.name, d.last_seen,"
+                        + " u.id AS owner_id, u.handle AS owner_handle, u.display_name AS owner_display_name,"
+                        + " u.avatar_url AS owner_avatar_url, u.created_at AS owner_created_at"
+                        + " FROM devices d LEFT JOIN users u ON u.id = d.user_id WHERE d.id = ?",
+                JdbcDirectory::deviceOwner, deviceId));
     }
 
     @Override
@@ -220,6 +231,14 @@ public final class JdbcDirectory implements Directory {
         return new Device(row.getString("id"), row.getString("user_id"), row.getString("public_key"),
                 DeviceStatus.fromLabel(row.getString("status")), Jdbc.instant(row, "created_at"),
                 row.getString("name"), Jdbc.instant(row, "last_seen"));
+    }
+
+    private static DeviceOwner deviceOwner(ResultSet row) throws SQLException {
+        Optional<User> owner = row.getString("owner_id") == null ? Optional.empty()
+                : Optional.of(new User(row.getString("owner_id"), row.getString("owner_handle"),
+                        row.getString("owner_display_name"), row.getString("owner_avatar_url"),
+                        Jdbc.instant(row, "owner_created_at")));
+        return new DeviceOwner(device(row), owner);
     }
 
     /** The unsigned value of a serial's 64 bits. */

@@ -34,6 +34,17 @@ public final class JdbcSessions implements Sessions {
     }
 
     @Override
+    public void start(SessionRecord session) throws StorageException {
+        jdbc.inTransaction("start session", c -> {
+            Jdbc.update(c, "INSERT INTO sessions (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)",
+                    session.tokenHash(), session.deviceId(), session.userId(), session.createdAt(),
+                    session.expiresAt(), session.nodeId());
+            return Jdbc.update(c, "UPDATE devices SET last_seen = ? WHERE id = ?", session.createdAt(),
+                    session.deviceId());
+        });
+    }
+
+    @Override
     public Optional<SessionRecord> find(String tokenHash, Instant now) throws StorageException {
         return jdbc.call("find session", c -> Jdbc.queryOne(c,
                 "SELECT " + COLUMNS + " FROM sessions WHERE token_hash = ? AND expires_at > ?",

@@ -17,4 +17,9 @@ class H2DirectoryTest implements JdbcDirectoryContract {
     public JdbcDirectory directory() {
         return DATABASE.store().directory();
     }
+
+    @Override
+    public JdbcSessions sessions() {
+        return DATABASE.store().sessions();
+    }
 }

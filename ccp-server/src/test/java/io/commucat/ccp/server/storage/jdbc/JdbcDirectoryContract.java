@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.commucat.ccp.server.storage.Device;
 import io.commucat.ccp.server.storage.DirectoryContract;
 import io.commucat.ccp.server.storage.IssuedCertificate;
+import io.commucat.ccp.server.storage.SessionRecord;
 import io.commucat.ccp.server.storage.StorageException;
 import io.commucat.ccp.server.storage.User;
 import java.time.Instant;
@@ -18,6 +19,36 @@ interface JdbcDirectoryContract extends DirectoryContract {
 
     @Override
     JdbcDirectory directory();
+
+    /** The sessions of the same store (a session's start also marks its device seen). */
+    JdbcSessions sessions();
+
+    @Test
+    default void startingASessionMarksItsDeviceSeenWhenTheSessionWasCreated() throws Exception {
+        Device device = DirectoryContract.device(newUser().id());
+        register(device, 0);
+        Instant created = T0.plusSeconds(90);
+
+        sessions().start(new SessionRecord("hash-" + device.id(), device.id(), device.userId(), created,
+                created.plusSeconds(60), "node-a"));
+
+        assertEquals(created, directory().findDevice(device.id()).orElseThrow().lastSeen());
+    }
+
+    @Test
+    default void aSessionThatCannotStartLeavesItsDeviceUnseen() throws Exception {
+        Device device = DirectoryContract.device(newUser().id());
+        register(device, 0);
+        SessionRecord first = new SessionRecord("hash-" + device.id(), device.id(), device.userId(), T0,
+                T0.plusSeconds(60), "node-a");
+        sessions().create(first);
+
+        SessionRecord clash = new SessionRecord(first.tokenHash(), device.id(), device.userId(), T0.plusSeconds(5),
+                T0.plusSeconds(65), "node-a");
+        assertThrows(StorageException.class, () -> sessions().start(clash));
+
+        assertEquals(null, directory().findDevice(device.id()).orElseThrow().lastSeen());
+    }
 
     @Test
     default void certificateSerialsRoundTripAsUnsigned64Bit() throws Exception {

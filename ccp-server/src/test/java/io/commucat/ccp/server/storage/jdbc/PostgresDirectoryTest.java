@@ -12,4 +12,9 @@ class PostgresDirectoryTest implements JdbcDirectoryContract {
     public JdbcDirectory directory() {
         return DATABASE.store().directory();
     }
+
+    @Override
+    public JdbcSessions sessions() {
+        return DATABASE.store().sessions();
+    }
 }
