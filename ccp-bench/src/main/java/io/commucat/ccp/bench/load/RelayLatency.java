@@ -64,6 +64,8 @@ public final class RelayLatency implements Callable<Integer> {
     static final String DEFAULT_REDIS = "redis://127.0.0.1:6379";
     /** Payload header: scheduled nanoTime, step, number within the sender. */
     static final int HEADER = 3 * Long.BYTES;
+    /** The drain ends when no Msg was delivered for this long. */
+    static final int DRAIN_IDLE_SECONDS = 20;
 
     @Option(names = "--rates", split = ",", defaultValue = "1000,2000,5000",
             description = "Offered Msgs/s, one measured step each, in this order (default: ${DEFAULT-VALUE}).")
@@ -185,7 +187,7 @@ public final class RelayLatency implements Callable<Integer> {
         List<NodeProcess> started = new ArrayList<>();
         List<Pair> all = new ArrayList<>();
         String database = pg.describe();
-        long lostAtEnd;
+        Undelivered undelivered;
         long inboxAtEnd;
         try {
             NodeProcess a = NodeProcess.start("A", jvm("A"), env);
@@ -230,15 +232,15 @@ public final class RelayLatency implements Callable<Integer> {
             // Drain: the Acks and deliveries of the last Msgs.
             long last = -1;
             long progressed = System.nanoTime();
-            while (delivered.sum() < sent.sum() && System.nanoTime() - progressed < TimeUnit.SECONDS.toNanos(10)) {
+            while (delivered.sum() < sent.sum() && System.nanoTime() - progressed < TimeUnit.SECONDS.toNanos(DRAIN_IDLE_SECONDS)) {
                 Thread.sleep(100);
                 if (delivered.sum() != last) {
                     last = delivered.sum();
                     progressed = System.nanoTime();
                 }
             }
-            lostAtEnd = lost(all);
             try (Connection c = java.sql.DriverManager.getConnection(pg.dsn())) {
+                undelivered = undelivered(all, c);
                 inboxAtEnd = countInbox(c);
             }
         } finally {
@@ -257,8 +259,8 @@ public final class RelayLatency implements Callable<Integer> {
                 // Shutting down.
             }
         }
-        System.out.println(report(loadBefore, database, lostAtEnd, inboxAtEnd));
-        return failures.get() == 0 && lostAtEnd == 0 ? 0 : 1;
+        System.out.println(report(loadBefore, database, undelivered, inboxAtEnd));
+        return failures.get() == 0 && undelivered.lost() == 0 ? 0 : 1;
     }
 
     private List<String> jvm(String name) {
@@ -271,18 +273,38 @@ public final class RelayLatency implements Callable<Integer> {
         return options;
     }
 
-    /** Acked Msgs that no recipient received. */
-    private long lost(List<Pair> all) {
-        long lost = 0;
-        for (Pair p : all) {
-            Set<Long> got = p.recipient.received();
-            for (long n : p.sender.ackedNumbers()) {
-                if (!got.contains(n)) {
-                    lost++;
+    /** Acked Msgs that their recipient did not receive: still queued in the inbox, or lost (neither). */
+    record Undelivered(long queued, long lost) {
+    }
+
+    private Undelivered undelivered(List<Pair> all, Connection c) throws SQLException {
+        Map<Long, Set<Long>> inInbox = new HashMap<>();
+        try (Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("SELECT channel_id, payload FROM inbox")) {
+            while (r.next()) {
+                byte[] payload = r.getBytes(2);
+                if (payload.length >= HEADER) {
+                    inInbox.computeIfAbsent(r.getLong(1), k -> new HashSet<>())
+                            .add(ByteBuffer.wrap(payload).getLong(2 * Long.BYTES));
                 }
             }
         }
-        return lost;
+        long queued = 0;
+        long lost = 0;
+        for (Pair p : all) {
+            Set<Long> got = p.recipient.received();
+            Set<Long> waiting = inInbox.getOrDefault(p.channel, Set.of());
+            for (long n : p.sender.ackedNumbers()) {
+                if (!got.contains(n)) {
+                    if (waiting.contains(n)) {
+                        queued++;
+                    } else {
+                        lost++;
+                    }
+                }
+            }
+        }
+        return new Undelivered(queued, lost);
     }
 
     static long countInbox(Connection c) {
@@ -501,7 +523,7 @@ public final class RelayLatency implements Callable<Integer> {
         }
     }
 
-    private String report(String loadBefore, String database, long lost, long inboxAtEnd) {
+    private String report(String loadBefore, String database, Undelivered undelivered, long inboxAtEnd) {
         StringBuilder out = new StringBuilder();
         out.append("## relay-latency\n\n");
         out.append("- command: `").append(RunInfo.commandLine(RelayLatency.class, arguments)).append("`\n");
@@ -528,9 +550,11 @@ public final class RelayLatency implements Callable<Integer> {
         }
         Map<String, Long> refused = new java.util.TreeMap<>();
         refusals.forEach((k, v) -> refused.put(k, v.sum()));
-        out.append(String.format(Locale.ROOT, "%nTotal: sent %d, acked %d, delivered %d, lost %d, duplicated %d;"
-                + " inbox rows at the end %d; refusals %s; session failures %d%s%n", sent.sum(), acked.sum(),
-                delivered.sum(), lost, duplicates.sum(), inboxAtEnd, refused.isEmpty() ? "none" : refused,
+        out.append(String.format(Locale.ROOT, "%nTotal: sent %d, acked %d, delivered %d, lost %d (acked, never"
+                + " delivered, not in the inbox), undelivered but queued %d (acked, still in the inbox %d s after the"
+                + " last delivery), delivered twice %d; inbox rows at the end %d; refusals %s; session failures %d%s%n",
+                sent.sum(), acked.sum(), delivered.sum(), undelivered.lost(), undelivered.queued(), DRAIN_IDLE_SECONDS,
+                duplicates.sum(), inboxAtEnd, refused.isEmpty() ? "none" : refused,
                 failures.get(), lastFailure == null ? "" : " (last: " + lastFailure + ")"));
         return out.toString();
     }
