@@ -159,7 +159,7 @@ public final class CcpNode implements RunningServer {
             DeviceCertificateAuthority ca = new DeviceCertificateAuthority(caKey);
             // Channel members read once per TTL instead of once per session batch; changes cross the bus.
             MembershipCache membershipCache = new MembershipCache(storage.sql().channels(),
-                    MembershipCache.DEFAULT_TTL, MembershipCache.DEFAULT_MAX_ENTRIES,
+                    MembershipCache.configuredTtl(), MembershipCache.DEFAULT_MAX_ENTRIES,
                     new MembershipAnnouncer(storage.bus()), System::nanoTime);
             Router clusterRouter = new Router(storage.presence(), storage.bus(), config.server().nodeId());
             ConnectServices services = new ConnectServices(policy, noiseKeys,

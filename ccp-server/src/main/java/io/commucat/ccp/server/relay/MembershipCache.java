@@ -33,6 +33,11 @@ public final class MembershipCache {
     /** How long an entry is served without a change being heard of. */
     public static final Duration DEFAULT_TTL = Duration.ofSeconds(5);
     public static final int DEFAULT_MAX_ENTRIES = 100_000;
+    /**
+     * JVM system property overriding {@link #DEFAULT_TTL} in milliseconds, 0 turning the cache off:
+     * a measurement knob (docs/benchmarks.md compares both in one build), not a setting.
+     */
+    public static final String TTL_PROPERTY = "ccp.relay.membership_cache_ttl_ms";
 
     /** The active members of a channel when it was read, and when that was. */
     private record Entry(List<String> active, long readAt) {
@@ -58,6 +63,16 @@ public final class MembershipCache {
         this.maxEntries = maxEntries;
         this.announce = Objects.requireNonNull(announce, "announce");
         this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
+    }
+
+    /** {@link #DEFAULT_TTL}, or what {@link #TTL_PROPERTY} says. */
+    public static Duration configuredTtl() {
+        String millis = System.getProperty(TTL_PROPERTY);
+        try {
+            return millis == null ? DEFAULT_TTL : Duration.ofMillis(Math.max(0, Long.parseLong(millis.trim())));
+        } catch (NumberFormatException e) {
+            return DEFAULT_TTL;
+        }
     }
 
     /** No cache: every lookup reads storage (tests and tools that build a Relay alone). */
