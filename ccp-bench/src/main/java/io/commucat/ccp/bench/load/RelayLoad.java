@@ -78,7 +78,7 @@ public final class RelayLoad implements Callable<Integer> {
     static final String REFERENCE_TABLE = "reference_inbox";
     /** How long a refused Msg's slot waits before the sender uses it again. */
     static final long REFUSAL_BACKOFF_MILLIS = 10;
-    static final long SETUP_TIMEOUT_SECONDS = 30;
+    static final long SETUP_TIMEOUT_SECONDS = 120; // generous: a shared machine at load 30+ takes this long
 
     @Option(names = "--postgres", description = "PostgreSQL in a fresh schema, dropped at the end (the default).")
     boolean postgres;
