@@ -318,7 +318,8 @@ public final class RelayLatency implements Callable<Integer> {
 
     private static void await(List<? extends CompletableFuture<?>> futures, String what) throws Exception {
         try {
-            CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(RelayLoad.SETUP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
+                    .get(RelayLoad.SETUP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
             throw new IllegalStateException(what + " failed: " + e.getCause(), e.getCause());
         }
