@@ -42,6 +42,9 @@ final class NodeProcess implements AutoCloseable {
         Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         String url = out.readLine();
+        while (url != null && !url.startsWith("https://")) {
+            url = out.readLine(); // the JVM's own lines first (e.g. a JFR recording's)
+        }
         String ca = out.readLine();
         if (url == null || ca == null) {
             process.destroyForcibly();
