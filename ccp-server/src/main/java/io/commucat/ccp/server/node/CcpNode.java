@@ -184,7 +184,8 @@ public final class CcpNode implements RunningServer {
                     registry, ca, random, clock, metrics, pairCodeKey(caKey)));
 
             // Subscribed before the listener opens: no session exists that the bus could miss.
-            storage.bus().subscribe(config.server().nodeId(), new ClusterLink(registry, membershipCache::changedElsewhere));
+            storage.bus().subscribe(config.server().nodeId(),
+                    new ClusterLink(registry, membershipCache::changedElsewhere));
             CcpServer server = CcpServer.builder()
                     .config(config)
                     .adminToken(adminToken)
