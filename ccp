@@ -173,6 +173,12 @@ case "${1:-}" in
     "${MVN[@]}" -q install -DskipTests
     exec java -Xms1g -Xmx1g -cp ccp-bench/target/benchmarks.jar io.commucat.ccp.bench.load.RelayLoad "$@"
     ;;
+  relay-latency)
+    shift
+    ensure_tools
+    "${MVN[@]}" -q install -DskipTests
+    exec java -Xmx1g -cp ccp-bench/target/benchmarks.jar io.commucat.ccp.bench.load.RelayLatency "$@"
+    ;;
   fuzz)
     shift
     ensure_tools
@@ -191,7 +197,7 @@ case "${1:-}" in
     exec java -jar ccp-server/target/ccp-server.jar admin "$@"
     ;;
   *)
-    echo "usage: ./ccp test [maven args] | ./ccp run [serve options] | ./ccp bench [JMH args] | ./ccp load [options] | ./ccp relay-load [options] | ./ccp fuzz [TARGET|all] [SECONDS] | ./ccp client COMMAND | ./ccp admin COMMAND" >&2
+    echo "usage: ./ccp test [maven args] | ./ccp run [serve options] | ./ccp bench [JMH args] | ./ccp load [options] | ./ccp relay-load [options] | ./ccp relay-latency [options] | ./ccp fuzz [TARGET|all] [SECONDS] | ./ccp client COMMAND | ./ccp admin COMMAND" >&2
     exit 2
     ;;
 esac

@@ -32,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 
 /**
  * Setup, warm-up, measurement window and drain of the devices' load. Every device is a
@@ -45,7 +46,8 @@ final class RelayDevices {
             long errors, long failures, String lastFailure, long ackedTotal, long deliveredTotal, long duplicates,
             long lostInFlight,
             long inboxRowsAtEnd,
-            int connections, CpuMeter.Usage cpu, RelayLoad.DbSample db, RelayLoad.HostSample host) {
+            int connections, CpuMeter.Usage cpu, RelayLoad.DbSample db, RelayLoad.HostSample host,
+            long nodeProcessNanos) {
 
         double perSecond() {
             return acked / seconds;
@@ -68,6 +70,8 @@ final class RelayDevices {
     private final RelayLoad.Postgres pg;
     private final String inboxUrl;
     private final byte[] payload;
+    /** CPU nanoseconds of the node's child process so far; negative when the node is in this JVM. */
+    private final LongSupplier nodeProcessCpu;
 
     private final LatencyRecorder ackLatency = new LatencyRecorder();
     private final LatencyRecorder deliveryLatency = new LatencyRecorder();
@@ -89,7 +93,8 @@ final class RelayDevices {
     private final String run = Hex.encode(RelayLoad.bytes(new SecureRandom(), 4));
 
     RelayDevices(RelayLoad options, URI server, Trust trust, ClientResources resources, Executor callbacks,
-            CpuMeter meter, RelayLoad.Postgres pg, String inboxUrl, byte[] payload) {
+            CpuMeter meter, RelayLoad.Postgres pg, String inboxUrl, byte[] payload, LongSupplier nodeProcessCpu) {
+        this.nodeProcessCpu = nodeProcessCpu;
         this.senders = options.senders;
         this.window = options.window;
         this.size = options.size;
@@ -160,6 +165,7 @@ final class RelayDevices {
             sendersList.forEach(d -> callbacks.execute(d::fill));
             Thread.sleep(warmupSeconds * 1000L);
 
+            long nodeBefore = nodeProcessCpu.getAsLong();
             CpuMeter.Sample cpuBefore = meter.sample();
             RelayLoad.DbSample dbBefore = pg == null ? null : pg.sample(monitor, "inbox");
             RelayLoad.HostSample hostBefore = RelayLoad.HostSample.now();
@@ -176,6 +182,7 @@ final class RelayDevices {
             RelayLoad.HostSample hostAfter = RelayLoad.HostSample.now();
             RelayLoad.DbSample dbAfter = pg == null ? null : pg.sample(monitor, "inbox");
             CpuMeter.Sample cpuAfter = meter.sample();
+            long nodeAfter = nodeProcessCpu.getAsLong();
 
             // Drain: no new Msgs, wait for the Acks of those in flight.
             stopping = true;
@@ -221,7 +228,7 @@ final class RelayDevices {
                     failures.get(), lastFailure, ackedTotal.sum(), deliveredTotal.sum(), duplicates.sum(),
                     lostInFlight.get(), rowsAtEnd, 2 * senders,
                     usage, dbBefore == null || dbAfter == null ? null : dbAfter.minus(dbBefore),
-                    hostAfter.minus(hostBefore));
+                    hostAfter.minus(hostBefore), nodeBefore < 0 || nodeAfter < 0 ? -1 : nodeAfter - nodeBefore);
         } finally {
             stopping = true;
             for (Device d : sendersList) {

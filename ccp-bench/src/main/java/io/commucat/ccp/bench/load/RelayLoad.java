@@ -78,7 +78,7 @@ public final class RelayLoad implements Callable<Integer> {
     static final String REFERENCE_TABLE = "reference_inbox";
     /** How long a refused Msg's slot waits before the sender uses it again. */
     static final long REFUSAL_BACKOFF_MILLIS = 10;
-    static final long SETUP_TIMEOUT_SECONDS = 30;
+    static final long SETUP_TIMEOUT_SECONDS = 120; // generous: a shared machine at load 30+ takes this long
 
     @Option(names = "--postgres", description = "PostgreSQL in a fresh schema, dropped at the end (the default).")
     boolean postgres;
@@ -138,6 +138,14 @@ public final class RelayLoad implements Callable<Integer> {
             description = "Measured seconds of the reference, after 2 s of warm-up (default: ${DEFAULT-VALUE}; 0 skips it).")
     int referenceSeconds;
 
+    @Option(names = "--node-process", description = "The node in a child JVM (PostgreSQL only), so that the devices"
+            + " do not share its process: its CPU is then the child's, from /proc.")
+    boolean nodeProcess;
+
+    @Option(names = "--node-jvm", defaultValue = "-Xms1g -Xmx1g",
+            description = "With --node-process: the node's JVM options, space-separated (default: ${DEFAULT-VALUE}).")
+    String nodeJvm;
+
     @Option(names = "--set", description = "More node settings as CCP_* environment variables, e.g. --set CCP_LIMITS_RELAY_TTL=3600")
     Map<String, String> settings = new HashMap<>();
 
@@ -156,6 +164,10 @@ public final class RelayLoad implements Callable<Integer> {
     public Integer call() throws Exception {
         if (postgres && embedded) {
             System.err.println("relay-load: --postgres and --embedded exclude each other");
+            return 2;
+        }
+        if (nodeProcess && embedded) {
+            System.err.println("relay-load: --node-process needs PostgreSQL (the child's H2 file is its own)");
             return 2;
         }
         if (perConnection != 1) {
@@ -214,12 +226,22 @@ public final class RelayLoad implements Callable<Integer> {
                         reference.commitsPerSecond(), reference.failure() == null ? "" : " (failure: " + reference.failure() + ")"));
             }
 
-            progress("starting the node (" + (usePostgres() ? "PostgreSQL" : "H2") + ")");
-            try (EmbeddedNode node = EmbeddedNode.start(overrides)) {
+            progress("starting the node (" + (usePostgres() ? "PostgreSQL" : "H2") + ")"
+                    + (nodeProcess ? " in a child JVM" : ""));
+            if (nodeProcess) {
+                List<String> jvm = new ArrayList<>(List.of(nodeJvm.trim().split("\\s+")));
+                jvm.removeIf(String::isEmpty);
+                try (NodeProcess node = NodeProcess.start("A", jvm, overrides)) {
+                    RelayDevices load = new RelayDevices(this, node.url(), Trust.certificates(node.devCa()),
+                            clientResources, callbacks, new CpuMeter(CALLBACK_THREADS), pg, pg.dsn(), payload,
+                            node::cpuNanos);
+                    result = load.run();
+                }
+            } else try (EmbeddedNode node = EmbeddedNode.start(overrides)) {
                 String inboxUrl = usePostgres() ? pg.dsn() : JdbcSettings.h2File(node.data().embeddedDatabase()).jdbcUrl();
                 RelayDevices load = new RelayDevices(this, URI.create("https://127.0.0.1:" + node.port()),
                         Trust.certificates(node.devCa()), clientResources, callbacks, new CpuMeter(CALLBACK_THREADS), pg,
-                        inboxUrl, payload);
+                        inboxUrl, payload, () -> -1);
                 result = load.run();
             }
         } finally {

@@ -95,6 +95,13 @@ final class RelayReport {
                 cpu.get(CpuMeter.Group.CLIENT) / 1000.0 / n, cpu.unattributed() / 1000.0 / n,
                 cpu.processNanos() / 1000.0 / n, o.usePostgres() ? fmt1(pgMicros) : "—", serverMicros + pgMicros,
                 1e6 / (serverMicros + pgMicros), pct(r.host().busyShare()));
+        if (r.nodeProcessNanos() >= 0) {
+            double node = r.nodeProcessNanos() / 1000.0 / n;
+            line(out, "");
+            line(out, "The node ran in a child JVM (`--node-process`): the server columns above are 0; its whole process "
+                    + "spent %.1f µs of CPU per acked Msg, with PostgreSQL %.1f µs, %.0f Msgs per core-second.", node,
+                    node + pgMicros, 1e6 / (node + pgMicros));
+        }
         if (r.db() != null) {
             RelayLoad.DbSample d = r.db();
             double s = r.seconds();

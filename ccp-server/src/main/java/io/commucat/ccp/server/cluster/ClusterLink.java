@@ -3,6 +3,7 @@ package io.commucat.ccp.server.cluster;
 import io.commucat.ccp.server.connect.SessionRegistry;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,9 +16,16 @@ public final class ClusterLink implements Consumer<byte[]> {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterLink.class);
 
     private final SessionRegistry registry;
+    private final LongConsumer channelChanged;
 
     public ClusterLink(SessionRegistry registry) {
+        this(registry, channel -> { });
+    }
+
+    /** @param channelChanged told of each {@code ChannelChanged} (the membership cache); never blocks */
+    public ClusterLink(SessionRegistry registry, LongConsumer channelChanged) {
         this.registry = Objects.requireNonNull(registry, "registry");
+        this.channelChanged = Objects.requireNonNull(channelChanged, "channelChanged");
     }
 
     @Override
@@ -35,6 +43,8 @@ public final class ClusterLink implements Consumer<byte[]> {
             registry.replaceFromAnotherNode(replace.deviceId(), replace.since());
         } else if (message instanceof ClusterMessage.Revoke revoke) {
             registry.revoke(revoke.deviceId());
+        } else if (message instanceof ClusterMessage.ChannelChanged changed) {
+            channelChanged.accept(changed.channelId());
         }
     }
 }

@@ -44,6 +44,13 @@ public sealed interface ClusterMessage {
     record Revoke(String deviceId) implements ClusterMessage {
     }
 
+    /**
+     * The members of a channel changed (broadcast to every node by the node that changed them):
+     * each node drops what its membership cache holds for the channel.
+     */
+    record ChannelChanged(long channelId) implements ClusterMessage {
+    }
+
     /** A message that is not one of ours. */
     final class MalformedException extends Exception {
         MalformedException(String message, Throwable cause) {
@@ -70,9 +77,12 @@ public sealed interface ClusterMessage {
                 out.writeUTF(r.deviceId());
                 out.writeLong(r.since().getEpochSecond());
                 out.writeInt(r.since().getNano());
-            } else {
+            } else if (message instanceof Revoke r) {
                 out.writeByte(3);
-                out.writeUTF(((Revoke) message).deviceId());
+                out.writeUTF(r.deviceId());
+            } else {
+                out.writeByte(4);
+                out.writeInt((int) ((ChannelChanged) message).channelId());
             }
         } catch (IOException e) {
             throw new UncheckedIOException("writing to memory", e);
@@ -91,6 +101,7 @@ public sealed interface ClusterMessage {
                 case 1 -> deliver(in);
                 case 2 -> new Replace(in.readUTF(), Instant.ofEpochSecond(in.readLong(), in.readInt()));
                 case 3 -> new Revoke(in.readUTF());
+                case 4 -> new ChannelChanged(Integer.toUnsignedLong(in.readInt()));
                 default -> throw new MalformedException("unknown cluster message kind " + kind, null);
             };
             if (in.available() > 0) {

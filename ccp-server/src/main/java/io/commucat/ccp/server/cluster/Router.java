@@ -7,11 +7,12 @@ import io.commucat.ccp.server.storage.Presence;
 import io.commucat.ccp.server.storage.StorageException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,9 +48,9 @@ public final class Router {
             return deliveries;
         }
         List<Delivery> local = new ArrayList<>(deliveries.size());
-        Map<String, Optional<String>> routes = new HashMap<>();
+        Map<String, Optional<String>> routes = routes(deliveries);
         for (Delivery delivery : deliveries) {
-            Optional<String> route = routes.computeIfAbsent(delivery.recipient(), this::route);
+            Optional<String> route = routes.getOrDefault(delivery.recipient(), Optional.empty());
             if (route.isEmpty() || route.get().equals(nodeId)) {
                 local.add(delivery);
             } else {
@@ -67,6 +68,18 @@ public final class Router {
     public void announceSession(String deviceId, Instant since) {
         route(deviceId).filter(node -> !node.equals(nodeId))
                 .ifPresent(node -> publish(node, new ClusterMessage.Replace(deviceId, since)));
+    }
+
+    /** The recipients' routes in one round trip; none on failure (durable frames wait in the inbox). */
+    private Map<String, Optional<String>> routes(List<Delivery> deliveries) {
+        Set<String> recipients = new LinkedHashSet<>();
+        deliveries.forEach(d -> recipients.add(d.recipient()));
+        try {
+            return presence.routes(recipients);
+        } catch (StorageException e) {
+            LOG.warn("route lookup for {} recipients failed: {}", recipients.size(), e.kind());
+            return Map.of();
+        }
     }
 
     private Optional<String> route(String deviceId) {

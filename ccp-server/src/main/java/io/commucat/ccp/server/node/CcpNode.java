@@ -16,6 +16,8 @@ import io.commucat.ccp.server.cli.SettingsReport;
 import io.commucat.ccp.server.cluster.ClusterLink;
 import io.commucat.ccp.server.cluster.DeviceNotifier;
 import io.commucat.ccp.server.cluster.PresenceRebuild;
+
+import io.commucat.ccp.server.cluster.MembershipAnnouncer;
 import io.commucat.ccp.server.cluster.Router;
 import io.commucat.ccp.server.config.LedgerMode;
 import io.commucat.ccp.server.config.ServerConfig;
@@ -32,6 +34,7 @@ import io.commucat.ccp.server.http.ServerTls;
 import io.commucat.ccp.server.http.rest.RouteSet;
 import io.commucat.ccp.server.pairing.PairCodeKey;
 import io.commucat.ccp.server.relay.InboxWriter;
+import io.commucat.ccp.server.relay.MembershipCache;
 import io.commucat.ccp.server.relay.Relay;
 import io.commucat.ccp.server.secrets.DeviceCaKeys;
 import io.commucat.ccp.server.secrets.NoiseKeyCatalog;
@@ -165,6 +168,10 @@ public final class CcpNode implements RunningServer {
                             b -> b.state() == RedisBreaker.State.CLOSED ? 0 : 1)
                     .description("1 while Redis calls fail fast because Redis is unreachable").register(metrics));
             DeviceCertificateAuthority ca = new DeviceCertificateAuthority(caKey);
+            // Channel members read once per TTL instead of once per session batch; changes cross the bus.
+            MembershipCache membershipCache = new MembershipCache(storage.sql().channels(),
+                    MembershipCache.configuredTtl(), MembershipCache.DEFAULT_MAX_ENTRIES,
+                    new MembershipAnnouncer(storage.bus()), System::nanoTime);
             Router clusterRouter = new Router(storage.presence(), storage.bus(), config.server().nodeId());
             ConnectServices services = new ConnectServices(policy, noiseKeys,
                     new DeviceResolver(storage.sql().directory(), ca, policy, random,
@@ -172,7 +179,8 @@ public final class CcpNode implements RunningServer {
                     storage.sql().sessions(), storage.presence(),
                     new Relay(storage.sql().channels(), storage.sql().inbox(), inboxWriter, storage.sql().groups(),
                             config.limits().relayTtl(), Relay.MAX_FANOUT_BYTES,
-                            new ChannelLimits(quotas.channelMaxMembers(), quotas.deviceMaxChannels()), relayMetrics),
+                            new ChannelLimits(quotas.channelMaxMembers(), quotas.deviceMaxChannels()), relayMetrics,
+                            membershipCache),
                     clusterRouter,
                     new SessionTokens(random), caKey.publicKey(), registry,
                     failureDigest, storageExecutor, clock,
@@ -190,7 +198,8 @@ public final class CcpNode implements RunningServer {
             presenceRebuild = new PresenceRebuild(registry);
             storage.bus().whenResubscribed(presenceRebuild);
             // Subscribed before the listener opens: no session exists that the bus could miss.
-            storage.bus().subscribe(config.server().nodeId(), new ClusterLink(registry));
+            storage.bus().subscribe(config.server().nodeId(),
+                    new ClusterLink(registry, membershipCache::changedElsewhere));
             CcpServer server = CcpServer.builder()
                     .config(config)
                     .adminToken(adminToken)

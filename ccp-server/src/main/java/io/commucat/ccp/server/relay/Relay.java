@@ -53,6 +53,7 @@ public final class Relay {
     private static final List<String> CALL_ACK_FIELDS = List.of("call_id", "accept", "reason", "direction", "update");
 
     private final Channels channels;
+    private final MembershipCache members;
     private final Inbox inbox;
     private final InboxWriter writer;
     private final Membership membership;
@@ -78,7 +79,18 @@ public final class Relay {
     /** As above, with bounds on channel membership ({@code [security.quota]}). */
     public Relay(Channels channels, Inbox inbox, InboxWriter writer, Groups groups, Duration relayTtl,
             long maxFanoutBytes, ChannelLimits channelLimits, RelayListener listener) {
+        this(channels, inbox, writer, groups, relayTtl, maxFanoutBytes, channelLimits, listener,
+                MembershipCache.disabled(channels));
+    }
+
+    /**
+     * As above, reading the recipients of a channel through {@code members} (a node-local cache
+     * over {@code channels}), which this relay tells of every membership change it makes.
+     */
+    public Relay(Channels channels, Inbox inbox, InboxWriter writer, Groups groups, Duration relayTtl,
+            long maxFanoutBytes, ChannelLimits channelLimits, RelayListener listener, MembershipCache members) {
         this.channels = Objects.requireNonNull(channels, "channels");
+        this.members = Objects.requireNonNull(members, "members");
         this.inbox = Objects.requireNonNull(inbox, "inbox");
         this.writer = Objects.requireNonNull(writer, "writer");
         this.quota = writer.quota();
@@ -131,6 +143,7 @@ public final class Relay {
                 } else if (!channels.leave(channel, deviceId)) {
                     throw notOpenOrUnknown(channel);
                 }
+                members.changedHere(channel); // before the Ack: this node's next Msg sees the change
                 yield new Draft(frame, ack, List.of(), null);
             }
             case GROUP -> {
@@ -143,6 +156,7 @@ public final class Relay {
                     ack.put("group_id", invited.groupId());
                     ack.put("device", invited.deviceId());
                 }
+                members.changedHere(channel);
                 List<String> targets = recipients(channel, deviceId, recipients);
                 requireWithinFanout(frame, targets.size());
                 yield new Draft(frame, ack, targets, null);
@@ -168,7 +182,7 @@ public final class Relay {
             throws RelayException, StorageException {
         List<String> targets = cache.get(channel);
         if (targets == null) {
-            targets = channels.recipients(channel, deviceId).orElseThrow(() -> notOpenOrUnknown(channel));
+            targets = members.recipients(channel, deviceId).orElseThrow(() -> notOpenOrUnknown(channel));
             cache.put(channel, targets);
         }
         return targets;

@@ -1,6 +1,9 @@
 package io.commucat.ccp.server.storage;
 
 import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -18,6 +21,18 @@ public interface Presence {
     void setRoute(String deviceId, String nodeId, Duration ttl) throws StorageException;
 
     Optional<String> route(String deviceId) throws StorageException;
+
+    /**
+     * The routes of several devices (absent: no route), in one round trip where the backend
+     * can; this default asks one at a time.
+     */
+    default Map<String, Optional<String>> routes(Collection<String> deviceIds) throws StorageException {
+        Map<String, Optional<String>> routes = new HashMap<>();
+        for (String deviceId : deviceIds) {
+            routes.put(deviceId, route(deviceId));
+        }
+        return routes;
+    }
 
     /**
      * Removes the device's presence and route if they still name {@code nodeId}: a node that

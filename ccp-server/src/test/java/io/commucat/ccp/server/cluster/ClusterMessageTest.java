@@ -49,6 +49,22 @@ class ClusterMessageTest {
     }
 
     @Test
+    void aChannelChangeRoundTripsWithTheWholeUnsignedChannelRange() throws Exception {
+        ClusterMessage changed = new ClusterMessage.ChannelChanged(0xffff_ffffL);
+
+        assertEquals(changed, roundTrip(changed));
+    }
+
+    @Test
+    void everyTruncationOfAChannelChangeIsRefused() {
+        byte[] whole = ClusterMessage.encode(new ClusterMessage.ChannelChanged(7));
+        for (int length = 0; length < whole.length; length++) {
+            byte[] cut = Arrays.copyOf(whole, length);
+            assertThrows(ClusterMessage.MalformedException.class, () -> ClusterMessage.decode(cut), "length " + length);
+        }
+    }
+
+    @Test
     void everyTruncationOfARevokeIsRefused() {
         byte[] whole = ClusterMessage.encode(new ClusterMessage.Revoke("bob-phone"));
         for (int length = 0; length < whole.length; length++) {

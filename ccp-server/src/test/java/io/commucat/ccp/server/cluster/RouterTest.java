@@ -60,6 +60,19 @@ class RouterTest {
     }
 
     @Test
+    void aBatchForDevicesOnSeveralNodesIsSplitByRoute() throws Exception {
+        presence.setRoute("bob", "west", TTL);
+        presence.setRoute("carol", "east", TTL);
+
+        List<Delivery> local = router.forward(List.of(delivery("bob"), delivery("carol"), delivery("dave"),
+                delivery("bob")));
+
+        assertEquals(List.of(delivery("carol"), delivery("dave")), local);
+        assertEquals(new ClusterMessage.Deliver(delivery("bob")), west.poll(1, TimeUnit.SECONDS));
+        assertEquals(new ClusterMessage.Deliver(delivery("bob")), west.poll(1, TimeUnit.SECONDS));
+    }
+
+    @Test
     void aSessionOnThisNodeAsksTheNodeOfTheRouteToEndItsOlderOne() throws Exception {
         presence.setRoute("bob", "west", TTL);
         Instant since = Instant.parse("2026-11-24T13:00:00Z");

@@ -2,6 +2,7 @@ package io.commucat.ccp.server.e2e;
 
 import static io.commucat.ccp.server.e2e.ChannelFrames.assertAcked;
 import static io.commucat.ccp.server.e2e.ChannelFrames.assertPresenceReaches;
+import static io.commucat.ccp.server.e2e.ChannelFrames.join;
 import static io.commucat.ccp.server.e2e.ChannelFrames.msg;
 import static io.commucat.ccp.server.e2e.ChannelFrames.nextOfType;
 import static io.commucat.ccp.server.e2e.ChannelFrames.openTogether;
@@ -78,6 +79,26 @@ class ClusterEndToEndTest {
         assertEquals("across the cluster", text(delivered));
         send(b, seq -> Frame.control(FrameType.ACK, channel, seq, ControlJson.object().put("ack", delivered.sequence())));
         E2eNodes.awaitTrue(() -> west.state.queuedTexts(bob.id).isEmpty(), "the envelope deleted by bob's Ack on the other node");
+    }
+
+    @Test
+    void aMemberWhoJoinedOnOneNodeGetsTheOtherNodesNextMsg() throws Exception {
+        TestDevice alice = newDevice();
+        TestDevice bob = newDevice();
+        TestDevice dave = newDevice();
+        DeviceRun a = alice.connect(east, NoisePattern.XK, UserHints.handle(newHandle()));
+        DeviceRun b = bob.connect(west, NoisePattern.XK, UserHints.handle(newHandle()));
+        DeviceRun d = dave.connect(east, NoisePattern.XK, UserHints.handle(newHandle()));
+        long channel = openTogether(a, b, bob.id);
+        assertAcked(b, msg(b, channel, "before dave"));
+        assertEquals("before dave", text(nextOfType(a, FrameType.MSG)));
+        // West now holds the channel's members (alice, bob) in its cache.
+
+        assertAcked(a, join(a, channel, dave.id));
+        assertAcked(d, join(d, channel));
+        assertAcked(b, msg(b, channel, "after dave joined on the other node"));
+
+        assertEquals("after dave joined on the other node", text(nextOfType(d, FrameType.MSG)));
     }
 
     @Test

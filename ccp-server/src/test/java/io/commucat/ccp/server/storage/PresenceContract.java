@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -53,6 +55,20 @@ public interface PresenceContract {
         presence().publish(snapshot, LONG_TTL);
 
         assertEquals(Optional.of(snapshot), presence().find(snapshot.deviceId()));
+    }
+
+    @Test
+    default void routesOfSeveralDevicesAreFoundTogether() throws Exception {
+        String east = deviceId();
+        String west = deviceId();
+        String nowhere = deviceId();
+        presence().setRoute(east, "node-east", LONG_TTL);
+        presence().setRoute(west, "node-west", LONG_TTL);
+
+        Map<String, Optional<String>> routes = presence().routes(List.of(east, west, nowhere, east));
+
+        assertEquals(Map.of(east, Optional.of("node-east"), west, Optional.of("node-west"), nowhere, Optional.empty()),
+                routes);
     }
 
     @Test

@@ -11,10 +11,16 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.SetParams;
@@ -112,6 +118,23 @@ public final class RedisPresence implements Presence, AutoCloseable {
     @Override
     public Optional<String> route(String deviceId) throws StorageException {
         return Optional.ofNullable(run("find route", () -> redis.get(routeKey(deviceId))));
+    }
+
+    /** One pipelined round trip of GETs (a cluster client splits it by slot). */
+    @Override
+    public Map<String, Optional<String>> routes(Collection<String> deviceIds) throws StorageException {
+        return run("find routes", () -> {
+            Map<String, Response<String>> pending = new LinkedHashMap<>();
+            try (AbstractPipeline pipeline = redis.pipelined()) {
+                for (String deviceId : deviceIds) {
+                    pending.putIfAbsent(deviceId, pipeline.get(routeKey(deviceId)));
+                }
+                pipeline.sync();
+            }
+            Map<String, Optional<String>> routes = new HashMap<>();
+            pending.forEach((deviceId, response) -> routes.put(deviceId, Optional.ofNullable(response.get())));
+            return routes;
+        });
     }
 
     @Override

@@ -119,6 +119,15 @@ class RedisPresenceTest implements PresenceContract {
         }
     }
 
+    @Test
+    void routesFromAnUnreachableServerAreUnavailable() {
+        try (RedisPresence nowhere = RedisPresence.connect("redis://127.0.0.1:9", PREFIX)) {
+            StorageException e = assertThrows(StorageException.class,
+                    () -> nowhere.routes(List.of("device-1", "device-2")));
+            assertEquals(StorageException.Kind.UNAVAILABLE, e.kind());
+        }
+    }
+
     private static List<String> keysUnderPrefix() {
         List<String> keys = new ArrayList<>();
         ScanParams match = new ScanParams().match(PREFIX + "*").count(500);
