@@ -6,6 +6,8 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -20,6 +22,7 @@ final class Balancer implements AutoCloseable {
     private final List<NodeProcess> nodes;
     private final AtomicInteger[] open;
     private final AtomicInteger next = new AtomicInteger();
+    private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
 
     Balancer(List<NodeProcess> nodes) throws IOException {
         this.nodes = List.copyOf(nodes);
@@ -71,14 +74,24 @@ final class Balancer implements AutoCloseable {
             }
             AtomicInteger count = open[i];
             count.incrementAndGet();
-            Pipe.splice(client, server, Pipe.Gate.OPEN, count::decrementAndGet, "balancer-" + nodes.get(i).name());
+            sockets.add(client);
+            Pipe.splice(client, server, Pipe.Gate.OPEN, () -> {
+                sockets.remove(client);
+                count.decrementAndGet();
+            }, "balancer-" + nodes.get(i).name());
             return;
         }
         Pipe.closeQuietly(client); // no node answers
     }
 
+    /** Closes every device's connection: each device bootstraps again, through the balancer. */
+    void cutAll() {
+        sockets.forEach(Pipe::closeQuietly);
+    }
+
     @Override
     public void close() {
         Pipe.closeQuietly(listener);
+        cutAll();
     }
 }

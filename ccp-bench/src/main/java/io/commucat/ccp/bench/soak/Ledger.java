@@ -1,6 +1,11 @@
 package io.commucat.ccp.bench.soak;
 
+import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -40,10 +45,15 @@ final class Ledger {
     /** The figures of a window (or of the run, {@code window == -1}) once the run has drained. */
     record Tally(long sent, long acked, Map<String, Long> refused, long pending, long delivered, long lost,
             long duplicated, long reordered) {
+
+        Tally withLost(long count) {
+            return new Tally(sent, acked, refused, pending, delivered, count, duplicated, reordered);
+        }
     }
 
     private static final class Message {
         final int window;
+        final long sentNanos = System.nanoTime();
         volatile Outcome outcome = Outcome.SENT;
 
         Message(int window) {
@@ -51,11 +61,17 @@ final class Ledger {
         }
     }
 
-    /** One recipient's view of one sender: which seqs arrived, and the highest. */
+    /** One recipient's view of one sender: which seqs arrived (and when first), and the highest. */
     private static final class Stream {
         final BitSet seen = new BitSet();
+        final Map<Long, Long> firstNanos = new HashMap<>();
         long highest = -1;
     }
+
+    private static final int SAMPLES = 10;
+    private final long startNanos = System.nanoTime();
+    private final Queue<String> duplicateSamples = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger duplicateSampleCount = new AtomicInteger();
 
     private final int[] channelOf;
     private final List<int[]> members;
@@ -137,9 +153,16 @@ final class Ledger {
             int bit = Math.toIntExact(seq);
             if (stream.seen.get(bit)) {
                 counts.duplicated.increment();
+                if (duplicateSampleCount.incrementAndGet() <= SAMPLES) {
+                    duplicateSamples.add(String.format(Locale.ROOT,
+                            "device %d got %d#%d (sent at %.1f s, in window %d) again at %.1f s; first at %.1f s",
+                            recipient, sender, seq, seconds(m == null ? 0 : m.sentNanos), m == null ? -1 : m.window,
+                            seconds(System.nanoTime()), seconds(stream.firstNanos.getOrDefault(seq, 0L))));
+                }
                 return;
             }
             stream.seen.set(bit);
+            stream.firstNanos.put(seq, System.nanoTime());
             if (seq < stream.highest) {
                 counts.reordered.increment();
             }
@@ -162,6 +185,35 @@ final class Ledger {
         synchronized (stream) {
             return stream.seen.get(Math.toIntExact(seq));
         }
+    }
+
+    private double seconds(long nanos) {
+        return (nanos - startNanos) / 1e9;
+    }
+
+    /** The first duplicate deliveries, described (device indexes, seconds since the ledger began). */
+    List<String> duplicateSamples() {
+        return List.copyOf(duplicateSamples);
+    }
+
+    /** The first {@value #SAMPLES} acknowledged deliveries missing now, described. */
+    List<String> missingSamples() {
+        List<String> samples = new ArrayList<>();
+        for (int sender = 0; sender < sent.length && samples.size() < SAMPLES; sender++) {
+            for (Map.Entry<Long, Message> e : new TreeMap<>(sent[sender]).entrySet()) {
+                Message m = e.getValue();
+                if (m.outcome != Outcome.ACKED) {
+                    continue;
+                }
+                for (int recipient : members.get(channelOf[sender])) {
+                    if (recipient != sender && !has(recipient, sender, e.getKey()) && samples.size() < SAMPLES) {
+                        samples.add(String.format(Locale.ROOT, "device %d never got %d#%d (sent at %.1f s, window %d)",
+                                recipient, sender, e.getKey(), seconds(m.sentNanos), m.window));
+                    }
+                }
+            }
+        }
+        return samples;
     }
 
     /** Sent messages neither acknowledged nor refused yet. */

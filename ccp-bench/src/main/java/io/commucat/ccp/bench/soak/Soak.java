@@ -88,14 +88,21 @@ public final class Soak implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--keep", description = "Keep the work directory (nodes' logs) at the end.")
     boolean keep;
 
+    private static final long STALL_SECONDS = 15;
+
     /** Progress lines, on standard error, with the time of day. */
     interface Progress {
         void say(String line);
     }
 
-    /** The figures of a run: one tally per window (the steady start, then each fault) and the total. */
+    /**
+     * The figures of a run: one tally per window (the steady start, then each fault) and the
+     * total. Their {@code lost} is what was missing after the drain; {@code foundInInbox} of those
+     * arrived when every device reconnected at the end, {@code gone} never did.
+     */
     public record Result(List<String> windows, List<Ledger.Tally> tallies, List<Optional<Duration>> heals,
-            Ledger.Tally total) {
+            Ledger.Tally total, long foundInInbox, long gone, List<String> duplicateSamples,
+            List<String> missingSamples) {
 
         public long lost() {
             return total.lost();
@@ -260,13 +267,21 @@ public final class Soak implements java.util.concurrent.Callable<Integer> {
             traffic.close();
             progress.say("traffic stopped; draining (at most " + drainTimeout + " s)");
             drain(ledger);
+            long[] lostAfterDrain = new long[windowNames.size()];
+            for (int w = 0; w < lostAfterDrain.length; w++) {
+                lostAfterDrain[w] = ledger.tally(w).lost();
+            }
+            List<String> missing = ledger.missingSamples();
+            long foundInInbox = unstick(c, devices, ledger);
             Thread.sleep(1000); // a late second copy would arrive here
 
             List<Ledger.Tally> tallies = new ArrayList<>();
             for (int w = 0; w < windowNames.size(); w++) {
-                tallies.add(ledger.tally(w));
+                tallies.add(ledger.tally(w).withLost(lostAfterDrain[w]));
             }
-            Result result = new Result(windowNames, tallies, heals, ledger.tally(-1));
+            Ledger.Tally end = ledger.tally(-1);
+            Result result = new Result(windowNames, tallies, heals, end.withLost(Arrays.stream(lostAfterDrain).sum()),
+                    foundInInbox, end.lost(), ledger.duplicateSamples(), missing);
             long ended = devices.stream().filter(d -> d.ended.get() != null).count();
             if (ended > 0) {
                 progress.say("warning: " + ended + " sessions ended for good, e.g. "
@@ -297,11 +312,51 @@ public final class Soak implements java.util.concurrent.Callable<Integer> {
         while (ledger.pending() > 0 && System.nanoTime() < deadline) {
             Thread.sleep(200);
         }
-        while (ledger.undelivered() > 0 && System.nanoTime() < deadline) {
+        // Until nothing is missing, or nothing has arrived for STALL_SECONDS (what is queued for a
+        // connected device that was not told stays there: see unstick).
+        long missing = ledger.undelivered();
+        long changed = System.nanoTime();
+        while (missing > 0 && System.nanoTime() < deadline
+                && System.nanoTime() - changed < TimeUnit.SECONDS.toNanos(STALL_SECONDS)) {
             Thread.sleep(500);
+            long now = ledger.undelivered();
+            if (now != missing) {
+                missing = now;
+                changed = System.nanoTime();
+            }
         }
         progress.say(String.format(Locale.ROOT, "drained: %d sends unanswered, %d acknowledged deliveries missing",
                 ledger.pending(), ledger.undelivered()));
+    }
+
+    /**
+     * Acknowledged deliveries still missing after the drain may sit in the inbox of a device that
+     * stayed connected (a live delivery that went nowhere): every device's link is cut, so each
+     * bootstraps again and is handed its inbox. What then arrives was lost to the application
+     * (it was never delivered while the device stayed connected) but not to storage.
+     *
+     * @return how many missing deliveries arrived after the reconnect
+     */
+    private long unstick(Cluster cluster, List<SoakDevice> devices, Ledger ledger) throws InterruptedException {
+        long missing = ledger.undelivered();
+        if (missing == 0) {
+            return 0;
+        }
+        progress.say(missing + " acknowledged deliveries missing, e.g. " + ledger.missingSamples().get(0)
+                + "; cutting every device's link so that each bootstraps again and gets its inbox");
+        cluster.balancer.cutAll();
+        Thread.sleep(500);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!devices.stream().allMatch(SoakDevice::connected) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (ledger.undelivered() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+        }
+        long left = ledger.undelivered();
+        progress.say((missing - left) + " of them arrived after the reconnect; " + left + " still missing");
+        return missing - left;
     }
 
     private static void sleepUntil(long nanos) throws InterruptedException {

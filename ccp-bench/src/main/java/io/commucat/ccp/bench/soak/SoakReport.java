@@ -34,6 +34,13 @@ final class SoakReport {
         if (!refused.isEmpty()) {
             out.println("refused by kind: " + refused);
         }
+        if (result.total().lost() > 0) {
+            out.println("lost " + result.total().lost() + " after the drain: " + result.foundInInbox()
+                    + " of them were in inboxes (delivered once every device's link was cut at the end: queued for a"
+                    + " device that stayed connected and was never told), " + result.gone() + " are gone");
+        }
+        result.duplicateSamples().forEach(line -> out.println("duplicate: " + line));
+        result.missingSamples().forEach(line -> out.println("lost: " + line));
         Ledger.Tally t = result.total();
         out.printf(Locale.ROOT, "soak: sent %d, acked %d, delivered %d, lost %d, duplicated %d, reordered %d%n",
                 t.sent(), t.acked(), t.delivered(), t.lost(), t.duplicated(), t.reordered());
