@@ -51,6 +51,15 @@ final class Traffic implements AutoCloseable {
     }
 
     private void tick() {
+        try {
+            sendDue();
+        } catch (RuntimeException e) {
+            // A throwing task would end the schedule: say it and go on with the next tick.
+            System.err.println("[soak] traffic tick failed: " + e);
+        }
+    }
+
+    private void sendDue() {
         double elapsed = (System.nanoTime() - start) / 1e9;
         for (int c = 0; c < rates.length; c++) {
             long due = (long) (rates[c] * elapsed);
