@@ -58,7 +58,7 @@ final class Cluster implements AutoCloseable {
      * @param postgresUrl a JDBC URL of the shared PostgreSQL ({@code jdbc:postgresql://host:port/db?...})
      */
     static Cluster start(Path work, String postgresUrl, String redisBinary, int nodeCount, String heap,
-            Consumer<String> progress) throws Exception {
+            List<String> jvmOptions, Consumer<String> progress) throws Exception {
         String schema = "ccp_soak_" + HexFormat.of().toHexDigits(new SecureRandom().nextLong());
         try (Connection c = DriverManager.getConnection(postgresUrl); Statement s = c.createStatement()) {
             s.execute("CREATE SCHEMA " + schema);
@@ -87,7 +87,7 @@ final class Cluster implements AutoCloseable {
             // PostgreSQL; the others present the same certificate and load the same keys.
             Map<String, String> first = new HashMap<>(shared);
             first.put("CCP_SERVER_NODE_ID", "soak-1");
-            nodes.add(NodeProcess.create("node-1", work.resolve("node-1"), heap, first));
+            nodes.add(NodeProcess.create("node-1", work.resolve("node-1"), heap, jvmOptions, first));
             progress.accept("starting node-1 (PostgreSQL via proxy :" + proxy.port() + ", Redis " + redis.url() + ")");
             nodes.get(0).start();
             Path dir1 = nodes.get(0).directory();
@@ -96,7 +96,7 @@ final class Cluster implements AutoCloseable {
             for (int i = 2; i <= nodeCount; i++) {
                 Map<String, String> settings = new HashMap<>(shared);
                 settings.put("CCP_SERVER_NODE_ID", "soak-" + i);
-                nodes.add(NodeProcess.create("node-" + i, work.resolve("node-" + i), heap, settings));
+                nodes.add(NodeProcess.create("node-" + i, work.resolve("node-" + i), heap, jvmOptions, settings));
             }
             progress.accept("starting node-2 .. node-" + nodeCount);
             List<CompletableFuture<Void>> starts = new ArrayList<>();

@@ -23,22 +23,25 @@ import java.util.concurrent.TimeUnit;
  */
 public final class NodeProcess implements AutoCloseable {
 
-    private static final long START_TIMEOUT_SECONDS = 90;
+    private static final long START_TIMEOUT_SECONDS = 180; // a JVM start on a busy 2-core machine took 80 s
 
     private final String name;
     private final Path dir;
     private final int port;
     private final String heap;
+    private final List<String> jvmOptions;
     private final Map<String, String> settings;
     private Process process;
     private Path log;
     private int starts;
 
-    private NodeProcess(String name, Path dir, int port, String heap, Map<String, String> settings) {
+    private NodeProcess(String name, Path dir, int port, String heap, List<String> jvmOptions,
+            Map<String, String> settings) {
         this.name = name;
         this.dir = dir;
         this.port = port;
         this.heap = heap;
+        this.jvmOptions = List.copyOf(jvmOptions);
         this.settings = Map.copyOf(settings);
     }
 
@@ -50,8 +53,14 @@ public final class NodeProcess implements AutoCloseable {
      */
     public static NodeProcess create(String name, Path dir, String heap, Map<String, String> settings)
             throws IOException {
+        return create(name, dir, heap, List.of(), settings);
+    }
+
+    /** As {@link #create(String, Path, String, Map)}, with more JVM options for the node. */
+    public static NodeProcess create(String name, Path dir, String heap, List<String> jvmOptions,
+            Map<String, String> settings) throws IOException {
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return new NodeProcess(name, dir, probe.getLocalPort(), heap, settings);
+            return new NodeProcess(name, dir, probe.getLocalPort(), heap, jvmOptions, settings);
         }
     }
 
@@ -89,6 +98,7 @@ public final class NodeProcess implements AutoCloseable {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx" + heap);
         command.add("-XX:+UseSerialGC"); // three nodes on a small machine: no parallel GC threads each
+        command.addAll(jvmOptions);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add("io.commucat.ccp.server.cli.Main");

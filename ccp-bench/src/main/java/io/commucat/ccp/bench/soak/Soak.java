@@ -70,6 +70,11 @@ public final class Soak implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--node-heap", description = "Each node's -Xmx (default ${DEFAULT-VALUE}).")
     String nodeHeap = "320m";
 
+    @Option(names = "--node-jvm-option", description = "A JVM option for the nodes (repeatable; default"
+            + " -XX:TieredStopAtLevel=1: C1 only, so that nodes restart quickly on a busy machine; the soak is about"
+            + " correctness, not peak speed).")
+    List<String> nodeJvmOptions = List.of("-XX:TieredStopAtLevel=1");
+
     @Option(names = "--postgres", description = "JDBC URL of the PostgreSQL to use (a schema is made and dropped;"
             + " default $CCP_TEST_POSTGRES_URL or jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres).")
     String postgres = System.getenv().getOrDefault("CCP_TEST_POSTGRES_URL",
@@ -191,7 +196,7 @@ public final class Soak implements java.util.concurrent.Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook); // Ctrl-C and kill stop the nodes and drop the schema too
         Traffic traffic = null;
         try {
-            cluster[0] = Cluster.start(dir, postgres, redisServer, nodes, nodeHeap, progress::say);
+            cluster[0] = Cluster.start(dir, postgres, redisServer, nodes, nodeHeap, nodeJvmOptions, progress::say);
             Cluster c = cluster[0];
             progress.say("nodes up behind the balancer at " + c.url() + "; schema " + c.schema + "; logs under " + dir);
 
@@ -255,13 +260,20 @@ public final class Soak implements java.util.concurrent.Callable<Integer> {
                 ledger.openWindow(i + 1);
                 Fault.Lift lift = faults.get(i).inject(c, progress);
                 sleepUntil(slotStart + outageNanos);
-                lift.run();
-                long lifted = System.nanoTime();
-                Optional<Duration> heal = probe.measure(lifted, Duration.ofSeconds(healTimeout));
+                Optional<Duration> heal;
+                try {
+                    lift.run();
+                    heal = probe.measure(System.nanoTime(), Duration.ofSeconds(healTimeout));
+                } catch (Exception e) {
+                    // E.g. a node that does not start again: the run goes on without it.
+                    String why = String.valueOf(e.getMessage()).lines().findFirst().orElse(e.toString());
+                    progress.say(faults.get(i).label + ": could not be lifted: " + why);
+                    heal = Optional.empty();
+                }
                 heals.add(heal);
                 progress.say(faults.get(i).label + ": " + heal.map(h -> String.format(Locale.ROOT, "healed in %.2f s",
                         h.toMillis() / 1000.0)).orElse("NOT healed within " + healTimeout + " s")
-                        + "; devices: " + c.spread() + "; so far " + ledger.tally(-1));
+                        + "; devices: " + c.spread() + "; so far " + soFar(ledger.tally(-1)));
                 sleepUntil(slotStart + slotNanos);
             }
             traffic.close();
@@ -357,6 +369,13 @@ public final class Soak implements java.util.concurrent.Callable<Integer> {
         long left = ledger.undelivered();
         progress.say((missing - left) + " of them arrived after the reconnect; " + left + " still missing");
         return missing - left;
+    }
+
+    private static String soFar(Ledger.Tally t) {
+        return String.format(Locale.ROOT, "sent %d, acked %d, pending %d, refused %d, delivered %d, missing now %d,"
+                + " duplicated %d, reordered %d", t.sent(), t.acked(), t.pending(),
+                t.refused().values().stream().mapToLong(Long::longValue).sum(), t.delivered(), t.lost(),
+                t.duplicated(), t.reordered());
     }
 
     private static void sleepUntil(long nanos) throws InterruptedException {
