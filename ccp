@@ -179,6 +179,16 @@ case "${1:-}" in
     "${MVN[@]}" -q install -DskipTests
     exec java -Xmx1g -cp ccp-bench/target/benchmarks.jar io.commucat.ccp.bench.load.RelayLatency "$@"
     ;;
+  soak)
+    shift
+    ensure_tools
+    ensure_postgres
+    # The soak runs a redis-server of its own (it kills and restarts it), never the shared one.
+    command -v redis-server >/dev/null || apt_install redis-server || die "redis-server is needed and could not be installed"
+    # Only the jars it runs: the server's classes are inside benchmarks.jar.
+    "${MVN[@]}" -q package -pl ccp-bench -am -DskipTests
+    exec java -Xms256m -Xmx512m -cp ccp-bench/target/benchmarks.jar io.commucat.ccp.bench.soak.Soak "$@"
+    ;;
   fuzz)
     shift
     ensure_tools
@@ -197,7 +207,7 @@ case "${1:-}" in
     exec java -jar ccp-server/target/ccp-server.jar admin "$@"
     ;;
   *)
-    echo "usage: ./ccp test [maven args] | ./ccp run [serve options] | ./ccp bench [JMH args] | ./ccp load [options] | ./ccp relay-load [options] | ./ccp relay-latency [options] | ./ccp fuzz [TARGET|all] [SECONDS] | ./ccp client COMMAND | ./ccp admin COMMAND" >&2
+    echo "usage: ./ccp test [maven args] | ./ccp run [serve options] | ./ccp bench [JMH args] | ./ccp load [options] | ./ccp relay-load [options] | ./ccp relay-latency [options] | ./ccp soak [--duration SECONDS] [options] | ./ccp fuzz [TARGET|all] [SECONDS] | ./ccp client COMMAND | ./ccp admin COMMAND" >&2
     exit 2
     ;;
 esac

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.commucat.ccp.bench.soak.NodeProcess;
 import io.commucat.ccp.client.CcpClient;
 import io.commucat.ccp.client.CcpSession;
 import io.commucat.ccp.client.Deduplication;
@@ -54,7 +55,7 @@ class ServerKillTest {
     Path dir;
 
     private String schema;
-    private ServerProcess server;
+    private NodeProcess server;
     private final List<CcpClient> clients = new ArrayList<>();
 
     @BeforeEach
@@ -68,9 +69,11 @@ class ServerKillTest {
         }
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
-        server = ServerProcess.start(dir.resolve("server"), Map.of(
+        server = NodeProcess.create("node", dir.resolve("server"), "256m", Map.of(
                 "CCP_STORAGE_POSTGRES_DSN", POSTGRES + "&currentSchema=" + schema,
-                "CCP_CRYPTO_SECRETS_KEY", HexFormat.of().formatHex(key)));
+                "CCP_CRYPTO_SECRETS_KEY", HexFormat.of().formatHex(key),
+                "CCP_SECURITY_RATE_LIMIT_REGISTER_BURST", "1000"));
+        server.start();
     }
 
     @AfterEach
