@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -91,13 +92,28 @@ final class IdleFleet implements AutoCloseable {
         this.inFlight = new Semaphore(inFlight);
         this.maxInFlight = inFlight;
         this.nanosPerBootstrap = rate > 0 ? (long) (1e9 / rate) : 0;
-        ClientConnection info = transports.get(0).connect().get(60, TimeUnit.SECONDS);
-        try {
-            JsonNode answer = new ObjectMapper().readTree(info.get("/api/server-info").get(60, TimeUnit.SECONDS).body());
-            this.domain = answer.path("domain").asText();
-            this.serverNoiseKey = Hex.decode(answer.path("noise_public").asText());
-        } finally {
-            info.close();
+        JsonNode answer = serverInfo(transports.get(0));
+        this.domain = answer.path("domain").asText();
+        this.serverNoiseKey = Hex.decode(answer.path("noise_public").asText());
+    }
+
+    /** {@code /api/server-info}, tried a few times: a node on a loaded machine may drop a first connection. */
+    private static JsonNode serverInfo(ClientTransport transport) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                ClientConnection info = transport.connect().get(60, TimeUnit.SECONDS);
+                try {
+                    return new ObjectMapper().readTree(info.get("/api/server-info").get(60, TimeUnit.SECONDS).body());
+                } finally {
+                    info.close();
+                }
+            } catch (ExecutionException e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+                System.err.println("[idle-fleet] server-info: " + e.getCause() + "; again");
+                Thread.sleep(1000);
+            }
         }
     }
 

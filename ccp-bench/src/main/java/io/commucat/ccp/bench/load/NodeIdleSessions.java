@@ -38,6 +38,8 @@ import picocli.CommandLine.Option;
                         + " both processes: every session over its own connection takes a descriptor on each side."})
 public final class NodeIdleSessions implements Callable<Integer> {
 
+    private static final String OUTSIDE_NMT = "RSS outside NMT";
+
     @Option(names = "--node", required = true,
             description = "LoadNode's --info file: the node's URL, its CA file and its pid, one a line.")
     Path nodeInfo;
@@ -111,6 +113,7 @@ public final class NodeIdleSessions implements Callable<Integer> {
             baseline = node.read();
             int baselineSessions = fleet.established();
             System.err.println("[node-idle] baseline: " + describe(baseline));
+            header(server, node, loadBefore, baseline);
             for (int step : steps) {
                 long began = System.nanoTime();
                 fleet.open(step - (fleet.established() + fleet.failed()), step + " sessions");
@@ -118,8 +121,10 @@ public final class NodeIdleSessions implements Callable<Integer> {
                 Thread.sleep(settleSeconds * 1000L);
                 ProcessProbe.Reading reading = node.read();
                 System.err.println("[node-idle] " + fleet.established() + " sessions: " + describe(reading));
-                rows.add(new Row(fleet.established(), fleet.established() - baselineSessions, fleet.connections(),
-                        fleet.ended(), fleet.failed(), seconds, RunInfo.loadAverage(), reading));
+                Row row = new Row(fleet.established(), fleet.established() - baselineSessions, fleet.connections(),
+                        fleet.ended(), fleet.failed(), seconds, RunInfo.loadAverage(), reading);
+                rows.add(row);
+                row(baseline, row);
                 if (fleet.failed() > 0) {
                     System.err.println("[node-idle] first failure: " + causes(fleet.firstFailure()));
                 }
@@ -129,7 +134,7 @@ public final class NodeIdleSessions implements Callable<Integer> {
                 Thread.sleep(holdSeconds * 1000L);
             }
         }
-        report(server, node, loadBefore, baseline, rows);
+        nativeTable(baseline, rows);
         return rows.stream().anyMatch(r -> r.ended > 0) ? 1 : 0;
     }
 
@@ -138,31 +143,38 @@ public final class NodeIdleSessions implements Callable<Integer> {
             String load, ProcessProbe.Reading reading) {
     }
 
-    private void report(URI server, ProcessProbe node, String loadBefore, ProcessProbe.Reading base, List<Row> rows)
-            throws IOException {
+    /** The run's description and the table's head and baseline row; the steps' rows follow as they come. */
+    private void header(URI server, ProcessProbe node, String loadBefore, ProcessProbe.Reading base) {
         System.out.printf(Locale.ROOT, "Node %s (pid %d): %s%n%n", server, node.pid(), nodeCommand(node.pid()));
         System.out.printf(Locale.ROOT, "Devices: %d streams per TLS connection, connections from %d loopback addresses,"
                 + " %d warm-up sessions before the baseline; load average %s at the start.%n%n",
                 streamsPerConnection, sourceAddresses, warmup, loadBefore);
         System.out.printf(Locale.ROOT, "| sessions | TLS connections | streams/conn | node heap after GC | heap/session"
-                + " | node RSS | RSS/session | RSS outside the heap/session | NMT committed/session | RSS outside NMT/session | threads | fds"
-                + " | ended, failed | load |%n");
+                + " | node RSS | RSS/session | RSS outside the heap/session | NMT committed/session"
+                + " | RSS outside NMT/session | threads | fds | ended, failed | load |%n");
         System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|");
         System.out.printf(Locale.ROOT, "| baseline | | | %.1f MiB | | %.1f MiB | | | | | %d | %d | | %s |%n",
                 mib(base.heapUsed()), mib(base.rss()), base.threads(), base.fds(), loadBefore);
-        for (Row row : rows) {
-            ProcessProbe.Reading r = row.reading;
-            double n = row.sinceBaseline;
-            System.out.printf(Locale.ROOT, "| %d | %d | %d | %.1f MiB | %.1f KiB | %.1f MiB | %.1f KiB | %.1f KiB | %s | %s"
-                    + " | %d | %d | %d, %d | %s |%n", row.sessions, row.connections, streamsPerConnection, mib(r.heapUsed()),
-                    kib(r.heapUsed() - base.heapUsed()) / n, mib(r.rss()), kib(r.rss() - base.rss()) / n,
-                    kib(r.outsideHeap() - base.outsideHeap()) / n,
-                    r.nativeTotal() == 0 ? "(no NMT)" : String.format(Locale.ROOT, "%.1f KiB",
-                            kib(r.nativeTotal() - base.nativeTotal()) / n),
-                    r.nativeTotal() == 0 ? "" : String.format(Locale.ROOT, "%.1f KiB", kib(r.untracked() - base.untracked()) / n),
-                    r.threads(), r.fds(), row.ended, row.failed, row.load);
-        }
-        if (base.nativeTotal() == 0) {
+        System.out.flush();
+    }
+
+    private void row(ProcessProbe.Reading base, Row row) {
+        ProcessProbe.Reading r = row.reading;
+        double n = row.sinceBaseline;
+        System.out.printf(Locale.ROOT, "| %d | %d | %d | %.1f MiB | %.1f KiB | %.1f MiB | %.1f KiB | %.1f KiB | %s | %s"
+                + " | %d | %d | %d, %d | %s |%n", row.sessions, row.connections, streamsPerConnection, mib(r.heapUsed()),
+                kib(r.heapUsed() - base.heapUsed()) / n, mib(r.rss()), kib(r.rss() - base.rss()) / n,
+                kib(r.outsideHeap() - base.outsideHeap()) / n,
+                r.nativeTotal() == 0 ? "(no NMT)" : String.format(Locale.ROOT, "%.1f KiB",
+                        kib(r.nativeTotal() - base.nativeTotal()) / n),
+                r.nativeTotal() == 0 ? "" : String.format(Locale.ROOT, "%.1f KiB", kib(r.untracked() - base.untracked()) / n),
+                r.threads(), r.fds(), row.ended, row.failed, row.load);
+        System.out.flush();
+    }
+
+    /** NMT's categories that moved, per step. */
+    private static void nativeTable(ProcessProbe.Reading base, List<Row> rows) {
+        if (base.nativeTotal() == 0 || rows.isEmpty()) {
             return;
         }
         System.out.println();
@@ -174,7 +186,7 @@ public final class NodeIdleSessions implements Callable<Integer> {
         System.out.println();
         Set<String> categories = new LinkedHashSet<>(base.nativeCommitted().keySet());
         rows.forEach(row -> categories.addAll(row.reading.nativeCommitted().keySet()));
-        categories.add("RSS outside NMT");
+        categories.add(OUTSIDE_NMT);
         for (String category : categories) {
             long before = value(base, category);
             StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "| %s | %.1f |", category, mib(before)));
@@ -200,7 +212,7 @@ public final class NodeIdleSessions implements Callable<Integer> {
     }
 
     private static long value(ProcessProbe.Reading reading, String category) {
-        return category.equals("RSS outside NMT") ? reading.untracked() : reading.nativeCommitted().getOrDefault(category, 0L);
+        return category.equals(OUTSIDE_NMT) ? reading.untracked() : reading.nativeCommitted().getOrDefault(category, 0L);
     }
 
     private static String describe(ProcessProbe.Reading r) {
