@@ -6,6 +6,7 @@ import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.List;
@@ -32,6 +33,8 @@ final class TlsTestServer implements AutoCloseable {
 
     /** The protocols each client offered, in order of arrival. */
     final List<List<String>> offered = new CopyOnWriteArrayList<>();
+    /** The address each client connected from, in order of arrival. */
+    final List<InetSocketAddress> peers = new CopyOnWriteArrayList<>();
     private final Function<List<String>, String> choose;
     private final SSLServerSocket server;
     private final ExecutorService threads = Executors.newCachedThreadPool(task -> {
@@ -56,6 +59,7 @@ final class TlsTestServer implements AutoCloseable {
         while (!server.isClosed()) {
             try {
                 SSLSocket socket = (SSLSocket) server.accept();
+                peers.add((InetSocketAddress) socket.getRemoteSocketAddress());
                 socket.setHandshakeApplicationProtocolSelector((s, protocols) -> {
                     offered.add(List.copyOf(protocols));
                     return choose.apply(protocols);

@@ -20,6 +20,8 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.CertificateEncodingException;
@@ -81,6 +83,8 @@ public final class ClientTransport implements AutoCloseable {
     private final boolean ownsGroup;
     private final boolean autoAckPings;
     private final Duration connectTimeout;
+    /** The address sockets are bound to before connecting; null: the system chooses. */
+    private final InetAddress localAddress;
 
     private ClientTransport(Builder b, SslContext ssl, SslContext http1Ssl, EventLoopGroup group, boolean ownsGroup) {
         this.host = b.host;
@@ -93,6 +97,7 @@ public final class ClientTransport implements AutoCloseable {
         this.ownsGroup = ownsGroup;
         this.autoAckPings = b.autoAckPings;
         this.connectTimeout = b.connectTimeout;
+        this.localAddress = b.localAddress;
     }
 
     /** A builder for a server at {@code host:port}; {@code host} is also the TLS name checked. */
@@ -161,6 +166,9 @@ public final class ClientTransport implements AutoCloseable {
                                 result::completeExceptionally));
                     }
                 });
+        if (localAddress != null) {
+            bootstrap.localAddress(new InetSocketAddress(localAddress, 0));
+        }
         bootstrap.connect(host, port).addListener(connected -> {
             if (!connected.isSuccess()) {
                 result.completeExceptionally(connected.cause());
@@ -210,6 +218,7 @@ public final class ClientTransport implements AutoCloseable {
         private int threads = 1;
         private boolean autoAckPings = true;
         private Duration connectTimeout = Duration.ofSeconds(10);
+        private InetAddress localAddress;
 
         private Builder(String host, int port) {
             this.host = Objects.requireNonNull(host, "host");
@@ -308,6 +317,17 @@ public final class ClientTransport implements AutoCloseable {
                 throw new IllegalArgumentException("timeout must be positive");
             }
             this.connectTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Binds every socket to this local address (an ephemeral port) before connecting: a
+         * multi-homed host choosing its interface, or a load tool spreading many connections
+         * over several loopback addresses so that one address's ephemeral ports do not run out.
+         * Default: the system chooses.
+         */
+        public Builder localAddress(InetAddress address) {
+            this.localAddress = Objects.requireNonNull(address, "address");
             return this;
         }
 
