@@ -15,9 +15,8 @@ import io.commucat.ccp.server.cli.RunningServer;
 import io.commucat.ccp.server.cli.SettingsReport;
 import io.commucat.ccp.server.cluster.ClusterLink;
 import io.commucat.ccp.server.cluster.DeviceNotifier;
-import io.commucat.ccp.server.cluster.PresenceRebuild;
-
 import io.commucat.ccp.server.cluster.MembershipAnnouncer;
+import io.commucat.ccp.server.cluster.PresenceRebuild;
 import io.commucat.ccp.server.cluster.Router;
 import io.commucat.ccp.server.config.LedgerMode;
 import io.commucat.ccp.server.config.ServerConfig;
