@@ -40,6 +40,15 @@ final class NodeProcess implements AutoCloseable {
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), LoadNode.class.getName()));
         settings.forEach((k, v) -> command.addAll(List.of("--set", k + "=" + v)));
         Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try {
+            return started(name, process);
+        } catch (IOException | RuntimeException e) {
+            process.destroyForcibly(); // never leave a node behind (it holds database connections)
+            throw e;
+        }
+    }
+
+    private static NodeProcess started(String name, Process process) throws IOException {
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         String url = out.readLine();
         while (url != null && !url.startsWith("https://")) {
