@@ -67,6 +67,7 @@ public final class ConnectSession implements ConnectStream {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectSession.class);
     /** Every session's refresh fails while a store is away: throttled. */
     private static final ThrottledWarning REFRESH_FAILED = new ThrottledWarning(LOG);
+    private static final ThrottledWarning PRESENCE_FAILED = new ThrottledWarning(LOG);
 
     private final ConnectServices services;
     private final Downstream downstream;
@@ -377,15 +378,22 @@ public final class ConnectSession implements ConnectStream {
         String current = presenceState;
         String deviceId = device.deviceId();
         offLoop(() -> {
+            // Presence and route first, and whatever PostgreSQL does: they are how other nodes
+            // reach this device, and a database outage longer than the presence TTL must not
+            // leave a connected device unreachable (its frames would wait in the inbox until it
+            // reconnects). A revoked device loses them again when its session ends below.
+            try {
+                presence.publish(now, current);
+            } catch (StorageException e) {
+                PRESENCE_FAILED.warn("presence refresh failed for {}: {}", deviceId, e.getMessage());
+            }
             try {
                 if (!services.sessions().refresh(tokenHash, now.plus(services.policy().connectionKeepalive()))
                         && !services.resolver().active(deviceId)) {
                     // Revoked, and the broadcast that ends its sessions did not reach this node
                     // (the bus is at most once): the periodic refresh is the backstop.
                     onLoop(this::revoked);
-                    return;
                 }
-                presence.publish(now, current);
             } catch (StorageException e) {
                 REFRESH_FAILED.warn("session refresh failed for {}: {}", deviceId, e.getMessage());
             }

@@ -14,6 +14,7 @@ import io.commucat.ccp.proto.Frame;
 import io.commucat.ccp.proto.FrameType;
 import java.net.URI;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -39,6 +40,7 @@ class PostgresOutageEndToEndTest {
     private E2eNodes nodes;
     private FreezingProxy proxy;
     private TestNode node;
+    private String proxiedDsn;
 
     @BeforeAll
     void startANodeBehindAProxy() throws Exception {
@@ -46,8 +48,8 @@ class PostgresOutageEndToEndTest {
         String dsn = nodes.backend.environment().get("CCP_STORAGE_POSTGRES_DSN");
         URI postgres = URI.create(dsn.substring("jdbc:".length()));
         proxy = new FreezingProxy(postgres.getHost(), postgres.getPort());
-        String proxied = dsn.replace(postgres.getHost() + ":" + postgres.getPort(), "127.0.0.1:" + proxy.port());
-        node = nodes.start("node", Map.of("CCP_STORAGE_POSTGRES_DSN", proxied));
+        proxiedDsn = dsn.replace(postgres.getHost() + ":" + postgres.getPort(), "127.0.0.1:" + proxy.port());
+        node = nodes.start("node", Map.of("CCP_STORAGE_POSTGRES_DSN", proxiedDsn));
     }
 
     @AfterEach
@@ -92,6 +94,23 @@ class PostgresOutageEndToEndTest {
         assertEquals("unavailable", refusal.control().text("error"));
         proxy.thaw();
         assertRelaysAgain(p);
+    }
+
+    @Test
+    void aConnectedDeviceKeepsItsRouteWhileTheDatabaseIsAwayLongerThanThePresenceTtl() throws Exception {
+        // Keepalive refreshes every 5 s (the floor), presence and routes live 10 s: a refresh that
+        // skipped them while PostgreSQL failed would let them expire within the outage.
+        TestNode brief = nodes.start("brief", Map.of("CCP_STORAGE_POSTGRES_DSN", proxiedDsn,
+                "CCP_SERVER_KEEPALIVE", "1", "CCP_LIMITS_PRESENCE_TTL", "10"));
+        TestDevice carol = nodes.newDevice();
+        carol.connect(brief, NoisePattern.XK, UserHints.handle(nodes.newHandle()));
+        E2eNodes.awaitTrue(() -> brief.state.route(carol.id).isPresent(), "carol routed");
+        proxy.cut();
+
+        Thread.sleep(TimeUnit.SECONDS.toMillis(25));
+
+        assertEquals(Optional.of(brief.config.server().nodeId()), brief.state.route(carol.id),
+                "the route of a device still connected expired while the database was away");
     }
 
     /** A Msg is acknowledged and delivered again, and the refused one was neither queued nor delivered. */
