@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.commucat.ccp.proto.ControlJson;
 import io.commucat.ccp.proto.Frame;
 import io.commucat.ccp.proto.FrameType;
+import io.commucat.ccp.server.logging.ThrottledWarning;
 import io.commucat.ccp.server.relay.Backlog;
 import io.commucat.ccp.server.relay.Delivery;
 import io.commucat.ccp.server.relay.DeliveryWindow;
@@ -53,6 +54,8 @@ final class SessionRelay {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionRelay.class);
+    /** Every session's inbox read fails while the database is away: throttled. */
+    private static final ThrottledWarning PULL_FAILED = new ThrottledWarning(LOG);
 
     /** Channel frames waiting for storage per session; more are refused with {@code busy}, not buffered. */
     static final int MAX_QUEUED_FRAMES = 1024;
@@ -226,8 +229,16 @@ final class SessionRelay {
             } else {
                 services.relay().droppedLive(delivery.frame().type());
             }
-        } else if (window.offerLive(delivery.envelopeId(), room > 0) == DeliveryWindow.Offer.SEND) {
-            sendDurable(delivery);
+        } else {
+            switch (window.offerLive(delivery.envelopeId(), room > 0)) {
+                case SEND -> sendDurable(delivery);
+                // Deferred behind a backlog: make sure a pull is under way, or it would wait for
+                // the next Ack, reader drain or keepalive retry (a pull that failed while the
+                // database was away leaves the backlog with nothing scheduled to read it).
+                case DEFERRED -> pullInbox();
+                case DUPLICATE -> {
+                }
+            }
         }
     }
 
@@ -282,7 +293,7 @@ final class SessionRelay {
         }
         if (error != null) {
             window.pullFailed();
-            LOG.warn("inbox read failed for {}: {}", deviceId, error.toString());
+            PULL_FAILED.warn("inbox read failed for {}: {}", deviceId, error.toString());
             return;
         }
         for (Delivery delivery : backlog.deliveries()) {

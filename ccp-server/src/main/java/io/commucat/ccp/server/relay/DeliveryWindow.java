@@ -67,7 +67,12 @@ public final class DeliveryWindow {
      *     the delivery stays in the inbox and a later pull sends it
      */
     public Offer offerLive(long envelopeId, boolean readerHasRoom) {
-        if (inFlight(envelopeId) || settled(envelopeId)) {
+        // At or below the cursor a pull already sent it or found it settled: a live offer that
+        // arrives late (its bus message overtaken by the pull, the Ack and the deletion) would
+        // otherwise be sent again once its deletion is forgotten. A recipient's envelopes commit
+        // in id order (JdbcInbox locks the recipient's usage row before drawing ids), so a pull
+        // never passes an id it could not see.
+        if (envelopeId <= cursor || inFlight(envelopeId) || settled(envelopeId)) {
             return Offer.DUPLICATE;
         }
         if (backlog || free() == 0 || !readerHasRoom) {

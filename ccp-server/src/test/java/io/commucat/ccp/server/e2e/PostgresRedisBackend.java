@@ -1,5 +1,6 @@
 package io.commucat.ccp.server.e2e;
 
+import io.commucat.ccp.server.storage.redis.PrivateRedis;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.ObjectMapper;

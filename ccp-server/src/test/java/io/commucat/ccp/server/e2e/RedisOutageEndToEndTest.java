@@ -1,5 +1,6 @@
 package io.commucat.ccp.server.e2e;
 
+import io.commucat.ccp.server.storage.redis.PrivateRedis;
 import static io.commucat.ccp.server.e2e.ChannelFrames.assertAcked;
 import static io.commucat.ccp.server.e2e.ChannelFrames.msg;
 import static io.commucat.ccp.server.e2e.ChannelFrames.nextOfType;

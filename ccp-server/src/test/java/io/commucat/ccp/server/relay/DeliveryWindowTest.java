@@ -110,7 +110,20 @@ class DeliveryWindowTest {
 
         assertFalse(window.offerPulled(1, true));
         window.pullDone(false);
-        assertEquals(Offer.SEND, window.offerLive(1, true), "forgotten once that pull is done");
+        assertEquals(Offer.DUPLICATE, window.offerLive(1, true), "once that pull is done, the cursor remembers it");
+    }
+
+    @Test
+    void aLiveOfferArrivingAfterAPullDeliveredTheEnvelopeAndItsDeletionCommittedIsADuplicate() {
+        DeliveryWindow window = new DeliveryWindow(4, true);
+        window.startPull();
+        assertTrue(window.offerPulled(7, true));
+        window.sent(10, 7);
+        window.pullDone(false);
+        window.acknowledge(10);
+        window.deleted(List.of(7L));
+
+        assertEquals(Offer.DUPLICATE, window.offerLive(7, true), "its bus message came after all that");
     }
 
     @Test
