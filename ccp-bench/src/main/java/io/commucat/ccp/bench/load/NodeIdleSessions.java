@@ -26,8 +26,8 @@ import picocli.CommandLine.Option;
  * stdout, progress on stderr.
  *
  * <pre>
- * java -XX:NativeMemoryTracking=summary -Xmx3g -cp ccp-bench/target/benchmarks.jar \
- *     io.commucat.ccp.bench.load.LoadNode --info /tmp/node.txt &lt;&amp;- &amp;   # or with a pipe held open
+ * sleep infinity | java -Xms2g -Xmx2g -XX:+AlwaysPreTouch -XX:NativeMemoryTracking=summary \
+ *     -cp ccp-bench/target/benchmarks.jar io.commucat.ccp.bench.load.LoadNode --postgres --info /tmp/node.txt &amp;
  * java -Xmx6g -cp ccp-bench/target/benchmarks.jar io.commucat.ccp.bench.load.NodeIdleSessions \
  *     --node /tmp/node.txt --steps 10000,50000,100000 [--streams-per-connection 1]
  * </pre>
