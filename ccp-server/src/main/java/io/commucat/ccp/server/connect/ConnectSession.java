@@ -182,11 +182,30 @@ public final class ConnectSession implements ConnectStream {
         close(SessionEnd.REPLACED);
     }
 
-    /** Another node has a session of this device, established at {@code since} (called on this session's loop). */
+    /**
+     * Another node has a session of this device, established at {@code since}, and took its
+     * route from this node (called on this session's loop). An older session here ends. A newer
+     * one is the device's current session: the other is a bootstrap that finished after the
+     * device had given up on it, and frames routed there meanwhile wait in the inbox. This one
+     * takes the route back, then reads its inbox again (in that order, as after a Redis restart).
+     */
     void replacedIfOlderThan(Instant since) {
-        if (phase == Phase.ESTABLISHED && authenticatedAt.isBefore(since)) {
-            replaced();
+        if (phase != Phase.ESTABLISHED) {
+            return;
         }
+        if (authenticatedAt.isBefore(since)) {
+            replaced();
+            return;
+        }
+        LOG.info("an older session of {} elsewhere took its route; taking it back", device.deviceId());
+        offLoop(() -> {
+            try {
+                republishPresence();
+            } catch (StorageException e) {
+                PRESENCE_FAILED.warn("presence refresh failed for {}: {}", device.deviceId(), e.getMessage());
+            }
+            inboxMayHoldMore();
+        });
     }
 
     /** The device was revoked (called on this session's loop): tell it, then end the stream. */
