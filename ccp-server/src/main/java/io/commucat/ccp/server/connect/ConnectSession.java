@@ -85,8 +85,11 @@ public final class ConnectSession implements ConnectStream {
      */
     private volatile HandshakeReport device;
     private String token;
-    /** When the device's Auth completed the handshake; orders this session against one on another node. */
-    private Instant authenticatedAt;
+    /**
+     * When the device's Auth completed the handshake; orders this session against one on another
+     * node. Written once on the loop before the keepalive starts; read by refreshes off it.
+     */
+    private volatile Instant authenticatedAt;
     private SecureFrameStream secure;
     private SessionPresence presence;
     private long nextSequence;
@@ -193,7 +196,9 @@ public final class ConnectSession implements ConnectStream {
         if (phase != Phase.ESTABLISHED) {
             return;
         }
-        if (authenticatedAt.isBefore(since)) {
+        if (!authenticatedAt.isAfter(since)) {
+            // Older, or (never in practice) as old: ending this one cannot make two sessions
+            // take the route from each other in turn.
             replaced();
             return;
         }
@@ -362,7 +367,7 @@ public final class ConnectSession implements ConnectStream {
      */
     public void republishPresence() throws StorageException {
         if (phase == Phase.ESTABLISHED && services.registry().find(device.deviceId()) == this) {
-            presence.publish(services.clock().instant(), presenceState);
+            takeRoute(services.clock().instant(), presenceState);
         }
     }
 
@@ -387,6 +392,17 @@ public final class ConnectSession implements ConnectStream {
         presence.announce(services.clock().instant(), presenceState);
     }
 
+    /**
+     * Blocking, off the loop: snapshot and route written again; when the route named another
+     * node, that node hears of this session as of a bootstrap (Router#announceSession): there
+     * an older session of the device ends and a newer one takes the route back, so two sessions
+     * of one device (one the device no longer reads) do not take turns holding its route.
+     */
+    private void takeRoute(Instant now, String state) throws StorageException {
+        presence.takeOver(now, state).ifPresent(node ->
+                services.router().announceSession(device.deviceId(), node, authenticatedAt));
+    }
+
     /** §4.3: while connected, session and presence are refreshed every keepalive interval. */
     private void refresh() {
         if (phase != Phase.ESTABLISHED) {
@@ -402,7 +418,7 @@ public final class ConnectSession implements ConnectStream {
             // leave a connected device unreachable (its frames would wait in the inbox until it
             // reconnects). A revoked device loses them again when its session ends below.
             try {
-                presence.publish(now, current);
+                takeRoute(now, current);
             } catch (StorageException e) {
                 PRESENCE_FAILED.warn("presence refresh failed for {}: {}", deviceId, e.getMessage());
             }
