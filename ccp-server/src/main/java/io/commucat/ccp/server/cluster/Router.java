@@ -23,8 +23,7 @@ import org.slf4j.LoggerFactory;
 public final class Router {
 
     private static final Logger LOG = LoggerFactory.getLogger(Router.class);
-    /** Per recipient while Redis is away: throttled, or the node would spend itself logging. */
-    private static final ThrottledWarning ROUTE_FAILED = new ThrottledWarning(LOG);
+    /** Per message while Redis is away: throttled, or the node would spend itself logging. */
     private static final ThrottledWarning PUBLISH_FAILED = new ThrottledWarning(LOG);
 
     private final Presence presence;
@@ -61,13 +60,17 @@ public final class Router {
     }
 
     /**
-     * A session of {@code deviceId} is being established here: the node that holds its previous
-     * session, when that is another one, is told to end it if it is older than {@code since}.
-     * Call before this node takes over the route.
+     * A session of {@code deviceId} established here at {@code since} took the device's route
+     * from {@code previousNode}: when that is another node, it is told. There the device's
+     * session ends if it is older; if it is newer (this bootstrap finished after the device had
+     * given up on it and connected there), that session takes the route back and reads its
+     * inbox again, since frames routed here meanwhile never reached it. Call after taking the
+     * route, so that the route written back there is the last one.
      */
-    public void announceSession(String deviceId, Instant since) {
-        route(deviceId).filter(node -> !node.equals(nodeId))
-                .ifPresent(node -> publish(node, new ClusterMessage.Replace(deviceId, since)));
+    public void announceSession(String deviceId, String previousNode, Instant since) {
+        if (!previousNode.equals(nodeId)) {
+            publish(previousNode, new ClusterMessage.Replace(deviceId, since));
+        }
     }
 
     /** The recipients' routes in one round trip; none on failure (durable frames wait in the inbox). */
@@ -79,16 +82,6 @@ public final class Router {
         } catch (StorageException e) {
             LOG.warn("route lookup for {} recipients failed: {}", recipients.size(), e.kind());
             return Map.of();
-        }
-    }
-
-    private Optional<String> route(String deviceId) {
-        try {
-            return presence.route(deviceId);
-        } catch (StorageException e) {
-            // Unknown route: treated as not connected elsewhere; durable frames stay in the inbox.
-            ROUTE_FAILED.warn("route lookup for {} failed: {}", deviceId, e.getMessage());
-            return Optional.empty();
         }
     }
 

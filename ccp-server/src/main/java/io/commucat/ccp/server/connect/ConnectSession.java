@@ -85,8 +85,11 @@ public final class ConnectSession implements ConnectStream {
      */
     private volatile HandshakeReport device;
     private String token;
-    /** When the device's Auth completed the handshake; orders this session against one on another node. */
-    private Instant authenticatedAt;
+    /**
+     * When the device's Auth completed the handshake; orders this session against one on another
+     * node. Written once on the loop before the keepalive starts; read by refreshes off it.
+     */
+    private volatile Instant authenticatedAt;
     private SecureFrameStream secure;
     private SessionPresence presence;
     private long nextSequence;
@@ -182,11 +185,32 @@ public final class ConnectSession implements ConnectStream {
         close(SessionEnd.REPLACED);
     }
 
-    /** Another node has a session of this device, established at {@code since} (called on this session's loop). */
+    /**
+     * Another node has a session of this device, established at {@code since}, and took its
+     * route from this node (called on this session's loop). An older session here ends. A newer
+     * one is the device's current session: the other is a bootstrap that finished after the
+     * device had given up on it, and frames routed there meanwhile wait in the inbox. This one
+     * takes the route back, then reads its inbox again (in that order, as after a Redis restart).
+     */
     void replacedIfOlderThan(Instant since) {
-        if (phase == Phase.ESTABLISHED && authenticatedAt.isBefore(since)) {
-            replaced();
+        if (phase != Phase.ESTABLISHED) {
+            return;
         }
+        if (!authenticatedAt.isAfter(since)) {
+            // Older, or (never in practice) as old: ending this one cannot make two sessions
+            // take the route from each other in turn.
+            replaced();
+            return;
+        }
+        LOG.info("an older session of {} elsewhere took its route; taking it back", device.deviceId());
+        offLoop(() -> {
+            try {
+                republishPresence();
+            } catch (StorageException e) {
+                PRESENCE_FAILED.warn("presence refresh failed for {}: {}", device.deviceId(), e.getMessage());
+            }
+            inboxMayHoldMore();
+        });
     }
 
     /** The device was revoked (called on this session's loop): tell it, then end the stream. */
@@ -343,7 +367,7 @@ public final class ConnectSession implements ConnectStream {
      */
     public void republishPresence() throws StorageException {
         if (phase == Phase.ESTABLISHED && services.registry().find(device.deviceId()) == this) {
-            presence.publish(services.clock().instant(), presenceState);
+            takeRoute(services.clock().instant(), presenceState);
         }
     }
 
@@ -368,6 +392,17 @@ public final class ConnectSession implements ConnectStream {
         presence.announce(services.clock().instant(), presenceState);
     }
 
+    /**
+     * Blocking, off the loop: snapshot and route written again; when the route named another
+     * node, that node hears of this session as of a bootstrap (Router#announceSession): there
+     * an older session of the device ends and a newer one takes the route back, so two sessions
+     * of one device (one the device no longer reads) do not take turns holding its route.
+     */
+    private void takeRoute(Instant now, String state) throws StorageException {
+        presence.takeOver(now, state).ifPresent(node ->
+                services.router().announceSession(device.deviceId(), node, authenticatedAt));
+    }
+
     /** §4.3: while connected, session and presence are refreshed every keepalive interval. */
     private void refresh() {
         if (phase != Phase.ESTABLISHED) {
@@ -383,7 +418,7 @@ public final class ConnectSession implements ConnectStream {
             // leave a connected device unreachable (its frames would wait in the inbox until it
             // reconnects). A revoked device loses them again when its session ends below.
             try {
-                presence.publish(now, current);
+                takeRoute(now, current);
             } catch (StorageException e) {
                 PRESENCE_FAILED.warn("presence refresh failed for {}: {}", deviceId, e.getMessage());
             }

@@ -359,10 +359,15 @@ final class DeviceBootstrap {
         } catch (StorageException e) {
             throw new CompletionException(e);
         }
-        // Before this node takes the route: the node named there ends its older session.
-        services.router().announceSession(hello.deviceId(), now);
         try {
-            presence.publish(now, SessionPresence.ONLINE);
+            // Take the route, then tell its previous holder (Router#announceSession): its older
+            // session ends, or its newer one takes the route back. A route read before and
+            // written after could overwrite a newer session's route unnoticed: a bootstrap that
+            // finishes after its device gave up on it and connected elsewhere (a slow node,
+            // one shutting down) then left that session unreachable by frames from other nodes
+            // until its next keepalive refresh, their frames waiting in its inbox.
+            Optional<String> previous = presence.takeOver(now, SessionPresence.ONLINE);
+            previous.ifPresent(node -> services.router().announceSession(hello.deviceId(), node, now));
         } catch (StorageException e) {
             // Presence and routes are soft state: while Redis is away the device still talks to
             // the devices of this node and gets its inbox; the route is written when Redis is

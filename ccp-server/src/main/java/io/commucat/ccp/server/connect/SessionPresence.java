@@ -9,6 +9,7 @@ import io.commucat.ccp.server.relay.Delivery;
 import io.commucat.ccp.server.storage.PresenceSnapshot;
 import io.commucat.ccp.server.storage.StorageException;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -51,6 +52,16 @@ final class SessionPresence {
         services.presence().publish(new PresenceSnapshot(deviceId, userId, state, services.nodeId(), now),
                 services.policy().presenceTtl());
         services.presence().setRoute(deviceId, services.nodeId(), services.policy().presenceTtl());
+    }
+
+    /**
+     * Off the loop, when the session is established: like {@link #publish}, and returns the node
+     * the device's route named before (absent: none), which has to hear of this session.
+     */
+    Optional<String> takeOver(Instant now, String state) throws StorageException {
+        services.presence().publish(new PresenceSnapshot(deviceId, userId, state, services.nodeId(), now),
+                services.policy().presenceTtl());
+        return services.presence().takeRoute(deviceId, services.nodeId(), services.policy().presenceTtl());
     }
 
     /** Off the loop, best effort: the device's {@code last_seen} (GET /api/devices) is informational. */

@@ -23,6 +23,18 @@ public interface Presence {
     Optional<String> route(String deviceId) throws StorageException;
 
     /**
+     * Points the device at {@code nodeId}, expiring after {@code ttl}, and returns the node the
+     * route named before (absent: none), in one atomic step where the backend can: a new
+     * session learns whom it took the route from, even when that is a newer session of the
+     * device elsewhere (see {@code Router#announceSession}).
+     */
+    default Optional<String> takeRoute(String deviceId, String nodeId, Duration ttl) throws StorageException {
+        Optional<String> previous = route(deviceId);
+        setRoute(deviceId, nodeId, ttl);
+        return previous;
+    }
+
+    /**
      * The routes of several devices (absent: no route), in one round trip where the backend
      * can; this default asks one at a time.
      */

@@ -73,20 +73,17 @@ class RouterTest {
     }
 
     @Test
-    void aSessionOnThisNodeAsksTheNodeOfTheRouteToEndItsOlderOne() throws Exception {
-        presence.setRoute("bob", "west", TTL);
+    void aSessionOnThisNodeTellsTheNodeItTookTheRouteFrom() throws Exception {
         Instant since = Instant.parse("2026-11-24T13:00:00Z");
 
-        router.announceSession("bob", since);
+        router.announceSession("bob", "west", since);
 
         assertEquals(new ClusterMessage.Replace("bob", since), west.poll(1, TimeUnit.SECONDS));
     }
 
     @Test
     void aSessionOfADeviceRoutedHereAnnouncesNothing() throws Exception {
-        presence.setRoute("bob", "east", TTL);
-
-        router.announceSession("bob", Instant.now());
+        router.announceSession("bob", "east", Instant.now());
 
         assertNull(west.poll(100, TimeUnit.MILLISECONDS));
     }

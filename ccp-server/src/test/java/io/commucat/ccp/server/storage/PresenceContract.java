@@ -111,6 +111,15 @@ public interface PresenceContract {
     }
 
     @Test
+    default void takeRouteReturnsTheNodeItTookTheRouteFrom() throws Exception {
+        String device = deviceId();
+
+        assertEquals(Optional.empty(), presence().takeRoute(device, "node-a", LONG_TTL));
+        assertEquals(Optional.of("node-a"), presence().takeRoute(device, "node-b", LONG_TTL));
+        assertEquals(Optional.of("node-b"), presence().route(device));
+    }
+
+    @Test
     default void setRouteReplacesTheRoute() throws Exception {
         String device = deviceId();
         presence().setRoute(device, "node-a", LONG_TTL);

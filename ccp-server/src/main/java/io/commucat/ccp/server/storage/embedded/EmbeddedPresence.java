@@ -75,6 +75,16 @@ public final class EmbeddedPresence implements Presence {
         maybePurge(now);
     }
 
+    /** The previous entry is read and replaced in one step ({@link ConcurrentMap#put}). */
+    @Override
+    public Optional<String> takeRoute(String deviceId, String nodeId, Duration ttl) {
+        Objects.requireNonNull(nodeId, "nodeId");
+        Instant now = clock.instant();
+        Expiring<String> previous = routes.put(deviceId, new Expiring<>(nodeId, expiry(now, ttl)));
+        maybePurge(now);
+        return previous == null || previous.expiredAt(now) ? Optional.empty() : Optional.of(previous.value());
+    }
+
     @Override
     public Optional<String> route(String deviceId) {
         return live(routes, deviceId);

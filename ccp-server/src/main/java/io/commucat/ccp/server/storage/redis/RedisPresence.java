@@ -115,6 +115,13 @@ public final class RedisPresence implements Presence, AutoCloseable {
         run("set route", () -> redis.set(routeKey(deviceId), nodeId, expiry(ttl)));
     }
 
+    /** SET … GET: one atomic round trip (Redis 6.2+). */
+    @Override
+    public Optional<String> takeRoute(String deviceId, String nodeId, Duration ttl) throws StorageException {
+        Objects.requireNonNull(nodeId, "nodeId");
+        return Optional.ofNullable(run("take route", () -> redis.setGet(routeKey(deviceId), nodeId, expiry(ttl))));
+    }
+
     @Override
     public Optional<String> route(String deviceId) throws StorageException {
         return Optional.ofNullable(run("find route", () -> redis.get(routeKey(deviceId))));
