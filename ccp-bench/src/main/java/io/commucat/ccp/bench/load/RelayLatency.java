@@ -39,7 +39,7 @@ import picocli.CommandLine.Option;
 
 /**
  * Send → delivery latency of durable {@code Msg}s at fixed open-loop offered rates (issue #19 §2),
- * the node(s) in child JVMs ({@link NodeProcess}) on PostgreSQL in a fresh schema, and with
+ * the node(s) in child JVMs ({@link LoadNodeProcess}) on PostgreSQL in a fresh schema, and with
  * {@code --nodes 2} on Redis too: senders on node A, their recipients on node B.
  *
  * <p>{@code P} pairs, each a channel of a sender and an online recipient. For each rate of
@@ -184,17 +184,17 @@ public final class RelayLatency implements Callable<Integer> {
         ClientResources resources = ClientResources.create(clientThreads);
         ExecutorService callbacks = Executors.newFixedThreadPool(callbackThreads,
                 new DefaultThreadFactory(CALLBACK_THREADS, true));
-        List<NodeProcess> started = new ArrayList<>();
+        List<LoadNodeProcess> started = new ArrayList<>();
         List<Pair> all = new ArrayList<>();
         String database = pg.describe();
         Undelivered undelivered;
         long inboxAtEnd;
         try {
-            NodeProcess a = NodeProcess.start("A", jvm("A"), env);
+            LoadNodeProcess a = LoadNodeProcess.start("A", jvm("A"), env);
             started.add(a);
-            NodeProcess b = a;
+            LoadNodeProcess b = a;
             if (nodes == 2) {
-                b = NodeProcess.start("B", jvm("B"), env);
+                b = LoadNodeProcess.start("B", jvm("B"), env);
                 started.add(b);
             }
             String run = Hex.encode(RelayLoad.bytes(random, 4));
@@ -247,7 +247,7 @@ public final class RelayLatency implements Callable<Integer> {
             for (Pair p : all) {
                 p.close();
             }
-            for (NodeProcess n : started) {
+            for (LoadNodeProcess n : started) {
                 n.close();
             }
             resources.close();
@@ -334,7 +334,7 @@ public final class RelayLatency implements Callable<Integer> {
             this.all = all;
         }
 
-        void run(Step step, int warmSeconds, int measuredSeconds, Connection monitor, List<NodeProcess> nodesUp) {
+        void run(Step step, int warmSeconds, int measuredSeconds, Connection monitor, List<LoadNodeProcess> nodesUp) {
             long interval = 1_000_000_000L / step.rate;
             long t0 = System.nanoTime();
             long warmEnd = t0 + TimeUnit.SECONDS.toNanos(warmSeconds);
@@ -354,7 +354,7 @@ public final class RelayLatency implements Callable<Integer> {
                     deliveredBefore = delivered.sum();
                     step.backlogStart = sent.sum() - deliveredBefore;
                     step.inboxStart = countInbox(monitor);
-                    cpuBefore = nodesUp.stream().mapToLong(NodeProcess::cpuNanos).sum();
+                    cpuBefore = nodesUp.stream().mapToLong(LoadNodeProcess::cpuNanos).sum();
                 }
                 if (now >= end) {
                     break;
@@ -372,7 +372,7 @@ public final class RelayLatency implements Callable<Integer> {
             step.deliveredInWindow = delivered.sum() - deliveredBefore;
             step.backlogEnd = sent.sum() - delivered.sum();
             step.inboxEnd = countInbox(monitor);
-            step.nodeCpuNanos = nodesUp.stream().mapToLong(NodeProcess::cpuNanos).sum() - cpuBefore;
+            step.nodeCpuNanos = nodesUp.stream().mapToLong(LoadNodeProcess::cpuNanos).sum() - cpuBefore;
         }
     }
 
@@ -382,13 +382,13 @@ public final class RelayLatency implements Callable<Integer> {
         final Sender sender;
         final Recipient recipient;
 
-        Pair(long channel, NodeProcess a, NodeProcess b, ClientResources resources, ExecutorService callbacks) {
+        Pair(long channel, LoadNodeProcess a, LoadNodeProcess b, ClientResources resources, ExecutorService callbacks) {
             this.channel = channel;
             this.sender = new Sender(client(a, resources, callbacks));
             this.recipient = new Recipient(client(b, resources, callbacks));
         }
 
-        private CcpClient client(NodeProcess node, ClientResources resources, ExecutorService callbacks) {
+        private CcpClient client(LoadNodeProcess node, ClientResources resources, ExecutorService callbacks) {
             return CcpClient.builder(node.url()).trust(Trust.certificates(node.devCa()))
                     .identityStore(IdentityStore.inMemory()).resources(resources).callbackExecutor(callbacks).build();
         }

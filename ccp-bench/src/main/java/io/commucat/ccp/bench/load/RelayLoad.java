@@ -231,7 +231,7 @@ public final class RelayLoad implements Callable<Integer> {
             if (nodeProcess) {
                 List<String> jvm = new ArrayList<>(List.of(nodeJvm.trim().split("\\s+")));
                 jvm.removeIf(String::isEmpty);
-                try (NodeProcess node = NodeProcess.start("A", jvm, overrides)) {
+                try (LoadNodeProcess node = LoadNodeProcess.start("A", jvm, overrides)) {
                     RelayDevices load = new RelayDevices(this, node.url(), Trust.certificates(node.devCa()),
                             clientResources, callbacks, new CpuMeter(CALLBACK_THREADS), pg, pg.dsn(), payload,
                             node::cpuNanos);

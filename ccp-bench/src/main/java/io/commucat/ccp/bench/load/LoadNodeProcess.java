@@ -17,13 +17,13 @@ import java.util.concurrent.TimeUnit;
  * error goes to ours; closing it closes its standard input, which stops it, and kills it if it
  * has not stopped after 20 s.
  */
-final class NodeProcess implements AutoCloseable {
+final class LoadNodeProcess implements AutoCloseable {
 
     private final Process process;
     private final URI url;
     private final Path devCa;
 
-    private NodeProcess(Process process, URI url, Path devCa) {
+    private LoadNodeProcess(Process process, URI url, Path devCa) {
         this.process = process;
         this.url = url;
         this.devCa = devCa;
@@ -33,7 +33,7 @@ final class NodeProcess implements AutoCloseable {
      * @param jvmOptions e.g. {@code -Xms1g -Xmx1g}, or a JFR recording
      * @param settings {@code CCP_*} settings for the node
      */
-    static NodeProcess start(String name, List<String> jvmOptions, Map<String, String> settings) throws IOException {
+    static LoadNodeProcess start(String name, List<String> jvmOptions, Map<String, String> settings) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
@@ -48,7 +48,7 @@ final class NodeProcess implements AutoCloseable {
         }
     }
 
-    private static NodeProcess started(String name, Process process) throws IOException {
+    private static LoadNodeProcess started(String name, Process process) throws IOException {
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         String url = out.readLine();
         while (url != null && !url.startsWith("https://")) {
@@ -60,7 +60,7 @@ final class NodeProcess implements AutoCloseable {
             throw new IOException("node " + name + " did not start (exit " + waitFor(process) + ")");
         }
         RelayLoad.progress("node " + name + ": " + url + ", pid " + process.pid());
-        return new NodeProcess(process, URI.create(url), Path.of(ca));
+        return new LoadNodeProcess(process, URI.create(url), Path.of(ca));
     }
 
     private static int waitFor(Process process) {
