@@ -40,7 +40,8 @@ public final class RedisBreaker {
 
     private final LongSupplier nanos;
     private final Runnable dropIdleConnections;
-    private State state = State.CLOSED;
+    /** Written under the lock; read without it on the hot path (every Redis call while closed). */
+    private volatile State state = State.CLOSED;
     private long openedAt;
 
     public RedisBreaker() {
@@ -62,7 +63,7 @@ public final class RedisBreaker {
         this.dropIdleConnections = Objects.requireNonNull(dropIdleConnections, "dropIdleConnections");
     }
 
-    public synchronized State state() {
+    public State state() {
         return state;
     }
 
@@ -114,7 +115,11 @@ public final class RedisBreaker {
     }
 
     /** @return whether this call is the probe of an open breaker */
-    private synchronized boolean admit(String what) throws StorageException {
+    private boolean admit(String what) throws StorageException {
+        return state != State.CLOSED && admitWhileOpen(what);
+    }
+
+    private synchronized boolean admitWhileOpen(String what) throws StorageException {
         switch (state) {
             case CLOSED -> {
                 return false;
@@ -133,7 +138,13 @@ public final class RedisBreaker {
                 what + ": Redis unreachable (failing fast until it answers again)");
     }
 
-    private synchronized void succeeded() {
+    private void succeeded() {
+        if (state != State.CLOSED) {
+            closeAfterSuccess();
+        }
+    }
+
+    private synchronized void closeAfterSuccess() {
         if (state != State.CLOSED) {
             LOG.info("Redis answers again; calls go through");
             state = State.CLOSED;
