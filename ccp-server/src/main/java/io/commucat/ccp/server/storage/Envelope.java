@@ -33,6 +33,14 @@ public record Envelope(long id, String recipient, long channelId, FrameType type
         return payload.length;
     }
 
+    /**
+     * The payload array itself, for a storage adapter that hands it to its driver as it is; the
+     * caller must not write to it (the envelopes of one frame share it).
+     */
+    public byte[] sharedPayload() {
+        return payload;
+    }
+
     /** The payload, read without copying (for writing it to storage). */
     public java.io.InputStream payloadStream() {
         return new java.io.ByteArrayInputStream(payload);

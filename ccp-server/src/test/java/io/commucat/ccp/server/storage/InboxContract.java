@@ -304,6 +304,61 @@ public interface InboxContract {
         }
     }
 
+    @Test
+    default void eachIdOfALargeMixedBatchNamesItsOwnEnvelope() throws Exception {
+        List<String> devices = new ArrayList<>();
+        for (int d = 0; d < 37; d++) {
+            devices.add(device());
+        }
+        List<Envelope> sent = new ArrayList<>();
+        for (int i = 0; i < 1_500; i++) {
+            // Recipients interleaved out of their sort order, payloads of many sizes.
+            String recipient = devices.get((i * 17) % devices.size());
+            sent.add(envelope(recipient, "envelope " + i + " " + "x".repeat(i % 300)));
+        }
+
+        List<Envelope> queued = inbox().enqueue(sent);
+
+        assertEquals(sent.size(), queued.size());
+        for (int i = 0; i < sent.size(); i++) {
+            assertEquals(sent.get(i).withId(queued.get(i).id()), queued.get(i));
+            assertTrue(i == 0 || queued.get(i).id() > queued.get(i - 1).id(), "ids ascend in queue order");
+        }
+        for (String recipient : devices) {
+            List<Envelope> mine = queued.stream().filter(e -> e.recipient().equals(recipient)).toList();
+            assertEquals(mine, inbox().pending(recipient, 0, T0, 10_000, Long.MAX_VALUE).envelopes());
+        }
+    }
+
+    @Test
+    default void concurrentFirstWritesToOverlappingNewDevicesAllCommit() throws Exception {
+        List<String> devices = new ArrayList<>();
+        for (int d = 0; d < 6; d++) {
+            devices.add(device());
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(6);
+        try {
+            List<java.util.concurrent.Future<List<Envelope>>> results = new ArrayList<>();
+            for (int w = 0; w < 6; w++) {
+                // Every writer names the same new devices, each starting elsewhere in the list.
+                List<Envelope> frame = new ArrayList<>();
+                for (int d = 0; d < devices.size(); d++) {
+                    frame.add(envelope(devices.get((w + d) % devices.size()), "from writer " + w));
+                }
+                results.add(pool.submit(() -> inbox().enqueue(frame)));
+            }
+            for (var result : results) {
+                assertEquals(devices.size(), result.get().size());
+            }
+
+            for (String device : devices) {
+                assertEquals(new InboxUsage(6, 6L * "from writer 0".length()), inbox().usage(device));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     private static List<String> texts(List<Envelope> envelopes) {
         return envelopes.stream().map(e -> new String(e.payload(), StandardCharsets.UTF_8)).toList();
     }

@@ -9,7 +9,6 @@ import io.commucat.ccp.server.storage.InboxQuota;
 import io.commucat.ccp.server.storage.InboxUsage;
 import io.commucat.ccp.server.storage.StorageException;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -27,8 +26,9 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * {@link Inbox} on PostgreSQL or H2. An enqueue is one transaction with one batched INSERT, so
- * a caller that gathers many frames pays one commit for all of them (group commit).
+ * {@link Inbox} on PostgreSQL or H2. An enqueue is one transaction with one INSERT of all its
+ * rows, so a caller that gathers many frames pays one commit for all of them (group commit); how
+ * the rows travel is the {@link InboxRows}' business (arrays on PostgreSQL, a batch elsewhere).
  *
  * <p>Usage ({@code inbox_usage}, one row per device) changes in the same transaction as the
  * envelopes. Every transaction that changes a device's envelopes first locks that device's
@@ -40,13 +40,15 @@ import java.util.TreeSet;
 public final class JdbcInbox implements Inbox {
 
     private static final String COLUMNS = "id, recipient, channel_id, frame_type, payload, sender, queued_at, expires_at";
-    /** IN lists go in chunks so one statement never carries an unbounded list. */
-    private static final int CHUNK = 500;
+    /** Devices per purge transaction: locks are held briefly. */
+    private static final int CHUNK = BatchedInboxRows.CHUNK;
 
     private final Jdbc jdbc;
+    private final InboxRows rows;
 
-    JdbcInbox(Jdbc jdbc) {
+    JdbcInbox(Jdbc jdbc, InboxRows rows) {
         this.jdbc = Objects.requireNonNull(jdbc, "jdbc");
+        this.rows = Objects.requireNonNull(rows, "rows");
     }
 
     @Override
@@ -57,8 +59,7 @@ public final class JdbcInbox implements Inbox {
             return Collections.nCopies(frames.size(), Admission.queued(List.of()));
         }
         return jdbc.inTransaction("enqueue envelopes", c -> {
-            ensureUsageRows(c, recipients);
-            SortedMap<String, InboxUsage> usage = lockUsage(c, recipients);
+            SortedMap<String, InboxUsage> usage = rows.lockUsage(c, recipients, true);
             SortedMap<String, InboxUsage> before = new TreeMap<>(usage);
             List<Admission> refusals = new ArrayList<>(frames.size());
             List<Envelope> admitted = new ArrayList<>();
@@ -69,8 +70,8 @@ public final class JdbcInbox implements Inbox {
                     admitted.addAll(frame);
                 }
             }
-            List<Envelope> queued = insert(c, admitted);
-            storeUsage(c, before, usage);
+            List<Envelope> queued = admitted.isEmpty() ? List.of() : rows.insert(c, admitted);
+            rows.storeUsage(c, before, usage);
             List<Admission> admissions = new ArrayList<>(frames.size());
             int next = 0;
             for (int i = 0; i < frames.size(); i++) {
@@ -98,92 +99,6 @@ public final class JdbcInbox implements Inbox {
         }
         usage.putAll(trial);
         return null;
-    }
-
-    private static List<Envelope> insert(Connection c, List<Envelope> envelopes) throws SQLException {
-        if (envelopes.isEmpty()) {
-            return List.of();
-        }
-        try (PreparedStatement insert = c.prepareStatement("INSERT INTO inbox (recipient, channel_id, frame_type,"
-                + " payload, sender, queued_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)", new String[] {"id"})) {
-            for (Envelope e : envelopes) {
-                insert.setString(1, e.recipient());
-                insert.setLong(2, e.channelId());
-                insert.setShort(3, (short) e.type().code());
-                insert.setBinaryStream(4, e.payloadStream(), e.payloadLength());
-                insert.setString(5, e.sender());
-                insert.setObject(6, Jdbc.timestamp(e.queuedAt()));
-                insert.setObject(7, Jdbc.timestamp(e.expiresAt()));
-                insert.addBatch();
-            }
-            insert.executeBatch();
-            List<Envelope> queued = new ArrayList<>(envelopes.size());
-            try (ResultSet keys = insert.getGeneratedKeys()) {
-                for (Envelope e : envelopes) {
-                    if (!keys.next()) {
-                        throw new SQLException("the database returned fewer ids than rows inserted");
-                    }
-                    queued.add(e.withId(keys.getLong(1)));
-                }
-            }
-            return queued;
-        }
-    }
-
-    /**
-     * Makes sure every recipient has a usage row, in recipient order. An existing row is neither
-     * changed nor locked here; a row another transaction is inserting is waited for.
-     */
-    private static void ensureUsageRows(Connection c, SortedSet<String> recipients) throws SQLException {
-        try (PreparedStatement insert = c.prepareStatement(
-                "INSERT INTO inbox_usage (recipient, envelopes, bytes) VALUES (?, 0, 0) ON CONFLICT DO NOTHING")) {
-            for (String recipient : recipients) {
-                insert.setString(1, recipient);
-                insert.addBatch();
-            }
-            insert.executeBatch();
-        }
-    }
-
-    /** Locks the recipients' usage rows in recipient order and reads them (absent rows read as empty). */
-    private static SortedMap<String, InboxUsage> lockUsage(Connection c, SortedSet<String> recipients)
-            throws SQLException {
-        SortedMap<String, InboxUsage> usage = new TreeMap<>();
-        List<String> all = new ArrayList<>(recipients);
-        for (int from = 0; from < all.size(); from += CHUNK) {
-            List<String> chunk = all.subList(from, Math.min(all.size(), from + CHUNK));
-            for (InboxUsage.Row row : Jdbc.queryList(c, "SELECT recipient, envelopes, bytes FROM inbox_usage"
-                    + " WHERE recipient IN (" + marks(chunk.size()) + ") ORDER BY recipient FOR UPDATE",
-                    r -> new InboxUsage.Row(r.getString(1), new InboxUsage(r.getLong(2), r.getLong(3))),
-                    chunk.toArray())) {
-                usage.put(row.recipient(), row.usage());
-            }
-        }
-        for (String recipient : recipients) {
-            usage.putIfAbsent(recipient, InboxUsage.EMPTY);
-        }
-        return usage;
-    }
-
-    /** Writes the rows that changed (already locked by this transaction). */
-    private static void storeUsage(Connection c, Map<String, InboxUsage> before, SortedMap<String, InboxUsage> after)
-            throws SQLException {
-        try (PreparedStatement update = c.prepareStatement(
-                "UPDATE inbox_usage SET envelopes = ?, bytes = ? WHERE recipient = ?")) {
-            int changed = 0;
-            for (Map.Entry<String, InboxUsage> e : after.entrySet()) {
-                if (!e.getValue().equals(before.get(e.getKey()))) {
-                    update.setLong(1, Math.max(0, e.getValue().envelopes()));
-                    update.setLong(2, Math.max(0, e.getValue().bytes()));
-                    update.setString(3, e.getKey());
-                    update.addBatch();
-                    changed++;
-                }
-            }
-            if (changed > 0) {
-                update.executeBatch();
-            }
-        }
     }
 
     @Override
@@ -237,34 +152,17 @@ public final class JdbcInbox implements Inbox {
             return 0;
         }
         SortedSet<String> recipients = new TreeSet<>();
-        Map<Long, String> owners = new HashMap<>();
-        for (Acknowledgement ack : acknowledgements) {
-            recipients.add(ack.recipient());
-            owners.putIfAbsent(ack.envelopeId(), ack.recipient());
-        }
+        acknowledgements.forEach(ack -> recipients.add(ack.recipient()));
         return jdbc.inTransaction("acknowledge envelopes", c -> {
-            SortedMap<String, InboxUsage> usage = lockUsage(c, recipients);
+            SortedMap<String, InboxUsage> usage = rows.lockUsage(c, recipients, false);
             SortedMap<String, InboxUsage> before = new TreeMap<>(usage);
-            // Under the locks nobody else deletes these devices' envelopes: what is read is what goes.
-            List<Long> ids = new ArrayList<>(owners.keySet());
-            List<Long> doomed = new ArrayList<>();
-            for (int from = 0; from < ids.size(); from += CHUNK) {
-                List<Long> chunk = ids.subList(from, Math.min(ids.size(), from + CHUNK));
-                record Row(long id, String recipient, long bytes) {
-                }
-                for (Row row : Jdbc.queryList(c, "SELECT id, recipient, OCTET_LENGTH(payload) FROM inbox WHERE id IN ("
-                        + marks(chunk.size()) + ")", r -> new Row(r.getLong(1), r.getString(2), r.getLong(3)),
-                        chunk.toArray())) {
-                    // Only the owner's acknowledgement deletes an envelope.
-                    if (row.recipient().equals(owners.get(row.id()))) {
-                        doomed.add(row.id());
-                        usage.merge(row.recipient(), new InboxUsage(1, row.bytes()), JdbcInbox::minus);
-                    }
-                }
+            // Under the locks nobody else deletes these devices' envelopes: what goes is counted exactly.
+            List<InboxRows.Removed> removed = rows.deleteOwned(c, acknowledgements);
+            for (InboxRows.Removed envelope : removed) {
+                usage.merge(envelope.recipient(), new InboxUsage(1, envelope.bytes()), JdbcInbox::minus);
             }
-            delete(c, doomed);
-            storeUsage(c, before, usage);
-            return doomed.size();
+            rows.storeUsage(c, before, usage);
+            return removed.size();
         });
     }
 
@@ -282,8 +180,8 @@ public final class JdbcInbox implements Inbox {
         return purged;
     }
 
-    private static int purge(Connection c, SortedSet<String> recipients, Instant now) throws SQLException {
-        SortedMap<String, InboxUsage> usage = lockUsage(c, recipients);
+    private int purge(Connection c, SortedSet<String> recipients, Instant now) throws SQLException {
+        SortedMap<String, InboxUsage> usage = rows.lockUsage(c, recipients, false);
         SortedMap<String, InboxUsage> before = new TreeMap<>(usage);
         Object[] params = new Object[recipients.size() + 1];
         params[0] = now;
@@ -291,7 +189,7 @@ public final class JdbcInbox implements Inbox {
         for (String recipient : recipients) {
             params[i++] = recipient;
         }
-        String where = " FROM inbox WHERE expires_at <= ? AND recipient IN (" + marks(recipients.size()) + ")";
+        String where = " FROM inbox WHERE expires_at <= ? AND recipient IN (" + BatchedInboxRows.marks(recipients.size()) + ")";
         int expired = 0;
         for (InboxUsage.Row row : Jdbc.queryList(c, "SELECT recipient, COUNT(*), COALESCE(SUM(OCTET_LENGTH(payload)), 0)"
                 + where + " GROUP BY recipient", r -> new InboxUsage.Row(r.getString(1),
@@ -304,29 +202,12 @@ public final class JdbcInbox implements Inbox {
             // Cannot happen while every writer takes the usage locks; refuse to write wrong usage.
             throw new SQLException("purge counted " + expired + " expired envelopes but deleted " + deleted);
         }
-        storeUsage(c, before, usage);
+        rows.storeUsage(c, before, usage);
         return deleted;
-    }
-
-    private static void delete(Connection c, List<Long> ids) throws SQLException {
-        if (ids.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement delete = c.prepareStatement("DELETE FROM inbox WHERE id = ?")) {
-            for (long id : ids) {
-                delete.setLong(1, id);
-                delete.addBatch();
-            }
-            delete.executeBatch();
-        }
     }
 
     private static InboxUsage minus(InboxUsage usage, InboxUsage removed) {
         return new InboxUsage(usage.envelopes() - removed.envelopes(), usage.bytes() - removed.bytes());
-    }
-
-    private static String marks(int count) {
-        return String.join(", ", Collections.nCopies(count, "?"));
     }
 
     private static Envelope envelope(ResultSet row, byte[] payload) throws SQLException {

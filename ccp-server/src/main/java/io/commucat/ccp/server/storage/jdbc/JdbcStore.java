@@ -48,14 +48,15 @@ public final class JdbcStore implements AutoCloseable {
     private final JdbcContacts contacts;
     private final JdbcPairingCodes pairingCodes;
 
-    private JdbcStore(HikariDataSource dataSource, Clock clock) {
+    private JdbcStore(HikariDataSource dataSource, JdbcSettings.Vendor vendor, Clock clock) {
         this.dataSource = dataSource;
         Jdbc jdbc = new Jdbc(dataSource);
         this.directory = new JdbcDirectory(jdbc);
         this.sessions = new JdbcSessions(jdbc);
         this.secrets = new JdbcSecrets(jdbc, clock);
         this.channels = new JdbcChannels(jdbc);
-        this.inbox = new JdbcInbox(jdbc);
+        this.inbox = new JdbcInbox(jdbc,
+                vendor == JdbcSettings.Vendor.POSTGRESQL ? new ArrayInboxRows() : new BatchedInboxRows());
         this.groups = new JdbcGroups(jdbc);
         this.contacts = new JdbcContacts(jdbc);
         this.pairingCodes = new JdbcPairingCodes(jdbc);
@@ -76,7 +77,7 @@ public final class JdbcStore implements AutoCloseable {
             throw e;
         }
         LOG.info("storage: {} database ready ({})", settings.vendor().folder(), settings);
-        return new JdbcStore(pool, clock);
+        return new JdbcStore(pool, settings.vendor(), clock);
     }
 
     public JdbcDirectory directory() {
