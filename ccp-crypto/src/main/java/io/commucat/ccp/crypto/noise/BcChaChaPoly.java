@@ -64,6 +64,9 @@ final class BcChaChaPoly implements TransportCipher {
     }
 
     private void init(boolean forEncryption, long n, byte[] ad) {
+        if (key == null) {
+            throw new IllegalStateException("cipher destroyed");
+        }
         Pack.longToLittleEndian(n, nonce, 4);
         aead.init(forEncryption, new ParametersWithIV(key, nonce));
         if (ad != null) {

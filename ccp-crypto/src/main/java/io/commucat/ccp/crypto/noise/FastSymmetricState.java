@@ -114,7 +114,7 @@ final class FastSymmetricState {
         byte[] k1 = new byte[HASH_LENGTH];
         byte[] k2 = new byte[HASH_LENGTH];
         hkdf(EMPTY, k1, k2);
-        TransportCipher[] pair = {new BcChaChaPoly(k1), new BcChaChaPoly(k2)};
+        TransportCipher[] pair = {TransportCiphers.create(k1), TransportCiphers.create(k2)};
         Arrays.fill(k1, (byte) 0);
         Arrays.fill(k2, (byte) 0);
         destroyKeys();
