@@ -46,7 +46,9 @@ import picocli.CommandLine.Option;
  * {@code --rates}, one scheduler thread issues Msg {@code k} at {@code t0 + k / rate} on sender
  * {@code k mod P}, whatever the Acks do (open loop); the payload carries that scheduled time, so
  * the latency the recipient records counts any wait behind earlier Msgs (no coordinated
- * omission). Per step: offered, acked and delivered rates in the measured window, the backlog
+ * omission). Before the nodes start, the same rates are offered to plain JDBC committing one row
+ * per Msg ({@link CommitLatencyReference}): the database's own floor beside the relay's figures.
+ * Per step: offered, acked and delivered rates in the measured window, the backlog
  * (sent − delivered, and rows in the inbox) at its start and end, and latency quantiles of the
  * Msgs scheduled in the window. Nothing is acknowledged lost (checked at the end) or delivered
  * twice (counted).
@@ -110,6 +112,11 @@ public final class RelayLatency implements Callable<Integer> {
     @Option(names = "--callback-threads", defaultValue = "2", description = "Devices' callback pool (default: ${DEFAULT-VALUE}).")
     int callbackThreads;
 
+    @Option(names = "--reference-connections", defaultValue = "8",
+            description = "Before the nodes start, the floor at each rate: plain JDBC committing one row per Msg, open"
+                    + " loop, from this many connections (default: ${DEFAULT-VALUE}; 0 skips it).")
+    int referenceConnections;
+
     @Option(names = "--set", description = "More node settings as CCP_* environment variables.")
     Map<String, String> settings = new HashMap<>();
 
@@ -157,11 +164,12 @@ public final class RelayLatency implements Callable<Integer> {
     private final AtomicLong failures = new AtomicLong();
     private volatile String lastFailure;
     private final List<Step> steps = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<CommitLatencyReference.Result> references = new ArrayList<>();
 
     @Override
     public Integer call() throws Exception {
         if (rates.isEmpty() || rates.stream().anyMatch(r -> r < 1) || pairs < 1 || seconds < 1 || size < HEADER
-                || (nodes != 1 && nodes != 2) || maxInFlight < 1) {
+                || (nodes != 1 && nodes != 2) || maxInFlight < 1 || referenceConnections < 0) {
             System.err.println("relay-latency: rates and counts must be positive, --size at least " + HEADER
                     + ", --nodes 1 or 2");
             return 2;
@@ -181,6 +189,16 @@ public final class RelayLatency implements Callable<Integer> {
             env.put("CCP_STORAGE_REDIS_URL", redisUrl);
         }
         env.putAll(settings);
+        if (referenceConnections > 0) {
+            CommitLatencyReference reference = new CommitLatencyReference(pg.dsn(), referenceConnections, size);
+            reference.create();
+            for (int rate : rates) {
+                RelayLoad.progress(String.format(Locale.ROOT, "reference: one commit per Msg at %d/s, %d connections,"
+                        + " %d s warm-up, %d s measured", rate, referenceConnections, warmupSeconds, seconds));
+                references.add(reference.run(rate, warmupSeconds, seconds));
+            }
+            reference.drop();
+        }
         ClientResources resources = ClientResources.create(clientThreads);
         ExecutorService callbacks = Executors.newFixedThreadPool(callbackThreads,
                 new DefaultThreadFactory(CALLBACK_THREADS, true));
@@ -548,6 +566,22 @@ public final class RelayLatency implements Callable<Integer> {
                     deliveredRate / Math.max(1, ackedRate), s.backlogStart, s.backlogEnd, s.inboxStart, s.inboxEnd,
                     s.latency.quantileMillis(0.5), s.latency.quantileMillis(0.99), s.latency.quantileMillis(0.999),
                     s.latency.quantileMillis(1.0), s.nodeCpuNanos / 1e3 / Math.max(1, s.ackedInWindow)));
+        }
+        if (!references.isEmpty()) {
+            out.append(String.format(Locale.ROOT, "%nThe floor, measured in the same run before the nodes started:"
+                    + " plain JDBC committing each Msg as one auto-commit INSERT of the same row shape, open loop at the"
+                    + " same rates from %d connections (latency from each commit's scheduled time):%n%n",
+                    referenceConnections));
+            out.append("| offered commits/s | commits in window | failures | p50 ms | p99 ms | p99.9 ms | max ms"
+                    + " | relay p99 ÷ commit p99 |\n");
+            out.append("|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            for (int i = 0; i < references.size(); i++) {
+                CommitLatencyReference.Result r = references.get(i);
+                double relayP99 = i < steps.size() ? steps.get(i).latency.quantileMillis(0.99) : Double.NaN;
+                out.append(String.format(Locale.ROOT, "| %d | %d | %d | %.1f | %.1f | %.1f | %.1f | %.1f |%n", r.rate(),
+                        r.commits(), r.failures(), r.p50Millis(), r.p99Millis(), r.p999Millis(), r.maxMillis(),
+                        relayP99 / r.p99Millis()));
+            }
         }
         Map<String, Long> refused = new java.util.TreeMap<>();
         refusals.forEach((k, v) -> refused.put(k, v.sum()));

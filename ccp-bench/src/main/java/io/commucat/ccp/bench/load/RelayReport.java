@@ -80,11 +80,13 @@ final class RelayReport {
         long n = Math.max(1, r.acked());
         CpuMeter.Usage cpu = r.cpu();
         double pgMicros = o.usePostgres() ? r.host().postgresNanos() / 1000.0 / n : 0;
-        double serverMicros = cpu.server() / 1000.0 / n;
+        // The node's own CPU: its threads in this JVM, or its whole process with --node-process.
+        boolean childNode = r.nodeProcessNanos() >= 0;
+        double serverMicros = childNode ? r.nodeProcessNanos() / 1000.0 / n : cpu.server() / 1000.0 / n;
         line(out, "CPU per acked Msg in the window, µs: the node's event loops, storage threads and other threads "
                 + "(inbox writers, H2's and the pool's threads), how much of those was kernel time, the devices' loops (same JVM), "
-                + "GC/JIT/VM (both sides), the whole JVM, the PostgreSQL server's processes (from /proc), the node's "
-                + "threads plus PostgreSQL, and Msgs per core-second at that cost; last, the whole machine's busy share:");
+                + "GC/JIT/VM (both sides), the whole JVM, the PostgreSQL server's processes (from /proc), the node "
+                + "plus PostgreSQL, and Msgs per core-second at that cost; last, the whole machine's busy share:");
         line(out, "");
         line(out, "| server loops | server storage | server other | server in kernel | devices | GC, JIT, VM "
                 + "| JVM process | PostgreSQL | server + database | per core-second | machine CPU busy |");
@@ -95,12 +97,19 @@ final class RelayReport {
                 cpu.get(CpuMeter.Group.CLIENT) / 1000.0 / n, cpu.unattributed() / 1000.0 / n,
                 cpu.processNanos() / 1000.0 / n, o.usePostgres() ? fmt1(pgMicros) : "—", serverMicros + pgMicros,
                 1e6 / (serverMicros + pgMicros), pct(r.host().busyShare()));
-        if (r.nodeProcessNanos() >= 0) {
-            double node = r.nodeProcessNanos() / 1000.0 / n;
+        if (childNode) {
             line(out, "");
-            line(out, "The node ran in a child JVM (`--node-process`): the server columns above are 0; its whole process "
-                    + "spent %.1f µs of CPU per acked Msg, with PostgreSQL %.1f µs, %.0f Msgs per core-second.", node,
-                    node + pgMicros, 1e6 / (node + pgMicros));
+            line(out, "The node ran in a child JVM (`--node-process`): the server columns above are 0, and \"server + "
+                    + "database\" is its whole process (%.1f µs per acked Msg, GC and JIT included) plus PostgreSQL.",
+                    serverMicros);
+        }
+        if (ref != null && ref.rows() > 0) {
+            double refMicros = (ref.jvmNanos() + (o.usePostgres() ? ref.host().postgresNanos() : 0)) / 1000.0 / ref.rows();
+            line(out, "");
+            line(out, "Per core-second, without the devices' share of this machine (on a real deployment they are "
+                    + "elsewhere): the node and its database relay %.0f Msgs, the reference's JVM and database insert "
+                    + "%.0f rows: **%.2f** of the reference.", 1e6 / (serverMicros + pgMicros), 1e6 / refMicros,
+                    refMicros / (serverMicros + pgMicros));
         }
         if (r.db() != null) {
             RelayLoad.DbSample d = r.db();
