@@ -48,11 +48,11 @@ public final class JdbcStore implements AutoCloseable {
     private final JdbcContacts contacts;
     private final JdbcPairingCodes pairingCodes;
 
-    private JdbcStore(HikariDataSource dataSource, Clock clock) {
+    private JdbcStore(HikariDataSource dataSource, Clock clock, JdbcSettings.Vendor vendor) {
         this.dataSource = dataSource;
         Jdbc jdbc = new Jdbc(dataSource);
         this.directory = new JdbcDirectory(jdbc);
-        this.sessions = new JdbcSessions(jdbc);
+        this.sessions = new JdbcSessions(jdbc, vendor);
         this.secrets = new JdbcSecrets(jdbc, clock);
         this.channels = new JdbcChannels(jdbc);
         this.inbox = new JdbcInbox(jdbc);
@@ -76,7 +76,7 @@ public final class JdbcStore implements AutoCloseable {
             throw e;
         }
         LOG.info("storage: {} database ready ({})", settings.vendor().folder(), settings);
-        return new JdbcStore(pool, clock);
+        return new JdbcStore(pool, clock, settings.vendor());
     }
 
     public JdbcDirectory directory() {
