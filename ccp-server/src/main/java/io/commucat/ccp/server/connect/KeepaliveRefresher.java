@@ -39,13 +39,21 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A saturated storage executor, or more than {@link #MAX_BATCHES_IN_FLIGHT} batches still
  * running (storage is behind or away), skips the batch: its sessions are refreshed at their next
- * turn, one interval later, as when one session's refresh was skipped before. Failures and
- * skips are throttled warnings. Thread-safe; the round runs on a thread of its own.
+ * turn, one interval later, as when one session's refresh was skipped before. More than
+ * {@link #MAX_STATEMENTS_IN_FLIGHT} batches in their database statement skip only the statement.
+ * Failures and skips are throttled warnings. Thread-safe; the round runs on a thread of its own.
  */
 public final class KeepaliveRefresher implements AutoCloseable {
 
     /** Batches queued or running at most; beyond, storage is behind and the round skips. */
     static final int MAX_BATCHES_IN_FLIGHT = 16;
+    /**
+     * Batches in their database statement at most (under the pool's 10 connections). A database
+     * that hangs holds this many storage threads, not all of them, and the batches beyond still
+     * write presence and routes (skipping only their statement), so connected devices stay
+     * reachable through the outage.
+     */
+    static final int MAX_STATEMENTS_IN_FLIGHT = 4;
 
     private static final Logger LOG = LoggerFactory.getLogger(KeepaliveRefresher.class);
     private static final ThrottledWarning SKIPPED = new ThrottledWarning(LOG);
@@ -55,6 +63,7 @@ public final class KeepaliveRefresher implements AutoCloseable {
     private final ConnectServices services;
     private final RouteTakeover routes;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger statementsInFlight = new AtomicInteger();
     private final ScheduledExecutorService timer;
 
     private KeepaliveRefresher(ConnectServices services, ScheduledExecutorService timer) {
@@ -149,6 +158,20 @@ public final class KeepaliveRefresher implements AutoCloseable {
         } catch (StorageException e) {
             PRESENCE_FAILED.warn("presence refresh failed for {} sessions: {}", live.size(), e.getMessage());
         }
+        if (statementsInFlight.incrementAndGet() > MAX_STATEMENTS_IN_FLIGHT) {
+            statementsInFlight.decrementAndGet();
+            SKIPPED.warn("the database is behind ({} keepalive statements still running); skipped the session"
+                    + " refresh of {} sessions", MAX_STATEMENTS_IN_FLIGHT, live.size());
+            return;
+        }
+        try {
+            refreshRows(live, now);
+        } finally {
+            statementsInFlight.decrementAndGet();
+        }
+    }
+
+    private void refreshRows(List<LiveSession> live, Instant now) {
         Map<String, LiveSession> byToken = new HashMap<>();
         live.forEach(session -> byToken.put(session.tokenHash(), session));
         Set<String> missed;
