@@ -69,6 +69,8 @@ public final class ConnectSession implements ConnectStream {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectSession.class);
     /** Per session while Redis is away: throttled. */
     private static final ThrottledWarning PRESENCE_FAILED = new ThrottledWarning(LOG);
+    /** Per session when thousands end at once (a load balancer drains): throttled. */
+    private static final ThrottledWarning SATURATED = new ThrottledWarning(LOG);
 
     private final ConnectServices services;
     private final Downstream downstream;
@@ -516,7 +518,7 @@ public final class ConnectSession implements ConnectStream {
         try {
             services.storageExecutor().execute(work);
         } catch (RejectedExecutionException e) {
-            LOG.warn("storage executor saturated; presence work for {} dropped", deviceId().orElse("?"));
+            SATURATED.warn("storage executor saturated; presence work for {} dropped", deviceId().orElse("?"));
         }
     }
 
