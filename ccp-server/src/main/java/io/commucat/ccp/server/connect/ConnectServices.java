@@ -18,6 +18,8 @@ import java.util.concurrent.Executor;
  *
  * @param caPublicKey the device CA's public key, announced in Auth and Ack
  * @param buffers     the node-wide budget for unfinished frames and relay queues
+ * @param keepalive   when each established session is due for its refresh; a
+ *     {@link KeepaliveRefresher} started on these services does the refreshing
  */
 public record ConnectServices(
         HandshakePolicy policy,
@@ -34,11 +36,22 @@ public record ConnectServices(
         Executor storageExecutor,
         Clock clock,
         String nodeId,
-        BufferReservations buffers) {
+        BufferReservations buffers,
+        KeepaliveSchedule<ConnectSession> keepalive) {
 
     public ConnectServices {
         caPublicKey = caPublicKey.clone();
         java.util.Objects.requireNonNull(buffers, "buffers");
+        java.util.Objects.requireNonNull(keepalive, "keepalive");
+    }
+
+    /** With a keepalive schedule at the policy's interval. */
+    public ConnectServices(HandshakePolicy policy, NoiseKeyRing noiseKeys, DeviceResolver resolver, Sessions sessions,
+            Presence presence, Relay relay, Router router, SessionTokens tokens, byte[] caPublicKey,
+            SessionRegistry registry, HandshakeListener listener, Executor storageExecutor, Clock clock,
+            String nodeId, BufferReservations buffers) {
+        this(policy, noiseKeys, resolver, sessions, presence, relay, router, tokens, caPublicKey, registry, listener,
+                storageExecutor, clock, nodeId, buffers, new KeepaliveSchedule<>(policy.keepaliveInterval()));
     }
 
     /** Without a node-wide buffer budget (tests that exercise something else). */

@@ -13,11 +13,11 @@ import io.commucat.ccp.server.relay.Delivery;
 import io.commucat.ccp.server.relay.Handling;
 import io.commucat.ccp.server.storage.StorageException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,12 +25,14 @@ import org.slf4j.LoggerFactory;
  * One {@code /connect} stream, whatever its transport: first a {@link DeviceBootstrap} (Hello →
  * Auth → Auth → Ack, ccp-1.md §3), then the encrypted established session (§4) on the
  * {@link EstablishedStream} it hands over: the channel relay ({@link SessionRelay}), presence
- * ({@link SessionPresence}), the keepalive refresh, replacement by a newer session of the device
- * and revocation. Transport adapters feed it upstream bytes and give it a {@link Downstream}; it
- * never sees Netty.
+ * ({@link SessionPresence}), replacement by a newer session of the device and revocation. While
+ * established it is on the node's {@link KeepaliveSchedule}: the {@link KeepaliveRefresher}
+ * refreshes its session row, presence and route with the other sessions due at the same tick.
+ * Transport adapters feed it upstream bytes and give it a {@link Downstream}; it never sees Netty.
  *
- * <p>Threading: every method runs on the stream's event loop ({@code loop}), one at a time; the
- * registry reaches a session from other threads only through {@link #onLoop}. Blocking storage
+ * <p>Threading: every method runs on the stream's event loop ({@code loop}), one at a time,
+ * except {@link #live()} and {@link #republishPresence()}; the registry and the keepalive round
+ * reach a session from other threads only through {@link #onLoop}. Blocking storage
  * work goes to {@link ConnectServices#storageExecutor()} and its result comes back to the loop.
  * Noise work runs on the loop: it is CPU only and keeps a session's work in order.
  */
@@ -65,9 +67,10 @@ public final class ConnectSession implements ConnectStream {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectSession.class);
-    /** Every session's refresh fails while a store is away: throttled. */
-    private static final ThrottledWarning REFRESH_FAILED = new ThrottledWarning(LOG);
+    /** Per session while Redis is away: throttled. */
     private static final ThrottledWarning PRESENCE_FAILED = new ThrottledWarning(LOG);
+    /** Per session when thousands end at once (a load balancer drains): throttled. */
+    private static final ThrottledWarning SATURATED = new ThrottledWarning(LOG);
 
     private final ConnectServices services;
     private final Downstream downstream;
@@ -84,7 +87,8 @@ public final class ConnectSession implements ConnectStream {
      * by the session that replaces it, on that session's loop.
      */
     private volatile HandshakeReport device;
-    private String token;
+    /** Its session row's key; written before the session joins the keepalive schedule. */
+    private volatile String tokenHash;
     /**
      * When the device's Auth completed the handshake; orders this session against one on another
      * node. Written once on the loop before the keepalive starts; read by refreshes off it.
@@ -95,7 +99,8 @@ public final class ConnectSession implements ConnectStream {
     private long nextSequence;
     /** Written on the loop; volatile for {@link #republishPresence}. */
     private volatile String presenceState = SessionPresence.ONLINE;
-    private ScheduledFuture<?> keepalive;
+    /** Its place in the node's keepalive round, while established. */
+    private KeepaliveSchedule<ConnectSession>.Entry keepalive;
     /** The channel half (§4.2, §4.4), made at establishment. */
     private SessionRelay relay;
 
@@ -258,7 +263,7 @@ public final class ConnectSession implements ConnectStream {
         bootstrap = null;
         phase = Phase.ESTABLISHED;
         device = stream.device();
-        token = stream.token();
+        tokenHash = SessionTokens.hash(stream.token());
         authenticatedAt = stream.authenticatedAt();
         secure = stream.frames();
         presence = stream.presence();
@@ -276,9 +281,8 @@ public final class ConnectSession implements ConnectStream {
             revoked();
             return;
         }
-        long interval = services.policy().keepaliveInterval().toMillis();
-        keepalive = loop.scheduleAtFixedRate(this::refresh, interval, interval, TimeUnit.MILLISECONDS);
         relay = new SessionRelay(services, loop, new Output(), deviceId, device.userId(), device.deviceKnown());
+        keepalive = services.keepalive().add(this);
         relay.pullInbox();
         byte[] pending = stream.leftover();
         if (pending.length > 0) {
@@ -361,13 +365,39 @@ public final class ConnectSession implements ConnectStream {
     }
 
     /**
-     * Blocking, off the loop (after Redis came back empty): rewrites the device's snapshot and
-     * its route to this node, as the keepalive refresh would, unless the session has ended or
-     * was replaced meanwhile (it must not take the route back from a newer session elsewhere).
+     * Blocking, off the loop: rewrites the device's snapshot and its route to this node now, as
+     * the keepalive round does, unless the session has ended or was replaced meanwhile (it must
+     * not take the route back from a newer session elsewhere).
      */
     public void republishPresence() throws StorageException {
-        if (phase == Phase.ESTABLISHED && services.registry().find(device.deviceId()) == this) {
-            takeRoute(services.clock().instant(), presenceState);
+        new RouteTakeover(services).takeOver(List.of(this));
+    }
+
+    /**
+     * Any thread: what the node's periodic storage work needs of this session, or null unless it
+     * is established and still its device's current session here (a replaced session must not
+     * take the route back from its successor, here or elsewhere).
+     */
+    LiveSession live() {
+        HandshakeReport report = device;
+        if (phase != Phase.ESTABLISHED || report == null || services.registry().find(report.deviceId()) != this) {
+            return null;
+        }
+        return new LiveSession(this, report.deviceId(), report.userId(), presenceState, tokenHash, authenticatedAt);
+    }
+
+    /** The loop this session runs on (the keepalive round groups its work per loop). */
+    Executor loop() {
+        return loop;
+    }
+
+    /**
+     * On the loop, at the session's keepalive turn: the relay retries what a saturated or
+     * failing store left undone (the storage half of the turn is the {@link KeepaliveRefresher}'s).
+     */
+    void keepaliveRetry() {
+        if (phase == Phase.ESTABLISHED) {
+            relay.retry();
         }
     }
 
@@ -390,50 +420,6 @@ public final class ConnectSession implements ConnectStream {
         presenceState = requested == null || requested.isBlank() || requested.length() > 64 ? SessionPresence.ONLINE
                 : requested;
         presence.announce(services.clock().instant(), presenceState);
-    }
-
-    /**
-     * Blocking, off the loop: snapshot and route written again; when the route named another
-     * node, that node hears of this session as of a bootstrap (Router#announceSession): there
-     * an older session of the device ends and a newer one takes the route back, so two sessions
-     * of one device (one the device no longer reads) do not take turns holding its route.
-     */
-    private void takeRoute(Instant now, String state) throws StorageException {
-        presence.takeOver(now, state).ifPresent(node ->
-                services.router().announceSession(device.deviceId(), node, authenticatedAt));
-    }
-
-    /** §4.3: while connected, session and presence are refreshed every keepalive interval. */
-    private void refresh() {
-        if (phase != Phase.ESTABLISHED) {
-            return;
-        }
-        Instant now = services.clock().instant();
-        String tokenHash = SessionTokens.hash(token);
-        String current = presenceState;
-        String deviceId = device.deviceId();
-        offLoop(() -> {
-            // Presence and route first, and whatever PostgreSQL does: they are how other nodes
-            // reach this device, and a database outage longer than the presence TTL must not
-            // leave a connected device unreachable (its frames would wait in the inbox until it
-            // reconnects). A revoked device loses them again when its session ends below.
-            try {
-                takeRoute(now, current);
-            } catch (StorageException e) {
-                PRESENCE_FAILED.warn("presence refresh failed for {}: {}", deviceId, e.getMessage());
-            }
-            try {
-                if (!services.sessions().refresh(tokenHash, now.plus(services.policy().connectionKeepalive()))
-                        && !services.resolver().active(deviceId)) {
-                    // Revoked, and the broadcast that ends its sessions did not reach this node
-                    // (the bus is at most once): the periodic refresh is the backstop.
-                    onLoop(this::revoked);
-                }
-            } catch (StorageException e) {
-                REFRESH_FAILED.warn("session refresh failed for {}: {}", deviceId, e.getMessage());
-            }
-        });
-        relay.retry();
     }
 
     // ---- output and endings ----
@@ -507,7 +493,7 @@ public final class ConnectSession implements ConnectStream {
         }
         phase = Phase.CLOSED;
         if (keepalive != null) {
-            keepalive.cancel(false);
+            keepalive.cancel();
         }
         if (secure != null) {
             secure.close(); // also gives back the buffer of an unfinished frame
@@ -524,12 +510,15 @@ public final class ConnectSession implements ConnectStream {
         }
     }
 
-    /** Best-effort storage work (refreshes); when the executor is saturated the next round retries. */
+    /**
+     * Best-effort storage work (a route taken back, presence cleared at the end); when the
+     * executor is saturated, the keepalive round or the presence TTL makes up for it.
+     */
     private void offLoop(Runnable work) {
         try {
             services.storageExecutor().execute(work);
         } catch (RejectedExecutionException e) {
-            LOG.warn("storage executor saturated; skipped a refresh for {}", deviceId().orElse("?"));
+            SATURATED.warn("storage executor saturated; presence work for {} dropped", deviceId().orElse("?"));
         }
     }
 

@@ -59,9 +59,11 @@ final class SessionPresence {
      * the device's route named before (absent: none), which has to hear of this session.
      */
     Optional<String> takeOver(Instant now, String state) throws StorageException {
-        services.presence().publish(new PresenceSnapshot(deviceId, userId, state, services.nodeId(), now),
-                services.policy().presenceTtl());
-        return services.presence().takeRoute(deviceId, services.nodeId(), services.policy().presenceTtl());
+        // One round trip for both writes (a pipeline on Redis).
+        return services.presence().takeRoutes(
+                        List.of(new PresenceSnapshot(deviceId, userId, state, services.nodeId(), now)),
+                        services.policy().presenceTtl())
+                .getOrDefault(deviceId, Optional.empty());
     }
 
     /** Off the loop, best effort: the device's {@code last_seen} (GET /api/devices) is informational. */

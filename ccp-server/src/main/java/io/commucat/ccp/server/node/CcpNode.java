@@ -23,6 +23,8 @@ import io.commucat.ccp.server.config.ServerConfig;
 import io.commucat.ccp.server.connect.ConnectHandler;
 import io.commucat.ccp.server.connect.ConnectServices;
 import io.commucat.ccp.server.connect.HandshakeListener;
+import io.commucat.ccp.server.connect.KeepaliveRefresher;
+import io.commucat.ccp.server.connect.RouteTakeover;
 import io.commucat.ccp.server.connect.SessionRegistry;
 import io.commucat.ccp.server.datadir.DataDirectory;
 import io.commucat.ccp.server.handshake.DeviceResolver;
@@ -97,13 +99,15 @@ public final class CcpNode implements RunningServer {
     private final Admission admission;
     private final FailureDigest failureDigest;
     private final PresenceRebuild presenceRebuild;
+    private final KeepaliveRefresher keepaliveRefresher;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private CcpNode(StorageBackends storage, ThreadPoolExecutor storageExecutor, InboxWriter inboxWriter,
             ScheduledExecutorService maintenance, CcpServer server, SessionRegistry registry, Audit audit,
             ServerConfig config, String configDigest, Admission admission, FailureDigest failureDigest,
-            PresenceRebuild presenceRebuild) {
+            PresenceRebuild presenceRebuild, KeepaliveRefresher keepaliveRefresher) {
         this.presenceRebuild = presenceRebuild;
+        this.keepaliveRefresher = keepaliveRefresher;
         this.admission = admission;
         this.failureDigest = failureDigest;
         this.audit = audit;
@@ -134,6 +138,7 @@ public final class CcpNode implements RunningServer {
         ScheduledExecutorService maintenance = null;
         InboxWriter inboxWriter = null;
         PresenceRebuild presenceRebuild = null;
+        KeepaliveRefresher keepaliveRefresher = null;
         try {
             SecretSealer sealer = new SecretSealer(config.crypto().secretsKey().map(s -> s.bytes()).orElse(null), random);
             NoiseKeyCatalog noiseKeys = NoiseKeyCatalog.open(storage.sql().secrets(), sealer,
@@ -194,7 +199,9 @@ public final class CcpNode implements RunningServer {
                     registry, ca, random, clock, metrics, pairCodeKey(caKey)));
 
             // When Redis comes back (empty), routes and presence are rewritten and inboxes re-read.
-            presenceRebuild = new PresenceRebuild(registry);
+            presenceRebuild = new PresenceRebuild(registry, new RouteTakeover(services));
+            // Every established session's row, presence and route, in batches once a tick.
+            keepaliveRefresher = KeepaliveRefresher.start(services);
             storage.bus().whenResubscribed(presenceRebuild);
             // Subscribed before the listener opens: no session exists that the bus could miss.
             storage.bus().subscribe(config.server().nodeId(),
@@ -232,10 +239,13 @@ public final class CcpNode implements RunningServer {
             String digest = SettingsReport.digest(config, data);
             audit.serverStarted(version(), config.server().nodeId(), digest);
             return new CcpNode(storage, storageExecutor, inboxWriter, maintenance, server, registry, audit, config,
-                    digest, admission, failureDigest, presenceRebuild);
+                    digest, admission, failureDigest, presenceRebuild, keepaliveRefresher);
         } catch (Exception | Error e) {
             if (presenceRebuild != null) {
                 presenceRebuild.close();
+            }
+            if (keepaliveRefresher != null) {
+                keepaliveRefresher.close();
             }
             if (maintenance != null) {
                 maintenance.shutdownNow();
@@ -348,6 +358,7 @@ public final class CcpNode implements RunningServer {
         // The listener drains first (sessions write their "end" events), so "stop" is the last record.
         server.close();
         presenceRebuild.close();
+        keepaliveRefresher.close();
         maintenance.shutdownNow();
         storageExecutor.shutdown();
         try {

@@ -3,8 +3,10 @@ package io.commucat.ccp.server.storage;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Presence snapshots and device → node routes, both expiring unless refreshed (Redis in
@@ -32,6 +34,36 @@ public interface Presence {
         Optional<String> previous = route(deviceId);
         setRoute(deviceId, nodeId, ttl);
         return previous;
+    }
+
+    /**
+     * For each snapshot, {@link #publish} it and {@link #takeRoute} of its device for the
+     * snapshot's node, both for {@code ttl}, in one round trip where the backend can (a node's
+     * keepalive round, or its rewrite after Redis came back). Returns, for each device, the node
+     * its route named before (absent: none), as {@link #takeRoute} does per device. This default
+     * writes one device at a time.
+     *
+     * @throws IllegalArgumentException when two snapshots are of the same device
+     */
+    default Map<String, Optional<String>> takeRoutes(Collection<PresenceSnapshot> snapshots, Duration ttl)
+            throws StorageException {
+        Map<String, Optional<String>> previous = new HashMap<>();
+        for (PresenceSnapshot snapshot : distinctDevices(snapshots)) {
+            publish(snapshot, ttl);
+            previous.put(snapshot.deviceId(), takeRoute(snapshot.deviceId(), snapshot.nodeId(), ttl));
+        }
+        return previous;
+    }
+
+    /** {@code snapshots}, checked to name each device once (for {@link #takeRoutes}). */
+    static Collection<PresenceSnapshot> distinctDevices(Collection<PresenceSnapshot> snapshots) {
+        Set<String> devices = new HashSet<>();
+        for (PresenceSnapshot snapshot : snapshots) {
+            if (!devices.add(snapshot.deviceId())) {
+                throw new IllegalArgumentException("two snapshots of one device in a batch: " + snapshot.deviceId());
+            }
+        }
+        return snapshots;
     }
 
     /**

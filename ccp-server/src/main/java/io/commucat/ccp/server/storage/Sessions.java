@@ -1,7 +1,10 @@
 package io.commucat.ccp.server.storage;
 
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
 
 /** Session records with their expiry. Blocking, thread-safe. */
 public interface Sessions {
@@ -27,6 +30,21 @@ public interface Sessions {
      * broadcast it missed).
      */
     boolean refresh(String tokenHash, Instant expiresAt) throws StorageException;
+
+    /**
+     * {@link #refresh} for several sessions at once (a node's keepalive round), in as few
+     * statements as the store can; returns the token hashes that were not refreshed: gone, or
+     * their device revoked. This default refreshes one at a time.
+     */
+    default Set<String> refreshAll(Collection<String> tokenHashes, Instant expiresAt) throws StorageException {
+        Set<String> missed = new HashSet<>();
+        for (String tokenHash : tokenHashes) {
+            if (!refresh(tokenHash, expiresAt)) {
+                missed.add(tokenHash);
+            }
+        }
+        return missed;
+    }
 
     void delete(String tokenHash) throws StorageException;
 

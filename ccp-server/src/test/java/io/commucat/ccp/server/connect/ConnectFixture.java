@@ -34,6 +34,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One node's session services on the embedded store (H2 file + in-process presence), with a
@@ -66,7 +67,11 @@ public final class ConnectFixture implements AutoCloseable {
     final List<SessionEnd> endings = new CopyOnWriteArrayList<>();
     final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, LOOP_THREAD));
     final ExecutorService storagePool = Executors.newFixedThreadPool(2, r -> new Thread(r, "test-storage"));
+    /** Added to the keepalive schedule's clock: {@link #skipKeepaliveInterval} makes every session due. */
+    private final AtomicLong keepaliveSkew = new AtomicLong();
     public final ConnectServices services;
+    /** The node's keepalive round over {@link #services}, as a node runs it. */
+    final KeepaliveRefresher refresher;
 
     public ConnectFixture(Path dir, PolicyChange change) throws Exception {
         this(dir, change, BufferReservations.UNLIMITED, null);
@@ -123,7 +128,14 @@ public final class ConnectFixture implements AutoCloseable {
                 storageThreads.wrap(Groups.class, store.groups()), Duration.ofDays(1));
         services = new ConnectServices(policy, noiseKeys, resolver, sessions, presence, relay,
                 new Router(presence, storageThreads.wrap(Bus.class, bus), NODE), new SessionTokens(random),
-                caKey.publicKey(), registry, listener, storagePool, Clock.systemUTC(), NODE, buffers);
+                caKey.publicKey(), registry, listener, storagePool, Clock.systemUTC(), NODE, buffers,
+                new KeepaliveSchedule<>(policy.keepaliveInterval(), () -> System.nanoTime() + keepaliveSkew.get()));
+        refresher = KeepaliveRefresher.start(services);
+    }
+
+    /** Moves the keepalive schedule one interval on: every established session is due at the next tick. */
+    void skipKeepaliveInterval() {
+        keepaliveSkew.addAndGet(services.policy().keepaliveInterval().toNanos());
     }
 
     /** Changes the default policy for one test. */
@@ -171,6 +183,7 @@ public final class ConnectFixture implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        refresher.close();
         loop.shutdownNow();
         storagePool.shutdown();
         storagePool.awaitTermination(5, TimeUnit.SECONDS);

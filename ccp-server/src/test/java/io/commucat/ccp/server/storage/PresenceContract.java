@@ -1,6 +1,7 @@
 package io.commucat.ccp.server.storage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -117,6 +118,58 @@ public interface PresenceContract {
         assertEquals(Optional.empty(), presence().takeRoute(device, "node-a", LONG_TTL));
         assertEquals(Optional.of("node-a"), presence().takeRoute(device, "node-b", LONG_TTL));
         assertEquals(Optional.of("node-b"), presence().route(device));
+    }
+
+    @Test
+    default void takeRoutesReturnsPerDeviceTheNodeItTookTheRouteFrom() throws Exception {
+        String fresh = deviceId();
+        String ours = deviceId();
+        String elsewhere = deviceId();
+        presence().setRoute(ours, "node-a", LONG_TTL);
+        presence().setRoute(elsewhere, "node-west", LONG_TTL);
+
+        Map<String, Optional<String>> previous = presence().takeRoutes(
+                List.of(snapshot(fresh, "node-a"), snapshot(ours, "node-a"), snapshot(elsewhere, "node-a")), LONG_TTL);
+
+        assertEquals(Map.of(fresh, Optional.empty(), ours, Optional.of("node-a"), elsewhere, Optional.of("node-west")),
+                previous);
+        for (String device : List.of(fresh, ours, elsewhere)) {
+            assertEquals(Optional.of("node-a"), presence().route(device));
+        }
+    }
+
+    @Test
+    default void takeRoutesPublishesEachSnapshot() throws Exception {
+        PresenceSnapshot away = new PresenceSnapshot(deviceId(), "user-1", "away", "node-a", Instant.EPOCH);
+        PresenceSnapshot online = snapshot(deviceId(), "node-a");
+        presence().publish(snapshot(away.deviceId(), "node-b"), LONG_TTL);
+
+        presence().takeRoutes(List.of(away, online), LONG_TTL);
+
+        assertEquals(Optional.of(away), presence().find(away.deviceId()));
+        assertEquals(Optional.of(online), presence().find(online.deviceId()));
+    }
+
+    @Test
+    default void takenRoutesAndSnapshotsExpireAfterTheirTtl() throws Exception {
+        String device = deviceId();
+        presence().takeRoutes(List.of(snapshot(device, "node-a")), shortTtl());
+        assertTrue(presence().route(device).isPresent());
+
+        awaitExpiry(shortTtl(), () -> presence().route(device).isEmpty() && presence().find(device).isEmpty());
+    }
+
+    @Test
+    default void takeRoutesOfNoDeviceIsEmpty() throws Exception {
+        assertEquals(Map.of(), presence().takeRoutes(List.of(), LONG_TTL));
+    }
+
+    @Test
+    default void takeRoutesRefusesTwoSnapshotsOfOneDevice() {
+        String device = deviceId();
+
+        assertThrows(IllegalArgumentException.class, () -> presence().takeRoutes(
+                List.of(snapshot(device, "node-a"), snapshot(device, "node-a")), LONG_TTL));
     }
 
     @Test

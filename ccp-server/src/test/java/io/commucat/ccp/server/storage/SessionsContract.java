@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -111,6 +114,56 @@ public interface SessionsContract {
     @Test
     default void refreshOfUnknownSessionIsFalse() throws Exception {
         assertFalse(sessions().refresh("no-such-hash", T0.plus(TTL)));
+    }
+
+    @Test
+    default void refreshAllMovesTheExpiryOfEverySession() throws Exception {
+        SessionRecord first = session();
+        SessionRecord second = session();
+        sessions().create(first);
+        sessions().create(second);
+        Instant later = T0.plus(TTL).plus(TTL);
+
+        assertEquals(Set.of(), sessions().refreshAll(List.of(first.tokenHash(), second.tokenHash()), later));
+
+        Instant afterOldExpiry = T0.plus(TTL).plusSeconds(1);
+        assertEquals(later, sessions().find(first.tokenHash(), afterOldExpiry).orElseThrow().expiresAt());
+        assertEquals(later, sessions().find(second.tokenHash(), afterOldExpiry).orElseThrow().expiresAt());
+    }
+
+    @Test
+    default void refreshAllReportsUnknownSessionsAndRefreshesTheOthers() throws Exception {
+        SessionRecord known = session();
+        sessions().create(known);
+        Instant later = T0.plus(TTL).plus(TTL);
+
+        assertEquals(Set.of("no-such-hash"), sessions().refreshAll(List.of("no-such-hash", known.tokenHash()), later));
+
+        assertEquals(later, sessions().find(known.tokenHash(), T0).orElseThrow().expiresAt());
+    }
+
+    @Test
+    default void refreshAllOfNoSessionsReportsNone() throws Exception {
+        assertEquals(Set.of(), sessions().refreshAll(List.of(), T0.plus(TTL)));
+    }
+
+    /** More hashes than one statement binds (see JdbcSessions.MAX_REFRESH_BATCH): every one still counts. */
+    @Test
+    default void refreshAllOfManySessionsRefreshesEachAndReportsEachUnknownOne() throws Exception {
+        List<String> hashes = new ArrayList<>();
+        for (int i = 0; i < 1_100; i++) {
+            SessionRecord session = session();
+            sessions().create(session);
+            hashes.add(session.tokenHash());
+        }
+        hashes.add(1_050, "missing-1");
+        hashes.add("missing-2");
+        Instant later = T0.plus(TTL).plus(TTL);
+
+        assertEquals(Set.of("missing-1", "missing-2"), sessions().refreshAll(hashes, later));
+
+        assertEquals(later, sessions().find(hashes.get(0), T0).orElseThrow().expiresAt());
+        assertEquals(later, sessions().find(hashes.get(1_099), T0).orElseThrow().expiresAt());
     }
 
     @Test

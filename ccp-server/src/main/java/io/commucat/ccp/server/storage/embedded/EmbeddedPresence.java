@@ -5,6 +5,9 @@ import io.commucat.ccp.server.storage.PresenceSnapshot;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -83,6 +86,23 @@ public final class EmbeddedPresence implements Presence {
         Expiring<String> previous = routes.put(deviceId, new Expiring<>(nodeId, expiry(now, ttl)));
         maybePurge(now);
         return previous == null || previous.expiredAt(now) ? Optional.empty() : Optional.of(previous.value());
+    }
+
+    /** Each device as {@link #publish} and {@link #takeRoute}; one sweep check for the batch. */
+    @Override
+    public Map<String, Optional<String>> takeRoutes(Collection<PresenceSnapshot> batch, Duration ttl) {
+        Instant now = clock.instant();
+        Instant expiresAt = expiry(now, ttl);
+        Map<String, Optional<String>> previous = new HashMap<>();
+        for (PresenceSnapshot snapshot : Presence.distinctDevices(batch)) {
+            Objects.requireNonNull(snapshot.nodeId(), "nodeId");
+            snapshots.put(snapshot.deviceId(), new Expiring<>(snapshot, expiresAt));
+            Expiring<String> before = routes.put(snapshot.deviceId(), new Expiring<>(snapshot.nodeId(), expiresAt));
+            previous.put(snapshot.deviceId(),
+                    before == null || before.expiredAt(now) ? Optional.empty() : Optional.of(before.value()));
+        }
+        maybePurge(now);
+        return previous;
     }
 
     @Override

@@ -52,7 +52,7 @@ public final class JdbcStore implements AutoCloseable {
         this.dataSource = dataSource;
         Jdbc jdbc = new Jdbc(dataSource);
         this.directory = new JdbcDirectory(jdbc);
-        this.sessions = new JdbcSessions(jdbc);
+        this.sessions = new JdbcSessions(jdbc, vendor);
         this.secrets = new JdbcSecrets(jdbc, clock);
         this.channels = new JdbcChannels(jdbc);
         this.inbox = new JdbcInbox(jdbc,

@@ -11,6 +11,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -120,6 +121,37 @@ public final class RedisPresence implements Presence, AutoCloseable {
     public Optional<String> takeRoute(String deviceId, String nodeId, Duration ttl) throws StorageException {
         Objects.requireNonNull(nodeId, "nodeId");
         return Optional.ofNullable(run("take route", () -> redis.setGet(routeKey(deviceId), nodeId, expiry(ttl))));
+    }
+
+    /**
+     * One pipelined round trip: per device a SET of the snapshot and a SET … GET of the route
+     * (a cluster client splits it by slot; both keys of a device share one).
+     */
+    @Override
+    public Map<String, Optional<String>> takeRoutes(Collection<PresenceSnapshot> snapshots, Duration ttl)
+            throws StorageException {
+        SetParams expiry = expiry(ttl);
+        List<String[]> writes = new ArrayList<>(snapshots.size());
+        for (PresenceSnapshot snapshot : Presence.distinctDevices(snapshots)) {
+            Objects.requireNonNull(snapshot.nodeId(), "nodeId");
+            writes.add(new String[] {snapshot.deviceId(), snapshot.nodeId(), encode(snapshot)});
+        }
+        if (writes.isEmpty()) {
+            return Map.of();
+        }
+        return run("take routes", () -> {
+            Map<String, Response<String>> pending = new HashMap<>();
+            try (AbstractPipeline pipeline = redis.pipelined()) {
+                for (String[] write : writes) {
+                    pipeline.set(presenceKey(write[0]), write[2], expiry);
+                    pending.put(write[0], pipeline.setGet(routeKey(write[0]), write[1], expiry));
+                }
+                pipeline.sync();
+            }
+            Map<String, Optional<String>> previous = new HashMap<>();
+            pending.forEach((deviceId, response) -> previous.put(deviceId, Optional.ofNullable(response.get())));
+            return previous;
+        });
     }
 
     @Override

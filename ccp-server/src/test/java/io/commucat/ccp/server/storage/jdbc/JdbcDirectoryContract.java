@@ -11,7 +11,9 @@ import io.commucat.ccp.server.storage.StorageException;
 import io.commucat.ccp.server.storage.User;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The {@link DirectoryContract} plus what only the SQL directory offers or promises. */
@@ -48,6 +50,29 @@ interface JdbcDirectoryContract extends DirectoryContract {
         assertThrows(StorageException.class, () -> sessions().start(clash));
 
         assertEquals(null, directory().findDevice(device.id()).orElseThrow().lastSeen());
+    }
+
+    /** The keepalive round's backstop for a revocation whose broadcast a node missed. */
+    @Test
+    default void refreshAllLeavesTheSessionsOfARevokedDeviceAndReportsThem() throws Exception {
+        User user = newUser();
+        Device kept = DirectoryContract.device(user.id());
+        Device revoked = DirectoryContract.device(user.id());
+        register(kept, 0);
+        register(revoked, 0);
+        SessionRecord live = new SessionRecord("hash-" + kept.id(), kept.id(), user.id(), T0, T0.plusSeconds(60),
+                "node-a");
+        SessionRecord ended = new SessionRecord("hash-" + revoked.id(), revoked.id(), user.id(), T0,
+                T0.plusSeconds(60), "node-a");
+        sessions().create(live);
+        sessions().create(ended);
+        directory().revokeDevice(revoked.id());
+        Instant later = T0.plusSeconds(600);
+
+        assertEquals(Set.of(ended.tokenHash()), sessions().refreshAll(List.of(live.tokenHash(), ended.tokenHash()), later));
+
+        assertEquals(later, sessions().find(live.tokenHash(), T0).orElseThrow().expiresAt());
+        assertEquals(T0.plusSeconds(60), sessions().find(ended.tokenHash(), T0).orElseThrow().expiresAt());
     }
 
     @Test
