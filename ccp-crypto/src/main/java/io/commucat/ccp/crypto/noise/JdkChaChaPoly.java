@@ -9,8 +9,9 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Noise's ChaChaPoly cipher functions over the JDK's {@code ChaCha20-Poly1305} cipher, which
- * from JDK 20 on uses CPU intrinsics for both halves (about 6× Bouncy Castle's pure-Java engine
- * for 1 KiB on AVX-512, see docs/benchmarks.md); same bytes as {@link BcChaChaPoly}.
+ * from JDK 20 on uses CPU intrinsics for both halves (in a loop, 6× Bouncy Castle's pure-Java
+ * engine for 1 KiB on this machine's AVX-512); same bytes as {@link BcChaChaPoly}. Opt-in, see
+ * {@link TransportCiphers}.
  *
  * <p>The JDK cipher copies the key into objects it does not let us erase, so {@link #destroy}
  * erases our copy and drops the cipher; what remains waits for the garbage collector.

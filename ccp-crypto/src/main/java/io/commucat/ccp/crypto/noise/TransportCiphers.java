@@ -3,18 +3,17 @@ package io.commucat.ccp.crypto.noise;
 import java.util.Locale;
 
 /**
- * Which ChaChaPoly a Noise transport uses: the JDK's where it is intrinsified (JDK 20 and later:
- * about 6× faster for 1 KiB records), Bouncy Castle's elsewhere (on JDK 17 the JDK's is pure Java
- * too and no faster). Both produce the same bytes. The system property
- * {@code ccp.crypto.chacha} ({@code jdk} or {@code bouncycastle}) overrides the choice; another
- * value is logged and ignored. Handshake messages keep Bouncy Castle's (they are short).
+ * Which ChaChaPoly a Noise transport uses: Bouncy Castle's unless the system property
+ * {@code ccp.crypto.chacha=jdk} asks for the JDK's ({@code bouncycastle} is the default; another
+ * value is logged and ignored). Both produce the same bytes. The JDK's is intrinsified from JDK 20
+ * on and seals 1 KiB 6× faster in a loop, yet whole relay runs on JDK 25 here were slower with it
+ * (docs/benchmarks.md), so it stays opt-in until a run shows it paying. Handshake messages always
+ * use Bouncy Castle's.
  */
 final class TransportCiphers {
 
     /** The property that picks the engine. */
     static final String PROPERTY = "ccp.crypto.chacha";
-    /** The first JDK whose ChaCha20 and Poly1305 have intrinsics (JDK-8247645, JDK-8288047). */
-    static final int INTRINSIC_FEATURE_RELEASE = 20;
 
     /** The engines. */
     enum Engine {
@@ -42,19 +41,18 @@ final class TransportCiphers {
     }
 
     private static Engine defaultEngine() {
-        int release = Runtime.version().feature();
         boolean available = JdkChaChaPoly.available();
         try {
-            return choose(System.getProperty(PROPERTY), release, available);
+            return choose(System.getProperty(PROPERTY), available);
         } catch (IllegalArgumentException e) {
             System.getLogger(TransportCiphers.class.getName()).log(System.Logger.Level.WARNING,
-                    e.getMessage() + "; choosing by JDK release instead");
-            return choose(null, release, available);
+                    e.getMessage() + "; using bouncycastle");
+            return Engine.BOUNCY_CASTLE;
         }
     }
 
-    /** The engine for the property's value (null: unset) on this JDK; unknown values are refused. */
-    static Engine choose(String property, int featureRelease, boolean jdkAvailable) {
+    /** The engine for the property's value (null: unset); unknown values are refused. */
+    static Engine choose(String property, boolean jdkAvailable) {
         if (property != null && !property.isBlank()) {
             return switch (property.trim().toLowerCase(Locale.ROOT)) {
                 case "jdk" -> jdkAvailable ? Engine.JDK : Engine.BOUNCY_CASTLE;
@@ -62,6 +60,6 @@ final class TransportCiphers {
                 default -> throw new IllegalArgumentException(PROPERTY + " must be jdk or bouncycastle, not " + property);
             };
         }
-        return jdkAvailable && featureRelease >= INTRINSIC_FEATURE_RELEASE ? Engine.JDK : Engine.BOUNCY_CASTLE;
+        return Engine.BOUNCY_CASTLE;
     }
 }

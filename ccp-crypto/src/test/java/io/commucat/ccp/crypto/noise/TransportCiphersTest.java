@@ -89,16 +89,20 @@ class TransportCiphersTest {
     }
 
     @Test
-    void theJdkEngineIsChosenFromTheReleaseWithIntrinsics() {
-        assertEquals(Engine.BOUNCY_CASTLE, TransportCiphers.choose(null, 17, true));
-        assertEquals(Engine.JDK, TransportCiphers.choose(null, 21, true));
-        assertEquals(Engine.BOUNCY_CASTLE, TransportCiphers.choose(null, 25, false));
+    void bouncyCastleIsTheDefault() {
+        assertEquals(Engine.BOUNCY_CASTLE, TransportCiphers.choose(null, true));
+        assertEquals(Engine.BOUNCY_CASTLE, TransportCiphers.choose("", true));
     }
 
     @Test
-    void thePropertyOverridesTheRelease() {
-        assertEquals(Engine.JDK, TransportCiphers.choose("jdk", 17, true));
-        assertEquals(Engine.BOUNCY_CASTLE, TransportCiphers.choose(" BouncyCastle ", 25, true));
-        assertThrows(IllegalArgumentException.class, () -> TransportCiphers.choose("aes", 25, true));
+    void thePropertyPicksTheJdkEngineWhereTheJdkHasIt() {
+        assertEquals(Engine.JDK, TransportCiphers.choose("jdk", true));
+        assertEquals(Engine.BOUNCY_CASTLE, TransportCiphers.choose("jdk", false));
+        assertEquals(Engine.BOUNCY_CASTLE, TransportCiphers.choose(" BouncyCastle ", true));
+    }
+
+    @Test
+    void anUnknownEngineIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> TransportCiphers.choose("aes", true));
     }
 }
