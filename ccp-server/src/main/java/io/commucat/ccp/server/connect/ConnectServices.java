@@ -45,13 +45,13 @@ public record ConnectServices(
         java.util.Objects.requireNonNull(keepalive, "keepalive");
     }
 
-    /** With a keepalive schedule at the policy's interval. */
+    /** With a keepalive schedule at the policy's refresh period. */
     public ConnectServices(HandshakePolicy policy, NoiseKeyRing noiseKeys, DeviceResolver resolver, Sessions sessions,
             Presence presence, Relay relay, Router router, SessionTokens tokens, byte[] caPublicKey,
             SessionRegistry registry, HandshakeListener listener, Executor storageExecutor, Clock clock,
             String nodeId, BufferReservations buffers) {
         this(policy, noiseKeys, resolver, sessions, presence, relay, router, tokens, caPublicKey, registry, listener,
-                storageExecutor, clock, nodeId, buffers, new KeepaliveSchedule<>(policy.keepaliveInterval()));
+                storageExecutor, clock, nodeId, buffers, new KeepaliveSchedule<>(policy.refreshPeriod()));
     }
 
     /** Without a node-wide buffer budget (tests that exercise something else). */

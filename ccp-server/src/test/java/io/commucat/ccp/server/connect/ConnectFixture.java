@@ -129,13 +129,13 @@ public final class ConnectFixture implements AutoCloseable {
         services = new ConnectServices(policy, noiseKeys, resolver, sessions, presence, relay,
                 new Router(presence, storageThreads.wrap(Bus.class, bus), NODE), new SessionTokens(random),
                 caKey.publicKey(), registry, listener, storagePool, Clock.systemUTC(), NODE, buffers,
-                new KeepaliveSchedule<>(policy.keepaliveInterval(), () -> System.nanoTime() + keepaliveSkew.get()));
+                new KeepaliveSchedule<>(policy.refreshPeriod(), () -> System.nanoTime() + keepaliveSkew.get()));
         refresher = KeepaliveRefresher.start(services);
     }
 
     /** Moves the keepalive schedule one interval on: every established session is due at the next tick. */
     void skipKeepaliveInterval() {
-        keepaliveSkew.addAndGet(services.policy().keepaliveInterval().toNanos());
+        keepaliveSkew.addAndGet(services.policy().refreshPeriod().toNanos());
     }
 
     /** Changes the default policy for one test. */
