@@ -10,7 +10,6 @@ import io.commucat.ccp.client.SessionListener;
 import io.commucat.ccp.client.Trust;
 import io.commucat.ccp.crypto.Hex;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import java.net.URI;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.sql.Connection;
