@@ -6,8 +6,8 @@ import java.util.Locale;
  * Which ChaChaPoly a Noise transport uses: Bouncy Castle's unless the system property
  * {@code ccp.crypto.chacha=jdk} asks for the JDK's ({@code bouncycastle} is the default; another
  * value is logged and ignored). Both produce the same bytes. The JDK's is intrinsified from JDK 20
- * on and seals 1 KiB 6× faster in a loop, yet whole relay runs on JDK 25 here were slower with it
- * (docs/benchmarks.md), so it stays opt-in until a run shows it paying. Handshake messages always
+ * on and seals 1 KiB 6× faster in a loop, yet whole relay runs on JDK 25 here did not show it
+ * paying (docs/benchmarks.md), so it stays opt-in until a run does. Handshake messages always
  * use Bouncy Castle's.
  */
 final class TransportCiphers {
