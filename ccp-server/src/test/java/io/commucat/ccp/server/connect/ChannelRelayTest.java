@@ -19,34 +19,16 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Channels and relay of ccp-1.md §4.2–4.4 on the transport-neutral session, without a socket:
  * Join/Leave with their Acks, relay to the other active members, the inbox with its
  * at-least-once delivery, and presence fan-out.
  */
-class ChannelRelayTest {
+class ChannelRelayTest extends DefaultConnectFixture {
 
     static final long CHANNEL = 42;
-
-    @TempDir
-    java.nio.file.Path dir;
-
-    private ConnectFixture f;
-
-    @BeforeEach
-    void start() throws Exception {
-        f = new ConnectFixture(dir, ConnectFixture.PolicyChange.NONE);
-    }
-
-    @AfterEach
-    void close() throws Exception {
-        f.close();
-    }
 
     /** A frame to send, given the sequence the device numbers it with. */
     @FunctionalInterface

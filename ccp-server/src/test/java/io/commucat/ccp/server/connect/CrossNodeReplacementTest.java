@@ -11,7 +11,6 @@ import io.commucat.ccp.proto.FrameType;
 import io.commucat.ccp.server.cluster.ClusterMessage;
 import io.commucat.ccp.server.storage.Envelope;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -19,28 +18,10 @@ import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** A session of the device on another node ends the older session here, never a newer one. */
-class CrossNodeReplacementTest {
-
-    @TempDir
-    Path dir;
-
-    private ConnectFixture f;
-
-    @BeforeEach
-    void start() throws Exception {
-        f = new ConnectFixture(dir, ConnectFixture.PolicyChange.NONE);
-    }
-
-    @AfterEach
-    void close() throws Exception {
-        f.close();
-    }
+class CrossNodeReplacementTest extends DefaultConnectFixture {
 
     @Test
     void aNewerSessionElsewhereEndsThisOne() throws Exception {

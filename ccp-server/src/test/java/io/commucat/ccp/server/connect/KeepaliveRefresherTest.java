@@ -10,7 +10,6 @@ import io.commucat.ccp.proto.Frame;
 import io.commucat.ccp.proto.FrameType;
 import io.commucat.ccp.server.cluster.ClusterMessage;
 import io.commucat.ccp.server.handshake.SessionTokens;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,10 +19,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The node's keepalive round (issue #19 §3): the sessions due at a tick are refreshed together,
@@ -31,22 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * device's session and takes back a route another node took. The fixture runs the round as a
  * node does; {@link ConnectFixture#skipKeepaliveInterval} makes every session due.
  */
-class KeepaliveRefresherTest {
-
-    @TempDir
-    Path dir;
-
-    private ConnectFixture f;
-
-    @BeforeEach
-    void start() throws Exception {
-        f = new ConnectFixture(dir, ConnectFixture.PolicyChange.NONE);
-    }
-
-    @AfterEach
-    void close() throws Exception {
-        f.close();
-    }
+class KeepaliveRefresherTest extends DefaultConnectFixture {
 
     /** A device of a user of its own, established. */
     private record Connected(TestDevice device, ConnectFixture.Stream stream, String tokenHash) {

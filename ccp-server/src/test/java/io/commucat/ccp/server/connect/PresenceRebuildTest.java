@@ -6,31 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.commucat.ccp.client.handshake.UserHints;
 import io.commucat.ccp.crypto.noise.NoisePattern;
 import io.commucat.ccp.server.cluster.PresenceRebuild;
-import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** After Redis came back empty, every local session's presence and route is rewritten in one round trip per batch. */
-class PresenceRebuildTest {
-
-    @TempDir
-    Path dir;
-
-    private ConnectFixture f;
-
-    @BeforeEach
-    void start() throws Exception {
-        f = new ConnectFixture(dir, ConnectFixture.PolicyChange.NONE);
-    }
-
-    @AfterEach
-    void close() throws Exception {
-        f.close();
-    }
+class PresenceRebuildTest extends DefaultConnectFixture {
 
     @Test
     void everySessionsPresenceAndRouteComeBackInOnePipelinedWrite() throws Exception {

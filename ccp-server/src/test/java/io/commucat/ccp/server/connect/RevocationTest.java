@@ -19,31 +19,12 @@ import io.commucat.ccp.server.storage.embedded.EmbeddedBus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** A revoked device's session ends at once with {@code Error revoked}, also one still being established. */
-class RevocationTest {
-
-    @TempDir
-    Path dir;
-
-    private ConnectFixture f;
-
-    @BeforeEach
-    void start() throws Exception {
-        f = new ConnectFixture(dir, ConnectFixture.PolicyChange.NONE);
-    }
-
-    @AfterEach
-    void close() throws Exception {
-        f.close();
-    }
+class RevocationTest extends DefaultConnectFixture {
 
     private static void assertRevokedError(List<Frame> frames) {
         Frame notice = frames.get(0);
