@@ -72,21 +72,18 @@ class PostgresOutageEndToEndTest {
 
     @Test
     void whileTheDatabaseRestartsAMsgIsRefusedUnavailableAndRelayedOnceItIsBack() throws Exception {
-        Pair p = pair();
-        proxy.cut();
-
-        Frame refusal = answer(p.a(), msg(p.a(), p.channel(), "refused"));
-
-        assertEquals(FrameType.ERROR, refusal.type(), refusal.toString());
-        assertEquals("unavailable", refusal.control().text("error"));
-        proxy.thaw();
-        assertRelaysAgain(p);
+        assertRefusedUnavailableThenRelayed(proxy::cut);
     }
 
     @Test
     void whileTheDatabaseIsSilentAMsgIsRefusedUnavailableInBoundedTimeAndRelayedOnceItIsBack() throws Exception {
+        assertRefusedUnavailableThenRelayed(proxy::blackHole);
+    }
+
+    /** During {@code fault} a Msg gets Error unavailable; once the database is back the pair relays again. */
+    private void assertRefusedUnavailableThenRelayed(Runnable fault) throws Exception {
         Pair p = pair();
-        proxy.blackHole();
+        fault.run();
 
         Frame refusal = answer(p.a(), msg(p.a(), p.channel(), "refused"));
 
