@@ -19,12 +19,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Group commit for the inbox: envelopes that sessions queue at about the same time are written
- * by one {@link Inbox#enqueue} call, and the acknowledgements devices send at about the same
- * time are deleted by one {@link Inbox#acknowledgeAll} call, so many sessions share one
- * transaction and one commit (design target: 50 000 durable messages per second per node). A
- * request completes when its transaction committed, or fails with the transaction; nobody waits
- * on a thread meanwhile.
+ * Group commit for the inbox: envelopes that sessions queue at about the same time, and the
+ * acknowledgements devices send meanwhile, are written by one {@link Inbox#write} call, so many
+ * sessions share one transaction and one commit (design target: 50 000 durable messages per
+ * second per node). Acknowledgements with no envelopes to go with them wait up to
+ * {@link #ACK_LINGER_NANOS} for some, so that a Msg rarely waits behind a commit that only
+ * deletes. A request completes when its transaction committed, or fails with the transaction;
+ * nobody waits on a thread meanwhile.
  *
  * <p>{@code writers} threads each own a queue, and a request goes to the queue its (first)
  * recipient hashes to: the inbox locks each recipient's usage row until commit, so two writers
@@ -44,6 +45,12 @@ public final class InboxWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(InboxWriter.class);
     /** Rows per transaction at most: large enough to amortise a commit, small enough to keep latency. */
     static final int MAX_ROWS_PER_COMMIT = 4_096;
+    /**
+     * How long acknowledgements alone wait for envelopes to commit with. An acknowledgement only
+     * frees space, so a few milliseconds cost nothing, and at moderate rates nearly every one
+     * rides along with the next insert rather than taking a commit (and the writer) of its own.
+     */
+    static final long ACK_LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     /** What waits for a writer: envelopes to insert, or acknowledgements to delete. */
     private sealed interface Request permits Insert, Delete {
@@ -221,45 +228,58 @@ public final class InboxWriter implements AutoCloseable {
     private void run(LinkedBlockingQueue<Request> queue) {
         List<Insert> inserts = new ArrayList<>();
         List<Delete> deletes = new ArrayList<>();
-        while (!closed || !queue.isEmpty()) {
+        int rows = 0;
+        long lingerUntil = 0;
+        while (!closed || !queue.isEmpty() || !deletes.isEmpty()) {
             try {
-                Request first = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                add(first, inserts, deletes);
-                int count = first.rows();
-                Request next;
-                while (count < MAX_ROWS_PER_COMMIT && (next = queue.peek()) != null
-                        && count + next.rows() <= MAX_ROWS_PER_COMMIT && queue.remove(next)) {
+                long wait = deletes.isEmpty() ? TimeUnit.MILLISECONDS.toNanos(100) : lingerUntil - System.nanoTime();
+                Request next = queue.poll(Math.max(0, wait), TimeUnit.NANOSECONDS);
+                while (next != null) {
                     add(next, inserts, deletes);
-                    count += next.rows();
+                    rows += next.rows();
+                    next = queue.peek();
+                    if (next == null || rows + next.rows() > MAX_ROWS_PER_COMMIT || !queue.remove(next)) {
+                        break;
+                    }
                 }
-                if (!inserts.isEmpty()) {
-                    commitInserts(inserts);
+                if (inserts.isEmpty()) {
+                    if (deletes.isEmpty()) {
+                        continue;
+                    }
+                    if (lingerUntil == 0) {
+                        lingerUntil = System.nanoTime() + ACK_LINGER_NANOS;
+                    }
+                    // Acknowledgements alone wait a moment for envelopes to share a commit with:
+                    // a writer busy deleting holds up the next Msg behind a commit of its own.
+                    if (!closed && rows < MAX_ROWS_PER_COMMIT / 2 && System.nanoTime() - lingerUntil < 0) {
+                        continue;
+                    }
                 }
-                if (!deletes.isEmpty()) {
-                    commitDeletes(deletes);
-                }
+                commit(inserts, deletes);
             } catch (InterruptedException e) {
                 if (closed) {
                     continue; // drain what is left
                 }
                 Thread.currentThread().interrupt();
+                fail(inserts, deletes, new StorageException(StorageException.Kind.UNAVAILABLE, "inbox writer stopped"));
                 return;
             } catch (RuntimeException e) {
                 LOG.error("inbox writer failed", e);
-                StorageException failure = new StorageException(StorageException.Kind.UNAVAILABLE,
-                        "inbox writer failed", e);
                 // Requests already settled were released and completed; the rest are now.
-                release(inserts, deletes);
-                inserts.forEach(r -> r.done().completeExceptionally(failure));
-                deletes.forEach(r -> r.done().completeExceptionally(failure));
-            } finally {
-                inserts.clear();
-                deletes.clear();
+                fail(inserts, deletes, new StorageException(StorageException.Kind.UNAVAILABLE,
+                        "inbox writer failed", e));
             }
+            inserts.clear();
+            deletes.clear();
+            rows = 0;
+            lingerUntil = 0;
         }
+    }
+
+    private void fail(List<Insert> inserts, List<Delete> deletes, StorageException failure) {
+        release(inserts, deletes);
+        inserts.forEach(r -> r.done().completeExceptionally(failure));
+        deletes.forEach(r -> r.done().completeExceptionally(failure));
     }
 
     /**
@@ -289,44 +309,41 @@ public final class InboxWriter implements AutoCloseable {
         }
     }
 
-    private void commitInserts(List<Insert> batch) {
+    /**
+     * One transaction for the batch: every device's acknowledgements (each learns the total,
+     * enough to log) and every request's frames (each learns its own admissions).
+     */
+    private void commit(List<Insert> inserts, List<Delete> deletes) {
         List<List<Envelope>> frames = new ArrayList<>();
-        batch.forEach(r -> frames.addAll(r.frames()));
-        List<Admission> admissions;
+        inserts.forEach(r -> frames.addAll(r.frames()));
+        List<Acknowledgement> acks = new ArrayList<>();
+        deletes.forEach(r -> acks.addAll(r.acknowledgements()));
+        Inbox.Written written;
         try {
-            admissions = inbox.enqueue(frames, quota);
+            written = inbox.write(frames, quota, acks);
         } catch (StorageException e) {
-            release(batch, List.of());
-            batch.forEach(r -> r.done().completeExceptionally(e));
+            fail(inserts, deletes, e);
             return;
         }
-        release(batch, List.of());
-        int rows = 0;
-        for (Admission admission : admissions) {
-            rows += admission.queued().size();
+        release(inserts, deletes);
+        List<Admission> admissions = written.admissions();
+        if (!inserts.isEmpty()) {
+            int rows = 0;
+            for (Admission admission : admissions) {
+                rows += admission.queued().size();
+            }
+            listener.committed(true, rows);
         }
-        listener.committed(true, rows);
+        if (!deletes.isEmpty()) {
+            listener.committed(false, written.deleted());
+        }
         int from = 0;
-        for (Insert request : batch) {
+        for (Insert request : inserts) {
             int to = from + request.frames().size();
             request.done().complete(List.copyOf(admissions.subList(from, to)));
             from = to;
         }
-    }
-
-    /** One transaction for every device's acknowledgements; each learns the total (enough to log). */
-    private void commitDeletes(List<Delete> batch) {
-        List<Acknowledgement> acks = new ArrayList<>();
-        batch.forEach(r -> acks.addAll(r.acknowledgements()));
-        try {
-            int deleted = inbox.acknowledgeAll(acks);
-            release(List.of(), batch);
-            listener.committed(false, deleted);
-            batch.forEach(r -> r.done().complete(deleted));
-        } catch (StorageException e) {
-            release(List.of(), batch);
-            batch.forEach(r -> r.done().completeExceptionally(e));
-        }
+        deletes.forEach(r -> r.done().complete(written.deleted()));
     }
 
     /** Commits what is queued, then stops the writers (waiting up to five seconds). */

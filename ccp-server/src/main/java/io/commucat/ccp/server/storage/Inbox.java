@@ -48,7 +48,31 @@ public interface Inbox {
      *
      * @return one admission per frame, in the order given
      */
-    List<Admission> enqueue(List<List<Envelope>> frames, InboxQuota quota) throws StorageException;
+    default List<Admission> enqueue(List<List<Envelope>> frames, InboxQuota quota) throws StorageException {
+        return write(frames, quota, List.of()).admissions();
+    }
+
+    /**
+     * What one {@link #write} did.
+     *
+     * @param admissions one per frame, in the order given
+     * @param deleted    how many of the acknowledged envelopes existed (and are gone now)
+     */
+    record Written(List<Admission> admissions, int deleted) {
+
+        public Written {
+            admissions = List.copyOf(admissions);
+        }
+    }
+
+    /**
+     * Deletes the acknowledged envelopes (each only where it belongs to that recipient) and
+     * queues the frames as {@link #enqueue(List, InboxQuota)} does, all in one transaction, so a
+     * writer that has both pays one commit. The deletions come first: what they free counts
+     * for the quota. Everything is durable when this returns, or nothing changed (exception).
+     */
+    Written write(List<List<Envelope>> frames, InboxQuota quota, Collection<Acknowledgement> acknowledgements)
+            throws StorageException;
 
     /**
      * Queues every envelope in one transaction without a quota: all are durable when this
@@ -83,7 +107,9 @@ public interface Inbox {
      * Deletes each acknowledged envelope (only when it belongs to that recipient), all in one
      * transaction; returns how many there were.
      */
-    int acknowledgeAll(Collection<Acknowledgement> acknowledgements) throws StorageException;
+    default int acknowledgeAll(Collection<Acknowledgement> acknowledgements) throws StorageException {
+        return write(List.of(), InboxQuota.UNLIMITED, acknowledgements).deleted();
+    }
 
     /** Deletes envelopes expired at {@code now}; returns how many. */
     int purgeExpired(Instant now) throws StorageException;

@@ -35,8 +35,19 @@ class InboxWriterTest {
      * An inbox that records each transaction (rows inserted, or minus the rows deleted), can hold
      * the first one, and fails on demand.
      */
+    /** One transaction: the envelopes it inserted and the acknowledgements it deleted. */
+    record Tx(int inserted, int acknowledged) {
+        static Tx inserting(int rows) {
+            return new Tx(rows, 0);
+        }
+
+        static Tx acknowledging(int rows) {
+            return new Tx(0, rows);
+        }
+    }
+
     static final class RecordingInbox implements Inbox {
-        final List<Integer> transactions = new CopyOnWriteArrayList<>();
+        final List<Tx> transactions = new CopyOnWriteArrayList<>();
         final AtomicLong ids = new AtomicLong();
         final CountDownLatch release = new CountDownLatch(1);
         final CountDownLatch entered = new CountDownLatch(1);
@@ -46,25 +57,10 @@ class InboxWriterTest {
         volatile boolean fail;
 
         @Override
-        public List<Admission> enqueue(List<List<Envelope>> frames, InboxQuota quota) throws StorageException {
+        public Written write(List<List<Envelope>> frames, InboxQuota quota, Collection<Acknowledgement> acks)
+                throws StorageException {
             List<Envelope> envelopes = new ArrayList<>();
             frames.forEach(envelopes::addAll);
-            List<Envelope> queued = record(envelopes);
-            List<Admission> admissions = new ArrayList<>();
-            int from = 0;
-            for (List<Envelope> frame : frames) {
-                admissions.add(Admission.queued(queued.subList(from, from + frame.size())));
-                from += frame.size();
-            }
-            return admissions;
-        }
-
-        @Override
-        public InboxUsage usage(String recipient) {
-            return InboxUsage.EMPTY;
-        }
-
-        private List<Envelope> record(List<Envelope> envelopes) throws StorageException {
             boolean forHeldRecipient = holdRecipient != null
                     && envelopes.stream().anyMatch(e -> e.recipient().equals(holdRecipient));
             if (holdFirst && transactions.isEmpty() && (holdRecipient == null || forHeldRecipient)) {
@@ -75,13 +71,22 @@ class InboxWriterTest {
                     Thread.currentThread().interrupt();
                 }
             }
-            transactions.add(envelopes.size());
+            transactions.add(new Tx(envelopes.size(), acks.size()));
             if (fail) {
                 throw new StorageException(StorageException.Kind.UNAVAILABLE, "database down");
             }
-            List<Envelope> queued = new ArrayList<>();
-            envelopes.forEach(e -> queued.add(e.withId(ids.incrementAndGet())));
-            return queued;
+            List<Admission> admissions = new ArrayList<>();
+            for (List<Envelope> frame : frames) {
+                List<Envelope> queued = new ArrayList<>();
+                frame.forEach(e -> queued.add(e.withId(ids.incrementAndGet())));
+                admissions.add(Admission.queued(queued));
+            }
+            return new Written(admissions, acks.size());
+        }
+
+        @Override
+        public InboxUsage usage(String recipient) {
+            return InboxUsage.EMPTY;
         }
 
         @Override
@@ -92,15 +97,6 @@ class InboxWriterTest {
         @Override
         public int acknowledge(String recipient, Collection<Long> ids) {
             return 0;
-        }
-
-        @Override
-        public int acknowledgeAll(Collection<Acknowledgement> acknowledgements) throws StorageException {
-            transactions.add(-acknowledgements.size());
-            if (fail) {
-                throw new StorageException(StorageException.Kind.UNAVAILABLE, "database down");
-            }
-            return acknowledgements.size();
         }
 
         @Override
@@ -147,7 +143,8 @@ class InboxWriterTest {
                 List<Envelope> mine = later.get(i).get(5, TimeUnit.SECONDS);
                 assertEquals(List.of("r" + i, "r" + i), mine.stream().map(Envelope::recipient).toList());
             }
-            assertEquals(List.of(1, 20), inbox.transactions, "one transaction for the ten that waited");
+            assertEquals(List.of(Tx.inserting(1), Tx.inserting(20)), inbox.transactions,
+                    "one transaction for the ten that waited");
         }
     }
 
@@ -229,7 +226,7 @@ class InboxWriterTest {
     }
 
     @Test
-    void acknowledgementsThatArriveDuringACommitShareOneDeleteTransaction() throws Exception {
+    void acknowledgementsThatArriveDuringACommitShareTheNextTransactionWithEnvelopes() throws Exception {
         RecordingInbox inbox = new RecordingInbox();
         inbox.holdFirst = true;
         try (InboxWriter writer = new InboxWriter(inbox, 1, 1_000, 1L << 20)) {
@@ -237,12 +234,63 @@ class InboxWriterTest {
             assertTrue(inbox.entered.await(5, TimeUnit.SECONDS), "the first transaction started");
             CompletableFuture<Integer> bob = writer.acknowledge("bob", List.of(1L, 2L));
             CompletableFuture<Integer> carol = writer.acknowledge("carol", List.of(3L));
+            CompletableFuture<List<Envelope>> second = writer.enqueue(envelopes("dave", 2));
             inbox.release.countDown();
 
             first.get(5, TimeUnit.SECONDS);
+            assertEquals(2, second.get(5, TimeUnit.SECONDS).size());
             assertEquals(3, bob.get(5, TimeUnit.SECONDS));
             assertEquals(3, carol.get(5, TimeUnit.SECONDS));
-            assertEquals(List.of(1, -3), inbox.transactions);
+            assertEquals(List.of(Tx.inserting(1), new Tx(2, 3)), inbox.transactions);
+        }
+    }
+
+    @Test
+    void acknowledgementsAloneWaitForEnvelopesToCommitWith() throws Exception {
+        RecordingInbox inbox = new RecordingInbox();
+        try (InboxWriter writer = new InboxWriter(inbox, 1, 1_000, 1L << 20)) {
+            CompletableFuture<Integer> acknowledged = writer.acknowledge("bob", List.of(1L));
+            CompletableFuture<List<Envelope>> queued = writer.enqueue(envelopes("carol", 1));
+
+            assertEquals(1, queued.get(5, TimeUnit.SECONDS).size());
+            assertEquals(1, acknowledged.get(5, TimeUnit.SECONDS));
+            assertEquals(List.of(new Tx(1, 1)), inbox.transactions);
+        }
+    }
+
+    @Test
+    void acknowledgementsAloneCommitWhenNoEnvelopesCome() throws Exception {
+        RecordingInbox inbox = new RecordingInbox();
+        try (InboxWriter writer = new InboxWriter(inbox, 1, 1_000, 1L << 20)) {
+            assertEquals(2, writer.acknowledge("bob", List.of(1L, 2L)).get(5, TimeUnit.SECONDS));
+            assertEquals(List.of(Tx.acknowledging(2)), inbox.transactions);
+            assertEquals(0, writer.pendingRows());
+        }
+    }
+
+    @Test
+    void closingCommitsWaitingAcknowledgements() throws Exception {
+        RecordingInbox inbox = new RecordingInbox();
+        InboxWriter writer = new InboxWriter(inbox, 1, 1_000, 1L << 20);
+        CompletableFuture<Integer> acknowledged = writer.acknowledge("bob", List.of(1L));
+
+        writer.close();
+
+        assertEquals(1, acknowledged.get(5, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aFailedTransactionFailsTheAcknowledgementsInItToo() throws Exception {
+        RecordingInbox inbox = new RecordingInbox();
+        inbox.fail = true;
+        try (InboxWriter writer = new InboxWriter(inbox, 1, 100, 1L << 20)) {
+            CompletableFuture<Integer> acknowledged = writer.acknowledge("bob", List.of(1L));
+            CompletableFuture<List<Envelope>> queued = writer.enqueue(envelopes("carol", 1));
+
+            assertThrows(ExecutionException.class, () -> queued.get(5, TimeUnit.SECONDS));
+            ExecutionException e = assertThrows(ExecutionException.class, () -> acknowledged.get(5, TimeUnit.SECONDS));
+            assertTrue(e.getCause() instanceof StorageException, e.toString());
+            assertEquals(0, writer.pendingRows());
         }
     }
 

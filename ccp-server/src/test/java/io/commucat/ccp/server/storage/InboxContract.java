@@ -252,6 +252,36 @@ public interface InboxContract {
     }
 
     @Test
+    default void aWriteDeletesTheAcknowledgedAndQueuesTheFramesTogether() throws Exception {
+        String bob = device();
+        String carol = device();
+        List<Envelope> queued = inbox().enqueue(List.of(frame(8, bob), frame(4, bob)), InboxQuota.UNLIMITED).get(0)
+                .queued();
+
+        Inbox.Written written = inbox().write(List.of(frame(5, carol, bob)), InboxQuota.UNLIMITED,
+                List.of(new Acknowledgement(bob, queued.get(0).id())));
+
+        assertEquals(1, written.deleted());
+        assertTrue(written.admissions().get(0).admitted());
+        assertEquals(new InboxUsage(2, 9), inbox().usage(bob), "one of 8 bytes went, one of 5 came");
+        assertEquals(new InboxUsage(1, 5), inbox().usage(carol));
+        assertEquals(2, inbox().pending(bob, 0, T0, 10, Long.MAX_VALUE).envelopes().size());
+    }
+
+    @Test
+    default void whatAWritesAcknowledgementsFreeCountsForItsFrames() throws Exception {
+        String bob = device();
+        InboxQuota quota = new InboxQuota(1, 1_000);
+        List<Envelope> queued = inbox().enqueue(List.of(frame(8, bob)), quota).get(0).queued();
+
+        Inbox.Written written = inbox().write(List.of(frame(8, bob)), quota,
+                List.of(new Acknowledgement(bob, queued.get(0).id())));
+
+        assertTrue(written.admissions().get(0).admitted(), "the acknowledgement made room first");
+        assertEquals(new InboxUsage(1, 8), inbox().usage(bob));
+    }
+
+    @Test
     default void anotherDevicesAcknowledgementGivesNothingBack() throws Exception {
         String bob = device();
         String carol = device();

@@ -37,6 +37,13 @@ final class ArrayInboxRows implements InboxRows {
             + " ?::varchar[], ?::bigint[], ?::bigint[]) AS t(r, ch, ft, p, s, q, x) RETURNING id";
     private static final String STORE = "UPDATE inbox_usage u SET envelopes = v.e, bytes = v.b"
             + " FROM unnest(?::varchar[], ?::bigint[], ?::bigint[]) AS v(r, e, b) WHERE u.recipient = v.r";
+    /**
+     * The usage update rides along with the insert: a data-modifying {@code WITH} runs to
+     * completion whether or not the insert reads it, and the insert stays the statement whose
+     * {@code RETURNING} order is read. Nothing else touches the usage rows between (this
+     * transaction holds their locks).
+     */
+    private static final String STORE_AND_INSERT = "WITH stored AS (" + STORE + ") " + INSERT;
     private static final String DELETE = "DELETE FROM inbox i USING unnest(?::bigint[], ?::varchar[]) AS a(id, r)"
             + " WHERE i.id = a.id AND i.recipient = a.r RETURNING i.recipient, OCTET_LENGTH(i.payload)";
 
@@ -86,6 +93,23 @@ final class ArrayInboxRows implements InboxRows {
 
     @Override
     public List<Envelope> insert(Connection c, List<Envelope> envelopes) throws SQLException {
+        return insert(c, envelopes, null);
+    }
+
+    @Override
+    public List<Envelope> insertAndStoreUsage(Connection c, List<Envelope> envelopes, Map<String, InboxUsage> before,
+            SortedMap<String, InboxUsage> after) throws SQLException {
+        UsageArrays changed = UsageArrays.changed(before, after);
+        if (envelopes.isEmpty()) {
+            store(c, changed);
+            return List.of();
+        }
+        return insert(c, envelopes, changed);
+    }
+
+    /** Inserts, with {@code usage} stored by the same statement when it is not null and not empty. */
+    private static List<Envelope> insert(Connection c, List<Envelope> envelopes, UsageArrays usage)
+            throws SQLException {
         int n = envelopes.size();
         String[] recipients = new String[n];
         long[] channels = new long[n];
@@ -104,15 +128,20 @@ final class ArrayInboxRows implements InboxRows {
             queuedAt[i] = micros(e.queuedAt());
             expiresAt[i] = micros(e.expiresAt());
         }
+        boolean storing = usage != null && !usage.isEmpty();
         List<Envelope> queued = new ArrayList<>(n);
-        try (PreparedStatement insert = c.prepareStatement(INSERT)) {
-            insert.setObject(1, recipients);
-            insert.setObject(2, channels);
-            insert.setObject(3, types);
-            insert.setObject(4, payloads);
-            insert.setObject(5, senders);
-            insert.setObject(6, queuedAt);
-            insert.setObject(7, expiresAt);
+        try (PreparedStatement insert = c.prepareStatement(storing ? STORE_AND_INSERT : INSERT)) {
+            int p = 1;
+            if (storing) {
+                p = usage.bind(insert, p);
+            }
+            insert.setObject(p++, recipients);
+            insert.setObject(p++, channels);
+            insert.setObject(p++, types);
+            insert.setObject(p++, payloads);
+            insert.setObject(p++, senders);
+            insert.setObject(p++, queuedAt);
+            insert.setObject(p, expiresAt);
             try (ResultSet ids = insert.executeQuery()) {
                 long previous = Long.MIN_VALUE;
                 for (Envelope e : envelopes) {
@@ -135,28 +164,50 @@ final class ArrayInboxRows implements InboxRows {
     @Override
     public void storeUsage(Connection c, Map<String, InboxUsage> before, SortedMap<String, InboxUsage> after)
             throws SQLException {
-        List<String> names = new ArrayList<>();
-        List<InboxUsage> values = new ArrayList<>();
-        after.forEach((name, value) -> {
-            if (!value.equals(before.get(name))) {
-                names.add(name);
-                values.add(value);
-            }
-        });
-        if (names.isEmpty()) {
+        store(c, UsageArrays.changed(before, after));
+    }
+
+    private static void store(Connection c, UsageArrays usage) throws SQLException {
+        if (usage.isEmpty()) {
             return;
         }
-        long[] envelopes = new long[names.size()];
-        long[] bytes = new long[names.size()];
-        for (int i = 0; i < envelopes.length; i++) {
-            envelopes[i] = Math.max(0, values.get(i).envelopes());
-            bytes[i] = Math.max(0, values.get(i).bytes());
-        }
         try (PreparedStatement update = c.prepareStatement(STORE)) {
-            update.setObject(1, names.toArray(String[]::new));
-            update.setObject(2, envelopes);
-            update.setObject(3, bytes);
+            usage.bind(update, 1);
             update.executeUpdate();
+        }
+    }
+
+    /** The usage rows that changed, as the three arrays {@link #STORE} binds (never below zero). */
+    private record UsageArrays(String[] recipients, long[] envelopes, long[] bytes) {
+
+        static UsageArrays changed(Map<String, InboxUsage> before, SortedMap<String, InboxUsage> after) {
+            List<String> names = new ArrayList<>();
+            List<InboxUsage> values = new ArrayList<>();
+            after.forEach((name, value) -> {
+                if (!value.equals(before.get(name))) {
+                    names.add(name);
+                    values.add(value);
+                }
+            });
+            long[] envelopes = new long[names.size()];
+            long[] bytes = new long[names.size()];
+            for (int i = 0; i < envelopes.length; i++) {
+                envelopes[i] = Math.max(0, values.get(i).envelopes());
+                bytes[i] = Math.max(0, values.get(i).bytes());
+            }
+            return new UsageArrays(names.toArray(String[]::new), envelopes, bytes);
+        }
+
+        boolean isEmpty() {
+            return recipients.length == 0;
+        }
+
+        /** Binds the arrays from parameter {@code first} on; returns the next parameter's index. */
+        int bind(PreparedStatement statement, int first) throws SQLException {
+            statement.setObject(first, recipients);
+            statement.setObject(first + 1, envelopes);
+            statement.setObject(first + 2, bytes);
+            return first + 3;
         }
     }
 

@@ -40,6 +40,17 @@ interface InboxRows {
             throws SQLException;
 
     /**
+     * {@link #insert} (when there are envelopes) and {@link #storeUsage}; an implementation may
+     * send both as one statement, one round trip fewer per transaction.
+     */
+    default List<Envelope> insertAndStoreUsage(Connection c, List<Envelope> envelopes, Map<String, InboxUsage> before,
+            SortedMap<String, InboxUsage> after) throws SQLException {
+        List<Envelope> queued = envelopes.isEmpty() ? List.of() : insert(c, envelopes);
+        storeUsage(c, before, after);
+        return queued;
+    }
+
+    /**
      * Deletes the envelopes each acknowledgement names, only where the acknowledging device is
      * their recipient, and says what went. The recipients' usage rows are locked.
      */

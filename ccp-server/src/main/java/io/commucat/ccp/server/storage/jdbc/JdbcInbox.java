@@ -52,15 +52,27 @@ public final class JdbcInbox implements Inbox {
     }
 
     @Override
-    public List<Admission> enqueue(List<List<Envelope>> frames, InboxQuota quota) throws StorageException {
+    public Written write(List<List<Envelope>> frames, InboxQuota quota, Collection<Acknowledgement> acknowledgements)
+            throws StorageException {
         SortedSet<String> recipients = new TreeSet<>();
         frames.forEach(frame -> frame.forEach(e -> recipients.add(e.recipient())));
+        boolean inserts = !recipients.isEmpty();
+        acknowledgements.forEach(ack -> recipients.add(ack.recipient()));
         if (recipients.isEmpty()) {
-            return Collections.nCopies(frames.size(), Admission.queued(List.of()));
+            return new Written(Collections.nCopies(frames.size(), Admission.queued(List.of())), 0);
         }
-        return jdbc.inTransaction("enqueue envelopes", c -> {
-            SortedMap<String, InboxUsage> usage = rows.lockUsage(c, recipients, true);
+        return jdbc.inTransaction(inserts ? "enqueue envelopes" : "acknowledge envelopes", c -> {
+            // Usage rows are made only when envelopes are queued (a device that acknowledges has one).
+            SortedMap<String, InboxUsage> usage = rows.lockUsage(c, recipients, inserts);
             SortedMap<String, InboxUsage> before = new TreeMap<>(usage);
+            int deleted = 0;
+            if (!acknowledgements.isEmpty()) {
+                // Under the locks nobody else deletes these devices' envelopes: what goes is counted exactly.
+                for (InboxRows.Removed envelope : rows.deleteOwned(c, acknowledgements)) {
+                    usage.merge(envelope.recipient(), new InboxUsage(1, envelope.bytes()), JdbcInbox::minus);
+                    deleted++;
+                }
+            }
             List<Admission> refusals = new ArrayList<>(frames.size());
             List<Envelope> admitted = new ArrayList<>();
             for (List<Envelope> frame : frames) {
@@ -70,8 +82,7 @@ public final class JdbcInbox implements Inbox {
                     admitted.addAll(frame);
                 }
             }
-            List<Envelope> queued = admitted.isEmpty() ? List.of() : rows.insert(c, admitted);
-            rows.storeUsage(c, before, usage);
+            List<Envelope> queued = rows.insertAndStoreUsage(c, admitted, before, usage);
             List<Admission> admissions = new ArrayList<>(frames.size());
             int next = 0;
             for (int i = 0; i < frames.size(); i++) {
@@ -83,7 +94,7 @@ public final class JdbcInbox implements Inbox {
                     next += size;
                 }
             }
-            return admissions;
+            return new Written(admissions, deleted);
         });
     }
 
@@ -144,26 +155,6 @@ public final class JdbcInbox implements Inbox {
         List<Acknowledgement> acks = new ArrayList<>(ids.size());
         ids.forEach(id -> acks.add(new Acknowledgement(recipient, id)));
         return acknowledgeAll(acks);
-    }
-
-    @Override
-    public int acknowledgeAll(Collection<Acknowledgement> acknowledgements) throws StorageException {
-        if (acknowledgements.isEmpty()) {
-            return 0;
-        }
-        SortedSet<String> recipients = new TreeSet<>();
-        acknowledgements.forEach(ack -> recipients.add(ack.recipient()));
-        return jdbc.inTransaction("acknowledge envelopes", c -> {
-            SortedMap<String, InboxUsage> usage = rows.lockUsage(c, recipients, false);
-            SortedMap<String, InboxUsage> before = new TreeMap<>(usage);
-            // Under the locks nobody else deletes these devices' envelopes: what goes is counted exactly.
-            List<InboxRows.Removed> removed = rows.deleteOwned(c, acknowledgements);
-            for (InboxRows.Removed envelope : removed) {
-                usage.merge(envelope.recipient(), new InboxUsage(1, envelope.bytes()), JdbcInbox::minus);
-            }
-            rows.storeUsage(c, before, usage);
-            return removed.size();
-        });
     }
 
     @Override
