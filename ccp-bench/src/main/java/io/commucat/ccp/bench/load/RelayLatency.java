@@ -82,8 +82,13 @@ public final class RelayLatency implements Callable<Integer> {
     int warmupSeconds;
 
     @Option(names = "--first-warmup", defaultValue = "20",
-            description = "Unmeasured seconds before the first step, at its rate (JIT; default: ${DEFAULT-VALUE}).")
+            description = "Unmeasured seconds before the first step, for the JIT (default: ${DEFAULT-VALUE}).")
     int firstWarmupSeconds;
+
+    @Option(names = "--first-warmup-rate", defaultValue = "0", description = "Msgs/s of the first warm-up; 0: the"
+            + " highest of --rates, so that the node's compiler is done before the gentlest step is measured (default:"
+            + " ${DEFAULT-VALUE}).")
+    int firstWarmupRate;
 
     @Option(names = "--size", defaultValue = "1024", description = "Msg payload bytes, at least 24 (default: ${DEFAULT-VALUE}).")
     int size;
@@ -168,7 +173,8 @@ public final class RelayLatency implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (rates.isEmpty() || rates.stream().anyMatch(r -> r < 1) || pairs < 1 || seconds < 1 || size < HEADER
-                || (nodes != 1 && nodes != 2) || maxInFlight < 1 || referenceConnections < 0) {
+                || (nodes != 1 && nodes != 2) || maxInFlight < 1 || referenceConnections < 0 || firstWarmupRate < 0
+                || firstWarmupSeconds < 0) {
             System.err.println("relay-latency: rates and counts must be positive, --size at least " + HEADER
                     + ", --nodes 1 or 2");
             return 2;
@@ -237,13 +243,21 @@ public final class RelayLatency implements Callable<Integer> {
 
             try (Connection monitor = java.sql.DriverManager.getConnection(pg.dsn())) {
                 Scheduler scheduler = new Scheduler(all);
+                if (firstWarmupSeconds > 0) {
+                    // At a low rate the JIT compiles the hot path for minutes, on the cores the
+                    // node's loops need: warmed at the highest rate, the first step measures the
+                    // node rather than its compiler.
+                    int rate = firstWarmupRate > 0 ? firstWarmupRate : rates.stream().max(Integer::compare).orElseThrow();
+                    RelayLoad.progress(String.format(Locale.ROOT, "warm-up: %d s at %d Msgs/s", firstWarmupSeconds,
+                            rate));
+                    scheduler.run(new Step(-1, rate), firstWarmupSeconds, 0, monitor, started);
+                }
                 for (int i = 0; i < rates.size(); i++) {
                     Step step = new Step(i, rates.get(i));
                     steps.add(step);
-                    int warm = i == 0 ? firstWarmupSeconds : warmupSeconds;
                     RelayLoad.progress(String.format(Locale.ROOT, "%d Msgs/s: %d s warm-up, %d s measured", step.rate,
-                            warm, seconds));
-                    scheduler.run(step, warm, seconds, monitor, started);
+                            warmupSeconds, seconds));
+                    scheduler.run(step, warmupSeconds, seconds, monitor, started);
                 }
             }
             // Drain: the Acks and deliveries of the last Msgs.
