@@ -64,6 +64,7 @@ public final class PresenceRebuild implements Runnable, AutoCloseable {
         // First: live deliveries from here on wait behind a re-read, so each sender's frames
         // still reach a device in the order they were queued.
         sessions.forEach(ConnectSession::inboxMayHoldMore);
+        registry.arrivalsMayHaveMissed();
         int written = 0;
         for (int from = 0; from < sessions.size(); from += RouteTakeover.MAX_BATCH) {
             int to = Math.min(sessions.size(), from + RouteTakeover.MAX_BATCH);
@@ -79,6 +80,7 @@ public final class PresenceRebuild implements Runnable, AutoCloseable {
         }
         // Then: what was committed while the routes were unknown reaches its recipients now.
         sessions.forEach(ConnectSession::inboxMayHoldMore);
+        registry.arrivalsMayHaveMissed();
         LOG.info("Redis is back: presence and routes of {} sessions rewritten, their inboxes read again", written);
     }
 

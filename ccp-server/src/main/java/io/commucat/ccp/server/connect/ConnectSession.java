@@ -270,6 +270,8 @@ public final class ConnectSession implements ConnectStream {
         nextSequence = stream.nextSequence();
         String deviceId = device.deviceId();
         ConnectSession previous = services.registry().register(deviceId, this);
+        FirstRead firstRead = stream.firstRead();
+        boolean missed = firstRead != null && services.registry().arrived(deviceId, firstRead.arrival());
         services.listener().established(device);
         if (previous != null && previous != this) {
             services.listener().replaced(device, previous.device.sessionId());
@@ -283,7 +285,11 @@ public final class ConnectSession implements ConnectStream {
         }
         relay = new SessionRelay(services, loop, new Output(), deviceId, device.userId(), device.deviceKnown());
         keepalive = services.keepalive().add(this);
-        relay.pullInbox();
+        if (firstRead != null && firstRead.page() != null) {
+            relay.firstPull(firstRead.page(), missed);
+        } else {
+            relay.pullInbox();
+        }
         byte[] pending = stream.leftover();
         if (pending.length > 0) {
             establishedBytes(pending, 0, pending.length);

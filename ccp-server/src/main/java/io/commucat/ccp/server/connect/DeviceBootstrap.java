@@ -76,6 +76,8 @@ final class DeviceBootstrap {
     private static final Logger LOG = LoggerFactory.getLogger(DeviceBootstrap.class);
     /** Every bootstrap while Redis is away: throttled. */
     private static final ThrottledWarning NO_PRESENCE = new ThrottledWarning(LOG);
+    /** Every known device's bootstrap while the database is away: throttled. */
+    private static final ThrottledWarning FIRST_READ_FAILED = new ThrottledWarning(LOG);
 
     /** Bootstrap frames are small; a peer gets no 16 MiB buffer before it proved anything. */
     static final FrameLimits LIMITS = new FrameLimits(64 * 1024, 64 * 1024, 64 * 1024);
@@ -104,6 +106,8 @@ final class DeviceBootstrap {
     private SecureFrameStream secure;
     private Instant authenticatedAt;
     private SessionPresence presence;
+    /** Written by the storage task, read on the loop after it (ordered by its future). */
+    private FirstRead firstRead;
     /** When the stream opened, for the bootstrap deadline. */
     private final long openedNanos = System.nanoTime();
     /** Hello deadline until the Hello, then the bootstrap deadline until established or closed. */
@@ -340,8 +344,9 @@ final class DeviceBootstrap {
         Instant now = services.clock().instant();
         authenticatedAt = now;
         presence = new SessionPresence(services, hello.deviceId(), resolution.user().id());
+        long room = downstream.room();
         try {
-            CompletableFuture.runAsync(() -> recordEstablished(now), services.storageExecutor())
+            CompletableFuture.runAsync(() -> recordEstablished(now, room), services.storageExecutor())
                     .whenCompleteAsync((ok, error) -> established(error), loop);
         } catch (RejectedExecutionException e) {
             throw busy();
@@ -350,9 +355,10 @@ final class DeviceBootstrap {
 
     /**
      * Off the loop: session record with the device's last seen (one commit), route, presence
-     * (§3.4 "Then the session is Established").
+     * (§3.4 "Then the session is Established"), and a known device's first inbox page, read
+     * with up to {@code room} bytes of payload (what its reader could take at its Auth).
      */
-    private void recordEstablished(Instant now) {
+    private void recordEstablished(Instant now, long room) {
         try {
             services.sessions().start(new SessionRecord(SessionTokens.hash(token), hello.deviceId(),
                     resolution.user().id(), now, now.plus(services.policy().connectionKeepalive()), services.nodeId()));
@@ -374,9 +380,27 @@ final class DeviceBootstrap {
             // back (PresenceRebuild) or at the next keepalive refresh.
             NO_PRESENCE.warn("session of {} established without presence: {}", hello.deviceId(), e.getMessage());
         }
+        if (resolution.deviceKnown()) {
+            // After the route: a frame committed from here on either is in this read or is
+            // delivered live, and a live delivery before the session registers marks the arrival.
+            SessionRegistry.Arrival arrival = services.registry().expect(hello.deviceId());
+            firstRead = new FirstRead(arrival, null); // a failed read: the session reads again once registered
+            try {
+                firstRead = new FirstRead(arrival, services.relay().pending(hello.deviceId(), 0,
+                        services.clock().instant(), SessionRelay.DELIVERY_WINDOW, Math.max(1, room)));
+            } catch (StorageException e) {
+                FIRST_READ_FAILED.warn("first inbox read of {} failed: {}", hello.deviceId(), e.getMessage());
+            }
+        }
     }
 
     private void established(Throwable error) {
+        if (state != State.ESTABLISHING || error != null) {
+            if (firstRead != null) {
+                services.registry().abandon(hello.deviceId(), firstRead.arrival());
+                firstRead = null;
+            }
+        }
         if (state != State.ESTABLISHING) {
             return;
         }
@@ -391,7 +415,8 @@ final class DeviceBootstrap {
         state = State.ESTABLISHED;
         cancelDeadline();
         EstablishedStream stream = new EstablishedStream(report(), token, authenticatedAt, secure, presence,
-                nextSequence, takeHeld(), upstreamEnded);
+                nextSequence, takeHeld(), upstreamEnded, firstRead);
+        firstRead = null;
         secure = null; // the session's now
         outcome.established(stream);
     }

@@ -21,7 +21,9 @@ import java.time.Instant;
  *     bootstrap frames included)
  * @param leftover       upstream bytes that followed the device's Auth (Noise records), not yet read
  * @param upstreamEnded  whether the device ended its upload during the bootstrap
+ * @param firstRead      a known device's inbox read during the bootstrap; {@code null} for a device
+ *     registered by it (nothing can be queued for it)
  */
 record EstablishedStream(HandshakeReport device, String token, Instant authenticatedAt, SecureFrameStream frames,
-        SessionPresence presence, long nextSequence, byte[] leftover, boolean upstreamEnded) {
+        SessionPresence presence, long nextSequence, byte[] leftover, boolean upstreamEnded, FirstRead firstRead) {
 }

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 
 /**
@@ -41,6 +42,55 @@ public final class SessionRegistry {
         this.nanos = nanos;
     }
 
+    /**
+     * A bootstrap that read its device's inbox before its session registers here (the first
+     * read rides in the bootstrap's storage task: one hand-off fewer per reconnect). Live
+     * deliveries for the device between {@link #expect} and {@link #arrived} are noted, since the
+     * read may have missed them and no session was registered to take them.
+     */
+    static final class Arrival {
+        private final AtomicBoolean missed = new AtomicBoolean();
+    }
+
+    /** Device id → the bootstrap about to register a session for it. */
+    private final ConcurrentHashMap<String, Arrival> arriving = new ConcurrentHashMap<>();
+
+    /** Called before the bootstrap reads the device's inbox. */
+    Arrival expect(String deviceId) {
+        Arrival arrival = new Arrival();
+        Arrival earlier = arriving.put(deviceId, arrival);
+        if (earlier != null) {
+            earlier.missed.set(true); // two bootstraps of one device: the earlier one reads again
+        }
+        return arrival;
+    }
+
+    /**
+     * Called right after the session registered: whether a delivery may have gone past the
+     * bootstrap's read (then the session reads the inbox again). A delivery either marks the
+     * arrival before this looks, or finds the registered session itself: {@link #deliver} marks
+     * first and looks up the session second, this registers first and looks second.
+     */
+    boolean arrived(String deviceId, Arrival arrival) {
+        boolean mine = arriving.remove(deviceId, arrival);
+        return !mine || arrival.missed.get();
+    }
+
+    /** The bootstrap ended without a session: forget its arrival. */
+    void abandon(String deviceId, Arrival arrival) {
+        arriving.remove(deviceId, arrival);
+    }
+
+    /** Envelopes may have committed unannounced (Redis was away): every bootstrap under way reads again. */
+    public void arrivalsMayHaveMissed() {
+        arriving.values().forEach(arrival -> arrival.missed.set(true));
+    }
+
+    /** How many bootstraps wait to register (for tests: none may be left behind). */
+    int arrivals() {
+        return arriving.size();
+    }
+
     /** Makes {@code session} the device's session; returns the one it replaces, if any. */
     ConnectSession register(String deviceId, ConnectSession session) {
         return byDevice.put(deviceId, session);
@@ -65,6 +115,10 @@ public final class SessionRegistry {
      * device has no session here (a durable frame waits in the inbox). Never blocks.
      */
     public void deliver(Delivery delivery) {
+        Arrival arrival = arriving.get(delivery.recipient());
+        if (arrival != null) {
+            arrival.missed.set(true);
+        }
         ConnectSession target = byDevice.get(delivery.recipient());
         if (target != null) {
             target.onLoop(() -> target.deliver(delivery));

@@ -287,6 +287,19 @@ final class SessionRelay {
         }
     }
 
+    /**
+     * The bootstrap's read of the inbox ({@link FirstRead}) as this session's first pull;
+     * {@code missed}: a live delivery may have come between that read and the registration, so
+     * the inbox is read again after it.
+     */
+    void firstPull(Backlog page, boolean missed) {
+        window.startPull();
+        if (missed) {
+            window.mayHoldMore();
+        }
+        pulled(page, null);
+    }
+
     private void pulled(Backlog backlog, Throwable error) {
         if (!session.established()) {
             return;

@@ -11,8 +11,11 @@ import io.commucat.ccp.crypto.noise.NoisePattern;
 import io.commucat.ccp.proto.ControlJson;
 import io.commucat.ccp.proto.Frame;
 import io.commucat.ccp.proto.FrameType;
+import io.commucat.ccp.server.relay.Delivery;
 import io.commucat.ccp.server.storage.Envelope;
+import io.commucat.ccp.server.storage.StorageException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -244,6 +247,33 @@ class ChannelRelayTest extends DefaultConnectFixture {
 
         assertEquals("one", text(m[1].message()));
         assertEquals("two", text(m[1].message()));
+    }
+
+    /**
+     * A known device's first inbox read rides in its bootstrap's storage task, before its session
+     * registers: a frame committed and delivered right after that read, with no session yet to
+     * take it, must still arrive (the registry notes it and the session reads again).
+     */
+    @Test
+    void aFrameDeliveredBetweenTheBootstrapsInboxReadAndTheRegistrationArrives() throws Exception {
+        Member[] m = aliceAndBobInAChannel();
+        m[1].disconnect();
+        f.storageThreads.afterCall("Inbox.pending", args -> "bob-phone".equals(args[0]), () -> {
+            try {
+                Envelope queued = f.store.inbox().enqueue(List.of(new Envelope(0, "bob-phone", CHANNEL, FrameType.MSG,
+                        "meanwhile".getBytes(StandardCharsets.UTF_8), "alice-phone", Instant.now(),
+                        Instant.now().plus(Duration.ofHours(1))))).get(0);
+                f.registry.deliver(new Delivery("bob-phone", Frame.opaque(FrameType.MSG, CHANNEL, 0,
+                        "meanwhile".getBytes(StandardCharsets.UTF_8)), queued.id()));
+            } catch (StorageException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+
+        m[1].connect();
+
+        assertEquals("meanwhile", text(m[1].message()));
+        assertEquals(0, f.registry.arrivals());
     }
 
     @Test
