@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,9 +18,12 @@ import org.slf4j.LoggerFactory;
  *
  * <ol>
  *   <li>the devices' presence and routes cleared in one pipelined round trip
- *       ({@code Presence#clearEnded}), first and whatever the database does: a route left to its
- *       TTL sends other nodes' frames to a device that is gone;
- *   <li>the devices' {@code last_seen} in one statement ({@code Directory#touchDevices}).
+ *       ({@code Presence#clearEnded}), on this thread;
+ *   <li>their {@code last_seen} ({@code Directory#touchDevices}, one statement per 1 000), on the
+ *       storage executor, one statement at a time: what ends meanwhile is merged (per device,
+ *       the latest) and written by the next. A database that is slow or away delays only
+ *       {@code last_seen}, never the clearing of presence: a route left behind sends other
+ *       nodes' frames to a device that is gone.
  * </ol>
  *
  * A batch is whatever ended while the one before was being recorded, so an end waits for at most
@@ -36,9 +40,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class SessionEndRecorder implements AutoCloseable {
 
-    /** Ends recorded in one round trip and one statement at most. */
+    /** Ends recorded in one round trip at most. */
     static final int MAX_BATCH = RouteTakeover.MAX_BATCH;
-    /** How long {@link #close} waits for the ends still queued to be recorded. */
+    /** Devices whose {@code last_seen} waits for the database at most; beyond, it is not recorded. */
+    static final int MAX_SEEN_PENDING = SessionEnds.DEFAULT_CAPACITY;
+    /** How long {@link #close} waits for the ends still queued, and again for their {@code last_seen}. */
     static final Duration CLOSE_DEADLINE = Duration.ofSeconds(5);
     /** How often the idle thread looks whether it is asked to stop. */
     private static final long IDLE_POLL_MILLIS = 100;
@@ -50,6 +56,13 @@ public final class SessionEndRecorder implements AutoCloseable {
     private final ConnectServices services;
     private final Thread thread;
     private volatile boolean stopping;
+
+    /** Guards the two fields below. */
+    private final Object seenLock = new Object();
+    /** Device → latest end, waiting for the statement that is running (or the next batch). */
+    private Map<String, Instant> seenPending = new HashMap<>();
+    /** Whether a statement runs (or is queued) on the storage executor. */
+    private boolean seenWriting;
 
     private SessionEndRecorder(ConnectServices services) {
         this.services = services;
@@ -80,7 +93,9 @@ public final class SessionEndRecorder implements AutoCloseable {
 
     private void recordQuietly(List<SessionEnds.Ended> batch) {
         try {
-            record(services, batch);
+            Map<String, Instant> seen = new HashMap<>();
+            clearPresence(services, batch, seen);
+            seenLater(seen);
         } catch (RuntimeException e) {
             // The thread must go on: the next batch may fare better.
             LOG.error("recording {} session ends failed", batch.size(), e);
@@ -88,26 +103,38 @@ public final class SessionEndRecorder implements AutoCloseable {
     }
 
     /**
-     * Blocking, off the loops: records {@code batch} (at most {@link #MAX_BATCH}) as above. Also
-     * how one end is recorded on its own when it cannot wait in {@link SessionEnds}.
+     * Blocking, off the loops: records {@code batch} (at most {@link #MAX_BATCH}) on the calling
+     * thread, presence then {@code last_seen}: how one end is recorded on its own when it cannot
+     * wait in {@link SessionEnds}.
      */
     static void record(ConnectServices services, List<SessionEnds.Ended> batch) {
-        Map<String, Instant> clear = new HashMap<>();
         Map<String, Instant> seen = new HashMap<>();
+        clearPresence(services, batch, seen);
+        writeSeen(services, seen);
+    }
+
+    /** Clears the presence of {@code batch}'s current sessions; puts each device's latest end in {@code seen}. */
+    private static void clearPresence(ConnectServices services, List<SessionEnds.Ended> batch,
+            Map<String, Instant> seen) {
+        Map<String, Instant> clear = new HashMap<>();
         for (SessionEnds.Ended end : batch) {
             // A device may end twice in a batch (it reconnected and ended again): its latest end counts.
-            seen.merge(end.deviceId(), end.endedAt(), (a, b) -> a.isAfter(b) ? a : b);
+            seen.merge(end.deviceId(), end.endedAt(), SessionEndRecorder::later);
             if (end.current() && services.registry().find(end.deviceId()) == null) {
-                clear.merge(end.deviceId(), end.endedAt(), (a, b) -> a.isAfter(b) ? a : b);
+                clear.merge(end.deviceId(), end.endedAt(), SessionEndRecorder::later);
             }
         }
-        if (!clear.isEmpty()) {
-            try {
-                services.presence().clearEnded(clear, services.nodeId());
-            } catch (StorageException e) {
-                PRESENCE_FAILED.warn("presence clear failed for {} ended sessions: {}", clear.size(), e.getMessage());
-            }
+        if (clear.isEmpty()) {
+            return;
         }
+        try {
+            services.presence().clearEnded(clear, services.nodeId());
+        } catch (StorageException e) {
+            PRESENCE_FAILED.warn("presence clear failed for {} ended sessions: {}", clear.size(), e.getMessage());
+        }
+    }
+
+    private static void writeSeen(ConnectServices services, Map<String, Instant> seen) {
         try {
             services.resolver().seenAll(seen);
         } catch (StorageException e) {
@@ -115,10 +142,61 @@ public final class SessionEndRecorder implements AutoCloseable {
         }
     }
 
+    /** Merges {@code seen} into what waits, and starts a statement unless one runs. */
+    private void seenLater(Map<String, Instant> seen) {
+        synchronized (seenLock) {
+            if (seenPending.size() + seen.size() > MAX_SEEN_PENDING) {
+                SEEN_FAILED.warn("the database is behind ({} devices' last seen waiting); last seen not recorded"
+                        + " for {} devices", seenPending.size(), seen.size());
+                return;
+            }
+            seen.forEach((device, at) -> seenPending.merge(device, at, SessionEndRecorder::later));
+            if (seenWriting) {
+                return; // the running statement's writer takes it next
+            }
+            seenWriting = true;
+        }
+        try {
+            services.storageExecutor().execute(this::drainSeen);
+        } catch (RejectedExecutionException e) {
+            synchronized (seenLock) {
+                seenWriting = false; // the next batch, or close, tries again with all that waits
+                seenLock.notifyAll();
+            }
+            SEEN_FAILED.warn("storage executor saturated; last seen of {} devices waits for the next batch",
+                    seen.size());
+        }
+    }
+
+    /** On the storage executor: writes what waits, statement after statement, until nothing does. */
+    private void drainSeen() {
+        while (true) {
+            Map<String, Instant> batch;
+            synchronized (seenLock) {
+                if (seenPending.isEmpty()) {
+                    seenWriting = false;
+                    seenLock.notifyAll();
+                    return;
+                }
+                batch = seenPending;
+                seenPending = new HashMap<>();
+            }
+            try {
+                writeSeen(services, batch);
+            } catch (RuntimeException e) {
+                LOG.error("recording last seen of {} devices failed", batch.size(), e);
+            }
+        }
+    }
+
+    private static Instant later(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
+    }
+
     /**
      * Stops taking new ends (later ones are recorded one by one on the storage executor, or left
-     * to the TTL once it is shut down) and records those queued, for up to {@link #CLOSE_DEADLINE}.
-     * Call before the node's storage closes.
+     * to the TTL once it is shut down) and records those queued, for up to {@link #CLOSE_DEADLINE},
+     * then waits as long again for their {@code last_seen}. Call before the node's storage closes.
      */
     @Override
     public void close() {
@@ -141,9 +219,31 @@ public final class SessionEndRecorder implements AutoCloseable {
             for (int from = 0; from < late.size(); from += MAX_BATCH) {
                 recordQuietly(late.subList(from, Math.min(late.size(), from + MAX_BATCH)));
             }
+            awaitSeen();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             thread.interrupt();
+        }
+    }
+
+    /** Until no {@code last_seen} waits, for up to {@link #CLOSE_DEADLINE}; writes it here if no statement runs. */
+    private void awaitSeen() throws InterruptedException {
+        long deadline = System.nanoTime() + CLOSE_DEADLINE.toNanos();
+        Map<String, Instant> left;
+        synchronized (seenLock) {
+            while (seenWriting) {
+                long wait = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (wait <= 0) {
+                    LOG.warn("last seen of some ended sessions still being written at shutdown");
+                    return;
+                }
+                seenLock.wait(wait);
+            }
+            left = seenPending;
+            seenPending = new HashMap<>();
+        }
+        if (!left.isEmpty()) {
+            writeSeen(services, left);
         }
     }
 }

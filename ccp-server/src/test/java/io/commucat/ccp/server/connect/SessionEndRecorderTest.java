@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.commucat.ccp.client.handshake.UserHints;
 import io.commucat.ccp.crypto.noise.NoisePattern;
+import io.commucat.ccp.server.storage.jdbc.JdbcSettings;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -68,6 +72,14 @@ class SessionEndRecorderTest extends DefaultConnectFixture {
             Instant seen = f.store.directory().findDevice(deviceId).orElseThrow().lastSeen();
             return f.presence.find(deviceId).isEmpty() && f.presence.route(deviceId).isEmpty()
                     && seen != null && !seen.isBefore(since.truncatedTo(ChronoUnit.MICROS));
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private boolean routeGone(String deviceId) {
+        try {
+            return f.presence.route(deviceId).isEmpty();
         } catch (Exception e) {
             throw new AssertionError(e);
         }
@@ -171,6 +183,30 @@ class SessionEndRecorderTest extends DefaultConnectFixture {
 
         assertEquals(0, f.services.sessionEnds().size());
         await(() -> ended("phone-1", dropped), "phone-1 not recorded as ended");
+    }
+
+    @Test
+    void aDatabaseStatementThatWaitsDoesNotHoldUpTheClearingOfPresence() throws Exception {
+        ConnectFixture.Stream first = connect("phone-1");
+        ConnectFixture.Stream second = connect("phone-2");
+        Instant dropped = Instant.now();
+        try (Connection locker = DriverManager.getConnection(JdbcSettings.h2File(dir.resolve("db")).jdbcUrl())) {
+            // Another transaction holds phone-1's row: its last_seen statement waits (up to H2's 10 s lock timeout).
+            locker.setAutoCommit(false);
+            try (Statement statement = locker.createStatement()) {
+                assertEquals(1, statement.executeUpdate("UPDATE devices SET name = 'held' WHERE id = 'phone-1'"));
+            }
+            first.transportClosed();
+            await(() -> f.storageThreads.calls("Directory.touchDevices") == 1, "no last seen statement");
+
+            second.transportClosed();
+
+            await(() -> routeGone("phone-2"), "phone-2's route not cleared behind the statement");
+            assertTrue(f.presence.find("phone-1").isEmpty());
+            locker.rollback();
+        }
+        await(() -> ended("phone-1", dropped) && ended("phone-2", dropped),
+                "last seen not written once the database answered");
     }
 
     @Test
