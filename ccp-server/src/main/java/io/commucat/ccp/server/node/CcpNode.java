@@ -26,6 +26,7 @@ import io.commucat.ccp.server.connect.HandshakeListener;
 import io.commucat.ccp.server.connect.KeepaliveRefresher;
 import io.commucat.ccp.server.connect.RouteTakeover;
 import io.commucat.ccp.server.connect.SessionEndRecorder;
+import io.commucat.ccp.server.connect.SessionEnds;
 import io.commucat.ccp.server.connect.SessionRegistry;
 import io.commucat.ccp.server.datadir.DataDirectory;
 import io.commucat.ccp.server.handshake.DeviceResolver;
@@ -194,6 +195,9 @@ public final class CcpNode implements RunningServer {
                     new SessionTokens(random), caKey.publicKey(), registry,
                     failureDigest, storageExecutor, clock,
                     config.server().nodeId(), new NodeBufferBudget(quotas.nodeBufferBytes(), metrics));
+
+            Gauge.builder("ccp.session.ends.pending", services.sessionEnds(), SessionEnds::size)
+                    .description("Ended sessions whose presence and last_seen wait to be recorded").register(metrics);
 
             // A configured admin.token overrides the one generated in the data directory.
             java.util.Optional<String> adminToken = config.admin().token().or(data::adminTokenText);
