@@ -20,6 +20,8 @@ import java.util.concurrent.Executor;
  * @param buffers     the node-wide budget for unfinished frames and relay queues
  * @param keepalive   when each established session is due for its refresh; a
  *     {@link KeepaliveRefresher} started on these services does the refreshing
+ * @param sessionEnds the ends of established sessions waiting to be recorded; a
+ *     {@link SessionEndRecorder} started on these services records them
  */
 public record ConnectServices(
         HandshakePolicy policy,
@@ -37,12 +39,23 @@ public record ConnectServices(
         Clock clock,
         String nodeId,
         BufferReservations buffers,
-        KeepaliveSchedule<ConnectSession> keepalive) {
+        KeepaliveSchedule<ConnectSession> keepalive,
+        SessionEnds sessionEnds) {
 
     public ConnectServices {
         caPublicKey = caPublicKey.clone();
         java.util.Objects.requireNonNull(buffers, "buffers");
         java.util.Objects.requireNonNull(keepalive, "keepalive");
+        java.util.Objects.requireNonNull(sessionEnds, "sessionEnds");
+    }
+
+    /** With a queue of session ends of the default capacity. */
+    public ConnectServices(HandshakePolicy policy, NoiseKeyRing noiseKeys, DeviceResolver resolver, Sessions sessions,
+            Presence presence, Relay relay, Router router, SessionTokens tokens, byte[] caPublicKey,
+            SessionRegistry registry, HandshakeListener listener, Executor storageExecutor, Clock clock,
+            String nodeId, BufferReservations buffers, KeepaliveSchedule<ConnectSession> keepalive) {
+        this(policy, noiseKeys, resolver, sessions, presence, relay, router, tokens, caPublicKey, registry, listener,
+                storageExecutor, clock, nodeId, buffers, keepalive, new SessionEnds());
     }
 
     /** With a keepalive schedule at the policy's refresh period. */

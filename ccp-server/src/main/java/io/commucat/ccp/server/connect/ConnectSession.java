@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * {@link EstablishedStream} it hands over: the channel relay ({@link SessionRelay}), presence
  * ({@link SessionPresence}), replacement by a newer session of the device and revocation. While
  * established it is on the node's {@link KeepaliveSchedule}: the {@link KeepaliveRefresher}
- * refreshes its session row, presence and route with the other sessions due at the same tick.
+ * refreshes its session row, presence and route with the other sessions due at the same tick;
+ * its end joins the node's {@link SessionEnds}, which the {@link SessionEndRecorder} records in
+ * batches (presence cleared, {@code last_seen}).
  * Transport adapters feed it upstream bytes and give it a {@link Downstream}; it never sees Netty.
  *
  * <p>Threading: every method runs on the stream's event loop ({@code loop}), one at a time,
@@ -511,14 +513,18 @@ public final class ConnectSession implements ConnectStream {
             // Only the device's current session clears its presence: a replaced session shares
             // the node id with its successor, so clearing would erase the live entry.
             boolean current = services.registry().unregister(device.deviceId(), this);
-            Instant endedAt = services.clock().instant();
-            offLoop(() -> presence.ended(current, endedAt));
+            SessionEnds.Ended end = new SessionEnds.Ended(device.deviceId(), current, services.clock().instant());
+            if (!services.sessionEnds().offer(end)) {
+                // The recorder is a full queue behind, or stopped: this end is recorded on its own.
+                offLoop(() -> SessionEndRecorder.record(services, List.of(end)));
+            }
         }
     }
 
     /**
-     * Best-effort storage work (a route taken back, presence cleared at the end); when the
-     * executor is saturated, the keepalive round or the presence TTL makes up for it.
+     * Best-effort storage work (a route taken back; an end the {@link SessionEndRecorder} could
+     * not take); when the executor is saturated, the keepalive round or the presence TTL makes
+     * up for it.
      */
     private void offLoop(Runnable work) {
         try {

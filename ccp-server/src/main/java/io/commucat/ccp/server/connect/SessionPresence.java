@@ -20,9 +20,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The storage side of one session's presence (ccp-1.md §4.3): the snapshot and route this node
- * publishes for the device, the fan-out of a state change to its channel peers, and the
- * device's {@code last_seen}. It keeps no state of its own: the session owns the device's
- * current state and passes it in.
+ * publishes for the device, and the fan-out of a state change to its channel peers. Clearing
+ * them when the session ends is the {@link SessionEndRecorder}'s, in batches. It keeps no state
+ * of its own: the session owns the device's current state and passes it in.
  *
  * <p>Threading: {@link #announce} is called on the session's event loop and sends its storage
  * work to the storage executor; every other method blocks on storage and is only ever called
@@ -66,15 +66,6 @@ final class SessionPresence {
                 .getOrDefault(deviceId, Optional.empty());
     }
 
-    /** Off the loop, best effort: the device's {@code last_seen} (GET /api/devices) is informational. */
-    void seen(Instant at) {
-        try {
-            services.resolver().seen(deviceId, at);
-        } catch (StorageException e) {
-            LOG.warn("last seen not recorded for {}: {}", deviceId, e.kind());
-        }
-    }
-
     /**
      * On the loop: publishes {@code state} and announces it to every channel peer, on this node
      * or another; no Ack (§4.3). Dropped with a warning when the storage executor is saturated.
@@ -106,21 +97,5 @@ final class SessionPresence {
         } catch (RejectedExecutionException e) {
             LOG.warn("storage executor saturated; presence of {} not published", deviceId);
         }
-    }
-
-    /**
-     * Off the loop, when the session ended at {@code endedAt}: its presence is cleared only when
-     * it was still the device's {@code current} session (a replaced session shares the node id
-     * with its successor, so clearing would erase the live entry); {@code last_seen} either way.
-     */
-    void ended(boolean current, Instant endedAt) {
-        if (current) {
-            try {
-                services.presence().clear(deviceId, services.nodeId());
-            } catch (StorageException e) {
-                PRESENCE_FAILED.warn("presence clear failed for {}: {}", deviceId, e.getMessage());
-            }
-        }
-        seen(endedAt);
     }
 }

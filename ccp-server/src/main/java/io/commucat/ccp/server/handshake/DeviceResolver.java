@@ -21,6 +21,7 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -127,6 +128,16 @@ public final class DeviceResolver {
      */
     public void seen(String deviceId, Instant at) throws StorageException {
         directory.touchDevice(deviceId, at);
+    }
+
+    /**
+     * {@link #seen} for many devices at once (the ends of a node's sessions, in batches), in one
+     * statement where the store can; never moves a device's {@code last_seen} back. Blocking.
+     */
+    public void seenAll(Map<String, Instant> lastSeen) throws StorageException {
+        if (!lastSeen.isEmpty()) {
+            directory.touchDevices(lastSeen);
+        }
     }
 
     /** Whether the device exists and is active (a connected device's periodic check). Blocking. */

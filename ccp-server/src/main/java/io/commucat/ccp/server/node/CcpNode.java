@@ -25,6 +25,8 @@ import io.commucat.ccp.server.connect.ConnectServices;
 import io.commucat.ccp.server.connect.HandshakeListener;
 import io.commucat.ccp.server.connect.KeepaliveRefresher;
 import io.commucat.ccp.server.connect.RouteTakeover;
+import io.commucat.ccp.server.connect.SessionEndRecorder;
+import io.commucat.ccp.server.connect.SessionEnds;
 import io.commucat.ccp.server.connect.SessionRegistry;
 import io.commucat.ccp.server.datadir.DataDirectory;
 import io.commucat.ccp.server.handshake.DeviceResolver;
@@ -100,14 +102,17 @@ public final class CcpNode implements RunningServer {
     private final FailureDigest failureDigest;
     private final PresenceRebuild presenceRebuild;
     private final KeepaliveRefresher keepaliveRefresher;
+    private final SessionEndRecorder sessionEndRecorder;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private CcpNode(StorageBackends storage, ThreadPoolExecutor storageExecutor, InboxWriter inboxWriter,
             ScheduledExecutorService maintenance, CcpServer server, SessionRegistry registry, Audit audit,
             ServerConfig config, String configDigest, Admission admission, FailureDigest failureDigest,
-            PresenceRebuild presenceRebuild, KeepaliveRefresher keepaliveRefresher) {
+            PresenceRebuild presenceRebuild, KeepaliveRefresher keepaliveRefresher,
+            SessionEndRecorder sessionEndRecorder) {
         this.presenceRebuild = presenceRebuild;
         this.keepaliveRefresher = keepaliveRefresher;
+        this.sessionEndRecorder = sessionEndRecorder;
         this.admission = admission;
         this.failureDigest = failureDigest;
         this.audit = audit;
@@ -139,6 +144,7 @@ public final class CcpNode implements RunningServer {
         InboxWriter inboxWriter = null;
         PresenceRebuild presenceRebuild = null;
         KeepaliveRefresher keepaliveRefresher = null;
+        SessionEndRecorder sessionEndRecorder = null;
         try {
             SecretSealer sealer = new SecretSealer(config.crypto().secretsKey().map(s -> s.bytes()).orElse(null), random);
             NoiseKeyCatalog noiseKeys = NoiseKeyCatalog.open(storage.sql().secrets(), sealer,
@@ -190,6 +196,9 @@ public final class CcpNode implements RunningServer {
                     failureDigest, storageExecutor, clock,
                     config.server().nodeId(), new NodeBufferBudget(quotas.nodeBufferBytes(), metrics));
 
+            Gauge.builder("ccp.session.ends.pending", services.sessionEnds(), SessionEnds::size)
+                    .description("Ended sessions whose presence and last_seen wait to be recorded").register(metrics);
+
             // A configured admin.token overrides the one generated in the data directory.
             java.util.Optional<String> adminToken = config.admin().token().or(data::adminTokenText);
             java.util.List<RouteSet> api = RestApi.routeSets(new RestApi.Context(config, storage, storageExecutor,
@@ -202,6 +211,8 @@ public final class CcpNode implements RunningServer {
             presenceRebuild = new PresenceRebuild(registry, new RouteTakeover(services));
             // Every established session's row, presence and route, in batches once a tick.
             keepaliveRefresher = KeepaliveRefresher.start(services);
+            // Sessions' ends (presence cleared, last_seen), in batches as they come.
+            sessionEndRecorder = SessionEndRecorder.start(services);
             storage.bus().whenResubscribed(presenceRebuild);
             // Subscribed before the listener opens: no session exists that the bus could miss.
             storage.bus().subscribe(config.server().nodeId(),
@@ -239,13 +250,16 @@ public final class CcpNode implements RunningServer {
             String digest = SettingsReport.digest(config, data);
             audit.serverStarted(version(), config.server().nodeId(), digest);
             return new CcpNode(storage, storageExecutor, inboxWriter, maintenance, server, registry, audit, config,
-                    digest, admission, failureDigest, presenceRebuild, keepaliveRefresher);
+                    digest, admission, failureDigest, presenceRebuild, keepaliveRefresher, sessionEndRecorder);
         } catch (Exception | Error e) {
             if (presenceRebuild != null) {
                 presenceRebuild.close();
             }
             if (keepaliveRefresher != null) {
                 keepaliveRefresher.close();
+            }
+            if (sessionEndRecorder != null) {
+                sessionEndRecorder.close();
             }
             if (maintenance != null) {
                 maintenance.shutdownNow();
@@ -359,6 +373,9 @@ public final class CcpNode implements RunningServer {
         server.close();
         presenceRebuild.close();
         keepaliveRefresher.close();
+        // The ends of the sessions the listener just closed: their presence is cleared now, not
+        // left to its TTL, so other nodes stop routing to this one (up to 5 s, before storage closes).
+        sessionEndRecorder.close();
         maintenance.shutdownNow();
         storageExecutor.shutdown();
         try {

@@ -49,6 +49,22 @@ public interface Directory {
     /** Records when a device was last connected. */
     void touchDevice(String deviceId, Instant lastSeen) throws StorageException;
 
+    /**
+     * {@link #touchDevice} for many devices at once (the ends of a node's sessions, recorded in
+     * batches), in as few statements as the store can. Unlike {@link #touchDevice} it never moves
+     * a device's {@code last_seen} back: a batch may reach the store after a newer session of the
+     * device has set a later one. Unknown devices are skipped. This default touches one at a time.
+     */
+    default void touchDevices(Map<String, Instant> lastSeen) throws StorageException {
+        for (Map.Entry<String, Instant> device : lastSeen.entrySet()) {
+            Optional<Device> stored = findDevice(device.getKey());
+            if (stored.isPresent() && (stored.get().lastSeen() == null
+                    || stored.get().lastSeen().isBefore(device.getValue()))) {
+                touchDevice(device.getKey(), device.getValue());
+            }
+        }
+    }
+
     /** Every device of the user, revoked ones included, oldest first. */
     List<Device> listDevices(String userId) throws StorageException;
 

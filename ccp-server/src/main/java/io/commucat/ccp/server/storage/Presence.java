@@ -1,6 +1,7 @@
 package io.commucat.ccp.server.storage;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -83,6 +84,16 @@ public interface Presence {
      * lost a device to another node must not erase the newer entry.
      */
     void clear(String deviceId, String nodeId) throws StorageException;
+
+    /**
+     * Sessions of these devices on {@code nodeId} ended, each at the instant given (a node's
+     * session ends, recorded in batches): for each device, {@link #clear} as above, except that a
+     * snapshot naming {@code nodeId} and written after the end (a newer session of the device on
+     * the same node, established before the end was recorded) stays, and so does the device's
+     * route. Each device's check and removal is one atomic step; the batch is one round trip
+     * where the backend can.
+     */
+    void clearEnded(Map<String, Instant> endedAt, String nodeId) throws StorageException;
 
     /** Whether the backend answers (for {@code /readyz}). */
     boolean ping();

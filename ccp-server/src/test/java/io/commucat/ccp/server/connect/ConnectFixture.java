@@ -72,6 +72,8 @@ public final class ConnectFixture implements AutoCloseable {
     public final ConnectServices services;
     /** The node's keepalive round over {@link #services}, as a node runs it. */
     final KeepaliveRefresher refresher;
+    /** Records the sessions' ends, as a node does; {@link #holdSessionEnds} stops it. */
+    private SessionEndRecorder endRecorder;
 
     public ConnectFixture(Path dir, PolicyChange change) throws Exception {
         this(dir, change, BufferReservations.UNLIMITED, null);
@@ -131,6 +133,22 @@ public final class ConnectFixture implements AutoCloseable {
                 caKey.publicKey(), registry, listener, storagePool, Clock.systemUTC(), NODE, buffers,
                 new KeepaliveSchedule<>(policy.refreshPeriod(), () -> System.nanoTime() + keepaliveSkew.get()));
         refresher = KeepaliveRefresher.start(services);
+        endRecorder = SessionEndRecorder.start(services);
+    }
+
+    /**
+     * Sessions' ends wait in {@link ConnectServices#sessionEnds()} until {@link #recordSessionEnds}
+     * (a recorder that is behind). Stops the fixture's recorder, which records what it holds first.
+     */
+    void holdSessionEnds() {
+        endRecorder.stop();
+        endRecorder = null;
+    }
+
+    /** Records the ends held since {@link #holdSessionEnds}, now and on this thread, as the recorder would. */
+    void recordSessionEnds() throws InterruptedException {
+        java.util.List<SessionEnds.Ended> held = services.sessionEnds().take(Integer.MAX_VALUE, 0, TimeUnit.MILLISECONDS);
+        SessionEndRecorder.record(services, held);
     }
 
     /** Moves the keepalive schedule one interval on: every established session is due at the next tick. */
@@ -184,6 +202,9 @@ public final class ConnectFixture implements AutoCloseable {
     @Override
     public void close() throws Exception {
         refresher.close();
+        if (endRecorder != null) {
+            endRecorder.close();
+        }
         loop.shutdownNow();
         storagePool.shutdown();
         storagePool.awaitTermination(5, TimeUnit.SECONDS);

@@ -204,6 +204,35 @@ abstract class AbstractEndToEndTest {
         assertEquals(SessionTokens.sessionId(run.awaitEstablished().session()), end.path("session").asText());
     }
 
+    @Test
+    void sessionsDroppedTogetherAllHaveTheirPresenceClearedAndLastSeenSet() throws Exception {
+        // Every stream rides one connection, as behind a load balancer: closing it ends them all at once.
+        H2Connection balancer = main.newConnection();
+        List<TestDevice> devices = new java.util.ArrayList<>();
+        List<DeviceRun> runs = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            TestDevice device = newDevice();
+            devices.add(device);
+            runs.add(device.start(main, balancer, NoisePattern.XK, UserHints.handle(newHandle())));
+        }
+        for (DeviceRun run : runs) {
+            run.awaitEstablished();
+        }
+        for (TestDevice device : devices) {
+            assertEquals(Optional.of("online"), main.state.presenceState(device.id));
+        }
+        Instant dropped = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+
+        balancer.close();
+
+        for (TestDevice device : devices) {
+            E2eNodes.awaitTrue(() -> main.state.presenceState(device.id).isEmpty()
+                    && main.state.route(device.id).isEmpty()
+                    && main.state.lastSeen(device.id).map(seen -> !seen.isBefore(dropped)).orElse(false),
+                    device.id + ": presence and route cleared, last_seen at the drop");
+        }
+    }
+
     // ---- device resolution (§3.2 step 6) ----
 
     @Test

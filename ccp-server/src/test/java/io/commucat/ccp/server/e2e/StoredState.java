@@ -52,6 +52,14 @@ final class StoredState {
         return rows.stream().findFirst();
     }
 
+    /** The device's {@code last_seen}; empty when unset or no such device. */
+    Optional<java.time.Instant> lastSeen(String deviceId) throws SQLException {
+        return query("SELECT last_seen FROM devices WHERE id = ?", r -> {
+            java.time.OffsetDateTime at = r.getObject(1, java.time.OffsetDateTime.class);
+            return at == null ? null : at.toInstant();
+        }, deviceId).stream().filter(java.util.Objects::nonNull).findFirst();
+    }
+
     /** {@code kind public_key} of the device's key events, oldest first. */
     List<String> keyEvents(String deviceId) throws SQLException {
         return query("SELECT kind, public_key FROM device_key_events WHERE device_id = ? ORDER BY occurred_at",

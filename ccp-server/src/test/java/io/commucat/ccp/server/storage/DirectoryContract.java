@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -291,6 +293,52 @@ public interface DirectoryContract {
         directory().touchDevice(device.id(), seen);
 
         assertEquals(seen, directory().findDevice(device.id()).orElseThrow().lastSeen());
+    }
+
+    @Test
+    default void touchDevicesSetsLastSeenOfEveryDeviceInOneCall() throws Exception {
+        String userId = newUser().id();
+        Map<String, Instant> seen = new HashMap<>();
+        for (int i = 0; i < 5; i++) {
+            Device device = device(userId);
+            register(device, 0);
+            seen.put(device.id(), T0.plusSeconds(60L * i));
+        }
+
+        directory().touchDevices(seen);
+
+        for (Map.Entry<String, Instant> device : seen.entrySet()) {
+            assertEquals(device.getValue(), directory().findDevice(device.getKey()).orElseThrow().lastSeen());
+        }
+    }
+
+    @Test
+    default void touchDevicesNeverMovesLastSeenBack() throws Exception {
+        Device device = device(newUser().id());
+        register(device, 0);
+        Instant later = T0.plusSeconds(3600);
+        directory().touchDevice(device.id(), later);
+
+        // A batch that reaches the store after a newer session of the device set a later time.
+        directory().touchDevices(Map.of(device.id(), T0.plusSeconds(1800)));
+
+        assertEquals(later, directory().findDevice(device.id()).orElseThrow().lastSeen());
+    }
+
+    @Test
+    default void touchDevicesSkipsUnknownDevices() throws Exception {
+        Device device = device(newUser().id());
+        register(device, 0);
+        Instant seen = T0.plusSeconds(60);
+
+        directory().touchDevices(Map.of(id("device"), seen, device.id(), seen));
+
+        assertEquals(seen, directory().findDevice(device.id()).orElseThrow().lastSeen());
+    }
+
+    @Test
+    default void touchDevicesOfNothingIsHarmless() throws Exception {
+        directory().touchDevices(Map.of());
     }
 
     @Test

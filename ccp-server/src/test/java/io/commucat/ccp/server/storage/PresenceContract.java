@@ -246,6 +246,86 @@ public interface PresenceContract {
         presence().clear(deviceId(), "node-a");
     }
 
+    /** A snapshot of {@code nodeId} written at {@code at}. */
+    static PresenceSnapshot snapshotAt(String deviceId, String nodeId, Instant at) {
+        return new PresenceSnapshot(deviceId, "user-1", "online", nodeId, at);
+    }
+
+    @Test
+    default void clearEndedRemovesEachDevicesEntriesWrittenBeforeItsEnd() throws Exception {
+        Instant published = Instant.parse("2026-03-01T10:15:30.123456Z");
+        Map<String, Instant> ended = new java.util.HashMap<>();
+        for (int i = 0; i < 20; i++) {
+            String device = deviceId();
+            presence().takeRoutes(List.of(snapshotAt(device, "node-a", published)), LONG_TTL);
+            ended.put(device, published.plusSeconds(i));
+        }
+
+        presence().clearEnded(ended, "node-a");
+
+        for (String device : ended.keySet()) {
+            assertEquals(Optional.empty(), presence().find(device));
+            assertEquals(Optional.empty(), presence().route(device));
+        }
+    }
+
+    @Test
+    default void clearEndedKeepsANewerSessionOnTheSameNode() throws Exception {
+        String device = deviceId();
+        Instant ended = Instant.parse("2026-03-01T10:15:30.123456Z");
+        // The device reconnected to the same node before its old session's end was recorded.
+        PresenceSnapshot newer = snapshotAt(device, "node-a", ended.plusNanos(1_000));
+        presence().takeRoutes(List.of(newer), LONG_TTL);
+
+        presence().clearEnded(Map.of(device, ended), "node-a");
+
+        assertEquals(Optional.of(newer), presence().find(device));
+        assertEquals(Optional.of("node-a"), presence().route(device));
+    }
+
+    @Test
+    default void clearEndedRemovesASnapshotWrittenAtTheEnd() throws Exception {
+        String device = deviceId();
+        Instant ended = Instant.parse("2026-03-01T10:15:30.123456Z");
+        presence().takeRoutes(List.of(snapshotAt(device, "node-a", ended)), LONG_TTL);
+
+        presence().clearEnded(Map.of(device, ended), "node-a");
+
+        assertEquals(Optional.empty(), presence().find(device));
+        assertEquals(Optional.empty(), presence().route(device));
+    }
+
+    @Test
+    default void clearEndedRemovesASnapshotWithoutTimestamp() throws Exception {
+        String device = deviceId();
+        presence().publish(new PresenceSnapshot(device, "user-1", "away", "node-a", null), LONG_TTL);
+        presence().setRoute(device, "node-a", LONG_TTL);
+
+        presence().clearEnded(Map.of(device, Instant.parse("2026-03-01T10:15:30Z")), "node-a");
+
+        assertEquals(Optional.empty(), presence().find(device));
+        assertEquals(Optional.empty(), presence().route(device));
+    }
+
+    @Test
+    default void clearEndedKeepsAnotherNodesEntriesWhateverTheirTime() throws Exception {
+        String device = deviceId();
+        Instant ended = Instant.parse("2026-03-01T10:15:30.123456Z");
+        PresenceSnapshot elsewhere = snapshotAt(device, "node-b", ended.minusSeconds(60));
+        presence().takeRoutes(List.of(elsewhere), LONG_TTL);
+
+        presence().clearEnded(Map.of(device, ended), "node-a");
+
+        assertEquals(Optional.of(elsewhere), presence().find(device));
+        assertEquals(Optional.of("node-b"), presence().route(device));
+    }
+
+    @Test
+    default void clearEndedOfUnknownDevicesOrNoneIsHarmless() throws Exception {
+        presence().clearEnded(Map.of(deviceId(), Instant.now()), "node-a");
+        presence().clearEnded(Map.of(), "node-a");
+    }
+
     @Test
     default void pingAnswers() {
         assertTrue(presence().ping());

@@ -118,6 +118,24 @@ public final class EmbeddedPresence implements Presence {
         routes.computeIfPresent(deviceId, (id, entry) -> nodeId.equals(entry.value()) ? null : entry);
     }
 
+    /**
+     * Each device in one step under its snapshot's per-key lock, which a concurrent
+     * {@link #takeRoutes} waits for before it writes the snapshot and then the route.
+     */
+    @Override
+    public void clearEnded(Map<String, Instant> endedAt, String nodeId) {
+        Objects.requireNonNull(nodeId, "nodeId");
+        Instant now = clock.instant();
+        endedAt.forEach((deviceId, end) -> snapshots.compute(deviceId, (id, entry) -> {
+            if (entry != null && !entry.expiredAt(now) && nodeId.equals(entry.value().nodeId())
+                    && entry.value().updatedAt() != null && entry.value().updatedAt().isAfter(end)) {
+                return entry; // a newer session here: its snapshot and route stay
+            }
+            routes.computeIfPresent(id, (key, route) -> nodeId.equals(route.value()) ? null : route);
+            return entry == null || nodeId.equals(entry.value().nodeId()) ? null : entry;
+        }));
+    }
+
     /** Always answers: it lives in this process. */
     @Override
     public boolean ping() {

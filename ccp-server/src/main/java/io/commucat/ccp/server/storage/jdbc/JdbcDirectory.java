@@ -11,14 +11,18 @@ import io.commucat.ccp.server.storage.User;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * {@link Directory} on PostgreSQL or H2. Thread-safe; every method blocks for its round trips
@@ -33,10 +37,26 @@ public final class JdbcDirectory implements Directory {
     private static final String DEVICE_COLUMNS = "id, user_id, public_key, status, created_at, name, last_seen";
     private static final String ACTIVE = DeviceStatus.ACTIVE.label();
 
-    private final Jdbc jdbc;
+    /** Devices whose {@code last_seen} one {@link #touchDevices} statement sets at most. */
+    static final int MAX_TOUCH_BATCH = 1_000;
+    /**
+     * PostgreSQL: the whole batch as two arrays (ids, microseconds since the epoch), one plan and
+     * one execution; {@code last_seen} only ever moves forward.
+     */
+    private static final String TOUCH_ALL = "UPDATE devices d SET last_seen = v.seen"
+            + " FROM (SELECT id, TIMESTAMPTZ 'epoch' + micros * INTERVAL '1 microsecond' AS seen"
+            + " FROM unnest(?::varchar[], ?::bigint[]) AS t(id, micros)) AS v"
+            + " WHERE d.id = v.id AND (d.last_seen IS NULL OR d.last_seen < v.seen)";
+    /** H2: the same per device, sent as one JDBC batch. */
+    private static final String TOUCH_ONE = "UPDATE devices SET last_seen = ?"
+            + " WHERE id = ? AND (last_seen IS NULL OR last_seen < ?)";
 
-    JdbcDirectory(Jdbc jdbc) {
+    private final Jdbc jdbc;
+    private final JdbcSettings.Vendor vendor;
+
+    JdbcDirectory(Jdbc jdbc, JdbcSettings.Vendor vendor) {
         this.jdbc = Objects.requireNonNull(jdbc, "jdbc");
+        this.vendor = Objects.requireNonNull(vendor, "vendor");
     }
 
     @Override
@@ -129,6 +149,51 @@ public final class JdbcDirectory implements Directory {
     public void touchDevice(String deviceId, Instant lastSeen) throws StorageException {
         jdbc.call("touch device", c -> Jdbc.update(c,
                 "UPDATE devices SET last_seen = ? WHERE id = ?", lastSeen, deviceId));
+    }
+
+    /**
+     * One autocommit statement per {@link #MAX_TOUCH_BATCH} devices, in device id order (two
+     * nodes' batches over the same devices then lock their rows in the same order).
+     */
+    @Override
+    public void touchDevices(Map<String, Instant> lastSeen) throws StorageException {
+        List<Map.Entry<String, Instant>> all = new ArrayList<>(new TreeMap<>(lastSeen).entrySet());
+        for (int from = 0; from < all.size(); from += MAX_TOUCH_BATCH) {
+            List<Map.Entry<String, Instant>> chunk = all.subList(from, Math.min(all.size(), from + MAX_TOUCH_BATCH));
+            jdbc.call("touch devices", c -> {
+                touch(c, chunk);
+                return null;
+            });
+        }
+    }
+
+    private void touch(Connection connection, List<Map.Entry<String, Instant>> devices) throws SQLException {
+        switch (vendor) {
+            case POSTGRESQL -> {
+                String[] ids = new String[devices.size()];
+                Long[] micros = new Long[devices.size()];
+                for (int i = 0; i < ids.length; i++) {
+                    ids[i] = devices.get(i).getKey();
+                    micros[i] = ChronoUnit.MICROS.between(Instant.EPOCH, devices.get(i).getValue());
+                }
+                try (PreparedStatement statement = connection.prepareStatement(TOUCH_ALL)) {
+                    statement.setObject(1, ids);
+                    statement.setObject(2, micros);
+                    statement.executeUpdate();
+                }
+            }
+            case H2 -> {
+                try (PreparedStatement statement = connection.prepareStatement(TOUCH_ONE)) {
+                    for (Map.Entry<String, Instant> device : devices) {
+                        statement.setObject(1, Jdbc.timestamp(device.getValue()));
+                        statement.setString(2, device.getKey());
+                        statement.setObject(3, Jdbc.timestamp(device.getValue()));
+                        statement.addBatch();
+                    }
+                    statement.executeBatch();
+                }
+            }
+        }
     }
 
     @Override

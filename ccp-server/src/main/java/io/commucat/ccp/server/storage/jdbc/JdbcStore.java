@@ -51,7 +51,7 @@ public final class JdbcStore implements AutoCloseable {
     private JdbcStore(HikariDataSource dataSource, JdbcSettings.Vendor vendor, Clock clock) {
         this.dataSource = dataSource;
         Jdbc jdbc = new Jdbc(dataSource);
-        this.directory = new JdbcDirectory(jdbc);
+        this.directory = new JdbcDirectory(jdbc, vendor);
         this.sessions = new JdbcSessions(jdbc, vendor);
         this.secrets = new JdbcSecrets(jdbc, clock);
         this.channels = new JdbcChannels(jdbc);

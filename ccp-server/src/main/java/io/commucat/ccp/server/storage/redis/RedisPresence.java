@@ -8,12 +8,17 @@ import io.commucat.ccp.server.storage.Presence;
 import io.commucat.ccp.server.storage.PresenceSnapshot;
 import io.commucat.ccp.server.storage.StorageException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +28,7 @@ import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.SetParams;
 
@@ -60,6 +66,31 @@ public final class RedisPresence implements Presence, AutoCloseable {
             end
             return removed
             """;
+
+    /**
+     * {@link #CLEAR_SCRIPT} for a session that ended at ARGV[2] (microseconds since the epoch):
+     * a snapshot of the node written after that belongs to a newer session of the device here,
+     * and it and the route stay. Snapshots carry {@code updatedAtMicros} for this comparison
+     * (exact as a Lua number: below 2^53); one without it is older.
+     */
+    private static final String CLEAR_ENDED_SCRIPT = """
+            local snapshot = redis.call('GET', KEYS[1])
+            if snapshot then
+              local ok, decoded = pcall(cjson.decode, snapshot)
+              if ok and type(decoded) == 'table' and decoded['nodeId'] == ARGV[1] then
+                local at = tonumber(decoded['updatedAtMicros'])
+                if at and at > tonumber(ARGV[2]) then
+                  return 0
+                end
+                redis.call('DEL', KEYS[1])
+              end
+            end
+            if redis.call('GET', KEYS[2]) == ARGV[1] then
+              redis.call('DEL', KEYS[2])
+            end
+            return 1
+            """;
+    private static final String CLEAR_ENDED_SHA = sha1Hex(CLEAR_ENDED_SCRIPT);
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -183,6 +214,49 @@ public final class RedisPresence implements Presence, AutoCloseable {
                 List.of(presenceKey(deviceId), routeKey(deviceId)), List.of(nodeId)));
     }
 
+    /**
+     * One pipelined round trip of script calls (by digest; by text once more when Redis lost its
+     * script cache, after a restart or SCRIPT FLUSH). A cluster client splits it by slot.
+     */
+    @Override
+    public void clearEnded(Map<String, Instant> endedAt, String nodeId) throws StorageException {
+        Objects.requireNonNull(nodeId, "nodeId");
+        if (endedAt.isEmpty()) {
+            return;
+        }
+        run("clear ended presence", () -> {
+            if (!clearEnded(endedAt, nodeId, true)) {
+                clearEnded(endedAt, nodeId, false);
+            }
+            return null;
+        });
+    }
+
+    /** False when {@code byDigest} and Redis did not know the script (nothing was cleared then). */
+    private boolean clearEnded(Map<String, Instant> endedAt, String nodeId, boolean byDigest) {
+        List<Response<Object>> replies = new ArrayList<>(endedAt.size());
+        try (AbstractPipeline pipeline = redis.pipelined()) {
+            for (Map.Entry<String, Instant> device : endedAt.entrySet()) {
+                List<String> keys = List.of(presenceKey(device.getKey()), routeKey(device.getKey()));
+                List<String> args = List.of(nodeId, Long.toString(micros(device.getValue())));
+                replies.add(byDigest ? pipeline.evalsha(CLEAR_ENDED_SHA, keys, args)
+                        : pipeline.eval(CLEAR_ENDED_SCRIPT, keys, args));
+            }
+            pipeline.sync();
+        }
+        for (Response<Object> reply : replies) {
+            try {
+                reply.get();
+            } catch (JedisDataException e) {
+                if (byDigest && e.getMessage() != null && e.getMessage().startsWith("NOSCRIPT")) {
+                    return false;
+                }
+                throw e;
+            }
+        }
+        return true;
+    }
+
     @Override
     public boolean ping() {
         try {
@@ -223,7 +297,23 @@ public final class RedisPresence implements Presence, AutoCloseable {
                 .put("state", snapshot.state())
                 .put("nodeId", snapshot.nodeId())
                 .put("updatedAt", snapshot.updatedAt() == null ? null : snapshot.updatedAt().toString());
+        if (snapshot.updatedAt() != null) {
+            node.put("updatedAtMicros", micros(snapshot.updatedAt()));
+        }
         return node.toString();
+    }
+
+    private static long micros(Instant instant) {
+        return ChronoUnit.MICROS.between(Instant.EPOCH, instant);
+    }
+
+    private static String sha1Hex(String script) {
+        try {
+            return HexFormat.of().formatHex(
+                    MessageDigest.getInstance("SHA-1").digest(script.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is missing from this JVM", e);
+        }
     }
 
     private static PresenceSnapshot decode(String json) throws StorageException {

@@ -52,6 +52,27 @@ interface JdbcDirectoryContract extends DirectoryContract {
         assertEquals(null, directory().findDevice(device.id()).orElseThrow().lastSeen());
     }
 
+    /** More devices than one statement binds (see JdbcDirectory.MAX_TOUCH_BATCH): every one still counts. */
+    @Test
+    default void touchDevicesOfManyDevicesSetsEachOnesLastSeen() throws Exception {
+        User user = newUser();
+        java.util.Map<String, Instant> seen = new java.util.HashMap<>();
+        for (int i = 0; i < JdbcDirectory.MAX_TOUCH_BATCH + 100; i++) {
+            Device device = DirectoryContract.device(user.id());
+            register(device, 0);
+            seen.put(device.id(), T0.plusMillis(i));
+        }
+        seen.put(DirectoryContract.id("device"), T0);
+
+        directory().touchDevices(seen);
+
+        List<Device> devices = directory().listDevices(user.id());
+        assertEquals(JdbcDirectory.MAX_TOUCH_BATCH + 100, devices.size());
+        for (Device device : devices) {
+            assertEquals(seen.get(device.id()), device.lastSeen(), device.id());
+        }
+    }
+
     /** The keepalive round's backstop for a revocation whose broadcast a node missed. */
     @Test
     default void refreshAllLeavesTheSessionsOfARevokedDeviceAndReportsThem() throws Exception {

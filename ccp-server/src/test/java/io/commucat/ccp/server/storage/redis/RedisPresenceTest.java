@@ -10,8 +10,11 @@ import io.commucat.ccp.server.storage.PresenceContract;
 import io.commucat.ccp.server.storage.StorageException;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.AfterAll;
@@ -125,6 +128,28 @@ class RedisPresenceTest implements PresenceContract {
             StorageException e = assertThrows(StorageException.class,
                     () -> nowhere.routes(List.of("device-1", "device-2")));
             assertEquals(StorageException.Kind.UNAVAILABLE, e.kind());
+        }
+    }
+
+    @Test
+    void clearEndedWorksOnAServerThatLostItsScripts() throws Exception {
+        // A private server: flushing the shared one's scripts would touch other users of it.
+        try (PrivateRedis server = PrivateRedis.start();
+                RedisPresence fresh = RedisPresence.connect(server.url(), PREFIX);
+                JedisPooled direct = new JedisPooled(URI.create(server.url()), 2_000)) {
+            String first = PresenceContract.deviceId();
+            String second = PresenceContract.deviceId();
+            Instant at = Instant.parse("2026-03-01T10:15:30Z");
+            fresh.takeRoutes(List.of(PresenceContract.snapshotAt(first, "node-a", at),
+                    PresenceContract.snapshotAt(second, "node-a", at)), LONG_TTL);
+            fresh.clearEnded(Map.of(first, at), "node-a");
+            direct.scriptFlush();
+
+            fresh.clearEnded(Map.of(second, at), "node-a");
+
+            assertEquals(Optional.empty(), fresh.find(first));
+            assertEquals(Optional.empty(), fresh.find(second));
+            assertEquals(Optional.empty(), fresh.route(second));
         }
     }
 
