@@ -164,6 +164,9 @@ abstract class AbstractStorageBackPressureTest {
                 written.add(flood.s().connection.send(Frame.opaque(FrameType.MSG, flood.channel(), sequence, p)));
             }
             E2eNodes.awaitTrue(() -> !intake(flood.sender()).reading(), "the flooding session stops reading");
+            // The SDK keeps what the stream's window does not take in its own bounded queue, not in Netty's flow controller.
+            E2eNodes.awaitTrue(() -> flood.s().connection.pendingBytes() > FLOOD * PAYLOAD / 2,
+                    "most of the flood waits unsent in the SDK: " + flood.s().connection.pendingBytes());
 
             for (int i = 0; i < 5; i++) {
                 exchange(other, payload(i));
@@ -191,6 +194,7 @@ abstract class AbstractStorageBackPressureTest {
                 "no more than one chunk beyond the mark: " + after);
         assertTrue(after.peakFrames() < MAX_QUEUED_FRAMES, "far from the busy cap: " + after);
         assertTrue(after.reading(), "reading again: " + after);
+        assertEquals(0, flood.s().connection.pendingBytes(), "everything went out");
         assertFalse(flood.s().closed.isDone(), "the session goes on");
     }
 }
