@@ -167,7 +167,10 @@ final class SessionRelay {
         }
         inbound.add(frame);
         inboundBytes += frame.bodyLength();
-        intake.add(frame.bodyLength()); // a pause needs no action: the transport asks takesUpstream() per chunk
+        if (intake.add(frame.bodyLength())) {
+            // Nothing else to do: the transport asks takesUpstream() before its next read.
+            services.relay().upstreamPaused();
+        }
         pump();
     }
 

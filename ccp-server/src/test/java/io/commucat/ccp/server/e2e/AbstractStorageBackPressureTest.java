@@ -195,6 +195,9 @@ abstract class AbstractStorageBackPressureTest {
         assertTrue(after.peakFrames() < MAX_QUEUED_FRAMES, "far from the busy cap: " + after);
         assertTrue(after.reading(), "reading again: " + after);
         assertEquals(0, flood.s().connection.pendingBytes(), "everything went out");
+        String paused = main.scrapeMetrics().lines().filter(l -> l.startsWith("ccp_relay_upstream_paused_total "))
+                .findFirst().orElseThrow(() -> new AssertionError("no ccp_relay_upstream_paused_total"));
+        assertTrue(Double.parseDouble(paused.substring(paused.indexOf(' ') + 1)) >= 1, paused);
         assertFalse(flood.s().closed.isDone(), "the session goes on");
     }
 }
