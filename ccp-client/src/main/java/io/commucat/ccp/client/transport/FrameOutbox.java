@@ -1,6 +1,7 @@
 package io.commucat.ccp.client.transport;
 
 import io.commucat.ccp.proto.Frame;
+import io.commucat.ccp.proto.FrameType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -27,7 +28,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * at most one batch; the rest waits here, unsealed, until {@link #resume()} (the stream became
  * writable again). What waits here is bounded too: beyond {@code maxPendingBytes} of frames not
  * yet handed to the transport, {@link #send} refuses with {@link UpstreamFullException} (a frame
- * is always taken when nothing waits, so one frame of any allowed size goes).
+ * is always taken when nothing waits, so one frame of any allowed size goes; an Ack always is).
  *
  * <p>Threading: {@link #send} and {@link #endUpstream} from any thread, never blocking; the
  * {@link Sink} and {@link #resume()} are called on the loop only, one drain at a time.
@@ -91,7 +92,9 @@ final class FrameOutbox {
     boolean send(Frame frame, CompletableFuture<Void> written) {
         long length = frame.encodedLength();
         long after = pendingBytes.addAndGet(length);
-        if (after > maxPendingBytes && after > length) {
+        // An Ack of a delivery is always taken: it is tiny, and refusing it would hold a slot of
+        // the server's delivery window until the next connection.
+        if (after > maxPendingBytes && after > length && frame.type() != FrameType.ACK) {
             pendingBytes.addAndGet(-length);
             if (written != null) {
                 written.completeExceptionally(new UpstreamFullException(after - length, maxPendingBytes));

@@ -345,6 +345,18 @@ class FrameOutboxTest {
     }
 
     @Test
+    void anAckIsTakenWhateverWaits() {
+        sink.writable = false;
+        FrameOutbox box = new FrameOutbox(loop, sink, msg(1).encodedLength());
+        assertTrue(box.send(msg(1), null));
+        assertFalse(box.send(msg(2), null));
+
+        Frame ack = Frame.control(FrameType.ACK, 1, 3, io.commucat.ccp.proto.ControlJson.object().put("ack", 7));
+
+        assertTrue(box.send(ack, null), "it frees a slot of the server's delivery window");
+    }
+
+    @Test
     void aFrameLargerThanTheBoundIsTakenWhenNothingWaits() {
         FrameOutbox box = new FrameOutbox(loop, sink, 1);
 
