@@ -271,7 +271,13 @@ public final class CcpSession implements AutoCloseable {
         request.sequence = sequence;
         request.retrying = false;
         target.bySequence.put(sequence, request);
-        connection.post(request.build.apply(sequence));
+        if (!connection.post(request.build.apply(sequence))) {
+            // The link's upstream is full (the server reads slower than we send): as after a
+            // busy, the request goes again after a backoff; the outstanding bound stops the caller.
+            target.bySequence.remove(sequence);
+            request.retrying = true;
+            Timers.schedule(() -> retransmit(request), request.nextRetry());
+        }
         // A failed write means the link is going: its close hands the request to the next link.
     }
 

@@ -179,18 +179,29 @@ public final class DeviceConnection {
     }
 
     /**
+     * Encoded bytes of the frames sent and not yet handed to the transport: they wait while the
+     * stream is not writable (the server reads slower than this side sends). Beyond
+     * {@value FrameOutbox#DEFAULT_MAX_PENDING_BYTES} bytes {@link #send} fails with
+     * {@link UpstreamFullException} and {@link #post} refuses. Thread-safe.
+     */
+    public long pendingBytes() {
+        FrameOutbox out = outbox;
+        return out == null ? 0 : out.pendingBytes();
+    }
+
+    /**
      * As {@link #send}, for a frame whose write nobody waits for: a failed write means the stream
      * is going, and {@link Listener#onClosed} says so. Before establishment the frame is dropped.
      *
-     * @return whether the frame was queued (false before establishment)
+     * @return whether the frame was queued (false before establishment, or when
+     *     {@link #pendingBytes()} is at its bound: nothing was sent)
      */
     public boolean post(Frame frame) {
         FrameOutbox out = outbox;
         if (out == null) {
             return false;
         }
-        out.send(frame, null);
-        return true;
+        return out.send(frame, null);
     }
 
     /**
@@ -395,6 +406,12 @@ public final class DeviceConnection {
         public CompletableFuture<Void> endUpstream() {
             return s.endUpstream();
         }
+
+        /** Ended streams count as writable: the frames waiting then fail at once instead of waiting forever. */
+        @Override
+        public boolean writable() {
+            return phase != Phase.ESTABLISHED || !s.isOpen() || s.isWritable();
+        }
     }
 
     /** The stream's events, on the loop. */
@@ -410,8 +427,20 @@ public final class DeviceConnection {
         }
 
         @Override
+        public void onWritabilityChanged(boolean writable) {
+            FrameOutbox out = outbox;
+            if (writable && out != null) {
+                out.resume();
+            }
+        }
+
+        @Override
         public void onClosed(StreamClosure closure) {
             DeviceConnection.this.onClosed(closure);
+            FrameOutbox out = outbox;
+            if (out != null) {
+                out.resume(); // what waited for writability fails now
+            }
         }
     }
 

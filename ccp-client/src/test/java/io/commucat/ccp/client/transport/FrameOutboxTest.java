@@ -1,6 +1,7 @@
 package io.commucat.ccp.client.transport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -40,6 +41,12 @@ class FrameOutboxTest {
         final List<Object> writes = new ArrayList<>(); // loop only: read after idle() or on the loop
         volatile boolean offLoop;
         volatile CompletableFuture<Void> nextResult;
+        volatile boolean writable = true;
+
+        @Override
+        public boolean writable() {
+            return writable;
+        }
 
         @Override
         public CompletableFuture<Void> write(List<Frame> frames) {
@@ -271,5 +278,88 @@ class FrameOutboxTest {
         CompletableFuture<Void> again = new CompletableFuture<>();
         box.send(msg(2), again);
         assertTrue(again.isCompletedExceptionally(), "and the next one too: nothing is left scheduled");
+    }
+
+    // ---- back-pressure: the transport's writability and the pending-bytes bound ----
+
+    @Test
+    void nothingIsWrittenWhileTheSinkIsNotWritable() throws Exception {
+        sink.writable = false;
+
+        outbox.send(msg(1), null);
+        outbox.send(msg(2), null);
+        idle();
+
+        assertEquals(List.of(), sink.writes);
+        assertEquals(msg(1).encodedLength() + msg(2).encodedLength(), outbox.pendingBytes());
+    }
+
+    @Test
+    void whatWaitedGoesOutInOrderOnceTheSinkIsWritableAgain() throws Exception {
+        sink.writable = false;
+        CompletableFuture<Void> first = new CompletableFuture<>();
+        outbox.send(msg(1), first);
+        outbox.send(msg(2), null);
+        idle();
+
+        sink.writable = true;
+        loop.submit(outbox::resume).get(10, TimeUnit.SECONDS);
+
+        first.get(10, TimeUnit.SECONDS);
+        assertEquals(List.of(msg(1), msg(2)), framesOnLoop());
+        assertEquals(0, outbox.pendingBytes());
+    }
+
+    @Test
+    void sendsWhileStalledScheduleNoDrainTasks() throws Exception {
+        sink.writable = false;
+        outbox.send(msg(1), null);
+        idle();
+        int tasks = drainTasks.get();
+
+        for (int i = 2; i < 100; i++) {
+            outbox.send(msg(i), null);
+        }
+        idle();
+
+        assertEquals(tasks, drainTasks.get(), "the loop is not woken per send while the transport is full");
+    }
+
+    @Test
+    void beyondThePendingBoundASendFailsWithATypedErrorAndNothingIsQueued() throws Exception {
+        sink.writable = false;
+        long bound = 3L * msg(1).encodedLength();
+        FrameOutbox box = new FrameOutbox(loop, sink, bound);
+        for (int i = 0; i < 3; i++) {
+            assertTrue(box.send(msg(i), null));
+        }
+
+        CompletableFuture<Void> refused = new CompletableFuture<>();
+        boolean taken = box.send(msg(3), refused);
+
+        assertFalse(taken);
+        UpstreamFullException full = (UpstreamFullException) assertThrows(ExecutionException.class,
+                () -> refused.get(1, TimeUnit.SECONDS)).getCause();
+        assertEquals(bound, full.pendingBytes());
+        assertEquals(bound, box.pendingBytes(), "the refused frame is not counted");
+    }
+
+    @Test
+    void anAckIsTakenWhateverWaits() {
+        sink.writable = false;
+        FrameOutbox box = new FrameOutbox(loop, sink, msg(1).encodedLength());
+        assertTrue(box.send(msg(1), null));
+        assertFalse(box.send(msg(2), null));
+
+        Frame ack = Frame.control(FrameType.ACK, 1, 3, io.commucat.ccp.proto.ControlJson.object().put("ack", 7));
+
+        assertTrue(box.send(ack, null), "it frees a slot of the server's delivery window");
+    }
+
+    @Test
+    void aFrameLargerThanTheBoundIsTakenWhenNothingWaits() {
+        FrameOutbox box = new FrameOutbox(loop, sink, 1);
+
+        assertTrue(box.send(msg(1), null));
     }
 }

@@ -15,6 +15,7 @@ import io.commucat.ccp.server.storage.StorageException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -236,6 +237,26 @@ public final class ConnectSession implements ConnectStream {
         }
     }
 
+    /** Storage back-pressure: while established, only while the relay's frames waiting for storage are below the mark. */
+    @Override
+    public boolean wantsUpstream() {
+        return phase != Phase.ESTABLISHED || relay.takesUpstream();
+    }
+
+    /**
+     * The device's channel frames this session read and storage has not finished (queued plus
+     * in flight), the most ever at once, and whether upstream is read.
+     */
+    public record StorageIntake(int frames, long bytes, int peakFrames, long peakBytes, boolean reading) {
+    }
+
+    /** Any thread (diagnostics, tests): the relay's {@link StorageIntake}, read on the session's loop; empty unless established. */
+    public CompletableFuture<Optional<StorageIntake>> storageIntake() {
+        CompletableFuture<Optional<StorageIntake>> result = new CompletableFuture<>();
+        onLoop(() -> result.complete(phase == Phase.ESTABLISHED ? Optional.of(relay.intake()) : Optional.empty()));
+        return result;
+    }
+
     /** The server is shutting down: tell the device and end the stream. */
     @Override
     public void shutdown() {
@@ -452,6 +473,11 @@ public final class ConnectSession implements ConnectStream {
         @Override
         public long room() {
             return downstream.room();
+        }
+
+        @Override
+        public void resumeUpstream() {
+            downstream.resumeUpstream();
         }
     }
 

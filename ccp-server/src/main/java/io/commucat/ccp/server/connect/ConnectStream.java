@@ -34,6 +34,17 @@ public interface ConnectStream {
      */
     void onReady();
 
+    /**
+     * Whether the stream takes more upstream now. The transport asks before each read of the
+     * request body (along with its own downstream rule); after a false, the stream calls
+     * {@code Downstream.resumeUpstream()} once it takes upstream again. Storage back-pressure:
+     * a device sending faster than its frames are stored is not read, and stalls on HTTP/2 flow
+     * control or TCP instead of being refused.
+     */
+    default boolean wantsUpstream() {
+        return true;
+    }
+
     /** The server is shutting down: send a final error and end the downstream. */
     void shutdown();
 }

@@ -31,6 +31,13 @@ public interface Downstream {
      */
     long room();
 
+    /**
+     * The stream takes upstream again after {@code ConnectStream.wantsUpstream()} answered false:
+     * the adapter reads the request body (or takes companion POSTs) again, if its own downstream
+     * rule allows. Never called from inside {@code ConnectStream.onBytes}.
+     */
+    void resumeUpstream();
+
     /** Ends the response after what was written. */
     void close();
 }

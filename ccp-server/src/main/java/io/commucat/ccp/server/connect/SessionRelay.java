@@ -35,6 +35,13 @@ import org.slf4j.LoggerFactory;
  * only for as many bytes as the reader has room for; {@link #onReady()} resumes. So a device
  * behind any backlog receives all of it, as fast as it reads. Frames that are never queued go
  * out unless the reader is {@link #LIVE_SLACK} beyond its window, where they are stale anyway.
+ *
+ * <p>Intake is paced by storage ({@link IntakeGate}): once the device's frames waiting for
+ * storage (queued plus the batch in flight) reach {@link #HIGH_WATER_FRAMES} or
+ * {@link #HIGH_WATER_BYTES}, {@link #takesUpstream()} turns false and the transport stops reading
+ * the device's upstream (its sender then stalls on HTTP/2 flow control or TCP); once they are down
+ * to {@link #LOW_WATER_FRAMES} and {@link #LOW_WATER_BYTES}, {@link SessionOutput#resumeUpstream()}
+ * asks for more. {@code busy} is left for what one chunk already read carries past the hard caps.
  */
 final class SessionRelay {
 
@@ -51,17 +58,38 @@ final class SessionRelay {
 
         /** What the device's reader can still take ({@link Downstream#room()}). */
         long room();
+
+        /** Storage caught up after {@link #takesUpstream()} answered false: read the device's upstream again. */
+        void resumeUpstream();
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionRelay.class);
     /** Every session's inbox read fails while the database is away: throttled. */
     private static final ThrottledWarning PULL_FAILED = new ThrottledWarning(LOG);
 
-    /** Channel frames waiting for storage per session; more are refused with {@code busy}, not buffered. */
+    /**
+     * Hard caps on channel frames queued for storage per session; more are refused with
+     * {@code busy}, not buffered. Reached only by what one upstream chunk, read while the
+     * {@link IntakeGate} was open, carries beyond the high-water mark.
+     */
     static final int MAX_QUEUED_FRAMES = 1024;
     static final int MAX_QUEUED_BYTES = 8 * 1024 * 1024;
     /** Channel frames handed to storage in one batch (their envelopes share the group commit). */
     static final int MAX_BATCH = 256;
+    /**
+     * Frames waiting for storage (queued and in flight) at which the session stops reading its
+     * upstream: half the hard caps, so the other half is left for what one chunk already read
+     * can carry (an HTTP/2 DATA frame of up to max_frame_size bytes, a WebSocket message, an
+     * HTTP/1.1 read), and two full batches still keep storage busy while reading is paused.
+     */
+    static final int HIGH_WATER_FRAMES = MAX_QUEUED_FRAMES / 2;
+    static final long HIGH_WATER_BYTES = MAX_QUEUED_BYTES / 2;
+    /**
+     * Reading resumes at one batch waiting: the next batch commits while new frames come in, so
+     * storage does not idle waiting for the sender's next round trip.
+     */
+    static final int LOW_WATER_FRAMES = MAX_BATCH;
+    static final long LOW_WATER_BYTES = HIGH_WATER_BYTES / 2;
     /** Durable deliveries in flight to one device before it must acknowledge some. */
     static final int DELIVERY_WINDOW = 256;
     /** How far beyond its window a reader still gets live frames (typing, calls, media, presence). */
@@ -73,6 +101,8 @@ final class SessionRelay {
     private final String deviceId;
     private final String userId;
     private final DeliveryWindow window;
+    private final IntakeGate intake =
+            new IntakeGate(HIGH_WATER_FRAMES, HIGH_WATER_BYTES, LOW_WATER_FRAMES, LOW_WATER_BYTES);
     // Made on first use, so an idle session stays small.
     private ArrayDeque<Frame> inbound;
     private int inboundBytes;
@@ -99,6 +129,21 @@ final class SessionRelay {
     void retry() {
         flushAcknowledged();
         pullInbox();
+        pump(); // frames a saturated executor left queued
+    }
+
+    /**
+     * Whether the session reads more of the device's upstream: false while too much waits for
+     * storage; {@link SessionOutput#resumeUpstream()} follows once it drained.
+     */
+    boolean takesUpstream() {
+        return intake.isOpen();
+    }
+
+    /** Frames read and not yet finished by storage (queued plus in flight), and their peaks. */
+    ConnectSession.StorageIntake intake() {
+        return new ConnectSession.StorageIntake(intake.frames(), intake.bytes(), intake.peakFrames(),
+                intake.peakBytes(), intake.isOpen());
     }
 
     /** Channel frames go to storage in order, one batch at a time; a full queue refuses rather than buffers. */
@@ -106,9 +151,10 @@ final class SessionRelay {
         if (inbound == null) {
             inbound = new ArrayDeque<>();
         }
-        // One frame of any allowed size is always taken; more wait only within the byte budget.
-        if (inbound.size() >= MAX_QUEUED_FRAMES
-                || (!inbound.isEmpty() && inboundBytes + frame.bodyLength() > MAX_QUEUED_BYTES)) {
+        // A frame is taken while the queue is below the byte cap, whatever its size: it is in
+        // memory already (its bytes were read while the gate was open), and refusing a large
+        // frame for the small ones queued before it would punish a sender that respects the gate.
+        if (inbound.size() >= MAX_QUEUED_FRAMES || inboundBytes >= MAX_QUEUED_BYTES) {
             refuse(frame, new RelayException(RelayException.Kind.BUSY,
                     "too many frames waiting; send again after the pending Acks"));
             return;
@@ -121,6 +167,10 @@ final class SessionRelay {
         }
         inbound.add(frame);
         inboundBytes += frame.bodyLength();
+        if (intake.add(frame.bodyLength())) {
+            // Nothing else to do: the transport asks takesUpstream() before its next read.
+            services.relay().upstreamPaused();
+        }
         pump();
     }
 
@@ -157,7 +207,17 @@ final class SessionRelay {
         } catch (RejectedExecutionException e) {
             relayBusy = false;
             batch.forEach(frame -> refuse(frame, unavailable()));
+            // No resume call: this runs inside the transport's read, which asks takesUpstream() next.
+            intake.remove(batch.size(), bodyBytes(batch));
         }
+    }
+
+    private static long bodyBytes(List<Frame> frames) {
+        long bytes = 0;
+        for (Frame frame : frames) {
+            bytes += frame.bodyLength();
+        }
+        return bytes;
     }
 
     /**
@@ -182,6 +242,7 @@ final class SessionRelay {
 
     private void relayed(List<Frame> batch, Relayed relayed, Throwable error) {
         relayBusy = false;
+        boolean resume = intake.remove(batch.size(), bodyBytes(batch));
         if (error != null) {
             LOG.warn("relay failed for {}: {}", deviceId, error.toString());
             batch.forEach(frame -> refuse(frame, unavailable()));
@@ -200,6 +261,9 @@ final class SessionRelay {
             }
         }
         pump();
+        if (resume && session.established()) {
+            session.resumeUpstream();
+        }
     }
 
     private static RelayException unavailable() {

@@ -32,9 +32,13 @@ import org.slf4j.LoggerFactory;
  * {@link ConnectStream#onReady()} follows once a reader that had none drained half the window;
  * so a device coming back to a large backlog gets it at the pace it reads, never cut for being
  * behind. Upstream, the transport reads with autoRead off and the bridge asks for the next
- * chunk only while the reader has taken all but one window beyond its own: the answers a
- * device's frames cause (Acks, Errors) cannot pile up either. A peer that does not read stops
- * being read; its upload then stalls on HTTP/2 flow control or TCP.
+ * chunk only while the reader has taken all but one window beyond its own (the answers a
+ * device's frames cause, Acks and Errors, cannot pile up either) and while the stream
+ * {@linkplain ConnectStream#wantsUpstream() takes upstream} (its frames waiting for storage are
+ * below the mark; it calls {@link #resumeUpstream()} once they drained). A peer that does not
+ * read, or sends faster than storage takes its frames, stops being read; its upload then stalls
+ * on HTTP/2 flow control or TCP. With a companion upstream the held POSTs wait instead: each is
+ * answered once its bytes went to the stream ({@link UpstreamSequencer}).
  *
  * <p>A reader that leaves bytes unread and takes none of them for the stall timeout is cut off:
  * that, and never the amount unread, is what ends a slow session. A hard cap far above what a
@@ -163,6 +167,14 @@ final class ConnectBridge implements Downstream, ConnectDriver, OpenConnect, Ups
     public void onWritable() {
         requestMoreIfReady();
         if (companion != null) {
+            companion.drain();
+        }
+    }
+
+    @Override
+    public void resumeUpstream() {
+        requestMoreIfReady();
+        if (companion != null && !transportClosed && !downstreamClosed) {
             companion.drain();
         }
     }
@@ -320,7 +332,7 @@ final class ConnectBridge implements Downstream, ConnectDriver, OpenConnect, Ups
         transport.eventLoop().execute(stream::onReaderStalled);
     }
 
-    /** Upstream is read while the reader keeps up: at most one window beyond its own is unread. */
+    /** Upstream is read while the reader keeps up (at most one window beyond its own is unread) and storage too. */
     private void requestMoreIfReady() {
         if (!upstreamEnded && !transportClosed && !downstreamClosed && (companion != null || takesUpstream())) {
             transport.requestUpstream(); // a companion's request body is read and dropped
@@ -328,7 +340,8 @@ final class ConnectBridge implements Downstream, ConnectDriver, OpenConnect, Ups
     }
 
     private boolean takesUpstream() {
-        return !transportClosed && !downstreamClosed && unreadBytes < 2 * window() && transport.isWritable();
+        return !transportClosed && !downstreamClosed && unreadBytes < 2 * window() && transport.isWritable()
+                && stream != null && stream.wantsUpstream();
     }
 
     private void release() {

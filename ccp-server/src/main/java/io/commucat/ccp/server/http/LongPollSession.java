@@ -24,7 +24,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Bounds: {@link #room()} is the window less what the buffer holds, so a browser that does
  * not poll pauses the session's deliveries; companion POSTs are taken while the buffer holds
- * less than two windows. A poll ends after {@code poll_timeout} without a frame, once
+ * less than two windows and the stream {@linkplain ConnectStream#wantsUpstream() takes upstream}
+ * (storage keeps up): a POST not taken waits, unanswered, and past the held-bytes bound the
+ * browser gets 503 with {@code Retry-After} ({@link UpstreamSequencer}). A poll ends after {@code poll_timeout} without a frame, once
  * {@code poll_max_bytes} went out on it, or once what is kept fills the window (the browser's
  * next poll acknowledges it and so gives the session room again), and a session with no poll open for {@code poll_grace}
  * ends as transport-closed. A keepalive line goes out on an open poll whenever nothing was written
@@ -71,7 +73,7 @@ final class LongPollSession implements Downstream, UpstreamTarget, OpenConnect {
         this.upstream = new UpstreamSequencer(new UpstreamSequencer.Sink() {
             @Override
             public boolean ready() {
-                return state == State.OPEN && keptBytes < 2 * window();
+                return state == State.OPEN && keptBytes < 2 * window() && stream.wantsUpstream();
             }
 
             @Override
@@ -168,6 +170,14 @@ final class LongPollSession implements Downstream, UpstreamTarget, OpenConnect {
             awaitingReady = true;
         }
         return room;
+    }
+
+    /** Storage caught up: the held POSTs go to the stream (and are answered) again. */
+    @Override
+    public void resumeUpstream() {
+        if (state == State.OPEN) {
+            upstream.drain();
+        }
     }
 
     @Override

@@ -354,6 +354,11 @@ public final class CcpNode implements RunningServer {
         return server.routeTable();
     }
 
+    /** The device's established session on this node, or null (diagnostics, tests). */
+    public io.commucat.ccp.server.connect.ConnectSession session(String deviceId) {
+        return registry.find(deviceId);
+    }
+
     /** Established device sessions on this node. */
     public int sessions() {
         return registry.size();

@@ -9,7 +9,9 @@ import io.micrometer.core.instrument.MeterRegistry;
  * Relay counters for {@code /metrics}: {@code ccp_relay_frames_total{type,result}} (result
  * {@code accepted} or the refusal's kind), {@code ccp_relay_recipients_total{type}} and
  * {@code ccp_inbox_transactions_total{op}} / {@code ccp_inbox_rows_total{op}} (op {@code insert}
- * or {@code delete}: rows per transaction is the group commit's yield).
+ * or {@code delete}: rows per transaction is the group commit's yield), and
+ * {@code ccp_relay_upstream_paused_total} (sessions that stopped reading their upstream until
+ * storage caught up).
  */
 final class RelayMetrics implements RelayListener {
 
@@ -33,6 +35,11 @@ final class RelayMetrics implements RelayListener {
     @Override
     public void droppedLive(FrameType type) {
         metrics.counter("ccp.relay.live.dropped", "type", type.label()).increment();
+    }
+
+    @Override
+    public void upstreamPaused() {
+        metrics.counter("ccp.relay.upstream.paused").increment();
     }
 
     @Override

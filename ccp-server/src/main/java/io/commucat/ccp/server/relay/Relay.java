@@ -307,6 +307,11 @@ public final class Relay {
         return new Backlog(deliveries, page.more());
     }
 
+    /** A session stopped reading its upstream for storage (metrics only). */
+    public void upstreamPaused() {
+        listener.upstreamPaused();
+    }
+
     /** A live frame for a device whose reader was too far behind was dropped (metrics only). */
     public void droppedLive(FrameType type) {
         listener.droppedLive(type);

@@ -27,6 +27,13 @@ public interface RelayListener {
     default void droppedLive(FrameType type) {
     }
 
+    /**
+     * A session stopped reading its device's upstream because too many of its frames waited for
+     * storage (storage back-pressure); called on the session's event loop.
+     */
+    default void upstreamPaused() {
+    }
+
     /** One inbox transaction committed {@code rows} inserted envelopes, or deleted ones. */
     default void committed(boolean insert, int rows) {
     }

@@ -212,6 +212,69 @@ class ChannelRelayTest extends DefaultConnectFixture {
         assertEquals(size, m[1].message().opaque().length());
     }
 
+    // ---- storage back-pressure (IntakeGate): the session's side of it; the transport's is e2e ----
+
+    /** Holds bob-phone's inbox_usage row lock in a transaction of the test's own: its inserts wait. */
+    private java.sql.Connection lockBobsUsageRow() throws Exception {
+        java.sql.Connection c = f.store.dataSource().getConnection();
+        c.setAutoCommit(false);
+        try (var s = c.prepareStatement("SELECT envelopes FROM inbox_usage WHERE recipient = ? FOR UPDATE")) {
+            s.setString(1, "bob-phone");
+            try (var r = s.executeQuery()) {
+                assertTrue(r.next(), "bob's usage row exists");
+            }
+        }
+        return c;
+    }
+
+    private boolean wantsUpstream(Member member) throws Exception {
+        return f.loop.submit(member.stream.session::wantsUpstream).get();
+    }
+
+    @Test
+    void aSessionStopsWantingUpstreamAtTheMarkAndAsksForItAgainOnceStorageCaughtUp() throws Exception {
+        Member[] m = aliceAndBobInAChannel();
+        m[0].acked(m[0].msg(CHANNEL, "first: makes bob's usage row"));
+        List<Long> sequences = new ArrayList<>();
+        try (java.sql.Connection lock = lockBobsUsageRow()) {
+            for (int i = 0; i < SessionRelay.HIGH_WATER_FRAMES - 1; i++) {
+                sequences.add(m[0].msg(CHANNEL, "m" + i));
+            }
+            assertTrue(wantsUpstream(m[0]), "one below the mark");
+
+            sequences.add(m[0].msg(CHANNEL, "at the mark"));
+
+            assertFalse(wantsUpstream(m[0]));
+            assertEquals(0, m[0].stream.down.resumes());
+            lock.rollback();
+        }
+        for (long seq : sequences) {
+            m[0].acked(seq);
+        }
+        assertTrue(wantsUpstream(m[0]));
+        assertEquals(1, m[0].stream.down.resumes(), "one resume for one pause");
+    }
+
+    @Test
+    void aFeederThatIgnoresTheMarkIsRefusedBusyOnlyPastTheHardCap() throws Exception {
+        Member[] m = aliceAndBobInAChannel();
+        m[0].acked(m[0].msg(CHANNEL, "first: makes bob's usage row"));
+        List<Long> taken = new ArrayList<>();
+        long refused;
+        try (java.sql.Connection lock = lockBobsUsageRow()) {
+            // The first goes to storage at once, alone, and waits there; the queue behind it fills to the cap.
+            for (int i = 0; i < 1 + SessionRelay.MAX_QUEUED_FRAMES; i++) {
+                taken.add(m[0].msg(CHANNEL, "m" + i));
+            }
+            refused = m[0].msg(CHANNEL, "one too many");
+            assertEquals("busy", m[0].refusal(refused));
+            lock.rollback();
+        }
+        for (long seq : taken) {
+            m[0].acked(seq);
+        }
+    }
+
     @Test
     void theSenderDoesNotReceiveItsOwnFrame() throws Exception {
         Member[] m = aliceAndBobInAChannel();

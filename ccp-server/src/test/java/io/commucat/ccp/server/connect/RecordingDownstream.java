@@ -15,6 +15,7 @@ final class RecordingDownstream implements Downstream {
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     private final CountDownLatch closed = new CountDownLatch(1);
     private int writes;
+    private int resumes;
     /** Unbounded unless a test sets one. */
     private long window = Long.MAX_VALUE / 4;
     private long unread;
@@ -40,6 +41,16 @@ final class RecordingDownstream implements Downstream {
     @Override
     public void close() {
         closed.countDown();
+    }
+
+    /** The fixture feeds upstream itself, regardless of the session's intake; counted only. */
+    @Override
+    public synchronized void resumeUpstream() {
+        resumes++;
+    }
+
+    synchronized int resumes() {
+        return resumes;
     }
 
     synchronized void window(long bytes) {

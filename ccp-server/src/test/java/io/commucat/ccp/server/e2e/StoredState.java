@@ -95,6 +95,11 @@ final class StoredState {
                 r -> new String(r.getBytes(1), java.nio.charset.StandardCharsets.UTF_8), deviceId);
     }
 
+    /** A connection of the test's own to the node's database (to hold locks against it). */
+    Connection connection() throws SQLException {
+        return sql.open();
+    }
+
     /** How many envelopes are queued for the device. */
     int queuedCount(String deviceId) throws SQLException {
         return query("SELECT COUNT(*) FROM inbox WHERE recipient = ?", r -> r.getInt(1), deviceId).get(0);

@@ -346,6 +346,41 @@ abstract class AbstractConnectTransportTest {
         assertEquals(0, stream.transportCloses.get());
     }
 
+    /**
+     * Storage back-pressure (docs/relay.md): while the session takes no upstream, it is fed at
+     * most what one read already asked for (one piece); the upload stalls in the transport (or
+     * a POST waits for its 204), and goes on, whole and in order, once the session takes
+     * upstream again.
+     */
+    @Test
+    void theUploadIsNotReadWhileTheSessionTakesNoUpstreamAndGoesOnWhenItDoes() throws Exception {
+        ConnectClient client = open(server);
+        Probe stream = probe.awaitOpened();
+        client.head().get(WAIT_SECONDS, TimeUnit.SECONDS);
+        stream.pauseIntake();
+        int pieces = (int) (2 * maxReadWhileBehind() / PIECE) + 1;
+        byte[] payload = random(pieces * PIECE, 11);
+        CompletableFuture<Void> upload = CompletableFuture.runAsync(() -> {
+            try {
+                for (int off = 0; off < payload.length; off += PIECE) {
+                    client.send(Arrays.copyOfRange(payload, off, off + PIECE));
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+
+        int readWhilePaused = awaitNoProgress(stream);
+
+        assertTrue(readWhilePaused <= PIECE, "the session was fed " + readWhilePaused + " bytes while it took none");
+        assertFalse(upload.isDone(), "the upload is held back (in the transport, or a POST waits for its 204)");
+        stream.resumeIntake();
+        upload.get(WAIT_SECONDS, TimeUnit.SECONDS);
+        Probe.await(stream::received, payload.length, "bytes received");
+        assertArrayEquals(payload, stream.upstream());
+        assertEquals(0, stream.transportCloses.get());
+    }
+
     @Test
     void serverShutdownTellsEveryOpenStream() throws Exception {
         ConnectClient client = open(server);

@@ -69,6 +69,8 @@ final class ProbeHandler implements ConnectHandler {
         private boolean over;
         /** The last write's sequence number; on the loop. */
         private long sequence;
+        /** Whether the stream takes upstream (storage back-pressure); on the loop. */
+        private boolean intakeOpen = true;
 
         Probe(Downstream downstream, EventLoop loop, boolean echo) {
             this.downstream = downstream;
@@ -107,6 +109,25 @@ final class ProbeHandler implements ConnectHandler {
         public void onReady() {
             check("onReady");
             readies.incrementAndGet();
+        }
+
+        @Override
+        public boolean wantsUpstream() {
+            return intakeOpen;
+        }
+
+        /** As a session whose frames wait for storage beyond the mark: takes no more upstream. */
+        void pauseIntake() throws Exception {
+            onLoop(() -> intakeOpen = false);
+        }
+
+        /** Storage caught up: takes upstream again and tells the transport. */
+        void resumeIntake() throws Exception {
+            onLoop(() -> {
+                intakeOpen = true;
+                downstream.resumeUpstream();
+                return null;
+            });
         }
 
         @Override
