@@ -86,8 +86,8 @@ public final class RelayLatency implements Callable<Integer> {
     int firstWarmupSeconds;
 
     @Option(names = "--first-warmup-rate", defaultValue = "0", description = "Msgs/s of the first warm-up; 0: the"
-            + " highest of --rates, so that the node's compiler is done before the gentlest step is measured (default:"
-            + " ${DEFAULT-VALUE}).")
+            + " first step's. A rate near the node's sustainable one lets the JIT finish before a gentle first step"
+            + " is measured; one past it leaves a backlog every step then inherits (default: ${DEFAULT-VALUE}).")
     int firstWarmupRate;
 
     @Option(names = "--size", defaultValue = "1024", description = "Msg payload bytes, at least 24 (default: ${DEFAULT-VALUE}).")
@@ -245,9 +245,9 @@ public final class RelayLatency implements Callable<Integer> {
                 Scheduler scheduler = new Scheduler(all);
                 if (firstWarmupSeconds > 0) {
                     // At a low rate the JIT compiles the hot path for minutes, on the cores the
-                    // node's loops need: warmed at the highest rate, the first step measures the
+                    // node's loops need: warmed at a higher rate, the first step measures the
                     // node rather than its compiler.
-                    int rate = firstWarmupRate > 0 ? firstWarmupRate : rates.stream().max(Integer::compare).orElseThrow();
+                    int rate = firstWarmupRate > 0 ? firstWarmupRate : rates.get(0);
                     RelayLoad.progress(String.format(Locale.ROOT, "warm-up: %d s at %d Msgs/s", firstWarmupSeconds,
                             rate));
                     scheduler.run(new Step(-1, rate), firstWarmupSeconds, 0, monitor, started);
