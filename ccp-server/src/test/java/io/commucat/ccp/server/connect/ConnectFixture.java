@@ -151,6 +151,15 @@ public final class ConnectFixture implements AutoCloseable {
         SessionEndRecorder.record(services, held);
     }
 
+    /** Waits up to ten seconds for {@code condition}; fails with {@code what} otherwise. */
+    static void await(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            org.junit.jupiter.api.Assertions.assertTrue(System.nanoTime() < deadline, what);
+            Thread.sleep(10);
+        }
+    }
+
     /** Moves the keepalive schedule one interval on: every established session is due at the next tick. */
     void skipKeepaliveInterval() {
         keepaliveSkew.addAndGet(services.policy().refreshPeriod().toNanos());

@@ -18,7 +18,6 @@ import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,14 +43,6 @@ class KeepaliveRefresherTest extends DefaultConnectFixture {
         return f.store.sessions().find(c.tokenHash(), Instant.now()).orElseThrow().expiresAt();
     }
 
-    private static void await(BooleanSupplier condition, String what) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, what);
-            Thread.sleep(10);
-        }
-    }
-
     @Test
     void aRoundRefreshesEveryDueSessionWithOneStatementAndOnePresenceRoundTrip() throws Exception {
         List<Connected> sessions = new ArrayList<>();
@@ -66,11 +57,11 @@ class KeepaliveRefresherTest extends DefaultConnectFixture {
 
         f.skipKeepaliveInterval();
 
-        await(() -> f.storageThreads.calls("Sessions.refreshAll") > refreshAll, "no keepalive round");
+        ConnectFixture.await(() -> f.storageThreads.calls("Sessions.refreshAll") > refreshAll, "no keepalive round");
         for (int i = 0; i < sessions.size(); i++) {
             Connected c = sessions.get(i);
             Instant was = before.get(i);
-            await(() -> {
+            ConnectFixture.await(() -> {
                 try {
                     return expiry(c).isAfter(was);
                 } catch (Exception e) {

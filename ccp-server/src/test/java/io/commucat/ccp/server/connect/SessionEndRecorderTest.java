@@ -15,8 +15,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -85,14 +83,6 @@ class SessionEndRecorderTest extends DefaultConnectFixture {
         }
     }
 
-    private static void await(BooleanSupplier condition, String what) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, what);
-            Thread.sleep(10);
-        }
-    }
-
     @Test
     void sessionsEndingTogetherAllHaveTheirPresenceClearedAndLastSeenSet() throws Exception {
         List<ConnectFixture.Stream> streams = connectMany();
@@ -102,7 +92,7 @@ class SessionEndRecorderTest extends DefaultConnectFixture {
 
         for (int i = 0; i < MANY; i++) {
             String device = "phone-" + i;
-            await(() -> ended(device, dropped), device + " not recorded as ended");
+            ConnectFixture.await(() -> ended(device, dropped), device + " not recorded as ended");
         }
         assertEquals(0, f.storageThreads.calls("Presence.clear"), "no clear per session");
         assertEquals(0, f.storageThreads.calls("Directory.touchDevice"), "no statement per session");
@@ -182,7 +172,7 @@ class SessionEndRecorderTest extends DefaultConnectFixture {
         stream.transportClosed();
 
         assertEquals(0, f.services.sessionEnds().size());
-        await(() -> ended("phone-1", dropped), "phone-1 not recorded as ended");
+        ConnectFixture.await(() -> ended("phone-1", dropped), "phone-1 not recorded as ended");
     }
 
     @Test
@@ -197,15 +187,15 @@ class SessionEndRecorderTest extends DefaultConnectFixture {
                 assertEquals(1, statement.executeUpdate("UPDATE devices SET name = 'held' WHERE id = 'phone-1'"));
             }
             first.transportClosed();
-            await(() -> f.storageThreads.calls("Directory.touchDevices") == 1, "no last seen statement");
+            ConnectFixture.await(() -> f.storageThreads.calls("Directory.touchDevices") == 1, "no last seen statement");
 
             second.transportClosed();
 
-            await(() -> routeGone("phone-2"), "phone-2's route not cleared behind the statement");
+            ConnectFixture.await(() -> routeGone("phone-2"), "phone-2's route not cleared behind the statement");
             assertTrue(f.presence.find("phone-1").isEmpty());
             locker.rollback();
         }
-        await(() -> ended("phone-1", dropped) && ended("phone-2", dropped),
+        ConnectFixture.await(() -> ended("phone-1", dropped) && ended("phone-2", dropped),
                 "last seen not written once the database answered");
     }
 

@@ -309,6 +309,19 @@ abstract class AbstractConnectTransportTest {
         assertEquals(0, stream.transportCloses.get(), "a reader that is behind is paced, not cut");
     }
 
+    /** Sends {@code payload} in {@link #PIECE}-sized pieces from another thread; done when all went out. */
+    private static CompletableFuture<Void> uploadInPieces(ConnectClient client, byte[] payload) {
+        return CompletableFuture.runAsync(() -> {
+            try {
+                for (int off = 0; off < payload.length; off += PIECE) {
+                    client.send(Arrays.copyOfRange(payload, off, off + PIECE));
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
     /**
      * Binary and WebSocket hold the upload in the transport (TCP, the stream's window); a
      * companion's {@code send} returns at its POST's 204, which the server gives only once the
@@ -325,15 +338,7 @@ abstract class AbstractConnectTransportTest {
         // Twice what the session may get while behind, so that holding back shows.
         int pieces = (int) (2 * maxReadWhileBehind() / PIECE) + 1;
         byte[] payload = random(pieces * PIECE, 7);
-        CompletableFuture<Void> upload = CompletableFuture.runAsync(() -> {
-            try {
-                for (int off = 0; off < payload.length; off += PIECE) {
-                    client.send(Arrays.copyOfRange(payload, off, off + PIECE));
-                }
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        CompletableFuture<Void> upload = uploadInPieces(client, payload);
         int readWhileBehind = awaitNoProgress(stream);
         assertTrue(readWhileBehind <= maxReadWhileBehind(),
                 "the session was fed " + readWhileBehind + " bytes while nobody read its answers");
@@ -360,15 +365,7 @@ abstract class AbstractConnectTransportTest {
         stream.pauseIntake();
         int pieces = (int) (2 * maxReadWhileBehind() / PIECE) + 1;
         byte[] payload = random(pieces * PIECE, 11);
-        CompletableFuture<Void> upload = CompletableFuture.runAsync(() -> {
-            try {
-                for (int off = 0; off < payload.length; off += PIECE) {
-                    client.send(Arrays.copyOfRange(payload, off, off + PIECE));
-                }
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        CompletableFuture<Void> upload = uploadInPieces(client, payload);
 
         int readWhilePaused = awaitNoProgress(stream);
 
