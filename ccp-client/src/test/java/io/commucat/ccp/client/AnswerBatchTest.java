@@ -58,12 +58,13 @@ class AnswerBatchTest {
                 for (int i = 0; i < 10; i++) {
                     CompletableFuture<Void> future = new CompletableFuture<>();
                     int k = n++;
-                    future.thenRun(() -> {
+                    // Waited for below: the answers' own completion can be seen before their
+                    // callbacks ran, and the last callback would then race the assertion.
+                    all.add(future.thenRun(() -> {
                         order.add(k);
                         threads.add(Thread.currentThread().getName());
-                    });
+                    }));
                     batch.accepted(future);
-                    all.add(future);
                 }
                 answers.execute(batch::complete);
             }
