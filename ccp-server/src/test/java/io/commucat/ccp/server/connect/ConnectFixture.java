@@ -151,6 +151,17 @@ public final class ConnectFixture implements AutoCloseable {
         SessionEndRecorder.record(services, held);
     }
 
+    /** Waits up to ten seconds for a node's bus {@code inbox} to be told that {@code deviceId}'s session moved here. */
+    static void awaitToldToReplace(java.util.concurrent.BlockingQueue<byte[]> inbox, String deviceId)
+            throws Exception {
+        byte[] told = inbox.poll(10, TimeUnit.SECONDS);
+        org.junit.jupiter.api.Assertions.assertTrue(told != null, "nothing published to the other node");
+        io.commucat.ccp.server.cluster.ClusterMessage message = io.commucat.ccp.server.cluster.ClusterMessage.decode(told);
+        org.junit.jupiter.api.Assertions.assertTrue(
+                message instanceof io.commucat.ccp.server.cluster.ClusterMessage.Replace replace
+                        && replace.deviceId().equals(deviceId), message.toString());
+    }
+
     /** Waits up to ten seconds for {@code condition}; fails with {@code what} otherwise. */
     static void await(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);

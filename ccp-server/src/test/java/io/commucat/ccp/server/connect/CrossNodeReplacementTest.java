@@ -8,7 +8,6 @@ import io.commucat.ccp.crypto.noise.NoisePattern;
 import io.commucat.ccp.proto.ControlJson;
 import io.commucat.ccp.proto.Frame;
 import io.commucat.ccp.proto.FrameType;
-import io.commucat.ccp.server.cluster.ClusterMessage;
 import io.commucat.ccp.server.storage.Envelope;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -102,11 +101,7 @@ class CrossNodeReplacementTest extends DefaultConnectFixture {
             return null;
         }).get(10, TimeUnit.SECONDS);
 
-        byte[] told = west.poll(10, TimeUnit.SECONDS);
-        assertTrue(told != null, "nothing published to west");
-        ClusterMessage message = ClusterMessage.decode(told);
-        assertTrue(message instanceof ClusterMessage.Replace replace && replace.deviceId().equals("phone-1"),
-                message.toString());
+        ConnectFixture.awaitToldToReplace(west, "phone-1");
         assertEquals(Optional.of(ConnectFixture.NODE), f.presence.route("phone-1"));
     }
 }

@@ -8,7 +8,6 @@ import io.commucat.ccp.client.handshake.UserHints;
 import io.commucat.ccp.crypto.noise.NoisePattern;
 import io.commucat.ccp.proto.Frame;
 import io.commucat.ccp.proto.FrameType;
-import io.commucat.ccp.server.cluster.ClusterMessage;
 import io.commucat.ccp.server.handshake.SessionTokens;
 import java.time.Duration;
 import java.time.Instant;
@@ -107,11 +106,7 @@ class KeepaliveRefresherTest extends DefaultConnectFixture {
 
         f.skipKeepaliveInterval();
 
-        byte[] told = west.poll(10, TimeUnit.SECONDS);
-        assertTrue(told != null, "nothing published to west");
-        ClusterMessage message = ClusterMessage.decode(told);
-        assertTrue(message instanceof ClusterMessage.Replace replace && replace.deviceId().equals("phone-1"),
-                message.toString());
+        ConnectFixture.awaitToldToReplace(west, "phone-1");
         assertEquals(Optional.of(ConnectFixture.NODE), f.presence.route("phone-1"));
         assertEquals(Optional.of(ConnectFixture.NODE), f.presence.route("phone-2"));
         assertEquals(null, west.poll(200, TimeUnit.MILLISECONDS), "only the device whose route was elsewhere");
